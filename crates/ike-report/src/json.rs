@@ -1,0 +1,594 @@
+//! The contract's JSON report. Field names here are a stable surface: extend, never rename.
+use std::net::SocketAddr;
+
+use ike_capture::{IcmpKind, IncompleteReason};
+use ike_diagnose::{Diagnosis, EvidenceRef, Finding};
+use ike_timeline::time::rfc3339_micros;
+use ike_timeline::{EventKind, Locator, Session, SourceKind, Timeline};
+use serde::Serialize;
+
+use crate::{proposal_string, spi_hex};
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub verdict: VerdictJson,
+    pub findings: Vec<FindingJson>,
+    pub sessions: Vec<SessionJson>,
+    pub esp: Vec<EspFlowJson>,
+    pub nat_keepalives: Vec<KeepaliveJson>,
+    pub icmp: Vec<IcmpJson>,
+    pub incomplete_datagrams: Vec<IncompleteJson>,
+    pub inputs: Vec<InputJson>,
+    pub notes: Vec<NoteJson>,
+    pub limits: LimitsJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VerdictJson {
+    pub outcome: ike_diagnose::Outcome,
+    pub phase: Option<&'static str>,
+    pub category: Option<&'static str>,
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingJson {
+    pub rule: &'static str,
+    pub phase: &'static str,
+    pub category: Option<&'static str>,
+    pub confidence: ike_diagnose::Confidence,
+    pub title: String,
+    pub evidence: Vec<EvidenceJson>,
+    pub fix: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EvidenceJson {
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionJson {
+    pub id: usize,
+    pub source: String,
+    pub ike_version: u8,
+    pub spi_i: String,
+    pub spi_r: String,
+    pub initiator: String,
+    pub responder: String,
+    pub initiator_last: String,
+    pub responder_last: String,
+    pub phase_reached: &'static str,
+    pub established_by: Option<String>,
+    pub offered_proposals: Vec<String>,
+    pub chosen_proposal: Option<String>,
+    pub ke_groups_sent: Vec<String>,
+    pub restart_of: Option<RestartJson>,
+    pub nat_t_move_frame: Option<u64>,
+    pub endpoint_changes: Vec<EndpointChangeJson>,
+    pub vendor_ids: Vec<VendorIdJson>,
+    pub notifies: Vec<NotifyJson>,
+    pub messages: Vec<MessageJson>,
+    pub messages_dropped: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RestartJson {
+    pub session: usize,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EndpointChangeJson {
+    pub frame: u64,
+    pub side: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VendorIdJson {
+    pub frame: u64,
+    pub from: &'static str,
+    pub hex: String,
+    pub implementation: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotifyJson {
+    pub frame: u64,
+    pub from: &'static str,
+    pub exchange: String,
+    pub message_id: u32,
+    pub notify: String,
+    pub error: bool,
+    pub data: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MessageJson {
+    pub source: String,
+    pub frame: u64,
+    pub time: String,
+    pub src: String,
+    pub dst: String,
+    pub exchange: String,
+    /// The exchange type number, for scripts that prefer numbers.
+    pub exchange_number: u8,
+    pub spi_i: String,
+    pub spi_r: String,
+    pub message_id: u32,
+    pub response: bool,
+    pub initiator_flag: bool,
+    pub retransmit: bool,
+    pub length: u32,
+    pub payloads: Vec<String>,
+    pub non_esp_marker: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ip_fragments: Vec<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fragment: Option<FragmentJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub malformed: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FragmentJson {
+    pub number: u16,
+    pub total: u16,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EspFlowJson {
+    pub source: String,
+    pub spi: String,
+    pub src: String,
+    pub dst: String,
+    pub udp_encapsulated: bool,
+    pub packets: u64,
+    pub bytes: u64,
+    pub max_ip_len: u32,
+    pub fragmented_packets: u64,
+    pub first_frame: u64,
+    pub last_frame: u64,
+    pub first_time: String,
+    pub last_time: String,
+    pub max_gap_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KeepaliveJson {
+    pub source: String,
+    pub src: String,
+    pub dst: String,
+    pub count: u64,
+    pub first_frame: u64,
+    pub first_time: String,
+    pub last_time: String,
+    pub max_interval_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IcmpJson {
+    pub source: String,
+    pub frame: u64,
+    pub time: String,
+    pub from: String,
+    pub to: String,
+    pub kind: &'static str,
+    pub mtu: Option<u32>,
+    pub quoted_src: String,
+    pub quoted_dst: String,
+    pub quoted_protocol: u8,
+    pub quoted_ports: Option<(u16, u16)>,
+    pub quoted_ip_len: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IncompleteJson {
+    pub source: String,
+    pub first_frame: u64,
+    pub last_frame: u64,
+    pub src: String,
+    pub dst: String,
+    pub protocol: u8,
+    pub ports: Option<(u16, u16)>,
+    pub fragments_seen: u32,
+    pub bytes_seen: u32,
+    pub total_len: Option<u32>,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputJson {
+    pub path: String,
+    pub kind: &'static str,
+    pub units_read: u64,
+    pub bytes_read: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoteJson {
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LimitsJson {
+    pub ike_messages_not_kept: u64,
+    pub other_events_not_kept: u64,
+    pub flows_not_kept: u64,
+    pub sessions_not_tracked: u64,
+}
+
+fn endpoint(a: SocketAddr) -> String {
+    a.to_string()
+}
+
+fn frame_of(at: Locator) -> u64 {
+    match at {
+        Locator::Frame(f) => f,
+        Locator::Line(_) => 0,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn evidence_json(timeline: &Timeline, e: &EvidenceRef) -> EvidenceJson {
+    let (frame, line) = match e.at {
+        Some(Locator::Frame(f)) => (Some(f), None),
+        Some(Locator::Line(l)) => (None, Some(l)),
+        None => (None, None),
+    };
+    EvidenceJson {
+        source: timeline.source_name(e.source).to_owned(),
+        frame,
+        line,
+        note: e.note.clone(),
+    }
+}
+
+pub fn finding_json(timeline: &Timeline, f: &Finding) -> FindingJson {
+    FindingJson {
+        rule: f.rule,
+        phase: f.phase.as_str(),
+        category: f.category.map(|c| c.as_str()),
+        confidence: f.confidence,
+        title: f.title.clone(),
+        evidence: f.evidence.iter().map(|e| evidence_json(timeline, e)).collect(),
+        fix: f.fix.clone(),
+    }
+}
+
+fn side(from_initiator: bool) -> &'static str {
+    if from_initiator {
+        "initiator"
+    } else {
+        "responder"
+    }
+}
+
+pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson {
+    let mut messages = Vec::with_capacity(s.messages.len());
+    let mut notifies = Vec::new();
+    let mut vendor_ids = Vec::new();
+    for (n, &index) in s.messages.iter().enumerate() {
+        let Some(event) = timeline.events.get(index) else {
+            continue;
+        };
+        let frame = frame_of(event.at);
+        let source = timeline.source_name(event.source).to_owned();
+        let time = rfc3339_micros(event.time);
+        match &event.kind {
+            EventKind::Ike(m) => {
+                for (t, data) in &m.notifies {
+                    notifies.push(NotifyJson {
+                        frame,
+                        from: side(m.from_initiator),
+                        exchange: m.exchange.to_string(),
+                        message_id: m.message_id,
+                        notify: t.to_string(),
+                        error: t.is_error(),
+                        data: hex(data),
+                    });
+                }
+                for v in &m.vendor_ids {
+                    vendor_ids.push(VendorIdJson {
+                        frame,
+                        from: side(m.from_initiator),
+                        hex: hex(v),
+                        implementation: ike_wire::vendor::identify(v)
+                            .map(|info| vendor_string(&info)),
+                    });
+                }
+                messages.push(MessageJson {
+                    source,
+                    frame,
+                    time,
+                    src: endpoint(m.src),
+                    dst: endpoint(m.dst),
+                    exchange: m.exchange.to_string(),
+                    exchange_number: m.exchange.0,
+                    spi_i: spi_hex(m.spi_i),
+                    spi_r: spi_hex(m.spi_r),
+                    message_id: m.message_id,
+                    response: m.response,
+                    initiator_flag: m.from_initiator,
+                    retransmit: s.retransmits.get(n).copied().unwrap_or(false),
+                    length: m.length,
+                    payloads: m.payloads.clone(),
+                    non_esp_marker: m.non_esp_marker,
+                    ip_fragments: m.ip_fragments.clone(),
+                    fragment: m
+                        .fragment
+                        .map(|(number, total)| FragmentJson { number, total }),
+                    malformed: m.malformed.clone(),
+                });
+            }
+            EventKind::IkeV1(v1) => messages.push(MessageJson {
+                source,
+                frame,
+                time,
+                src: endpoint(v1.src),
+                dst: endpoint(v1.dst),
+                exchange: ikev1_exchange_name(v1.exchange),
+                exchange_number: v1.exchange,
+                spi_i: spi_hex(v1.spi_i),
+                spi_r: spi_hex(v1.spi_r),
+                message_id: v1.message_id,
+                response: false,
+                initiator_flag: false,
+                retransmit: false,
+                length: v1.length,
+                payloads: Vec::new(),
+                non_esp_marker: false,
+                ip_fragments: Vec::new(),
+                fragment: None,
+                malformed: None,
+            }),
+            _ => {}
+        }
+    }
+    let frame_of_event = |index: usize| {
+        timeline
+            .events
+            .get(index)
+            .map(|e| frame_of(e.at))
+            .unwrap_or(0)
+    };
+    SessionJson {
+        id: id + 1,
+        source: timeline.source_name(s.source).to_owned(),
+        ike_version: s.ike_major_version,
+        spi_i: spi_hex(s.spi_i),
+        spi_r: spi_hex(s.spi_r),
+        initiator: endpoint(s.initiator),
+        responder: endpoint(s.responder),
+        initiator_last: endpoint(s.initiator_now),
+        responder_last: endpoint(s.responder_now),
+        phase_reached: s.phase_reached.as_str(),
+        established_by: s.established_by.clone(),
+        offered_proposals: s
+            .offered
+            .iter()
+            .flatten()
+            .map(proposal_string)
+            .collect(),
+        chosen_proposal: s.chosen.as_ref().map(proposal_string),
+        ke_groups_sent: s.ke_sent.iter().map(|g| g.to_string()).collect(),
+        restart_of: s.restart_of.as_ref().map(|r| RestartJson {
+            session: r.session + 1,
+            reason: r.reason,
+        }),
+        nat_t_move_frame: s.moved_to_4500_at.map(frame_of_event),
+        endpoint_changes: s
+            .endpoint_changes
+            .iter()
+            .map(|c| EndpointChangeJson {
+                frame: frame_of_event(c.event),
+                side: side(c.initiator_side),
+                from: endpoint(c.from),
+                to: endpoint(c.to),
+            })
+            .collect(),
+        vendor_ids,
+        notifies,
+        messages,
+        messages_dropped: s.messages_dropped,
+    }
+}
+
+fn vendor_string(info: &ike_wire::vendor::VendorInfo) -> String {
+    if info.detail.is_empty() {
+        info.implementation.to_owned()
+    } else {
+        format!("{} ({})", info.implementation, info.detail)
+    }
+}
+
+/// IKEv1 exchange names (RFC 2408/2409), for recognising IKEv1 in reports.
+pub fn ikev1_exchange_name(exchange: u8) -> String {
+    match exchange {
+        2 => "IKEv1 Main Mode".into(),
+        4 => "IKEv1 Aggressive Mode".into(),
+        5 => "IKEv1 Informational".into(),
+        32 => "IKEv1 Quick Mode".into(),
+        n => format!("IKEv1 exchange {n}"),
+    }
+}
+
+pub fn icmp_kind(kind: IcmpKind) -> (&'static str, Option<u32>) {
+    match kind {
+        IcmpKind::PortUnreachable => ("port-unreachable", None),
+        IcmpKind::Unreachable { .. } => ("unreachable", None),
+        IcmpKind::FragmentationNeeded { mtu } => ("fragmentation-needed", Some(mtu)),
+        IcmpKind::ReassemblyTimeExceeded => ("reassembly-time-exceeded", None),
+        IcmpKind::TimeExceeded => ("time-exceeded", None),
+    }
+}
+
+fn incomplete_reason(r: IncompleteReason) -> &'static str {
+    match r {
+        IncompleteReason::Timeout => "timeout",
+        IncompleteReason::Evicted => "evicted",
+        IncompleteReason::EndOfCapture => "end-of-capture",
+    }
+}
+
+fn source_kind(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Capture => "capture",
+        SourceKind::Log => "log",
+        SourceKind::Config => "config",
+        SourceKind::Certificate => "certificate",
+        SourceKind::Keys => "keys",
+    }
+}
+
+/// Builds the whole report object.
+pub fn report(timeline: &Timeline, diagnosis: &Diagnosis) -> Report {
+    let v = &diagnosis.verdict;
+    let mut icmp = Vec::new();
+    let mut incomplete = Vec::new();
+    for event in &timeline.events {
+        let source = timeline.source_name(event.source).to_owned();
+        match &event.kind {
+            EventKind::Icmp(e) => {
+                let (kind, mtu) = icmp_kind(e.kind);
+                icmp.push(IcmpJson {
+                    source,
+                    frame: e.frame,
+                    time: rfc3339_micros(e.ts),
+                    from: e.from.to_string(),
+                    to: e.to.to_string(),
+                    kind,
+                    mtu,
+                    quoted_src: e.quoted.src.to_string(),
+                    quoted_dst: e.quoted.dst.to_string(),
+                    quoted_protocol: e.quoted.protocol,
+                    quoted_ports: e.quoted.ports,
+                    quoted_ip_len: e.quoted.quoted_ip_len,
+                });
+            }
+            EventKind::Incomplete(d) => incomplete.push(IncompleteJson {
+                source,
+                first_frame: d.first_frame,
+                last_frame: d.last_frame,
+                src: d.src.to_string(),
+                dst: d.dst.to_string(),
+                protocol: d.protocol,
+                ports: d.ports,
+                fragments_seen: d.fragments_seen,
+                bytes_seen: d.bytes_seen,
+                total_len: d.total_len,
+                reason: incomplete_reason(d.reason),
+            }),
+            _ => {}
+        }
+    }
+    Report {
+        verdict: VerdictJson {
+            outcome: v.outcome,
+            phase: v.phase.map(|p| p.as_str()),
+            category: v.category.map(|c| c.as_str()),
+            summary: v.summary.clone(),
+        },
+        findings: diagnosis
+            .findings
+            .iter()
+            .map(|f| finding_json(timeline, f))
+            .collect(),
+        sessions: timeline
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| session_json(timeline, i, s))
+            .collect(),
+        esp: timeline
+            .esp_flows
+            .iter()
+            .map(|f| EspFlowJson {
+                source: timeline.source_name(f.source).to_owned(),
+                spi: format!("{:08x}", f.spi),
+                src: f.src.to_string(),
+                dst: f.dst.to_string(),
+                udp_encapsulated: f.udp_ports.is_some(),
+                packets: f.packets,
+                bytes: f.bytes,
+                max_ip_len: f.max_ip_len,
+                fragmented_packets: f.fragmented_packets,
+                first_frame: f.first_frame,
+                last_frame: f.last_frame,
+                first_time: rfc3339_micros(f.first_ts),
+                last_time: rfc3339_micros(f.last_ts),
+                max_gap_seconds: f.max_gap_ns as f64 / 1e9,
+            })
+            .collect(),
+        nat_keepalives: timeline
+            .keepalive_flows
+            .iter()
+            .map(|k| KeepaliveJson {
+                source: timeline.source_name(k.source).to_owned(),
+                src: k.src.to_string(),
+                dst: k.dst.to_string(),
+                count: k.count,
+                first_frame: k.first_frame,
+                first_time: rfc3339_micros(k.first_ts),
+                last_time: rfc3339_micros(k.last_ts),
+                max_interval_seconds: k.max_interval_ns as f64 / 1e9,
+            })
+            .collect(),
+        icmp,
+        incomplete_datagrams: incomplete,
+        inputs: timeline
+            .sources
+            .iter()
+            .map(|s| InputJson {
+                path: s.name.clone(),
+                kind: source_kind(s.kind),
+                units_read: s.units_read,
+                bytes_read: s.bytes_read,
+            })
+            .collect(),
+        notes: timeline
+            .notes
+            .iter()
+            .map(|n| {
+                let (frame, line) = match n.at {
+                    Some(Locator::Frame(f)) => (Some(f), None),
+                    Some(Locator::Line(l)) => (None, Some(l)),
+                    None => (None, None),
+                };
+                NoteJson {
+                    source: n.source.map(|s| timeline.source_name(s).to_owned()),
+                    frame,
+                    line,
+                    message: n.message.clone(),
+                }
+            })
+            .collect(),
+        limits: LimitsJson {
+            ike_messages_not_kept: timeline.ike_events_dropped,
+            other_events_not_kept: timeline.other_events_dropped,
+            flows_not_kept: timeline.flows_dropped,
+            sessions_not_tracked: timeline.sessions_untracked,
+        },
+    }
+}
+
+/// The report as pretty JSON text.
+pub fn to_string(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
+    serde_json::to_string_pretty(&report(timeline, diagnosis))
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise report: {e}\"}}"))
+}

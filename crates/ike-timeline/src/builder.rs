@@ -1,0 +1,451 @@
+//! Turns source evidence into the timeline: events are collected per source, ordered by time,
+//! and the sessions are reconstructed from the ordered events.
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::net::{IpAddr, SocketAddr};
+
+use ike_capture::{EspPacket, IkeDatagram, NatKeepalive, NetEvent};
+use ike_wire::{MessageRepr, PayloadRepr};
+
+use crate::event::{Event, EventKind, IkeMessage, IkeV1Message, Locator, SourceId};
+use crate::flows::{EspFlow, KeepaliveFlow};
+use crate::session::{self, Session};
+
+/// Caps that keep memory bounded on hostile or enormous inputs.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// IKE messages kept as events (beyond: counted only).
+    pub max_ike_events: usize,
+    /// ICMP errors and incomplete datagrams kept as events.
+    pub max_other_events: usize,
+    /// ESP and keepalive flows tracked.
+    pub max_flows: usize,
+    /// IKE SAs reconstructed in detail.
+    pub max_sessions: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_ike_events: 200_000,
+            max_other_events: 100_000,
+            max_flows: 100_000,
+            max_sessions: 100_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Capture,
+    Log,
+    Config,
+    Certificate,
+    Keys,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as the user gave it (or as found under a folder they gave).
+    pub name: String,
+    pub kind: SourceKind,
+    /// Frames or lines read.
+    pub units_read: u64,
+    pub bytes_read: u64,
+}
+
+/// Something the user must know about their input: an error that stopped reading a file, or
+/// evidence that was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestNote {
+    pub source: Option<SourceId>,
+    pub at: Option<Locator>,
+    pub message: String,
+}
+
+/// The finished picture: sources, ordered events, sessions and flows.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    pub sources: Vec<Source>,
+    pub events: Vec<Event>,
+    pub sessions: Vec<Session>,
+    pub esp_flows: Vec<EspFlow>,
+    pub keepalive_flows: Vec<KeepaliveFlow>,
+    pub notes: Vec<IngestNote>,
+    /// IKE messages not kept because a cap was reached.
+    pub ike_events_dropped: u64,
+    pub other_events_dropped: u64,
+    pub flows_dropped: u64,
+    pub sessions_untracked: u64,
+}
+
+impl Timeline {
+    pub fn source_name(&self, id: SourceId) -> &str {
+        self.sources
+            .get(id.0 as usize)
+            .map(|s| s.name.as_str())
+            .unwrap_or("?")
+    }
+
+    pub fn ike(&self, index: usize) -> Option<(&Event, &IkeMessage)> {
+        let event = self.events.get(index)?;
+        match &event.kind {
+            EventKind::Ike(m) => Some((event, m)),
+            _ => None,
+        }
+    }
+}
+
+type EspKey = (SourceId, u32, IpAddr, IpAddr);
+type KeepaliveKey = (SourceId, SocketAddr, SocketAddr);
+
+#[derive(Default)]
+pub struct TimelineBuilder {
+    limits: Limits,
+    timeline: Timeline,
+    ike_events: usize,
+    other_events: usize,
+    esp_index: HashMap<EspKey, usize>,
+    keepalive_index: HashMap<KeepaliveKey, usize>,
+}
+
+impl TimelineBuilder {
+    pub fn new(limits: Limits) -> Self {
+        TimelineBuilder {
+            limits,
+            ..Default::default()
+        }
+    }
+
+    pub fn add_source(&mut self, name: impl Into<String>, kind: SourceKind) -> SourceId {
+        let id = SourceId(self.timeline.sources.len() as u32);
+        self.timeline.sources.push(Source {
+            name: name.into(),
+            kind,
+            units_read: 0,
+            bytes_read: 0,
+        });
+        id
+    }
+
+    pub fn source_mut(&mut self, id: SourceId) -> Option<&mut Source> {
+        self.timeline.sources.get_mut(id.0 as usize)
+    }
+
+    pub fn note(&mut self, source: Option<SourceId>, at: Option<Locator>, message: String) {
+        // Notes are for people; a flood of them helps nobody and costs memory.
+        const MAX_NOTES: usize = 1000;
+        if self.timeline.notes.len() < MAX_NOTES {
+            self.timeline.notes.push(IngestNote {
+                source,
+                at,
+                message,
+            });
+        }
+    }
+
+    /// Adds an event from any source (respecting the caps).
+    pub fn push_event(&mut self, event: Event) {
+        let is_ike = matches!(event.kind, EventKind::Ike(_) | EventKind::IkeV1(_));
+        if is_ike {
+            if self.ike_events >= self.limits.max_ike_events {
+                self.timeline.ike_events_dropped += 1;
+                return;
+            }
+            self.ike_events += 1;
+        } else {
+            if self.other_events >= self.limits.max_other_events {
+                self.timeline.other_events_dropped += 1;
+                return;
+            }
+            self.other_events += 1;
+        }
+        self.timeline.events.push(event);
+    }
+
+    /// Turns one network event of a capture into timeline evidence.
+    pub fn push_net_event(&mut self, source: SourceId, net: NetEvent) {
+        match net {
+            NetEvent::Ike(d) => self.push_ike_datagram(source, d),
+            NetEvent::Esp(p) => self.count_esp(source, &p),
+            NetEvent::NatKeepalive(k) => self.count_keepalive(source, &k),
+            NetEvent::IcmpError(e) => self.push_event(Event {
+                time: e.ts,
+                source,
+                at: Locator::Frame(e.frame),
+                kind: EventKind::Icmp(e),
+            }),
+            NetEvent::IncompleteDatagram(d) => self.push_event(Event {
+                time: d.last_ts,
+                source,
+                at: Locator::Frame(d.last_frame),
+                kind: EventKind::Incomplete(d),
+            }),
+        }
+    }
+
+    fn push_ike_datagram(&mut self, source: SourceId, d: IkeDatagram) {
+        let at = Locator::Frame(d.frame);
+        match ike_wire::peek_version(&d.payload) {
+            None => {
+                self.note(
+                    Some(source),
+                    Some(at),
+                    format!(
+                        "frame {}: {} bytes on an IKE port are too short for an IKE header; skipped",
+                        d.frame,
+                        d.payload.len()
+                    ),
+                );
+            }
+            Some((2, _)) => match ike_message(&d) {
+                Ok(message) => self.push_event(Event {
+                    time: d.ts,
+                    source,
+                    at,
+                    kind: EventKind::Ike(Box::new(message)),
+                }),
+                Err(why) => self.note(
+                    Some(source),
+                    Some(at),
+                    format!("frame {}: malformed IKEv2 header ({why}); skipped", d.frame),
+                ),
+            },
+            Some((major, minor)) => {
+                let v1 = ikev1_message(&d, major, minor);
+                self.push_event(Event {
+                    time: d.ts,
+                    source,
+                    at,
+                    kind: EventKind::IkeV1(v1),
+                });
+            }
+        }
+    }
+
+    fn count_esp(&mut self, source: SourceId, p: &EspPacket) {
+        let key = (source, p.spi, p.src, p.dst);
+        let index = match self.esp_index.get(&key) {
+            Some(&i) => i,
+            None => {
+                if self.esp_index.len() >= self.limits.max_flows {
+                    self.timeline.flows_dropped += 1;
+                    return;
+                }
+                self.timeline.esp_flows.push(EspFlow {
+                    source,
+                    spi: p.spi,
+                    src: p.src,
+                    dst: p.dst,
+                    udp_ports: p.udp_ports,
+                    packets: 0,
+                    bytes: 0,
+                    max_ip_len: 0,
+                    fragmented_packets: 0,
+                    first_frame: p.frame,
+                    last_frame: p.frame,
+                    first_ts: p.ts,
+                    last_ts: p.ts,
+                    max_gap_ns: 0,
+                    max_gap_end_frame: p.frame,
+                });
+                let i = self.timeline.esp_flows.len() - 1;
+                self.esp_index.insert(key, i);
+                i
+            }
+        };
+        if let Some(flow) = self.timeline.esp_flows.get_mut(index) {
+            let gap = p.ts.0 - flow.last_ts.0;
+            if flow.packets > 0 && gap > flow.max_gap_ns {
+                flow.max_gap_ns = gap;
+                flow.max_gap_end_frame = p.frame;
+            }
+            flow.packets += 1;
+            flow.bytes += u64::from(p.ip_len);
+            flow.max_ip_len = flow.max_ip_len.max(p.ip_len);
+            flow.fragmented_packets += u64::from(p.fragmented);
+            flow.last_frame = p.frame;
+            flow.last_ts = p.ts;
+        }
+    }
+
+    fn count_keepalive(&mut self, source: SourceId, k: &NatKeepalive) {
+        let key = (source, k.src, k.dst);
+        let index = match self.keepalive_index.get(&key) {
+            Some(&i) => i,
+            None => {
+                if self.keepalive_index.len() >= self.limits.max_flows {
+                    self.timeline.flows_dropped += 1;
+                    return;
+                }
+                self.timeline.keepalive_flows.push(KeepaliveFlow {
+                    source,
+                    src: k.src,
+                    dst: k.dst,
+                    count: 0,
+                    first_frame: k.frame,
+                    first_ts: k.ts,
+                    last_ts: k.ts,
+                    min_interval_ns: i64::MAX,
+                    max_interval_ns: 0,
+                });
+                let i = self.timeline.keepalive_flows.len() - 1;
+                self.keepalive_index.insert(key, i);
+                i
+            }
+        };
+        if let Some(flow) = self.timeline.keepalive_flows.get_mut(index) {
+            if flow.count > 0 {
+                let interval = k.ts.0 - flow.last_ts.0;
+                flow.min_interval_ns = flow.min_interval_ns.min(interval);
+                flow.max_interval_ns = flow.max_interval_ns.max(interval);
+            }
+            flow.count += 1;
+            flow.last_ts = k.ts;
+        }
+    }
+
+    /// Orders the events by time (stable: same-time events keep source and frame order) and
+    /// reconstructs the sessions from them.
+    pub fn finish(mut self) -> Timeline {
+        let mut timeline = std::mem::take(&mut self.timeline);
+        timeline
+            .events
+            .sort_by(|a, b| (a.time, a.source, a.at).cmp(&(b.time, b.source, b.at)));
+        let (sessions, untracked) = session::reconstruct(&timeline, self.limits.max_sessions);
+        timeline.sessions = sessions;
+        timeline.sessions_untracked = untracked;
+        timeline
+    }
+}
+
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Builds the compact message record; a malformed payload chain still yields the header.
+fn ike_message(d: &IkeDatagram) -> Result<IkeMessage, String> {
+    let mut message = match MessageRepr::parse(&d.payload) {
+        Ok(repr) => message_from_repr(d, &repr),
+        Err(parse_error) => {
+            let header = ike_wire::header(&d.payload).map_err(|e| e.to_string())?;
+            IkeMessage {
+                src: d.src,
+                dst: d.dst,
+                non_esp_marker: d.non_esp_marker,
+                ip_fragments: d.ip_fragments.clone(),
+                ip_len: d.ip_len,
+                spi_i: header.spi_i,
+                spi_r: header.spi_r,
+                exchange: header.exchange,
+                message_id: header.message_id,
+                response: header.is_response(),
+                from_initiator: header.is_initiator(),
+                length: header.length,
+                captured_len: 0,
+                payloads: Vec::new(),
+                notifies: Vec::new(),
+                proposals: None,
+                ke_group: None,
+                vendor_ids: Vec::new(),
+                fragment: None,
+                encrypted_len: None,
+                malformed: Some(parse_error.to_string()),
+                digest: 0,
+            }
+        }
+    };
+    message.captured_len = u32::try_from(d.payload.len()).unwrap_or(u32::MAX);
+    message.digest = digest(&d.payload);
+    Ok(message)
+}
+
+fn message_from_repr(d: &IkeDatagram, repr: &MessageRepr) -> IkeMessage {
+    const NOTIFY_DATA_KEPT: usize = 64;
+    let h = &repr.header;
+    let mut notifies = Vec::new();
+    let mut proposals = None;
+    let mut ke_group = None;
+    let mut vendor_ids = Vec::new();
+    let mut fragment = None;
+    let mut encrypted_len = None;
+    for payload in &repr.payloads {
+        match &payload.body {
+            PayloadRepr::Notify(n) => {
+                let kept = &n.data[..n.data.len().min(NOTIFY_DATA_KEPT)];
+                notifies.push((n.notify_type, kept.to_vec()));
+            }
+            PayloadRepr::SecurityAssociation(p) => proposals = Some(p.clone()),
+            PayloadRepr::KeyExchange { group, .. } => ke_group = Some(*group),
+            PayloadRepr::VendorId(v) => vendor_ids.push(v.clone()),
+            PayloadRepr::Encrypted { data, .. } => {
+                encrypted_len = Some(u32::try_from(data.len()).unwrap_or(u32::MAX))
+            }
+            PayloadRepr::EncryptedFragment {
+                number,
+                total,
+                data,
+                ..
+            } => {
+                fragment = Some((*number, *total));
+                encrypted_len = Some(u32::try_from(data.len()).unwrap_or(u32::MAX));
+            }
+            _ => {}
+        }
+    }
+    IkeMessage {
+        src: d.src,
+        dst: d.dst,
+        non_esp_marker: d.non_esp_marker,
+        ip_fragments: d.ip_fragments.clone(),
+        ip_len: d.ip_len,
+        spi_i: h.spi_i,
+        spi_r: h.spi_r,
+        exchange: h.exchange,
+        message_id: h.message_id,
+        response: h.is_response(),
+        from_initiator: h.is_initiator(),
+        length: h.length,
+        captured_len: 0,
+        payloads: repr.payload_names(),
+        notifies,
+        proposals,
+        ke_group,
+        vendor_ids,
+        fragment,
+        encrypted_len,
+        malformed: None,
+        digest: 0,
+    }
+}
+
+/// IKEv1 and the header layout every ISAKMP version shares (RFC 2408 3.1).
+fn ikev1_message(d: &IkeDatagram, major: u8, minor: u8) -> IkeV1Message {
+    let b = &d.payload;
+    let be64 = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|s| s.try_into().ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0)
+    };
+    let be32 = |at: usize| {
+        b.get(at..at + 4)
+            .and_then(|s| s.try_into().ok())
+            .map(u32::from_be_bytes)
+            .unwrap_or(0)
+    };
+    IkeV1Message {
+        src: d.src,
+        dst: d.dst,
+        spi_i: be64(0),
+        spi_r: be64(8),
+        major_version: major,
+        minor_version: minor,
+        exchange: b.get(18).copied().unwrap_or(0),
+        message_id: be32(20),
+        length: be32(24),
+    }
+}

@@ -1,0 +1,20 @@
+//! The timeline: every piece of evidence (captured packets today; log lines, configurations,
+//! certificates and probe answers as they are added) becomes one kind of [`Event`] on one
+//! time-ordered list, and the IKE SAs ([`Session`]s) are reconstructed from that list alone.
+//! The diagnosis reads the timeline, never a source format.
+//!
+//! Memory is bounded whatever the input: events, sessions and flows have caps
+//! ([`Limits`]); what goes past a cap is counted and reported, never silently lost.
+
+pub mod builder;
+pub mod event;
+pub mod flows;
+pub mod ingest;
+pub mod session;
+pub mod time;
+
+pub use builder::{IngestNote, Limits, Source, SourceKind, Timeline, TimelineBuilder};
+pub use event::{Event, EventKind, IkeMessage, IkeV1Message, Locator, SourceId};
+pub use flows::{EspFlow, KeepaliveFlow};
+pub use ike_capture::Timestamp;
+pub use session::{Direction, EndpointChange, Phase, Restart, Session};

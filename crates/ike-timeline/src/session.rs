@@ -1,0 +1,386 @@
+//! IKE SA reconstruction from the ordered events: messages are grouped by SPIs, requests and
+//! responses paired by message ID, retransmissions marked, restarts after INVALID_KE_PAYLOAD
+//! or COOKIE linked to the attempt they restart, and each SA's endpoints followed.
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+
+use ike_capture::Timestamp;
+use ike_wire::{DhGroup, ExchangeType, NotifyType, ProposalRepr};
+
+use crate::builder::Timeline;
+use crate::event::{EventKind, IkeMessage, SourceId};
+
+/// How far an IKE SA got, as far as the evidence shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    /// No valid IKE_SA_INIT response was seen.
+    IkeSaInit,
+    /// IKE_SA_INIT completed; the IKE SA was not seen to be authenticated.
+    IkeAuth,
+    /// Evidence after IKE_AUTH shows the SA was up (answered exchanges with later message
+    /// IDs, or ESP between the peers after the IKE_AUTH response).
+    Established,
+}
+
+impl Phase {
+    /// The contract's phase string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::IkeSaInit => "IKE_SA_INIT",
+            Phase::IkeAuth => "IKE_AUTH",
+            Phase::Established => "ESTABLISHED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From the original initiator to the responder.
+    InitiatorToResponder,
+    ResponderToInitiator,
+}
+
+/// A peer's address or port changed during the SA (other than the NAT-T move to 4500).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointChange {
+    pub event: usize,
+    pub initiator_side: bool,
+    pub from: SocketAddr,
+    pub to: SocketAddr,
+}
+
+/// Link from a new IKE_SA_INIT attempt to the one it restarts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restart {
+    /// Index of the restarted session in [`Timeline::sessions`].
+    pub session: usize,
+    /// `INVALID_KE_PAYLOAD` or `COOKIE`.
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub source: SourceId,
+    /// 2 for IKEv2, 1 for IKEv1 (recognised, not parsed further).
+    pub ike_major_version: u8,
+    pub spi_i: u64,
+    /// The responder's SPI once known (0 before).
+    pub spi_r: u64,
+    /// Endpoints as first seen.
+    pub initiator: SocketAddr,
+    pub responder: SocketAddr,
+    /// Endpoints as last seen (after the NAT-T move and any later change).
+    pub initiator_now: SocketAddr,
+    pub responder_now: SocketAddr,
+    /// Indices into [`Timeline::events`], in time order.
+    pub messages: Vec<usize>,
+    /// Which of `messages` are retransmissions (same direction, ID and bytes as an earlier one).
+    pub retransmits: Vec<bool>,
+    pub phase_reached: Phase,
+    /// Why `phase_reached` is `Established`, for the report.
+    pub established_by: Option<String>,
+    /// Time of the first IKE_AUTH response.
+    pub auth_response_at: Option<Timestamp>,
+    /// Proposals of the first IKE_SA_INIT request, and the one the responder chose.
+    pub offered: Option<Vec<ProposalRepr>>,
+    pub chosen: Option<ProposalRepr>,
+    /// KE groups the initiator sent, in order (one per IKE_SA_INIT attempt).
+    pub ke_sent: Vec<DhGroup>,
+    pub restart_of: Option<Restart>,
+    /// Event index of the first message on UDP 4500 (the NAT-T move), if any.
+    pub moved_to_4500_at: Option<usize>,
+    pub endpoint_changes: Vec<EndpointChange>,
+    /// Messages not kept because the per-session cap was reached.
+    pub messages_dropped: u64,
+}
+
+impl Session {
+    pub fn direction_of(&self, m: &IkeMessage) -> Direction {
+        if m.from_initiator {
+            Direction::InitiatorToResponder
+        } else {
+            Direction::ResponderToInitiator
+        }
+    }
+}
+
+const MAX_MESSAGES_PER_SESSION: usize = 20_000;
+/// A new attempt within this much capture time after an INVALID_KE/COOKIE answer is its restart.
+const RESTART_WINDOW_NS: i64 = 30_000_000_000;
+
+type SessionKey = (SourceId, u8, u64);
+
+/// Groups the timeline's IKE events into sessions. Returns the sessions and how many further
+/// SAs were seen but not tracked because `max_sessions` was reached.
+pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u64) {
+    let mut sessions: Vec<Session> = Vec::new();
+    let mut by_spi: HashMap<SessionKey, usize> = HashMap::new();
+    // Last session between an initiator and a responder address that was told to restart.
+    let mut restart_candidates: HashMap<(SourceId, IpAddr, IpAddr), (usize, Timestamp)> =
+        HashMap::new();
+    let mut untracked_keys: std::collections::HashSet<SessionKey> = Default::default();
+    let mut untracked: u64 = 0;
+
+    for (index, event) in timeline.events.iter().enumerate() {
+        let (key, src, dst, from_initiator, spi_r) = match &event.kind {
+            EventKind::Ike(m) => (
+                (event.source, 2, m.spi_i),
+                m.src,
+                m.dst,
+                m.from_initiator,
+                m.spi_r,
+            ),
+            EventKind::IkeV1(v1) => (
+                (event.source, 1, v1.spi_i),
+                v1.src,
+                v1.dst,
+                // IKEv1 has no I flag on responses we can trust here: first sender initiates.
+                true,
+                v1.spi_r,
+            ),
+            _ => continue,
+        };
+        let session_index = match by_spi.get(&key) {
+            Some(&i) => i,
+            None => {
+                if sessions.len() >= max_sessions {
+                    // Count each untracked SA once, but bound the set of remembered keys too.
+                    if untracked_keys.len() < 1_000_000 {
+                        if untracked_keys.insert(key) {
+                            untracked += 1;
+                        }
+                    } else {
+                        untracked += 1;
+                    }
+                    continue;
+                }
+                let (initiator, responder) = if from_initiator || key.1 == 1 {
+                    (src, dst)
+                } else {
+                    (dst, src)
+                };
+                let mut session = Session {
+                    source: event.source,
+                    ike_major_version: key.1,
+                    spi_i: key.2,
+                    spi_r: 0,
+                    initiator,
+                    responder,
+                    initiator_now: initiator,
+                    responder_now: responder,
+                    messages: Vec::new(),
+                    retransmits: Vec::new(),
+                    phase_reached: Phase::IkeSaInit,
+                    established_by: None,
+                    auth_response_at: None,
+                    offered: None,
+                    chosen: None,
+                    ke_sent: Vec::new(),
+                    restart_of: None,
+                    moved_to_4500_at: None,
+                    endpoint_changes: Vec::new(),
+                    messages_dropped: 0,
+                };
+                if let EventKind::Ike(m) = &event.kind {
+                    let restart_key = (event.source, initiator.ip(), responder.ip());
+                    if m.exchange == ExchangeType::IKE_SA_INIT && !m.response {
+                        if let Some(&(previous, at)) = restart_candidates.get(&restart_key) {
+                            if event.time.0 - at.0 <= RESTART_WINDOW_NS {
+                                session.restart_of = Some(Restart {
+                                    session: previous,
+                                    reason: restart_reason(timeline, &sessions, previous),
+                                });
+                                restart_candidates.remove(&restart_key);
+                            }
+                        }
+                    }
+                }
+                sessions.push(session);
+                let i = sessions.len() - 1;
+                by_spi.insert(key, i);
+                i
+            }
+        };
+        let Some(session) = sessions.get_mut(session_index) else {
+            continue;
+        };
+        if session.messages.len() >= MAX_MESSAGES_PER_SESSION {
+            session.messages_dropped += 1;
+            continue;
+        }
+        if session.spi_r == 0 && spi_r != 0 {
+            session.spi_r = spi_r;
+        }
+        let EventKind::Ike(m) = &event.kind else {
+            session.messages.push(index);
+            session.retransmits.push(false);
+            continue;
+        };
+        let retransmit = is_retransmit(timeline, session, m);
+        session.messages.push(index);
+        session.retransmits.push(retransmit);
+        track_endpoints(session, index, m);
+        if m.exchange == ExchangeType::IKE_SA_INIT {
+            if !m.response {
+                if let Some(group) = m.ke_group {
+                    if !retransmit {
+                        session.ke_sent.push(group);
+                    }
+                }
+                if session.offered.is_none() {
+                    session.offered = m.proposals.clone();
+                }
+            } else if m.has_notify(NotifyType::INVALID_KE_PAYLOAD) || m.has_notify(NotifyType::COOKIE) {
+                restart_candidates.insert(
+                    (event.source, session.initiator.ip(), session.responder.ip()),
+                    (session_index, event.time),
+                );
+            } else if m.spi_r != 0 && m.proposals.is_some() {
+                session.chosen = m
+                    .proposals
+                    .as_ref()
+                    .and_then(|p| p.first())
+                    .cloned();
+                session.phase_reached = session.phase_reached.max(Phase::IkeAuth);
+            }
+        } else if m.message_id >= 1 && session.phase_reached < Phase::IkeAuth && m.spi_r != 0 {
+            // Capture started after IKE_SA_INIT: later exchanges prove it completed.
+            session.phase_reached = Phase::IkeAuth;
+        }
+        if m.exchange == ExchangeType::IKE_AUTH && m.response && session.auth_response_at.is_none() {
+            session.auth_response_at = Some(event.time);
+        }
+        if session.phase_reached < Phase::Established {
+            if let Some(why) = proves_established(session, m, event.time) {
+                session.phase_reached = Phase::Established;
+                session.established_by = Some(why);
+            }
+        }
+    }
+    for session in &mut sessions {
+        mark_established_by_esp(timeline, session);
+    }
+    (sessions, untracked)
+}
+
+/// An answered exchange after IKE_AUTH shows the SA was up, with care for the one exchange a
+/// failed authentication also produces: the initiator's INFORMATIONAL carrying
+/// AUTHENTICATION_FAILED (RFC 7296 2.21.2), which is message ID 2 right after IKE_AUTH.
+fn proves_established(session: &Session, m: &IkeMessage, at: Timestamp) -> Option<String> {
+    const DPD_MIN_DELAY_NS: i64 = 5_000_000_000;
+    if !m.response || m.exchange == ExchangeType::IKE_SA_INIT || m.exchange == ExchangeType::IKE_AUTH {
+        return None;
+    }
+    let auth_at = session.auth_response_at?;
+    if m.from_initiator {
+        // Answer to a request the responder started: responders start exchanges only on a live SA.
+        return Some(format!(
+            "the initiator answered the responder's {} request (message ID {})",
+            m.exchange, m.message_id
+        ));
+    }
+    let late = at.0 - auth_at.0 > DPD_MIN_DELAY_NS;
+    if m.exchange == ExchangeType::CREATE_CHILD_SA || m.message_id >= 3 || late {
+        return Some(format!(
+            "{} response (message ID {}) after IKE_AUTH",
+            m.exchange, m.message_id
+        ));
+    }
+    None
+}
+
+fn restart_reason(timeline: &Timeline, sessions: &[Session], previous: usize) -> &'static str {
+    let told_cookie = sessions
+        .get(previous)
+        .map(|s| {
+            s.messages.iter().any(|&i| {
+                timeline
+                    .ike(i)
+                    .is_some_and(|(_, m)| m.response && m.has_notify(NotifyType::COOKIE))
+            })
+        })
+        .unwrap_or(false);
+    if told_cookie {
+        "COOKIE"
+    } else {
+        "INVALID_KE_PAYLOAD"
+    }
+}
+
+/// Same direction, exchange, message ID and bytes as a message already in the session.
+fn is_retransmit(timeline: &Timeline, session: &Session, m: &IkeMessage) -> bool {
+    // Retransmits follow their original closely; a bounded look-back keeps this linear.
+    const LOOK_BACK: usize = 64;
+    session.messages.iter().rev().take(LOOK_BACK).any(|&i| {
+        timeline.ike(i).is_some_and(|(_, earlier)| {
+            earlier.from_initiator == m.from_initiator
+                && earlier.response == m.response
+                && earlier.message_id == m.message_id
+                && earlier.exchange == m.exchange
+                && earlier.digest == m.digest
+                && earlier.captured_len == m.captured_len
+        })
+    })
+}
+
+fn track_endpoints(session: &mut Session, index: usize, m: &IkeMessage) {
+    let (initiator, responder) = if m.from_initiator {
+        (m.src, m.dst)
+    } else {
+        (m.dst, m.src)
+    };
+    let uses_4500 = m.src.port() == 4500 || m.dst.port() == 4500 || m.non_esp_marker;
+    if uses_4500 && session.moved_to_4500_at.is_none() {
+        session.moved_to_4500_at = Some(index);
+        // The NAT-T move itself is expected: follow it without calling it a change.
+        if initiator.ip() == session.initiator_now.ip()
+            && responder.ip() == session.responder_now.ip()
+        {
+            session.initiator_now = initiator;
+            session.responder_now = responder;
+            return;
+        }
+    }
+    if initiator != session.initiator_now {
+        session.endpoint_changes.push(EndpointChange {
+            event: index,
+            initiator_side: true,
+            from: session.initiator_now,
+            to: initiator,
+        });
+        session.initiator_now = initiator;
+    }
+    if responder != session.responder_now {
+        session.endpoint_changes.push(EndpointChange {
+            event: index,
+            initiator_side: false,
+            from: session.responder_now,
+            to: responder,
+        });
+        session.responder_now = responder;
+    }
+}
+
+/// ESP between the two peers after the IKE_AUTH response proves the CHILD_SA came up.
+fn mark_established_by_esp(timeline: &Timeline, session: &mut Session) {
+    if session.phase_reached != Phase::IkeAuth {
+        return;
+    }
+    let Some(after) = session.auth_response_at else {
+        return;
+    };
+    let peers = [session.initiator.ip(), session.responder.ip()];
+    let esp = timeline.esp_flows.iter().find(|f| {
+        f.source == session.source
+            && peers.contains(&f.src)
+            && peers.contains(&f.dst)
+            && f.last_ts >= after
+    });
+    if let Some(flow) = esp {
+        session.phase_reached = Phase::Established;
+        session.established_by = Some(format!(
+            "ESP SPI 0x{:08x} from {} after the IKE_AUTH response ({} packets)",
+            flow.spi, flow.src, flow.packets
+        ));
+    }
+}

@@ -1,0 +1,161 @@
+# Shared machinery of the failure lab: topology, daemons, captures, teardown.
+# Sourced by run.sh inside one subshell per scenario.
+
+LAB_NS_PREFIX=ikelab
+NS_C=${LAB_NS_PREFIX}-c
+NS_R=${LAB_NS_PREFIX}-r
+NS_G=${LAB_NS_PREFIX}-g
+NS_X=${LAB_NS_PREFIX}-x            # second client, only for scenarios that need one
+
+# Addresses (never routed outside the namespaces).
+GW_ADDR=10.99.2.2
+GW_LAN=10.99.100.1
+GW_LAN_NET=10.99.100.0/24
+POOL_NET=10.99.200.0/28
+
+CHARON=/usr/lib/ipsec/charon
+PLUTO_PREFIX=${PLUTO_PREFIX:-/opt/ike-lab/libreswan}
+
+PIDS=()          # every process this scenario started, killed in reverse order
+NAMESPACES=()    # every namespace this scenario created
+
+log()  { printf '[lab %s] %s\n' "${SCENARIO:-?}" "$*" >&2; }
+die()  { log "ERROR: $*"; exit 1; }
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+ns_create() {
+    local ns=$1
+    ip netns add "$ns" || die "cannot create namespace $ns"
+    NAMESPACES+=("$ns")
+    nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    nsx "$ns" ip link set lo up
+}
+
+# veth NS_A IF_A ADDR_A NS_B IF_B ADDR_B [MTU]
+veth() {
+    local na=$1 ia=$2 aa=$3 nb=$4 ib=$5 ab=$6 mtu=${7:-1500}
+    ip link add "$ia" netns "$na" mtu "$mtu" type veth peer name "$ib" netns "$nb" mtu "$mtu" \
+        || die "cannot create veth $na/$ia <-> $nb/$ib"
+    nsx "$na" ip addr add "$aa" dev "$ia"
+    nsx "$nb" ip addr add "$ab" dev "$ib"
+    nsx "$na" ip link set "$ia" up
+    nsx "$nb" ip link set "$ib" up
+}
+
+# Topologies. Client side address is CLIENT_ADDR, the gateway is always GW_ADDR.
+#   direct: client eth0 10.99.2.3/24 -- gateway eth0 10.99.2.2/24
+#   router: client eth0 10.99.1.2/24 -- router eth0 10.99.1.1 | router eth1 10.99.2.1 -- gateway eth0 10.99.2.2
+#   nat:    like router, and the router masquerades the client network toward the gateway
+topology_up() {
+    ns_create "$NS_C"
+    ns_create "$NS_G"
+    case "$TOPO" in
+    direct)
+        CLIENT_ADDR=10.99.2.3
+        veth "$NS_C" eth0 "$CLIENT_ADDR/24" "$NS_G" eth0 "$GW_ADDR/24" "${MTU_CLIENT:-1500}"
+        ;;
+    router|nat)
+        CLIENT_ADDR=10.99.1.2
+        ns_create "$NS_R"
+        veth "$NS_C" eth0 "$CLIENT_ADDR/24" "$NS_R" eth0 10.99.1.1/24 "${MTU_CLIENT:-1500}"
+        veth "$NS_R" eth1 10.99.2.1/24 "$NS_G" eth0 "$GW_ADDR/24" "${MTU_GATEWAY:-1500}"
+        nsx "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+        nsx "$NS_C" ip route add 10.99.2.0/24 via 10.99.1.1
+        if [ "$TOPO" = router ]; then
+            nsx "$NS_G" ip route add 10.99.1.0/24 via 10.99.2.1
+        else
+            nsx "$NS_R" nft -f - <<NFT || die "nft masquerade failed"
+table ip nat {
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "eth1" ip saddr 10.99.1.0/24 masquerade
+    }
+}
+NFT
+        fi
+        ;;
+    *) die "unknown topology $TOPO" ;;
+    esac
+    # The protected network behind the gateway.
+    # (a veth pair inside the gateway namespace: this kernel has no dummy driver)
+    nsx "$NS_G" ip link add lan0 type veth peer name lan0p
+    nsx "$NS_G" ip addr add "$GW_LAN/24" dev lan0
+    nsx "$NS_G" ip link set lan0p up
+    nsx "$NS_G" ip link set lan0 up
+}
+
+# Every process is started with "exec" chains so that $! is the process itself.
+start_bg() {   # start_bg NAME STDOUT_FILE CMD...
+    local name=$1 out=$2; shift 2
+    "$@" >"$out" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    eval "PID_$name=$pid"
+    log "started $name pid $pid"
+}
+
+capture_start() {   # capture_start NAME NS IFACE FILE
+    local name=$1 ns=$2 ifc=$3 file=$4
+    start_bg "$name" "$WORK/$name.tcpdump.txt" \
+        ip netns exec "$ns" tcpdump -i "$ifc" -U -Z root -s 0 --immediate-mode -w "$file" not arp
+    local i
+    for i in $(seq 1 50); do
+        grep -q 'listening on' "$WORK/$name.tcpdump.txt" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    die "tcpdump $name did not start"
+}
+
+stop_pid() {   # stop_pid PID  (TERM, then KILL after 3 s)
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null
+    for i in $(seq 1 30); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+teardown() {
+    local i
+    for ((i=${#PIDS[@]}-1; i>=0; i--)); do
+        stop_pid "${PIDS[$i]}"
+    done
+    PIDS=()
+    for ((i=${#NAMESPACES[@]}-1; i>=0; i--)); do
+        ip netns del "${NAMESPACES[$i]}" 2>/dev/null
+    done
+    NAMESPACES=()
+}
+
+# Remove namespaces of this lab left by an interrupted earlier run (only our own names).
+cleanup_stale() {
+    local ns
+    for ns in "$NS_C" "$NS_R" "$NS_G" "$NS_X"; do
+        if ip netns list | grep -qw "^$ns"; then
+            log "removing stale namespace $ns"
+            ip netns pids "$ns" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+            ip netns del "$ns"
+        fi
+    done
+}
+
+nft_apply() {   # nft_apply NS  (rules on stdin)
+    nsx "$1" nft -f - || die "nft rules failed in $1"
+}
+
+# A router (or firewall) that drops every IP fragment, before conntrack reassembles them.
+router_drop_fragments() {
+    nft_apply "$NS_R" <<'NFT'
+table ip fragfilter {
+    chain prerouting {
+        type filter hook prerouting priority -450; policy accept;
+        ip frag-off & 0x3fff != 0 counter drop
+    }
+}
+NFT
+}

@@ -1,0 +1,269 @@
+#!/bin/bash
+# ike-doctor failure lab: reproduce IKEv2 failures with real daemons in network namespaces.
+#
+#   lab/run.sh list                      list the scenarios
+#   lab/run.sh [OPTIONS] SCENARIO...|all run scenarios (as root), one topology at a time
+#
+# Options:
+#   --out DIR      where each scenario's output goes (default: lab/out)
+#   --fixtures     after a scenario reproduces, refresh tests/fixtures/lab/SCENARIO from its output
+#   --check        also compare each output with the committed fixture (truth.json and the set of
+#                  IKE exchanges in client.pcap); a difference fails the scenario
+#
+# Prints one line per scenario and ends with "N passed, M failed"; exits 1 if any failed.
+set -u
+
+LAB_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO_DIR=$(cd "$LAB_DIR/.." && pwd)
+FIXTURE_ROOT=$REPO_DIR/tests/fixtures/lab
+OUT_ROOT=$LAB_DIR/out
+DO_FIXTURES=no
+DO_CHECK=no
+
+. "$LAB_DIR/lib/common.sh"
+. "$LAB_DIR/lib/pki.sh"
+. "$LAB_DIR/lib/strongswan.sh"
+. "$LAB_DIR/lib/libreswan.sh"
+. "$LAB_DIR/lib/fixtures.sh"
+
+all_scenarios() {
+    local f
+    for f in "$LAB_DIR"/scenarios/*.sh; do
+        basename "$f" .sh
+    done
+}
+
+set_defaults() {
+    TOPO=direct
+    AUTH=psk
+    IMPL_C=strongswan
+    IMPL_G=strongswan
+    VERSION_C=2; VERSION_G=2
+    IKE_PROPOSALS_C=aes256-sha256-modp2048; IKE_PROPOSALS_G=aes256-sha256-modp2048
+    ESP_PROPOSALS_C=aes256-sha256; ESP_PROPOSALS_G=aes256-sha256
+    FRAG_C=yes; FRAG_G=yes
+    ENCAP_C=no
+    DPD_C=0; DPD_G=0
+    IKE_REKEY_C=4h; IKE_REKEY_G=4h
+    CHILD_REKEY_C=1h; CHILD_REKEY_G=1h
+    PSK_C=ikelab-shared-secret-1; PSK_G=ikelab-shared-secret-1
+    ID_C=client.ikelab.test; ID_G=gateway.ikelab.test
+    REMOTE_ID_C=gateway.ikelab.test; REMOTE_ID_G=client.ikelab.test
+    EAP_USER=alice; EAP_PASS_C=alice-password-1; EAP_PASS_G=alice-password-1
+    VIPS_C=0.0.0.0
+    POOLS_G=rw_pool
+    POOL_ADDRS=$POOL_NET
+    TS_LOCAL_G=$GW_LAN_NET
+    TS_REMOTE_C=$GW_LAN_NET
+    CONN_EXTRA_C=""; CONN_EXTRA_G=""; CHILD_EXTRA_C=""; CHILD_EXTRA_G=""
+    INIT_TIMEOUT=30          # seconds swanctl --initiate waits
+    POST_WAIT=1              # seconds to wait after the scenario's action, before stopping
+    TRAFFIC=auto             # ping through the tunnel when the CHILD_SA is up
+    TRAFFIC_COUNT=3
+    TRAFFIC_SIZE=56
+    TRUTH_OUTCOME=""; TRUTH_PHASE=null; TRUTH_CATEGORY=null; TRUTH_ROOT_CAUSE=""
+    DESCRIPTION=""
+    HOW=""
+    CLIENT_PREFIX=()         # command prefix of the client daemon (e.g. a faked clock)
+    GATEWAY_PREFIX=()
+}
+
+# Proof declarations used by the scenario files.
+proof()        { printf 'log\t%s\t%s\t\t\n' "$1" "$2" >>"$EXPECT"; }
+proof_absent() { printf 'nolog\t%s\t%s\t\t\n' "$1" "$2" >>"$EXPECT"; }
+proof_frames() { printf 'frames\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$EXPECT"; }
+
+# Hooks a scenario may redefine.
+scenario_setup() { :; }                # nft rules, sysctls, MTUs (after the topology exists)
+scenario_pki() { pki_standard; }        # certificates
+scenario_proofs() { :; }                # proof/proof_absent/proof_frames calls
+scenario_run() { default_run; }         # what the user does
+
+# The client's connect attempt and, when it comes up, a ping through the tunnel.
+default_run() {
+    client_initiate
+    if [ "$TRAFFIC" = auto ] && [ "$INIT_RC" = 0 ]; then
+        client_traffic "$TRAFFIC_COUNT" "$TRAFFIC_SIZE" >"$OUT/client-traffic.txt"
+    fi
+}
+
+client_initiate() {
+    log "initiating"
+    case "$IMPL_C" in
+    strongswan) swan_ctl client --initiate --ike home --child net --timeout "$INIT_TIMEOUT" >"$OUT/client-initiate.txt" 2>&1 ;;
+    libreswan) pluto_initiate client >"$OUT/client-initiate.txt" 2>&1 ;;
+    esac
+    INIT_RC=$?
+    log "initiate exit status $INIT_RC"
+}
+
+# client_traffic COUNT SIZE [extra ping args]: ping the gateway's protected network from the client
+client_traffic() {
+    local count=$1 size=$2; shift 2
+    nsx "$NS_C" ping -n -c "$count" -i 0.3 -W 1 -s "$size" "$@" "$GW_LAN" 2>&1
+    return 0
+}
+
+start_peer() {   # start_peer ROLE NS IMPL
+    local role=$1 ns=$2 impl=$3
+    case "$impl" in
+    strongswan)
+        swan_prepare "$role"
+        if [ "$role" = client ]; then
+            swan_start client "$ns" "${CLIENT_PREFIX[@]}" || die "client daemon failed to start"
+        else
+            swan_start gateway "$ns" "${GATEWAY_PREFIX[@]}" || return 1
+        fi
+        swan_load "$role"
+        ;;
+    libreswan)
+        pluto_prepare "$role"
+        pluto_start "$role" "$ns" || die "pluto $role failed to start"
+        ;;
+    esac
+}
+
+install_standard_certs() {
+    case "$AUTH" in
+    cert)
+        [ "$IMPL_C" = strongswan ] && { pki_install client x509 client; pki_install client x509ca ca; }
+        [ "$IMPL_G" = strongswan ] && { pki_install gateway x509 gateway; pki_install gateway x509ca ca; }
+        ;;
+    eap)
+        [ "$IMPL_C" = strongswan ] && pki_install client x509ca ca
+        [ "$IMPL_G" = strongswan ] && { pki_install gateway x509 gateway; pki_install gateway x509ca ca; }
+        ;;
+    esac
+    return 0
+}
+# A scenario that needs other certificates redefines this.
+scenario_install_certs() { install_standard_certs; }
+
+run_one() {
+    SCENARIO=$1
+    local file=$LAB_DIR/scenarios/$SCENARIO.sh
+    [ -f "$file" ] || die "no scenario $SCENARIO"
+    set_defaults
+    . "$file"
+    OUT=$OUT_ROOT/$SCENARIO
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    WORK=$(mktemp -d /tmp/ikelab.XXXXXX)
+    PKI=$WORK/pki
+    mkdir -p "$PKI"
+    EXPECT=$WORK/expect.tsv
+    : >"$EXPECT"
+    trap 'teardown; rm -rf "$WORK"' EXIT
+    cleanup_stale
+
+    topology_up
+    scenario_setup
+    if [ "$AUTH" != psk ] || [ "${NEED_PKI:-no}" = yes ]; then
+        scenario_pki
+    fi
+    mkdir -p "$WORK/client/swanctl"/{x509,x509ca,private} "$WORK/gateway/swanctl"/{x509,x509ca,private}
+
+    capture_start cap_client "$NS_C" eth0 "$OUT/client.pcap"
+    capture_start cap_gateway "$NS_G" eth0 "$OUT/gateway.pcap"
+
+    # Daemons: the gateway first, so it is listening when the client starts.
+    case "$IMPL_G" in
+    strongswan) swan_prepare gateway ;;
+    libreswan) pluto_prepare gateway ;;
+    esac
+    case "$IMPL_C" in
+    strongswan) swan_prepare client ;;
+    libreswan) pluto_prepare client ;;
+    esac
+    scenario_install_certs
+    if [ "$IMPL_G" = strongswan ]; then
+        swan_start gateway "$NS_G" "${GATEWAY_PREFIX[@]}" && swan_load gateway
+    else
+        pluto_start gateway "$NS_G" || die "pluto gateway failed to start"
+    fi
+    if [ "$IMPL_C" = strongswan ]; then
+        swan_start client "$NS_C" "${CLIENT_PREFIX[@]}" || die "client daemon failed to start"
+        swan_load client
+    else
+        pluto_start client "$NS_C" || die "pluto client failed to start"
+    fi
+
+    scenario_run
+    sleep "$POST_WAIT"
+
+    # Captures stop before the daemons so that shutdown traffic is not recorded.
+    stop_pid "$PID_cap_client"
+    stop_pid "$PID_cap_gateway"
+    teardown
+
+    # Publish configurations and certificates (never private keys).
+    for role in client gateway; do
+        case $([ "$role" = client ] && echo "$IMPL_C" || echo "$IMPL_G") in
+        strongswan) swan_publish "$role" ;;
+        libreswan) pluto_publish "$role" ;;
+        esac
+    done
+    if ls "$PKI"/*.pem >/dev/null 2>&1; then
+        mkdir -p "$OUT/certs"
+        cp "$PKI"/*.pem "$OUT/certs/"
+    fi
+    for f in "$WORK"/*/charon.stdout "$WORK"/*/pluto.stdout; do
+        [ -s "$f" ] && cp "$f" "$OUT/$(basename "$(dirname "$f")")-daemon-stdout.txt"
+    done
+
+    scenario_proofs
+    log "verifying from the daemons' logs and the captures"
+    if ! python3 "$LAB_DIR/lib/verify.py" "$OUT" "$EXPECT" "$SCENARIO" "$TRUTH_OUTCOME" \
+            "$TRUTH_PHASE" "$TRUTH_CATEGORY" "$TRUTH_ROOT_CAUSE" >&2; then
+        log "DID NOT REPRODUCE"
+        exit 1
+    fi
+    if [ "$DO_CHECK" = yes ]; then
+        fixture_compare "$SCENARIO" "$OUT" || exit 1
+    fi
+    if [ "$DO_FIXTURES" = yes ]; then
+        fixture_write "$SCENARIO" "$OUT"
+    fi
+    exit 0
+}
+
+main() {
+    local names=() n
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --out) OUT_ROOT=$(realpath -m "$2"); shift 2 ;;
+        --fixtures) DO_FIXTURES=yes; shift ;;
+        --check) DO_CHECK=yes; shift ;;
+        list) all_scenarios; return 0 ;;
+        all) mapfile -t -O "${#names[@]}" names < <(all_scenarios); shift ;;
+        -h|--help) sed -n '2,14p' "$0"; return 0 ;;
+        -*) echo "unknown option $1" >&2; return 2 ;;
+        *) names+=("$1"); shift ;;
+        esac
+    done
+    [ ${#names[@]} -gt 0 ] || { sed -n '2,14p' "$0"; return 2; }
+    [ "$(id -u)" = 0 ] || { echo "the lab needs root (network namespaces)" >&2; return 2; }
+    mkdir -p "$OUT_ROOT"
+    local passed=0 failed=0 failed_names=() t0 t1 start_all
+    start_all=$(date +%s)
+    for n in "${names[@]}"; do
+        t0=$(date +%s)
+        ( run_one "$n" )
+        local rc=$?
+        t1=$(date +%s)
+        if [ $rc = 0 ]; then
+            passed=$((passed + 1))
+            printf 'PASS %-40s %4ss\n' "$n" $((t1 - t0))
+        else
+            failed=$((failed + 1))
+            failed_names+=("$n")
+            printf 'FAIL %-40s %4ss\n' "$n" $((t1 - t0))
+        fi
+    done
+    echo "lab runtime: $(( $(date +%s) - start_all ))s"
+    [ $failed -gt 0 ] && echo "did not reproduce: ${failed_names[*]}"
+    echo "$passed passed, $failed failed"
+    [ $failed = 0 ]
+}
+
+main "$@"
