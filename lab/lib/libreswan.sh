@@ -103,7 +103,7 @@ conn rw
     leftsubnet=${LS_LEFTSUBNET_G:-$GW_LAN_NET}
     right=%any
     rightid=@client.ikelab.test
-    rightaddresspool=10.99.200.1-10.99.200.14
+    $(if [ -n "${LS_RIGHTSUBNET_G:-}" ]; then echo "rightsubnet=$LS_RIGHTSUBNET_G"; else echo "rightaddresspool=10.99.200.1-10.99.200.14"; fi)
     narrowing=${LS_NARROWING_G:-no}
     authby=secret
     ike=${LS_IKE_G:-aes256-sha2_256;modp2048}
@@ -116,4 +116,35 @@ CONF
 
 pluto_gateway_secrets_default() {
     printf '@gateway.ikelab.test @client.ikelab.test : PSK "%s"\n' "$PSK_G"
+}
+
+# A Libreswan road-warrior client (connection "home") with a certificate from the NSS db,
+# toward the strongSwan gateway; site-to-site selectors (a client-side network 10.99.150.0/24,
+# not its own address, which kernel-libipsec on the gateway could not route into the tunnel).
+pluto_client_conf_default() {
+    cat <<CONF
+# ipsec.conf of the lab's Libreswan client
+config setup
+    logtime=yes
+    logappend=no
+    plutodebug=${LS_PLUTODEBUG_C:-none}
+
+conn home
+    ikev2=yes
+    left=$CLIENT_ADDR
+    leftid=@client.ikelab.test
+    leftcert=client
+    leftsubnet=${LS_LEFTSUBNET_C:-10.99.150.0/24}
+    right=$GW_ADDR
+    rightid=@gateway.ikelab.test
+    rightsubnet=$GW_LAN_NET
+    authby=rsasig
+    ike=${LS_IKE_C:-aes256-sha2_256;modp2048}
+    esp=${LS_ESP_C:-aes256-sha2_256}
+    fragmentation=${LS_FRAG_C:-yes}
+    retransmit-interval=1000
+    retransmit-timeout=${LS_RETRANSMIT_TIMEOUT_C:-8s}
+    keyingtries=1
+    auto=add
+CONF
 }

@@ -87,7 +87,7 @@ connections {
     home {
         version = $VERSION_C
         remote_addrs = $GW_ADDR
-        vips = $VIPS_C
+        ${VIPS_C:+vips = $VIPS_C}
         proposals = $IKE_PROPOSALS_C
         fragmentation = $FRAG_C
         encap = $ENCAP_C
@@ -132,7 +132,7 @@ connections {
     rw {
         version = $VERSION_G
         local_addrs = $GW_ADDR
-        pools = $POOLS_G
+        ${POOLS_G:+pools = $POOLS_G}
         proposals = $IKE_PROPOSALS_G
         fragmentation = $FRAG_G
         dpd_delay = $DPD_G

@@ -16,11 +16,7 @@ use ike_timeline::{Phase, Timeline};
 /// Diagnoses the timeline: runs every rule on every IKE SA, merges the findings that repeat
 /// across attempts, ranks them, states the verdict.
 pub fn diagnose(timeline: &Timeline) -> Diagnosis {
-    let ctx = rules::Context {
-        timeline,
-        views: view::sa_views(timeline),
-        restarted: view::restarted_spis(timeline),
-    };
+    let ctx = rules::Context::new(timeline);
     let mut findings: Vec<Finding> = Vec::new();
     for sa in &ctx.views {
         for (_, rule) in rules::RULES {

@@ -1,6 +1,7 @@
 //! The rules. Each is a small function over the timeline's views that returns findings; each
 //! says in its doc comment what it looks for and why that decides (or cannot decide) the cause.
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
 
 use ike_capture::IcmpKind;
 use ike_timeline::{EventKind, Locator, Phase, SourceId, Timeline};
@@ -15,6 +16,113 @@ pub struct Context<'t> {
     pub views: Vec<SaView<'t>>,
     /// Initiator SPIs of attempts that a later attempt restarted.
     pub restarted: HashSet<u64>,
+    /// Indexes so that rules run per SA stay linear on captures with very many SAs.
+    icmp_by_ip: HashMap<IpAddr, Vec<usize>>,
+    incomplete_by_ip: HashMap<IpAddr, Vec<usize>>,
+    esp_by_ip: HashMap<IpAddr, Vec<usize>>,
+    keepalive_by_ip: HashMap<IpAddr, Vec<usize>>,
+    ikev1_by_ip: HashMap<IpAddr, Vec<usize>>,
+    /// Initiator SPIs of sessions whose restart got past IKE_SA_INIT.
+    restarted_ok: HashSet<u64>,
+}
+
+impl<'t> Context<'t> {
+    pub fn new(timeline: &'t Timeline) -> Self {
+        let mut icmp_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        let mut incomplete_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        for (i, e) in timeline.events.iter().enumerate() {
+            match &e.kind {
+                EventKind::Icmp(icmp) => icmp_by_ip.entry(icmp.quoted.dst).or_default().push(i),
+                EventKind::Incomplete(d) => incomplete_by_ip.entry(d.dst).or_default().push(i),
+                _ => {}
+            }
+        }
+        let mut esp_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        for (i, f) in timeline.esp_flows.iter().enumerate() {
+            esp_by_ip.entry(f.src).or_default().push(i);
+        }
+        let mut keepalive_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        for (i, k) in timeline.keepalive_flows.iter().enumerate() {
+            keepalive_by_ip.entry(k.src.ip()).or_default().push(i);
+        }
+        let mut ikev1_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        let mut restarted_ok = HashSet::new();
+        for (i, s) in timeline.sessions.iter().enumerate() {
+            if s.ike_major_version == 1 {
+                ikev1_by_ip.entry(s.responder.ip()).or_default().push(i);
+                ikev1_by_ip.entry(s.initiator.ip()).or_default().push(i);
+            }
+            if let Some(r) = &s.restart_of {
+                if s.phase_reached > Phase::IkeSaInit {
+                    if let Some(old) = timeline.sessions.get(r.session) {
+                        restarted_ok.insert(old.spi_i);
+                    }
+                }
+            }
+        }
+        Context {
+            timeline,
+            views: crate::view::sa_views(timeline),
+            restarted: crate::view::restarted_spis(timeline),
+            icmp_by_ip,
+            incomplete_by_ip,
+            esp_by_ip,
+            keepalive_by_ip,
+            ikev1_by_ip,
+            restarted_ok,
+        }
+    }
+
+    /// ESP flows sent by either of `peers` to either of them.
+    fn esp_between(&self, peers: &[IpAddr]) -> Vec<&'t ike_timeline::EspFlow> {
+        let mut out: Vec<&ike_timeline::EspFlow> = Vec::new();
+        let mut seen = HashSet::new();
+        for ip in peers {
+            for &i in self.esp_by_ip.get(ip).into_iter().flatten() {
+                if let Some(f) = self.timeline.esp_flows.get(i) {
+                    if peers.contains(&f.dst) && seen.insert(i) {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn keepalives_between(&self, peers: &[IpAddr]) -> Vec<&'t ike_timeline::KeepaliveFlow> {
+        let mut out: Vec<&ike_timeline::KeepaliveFlow> = Vec::new();
+        let mut seen = HashSet::new();
+        for ip in peers {
+            for &i in self.keepalive_by_ip.get(ip).into_iter().flatten() {
+                if let Some(k) = self.timeline.keepalive_flows.get(i) {
+                    if peers.contains(&k.dst.ip()) && seen.insert(i) {
+                        out.push(k);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn incomplete_between(
+        &self,
+        peers: &[IpAddr],
+    ) -> Vec<(SourceId, Locator, &'t ike_capture::IncompleteDatagram)> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for ip in peers {
+            for &i in self.incomplete_by_ip.get(ip).into_iter().flatten() {
+                if let Some(e) = self.timeline.events.get(i) {
+                    if let EventKind::Incomplete(d) = &e.kind {
+                        if peers.contains(&d.src) && seen.insert(i) {
+                            out.push((e.source, e.at, d));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 pub type Rule = fn(&Context<'_>, &SaView<'_>) -> Vec<Finding>;
@@ -104,27 +212,35 @@ fn icmp_for<'t>(
     let Some(session) = view.first_session() else {
         return Vec::new();
     };
-    let peers = [session.initiator.ip(), session.responder.ip()];
-    let peers_now = [session.initiator_now.ip(), session.responder_now.ip()];
-    ctx.timeline
-        .events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Icmp(i) => Some((e.source, e.at, i)),
-            _ => None,
-        })
-        .filter(|(_, _, i)| {
-            let q = &i.quoted;
-            let ours = (peers.contains(&q.src) || peers_now.contains(&q.src))
-                && (peers.contains(&q.dst) || peers_now.contains(&q.dst));
+    let peers = [
+        session.initiator.ip(),
+        session.responder.ip(),
+        session.initiator_now.ip(),
+        session.responder_now.ip(),
+    ];
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for ip in &peers {
+        for &i in ctx.icmp_by_ip.get(ip).into_iter().flatten() {
+            let Some(e) = ctx.timeline.events.get(i) else {
+                continue;
+            };
+            let EventKind::Icmp(icmp) = &e.kind else {
+                continue;
+            };
+            let q = &icmp.quoted;
             let port_ok = match (port, q.ports) {
                 (None, _) => true,
                 (Some(p), Some((s, d))) => s == p || d == p,
                 (Some(_), None) => false,
             };
-            ours && port_ok
-        })
-        .collect()
+            if peers.contains(&q.src) && port_ok && seen.insert(i) {
+                out.push((e.source, e.at, icmp));
+            }
+        }
+    }
+    out.sort_by_key(|(s, at, _)| (*s, *at));
+    out
 }
 
 /// IKEv1 datagrams towards a responder that an IKEv2 initiator talks to (or IKEv1 answers to
@@ -136,11 +252,12 @@ fn ike_version_mismatch(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
     let Some(session) = view.first_session() else {
         return Vec::new();
     };
-    let v1: Vec<_> = ctx
-        .timeline
-        .sessions
-        .iter()
-        .filter(|s| s.ike_major_version == 1)
+    let v1: Vec<&ike_timeline::Session> = ctx
+        .ikev1_by_ip
+        .get(&session.responder.ip())
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| ctx.timeline.sessions.get(i))
         .filter(|s| {
             let a = [s.initiator.ip(), s.responder.ip()];
             a.contains(&session.initiator.ip()) && a.contains(&session.responder.ip())
@@ -408,14 +525,7 @@ fn init_invalid_ke(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         return Vec::new();
     };
     // Recovered: a later attempt (same SA or a restart) got a full IKE_SA_INIT response.
-    let restarted_ok = ctx.timeline.sessions.iter().any(|s| {
-        s.restart_of.as_ref().is_some_and(|r| {
-            ctx.timeline
-                .sessions
-                .get(r.session)
-                .is_some_and(|old| old.spi_i == view.spi_i)
-        }) && s.phase_reached > Phase::IkeSaInit
-    });
+    let restarted_ok = ctx.restarted_ok.contains(&view.spi_i);
     if restarted_ok || view.phase_reached() > Phase::IkeSaInit {
         return Vec::new();
     }
@@ -510,17 +620,7 @@ fn auth_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
             ]
         })
         .unwrap_or_default();
-    let incomplete: Vec<(SourceId, Locator, &ike_capture::IncompleteDatagram)> = ctx
-        .timeline
-        .events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Incomplete(d) if peers.contains(&d.src) && peers.contains(&d.dst) => {
-                Some((e.source, e.at, d))
-            }
-            _ => None,
-        })
-        .collect();
+    let incomplete = ctx.incomplete_between(&peers);
     let icmp_mtu: Vec<_> = icmp_for(ctx, view, None)
         .into_iter()
         .filter(|(_, _, i)| {
@@ -754,11 +854,7 @@ fn child_sa_no_esp(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         session.initiator_now.ip(),
         session.responder_now.ip(),
     ];
-    let esp = ctx
-        .timeline
-        .esp_flows
-        .iter()
-        .any(|f| peers.contains(&f.src) && peers.contains(&f.dst));
+    let esp = !ctx.esp_between(&peers).is_empty();
     let via_esp = session
         .established_by
         .as_deref()
@@ -841,18 +937,12 @@ fn established_liveness_lost(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Findin
     };
     let peers = [session.initiator_now.ip(), session.responder_now.ip()];
     let last_esp = ctx
-        .timeline
-        .esp_flows
-        .iter()
-        .filter(|f| peers.contains(&f.src) && peers.contains(&f.dst) && f.last_ts < first.time)
+        .esp_between(&peers)
+        .into_iter()
+        .filter(|f| f.last_ts < first.time)
         .map(|f| f.last_ts)
         .max();
-    let keepalives: Vec<_> = ctx
-        .timeline
-        .keepalive_flows
-        .iter()
-        .filter(|k| peers.contains(&k.src.ip()) && peers.contains(&k.dst.ip()))
-        .collect();
+    let keepalives = ctx.keepalives_between(&peers);
     let quiet_since = previous.max(last_esp);
     let idle = quiet_since.map(|t| (first.time.0 - t.0) as f64 / 1e9);
     let nat_t = session.moved_to_4500_at.is_some();
@@ -948,12 +1038,7 @@ fn established_esp_one_way(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding>
     };
     let a = session.initiator_now.ip();
     let b = session.responder_now.ip();
-    let flows: Vec<_> = ctx
-        .timeline
-        .esp_flows
-        .iter()
-        .filter(|f| (f.src == a && f.dst == b) || (f.src == b && f.dst == a))
-        .collect();
+    let flows = ctx.esp_between(&[a, b]);
     let forward: u64 = flows.iter().filter(|f| f.src == a).map(|f| f.packets).sum();
     let backward: u64 = flows.iter().filter(|f| f.src == b).map(|f| f.packets).sum();
     const ENOUGH: u64 = 5;
@@ -1004,10 +1089,9 @@ fn esp_over_path_mtu(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
     };
     let peers = [session.initiator_now.ip(), session.responder_now.ip()];
     let fragmented: Vec<_> = ctx
-        .timeline
-        .esp_flows
-        .iter()
-        .filter(|f| peers.contains(&f.src) && peers.contains(&f.dst) && f.fragmented_packets > 0)
+        .esp_between(&peers)
+        .into_iter()
+        .filter(|f| f.fragmented_packets > 0)
         .collect();
     if icmp.is_empty() && fragmented.is_empty() {
         return Vec::new();

@@ -117,12 +117,12 @@ fn diagnose(paths: &[PathBuf], format: Format, extra_ports: &[u16], no_progress:
     }
     let timeline = builder.finish();
     let diagnosis = ike_diagnose::diagnose(&timeline);
-    let rendered = match format {
-        Format::Json => ike_report::json::to_string(&timeline, &diagnosis),
-        Format::Text => ike_report::text::render(&timeline, &diagnosis),
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        Format::Json => ike_report::json::write(&mut stdout, &timeline, &diagnosis),
+        Format::Text => writeln!(stdout, "{}", ike_report::text::render(&timeline, &diagnosis)),
     };
-    let mut stdout = std::io::stdout().lock();
-    if writeln!(stdout, "{rendered}").is_err() {
+    if written.and_then(|()| stdout.flush()).is_err() {
         return ExitCode::from(2);
     }
     ExitCode::from(diagnosis.exit_code() as u8)

@@ -592,3 +592,13 @@ pub fn to_string(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
     serde_json::to_string_pretty(&report(timeline, diagnosis))
         .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise report: {e}\"}}"))
 }
+
+/// Writes the report as pretty JSON straight to `out`, without building the text in memory.
+pub fn write(
+    out: &mut impl std::io::Write,
+    timeline: &Timeline,
+    diagnosis: &Diagnosis,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &report(timeline, diagnosis))?;
+    writeln!(out)
+}

@@ -28,10 +28,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_ike_events: 200_000,
+            max_ike_events: 100_000,
             max_other_events: 100_000,
             max_flows: 100_000,
-            max_sessions: 100_000,
+            max_sessions: 20_000,
         }
     }
 }
@@ -186,6 +186,11 @@ impl TimelineBuilder {
     }
 
     fn push_ike_datagram(&mut self, source: SourceId, d: IkeDatagram) {
+        // Past the cap nothing more is kept: do not even parse.
+        if self.ike_events >= self.limits.max_ike_events {
+            self.timeline.ike_events_dropped += 1;
+            return;
+        }
         let at = Locator::Frame(d.frame);
         match ike_wire::peek_version(&d.payload) {
             None => {

@@ -257,8 +257,12 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
             }
         }
     }
+    let mut esp_by_src: HashMap<(SourceId, IpAddr), Vec<usize>> = HashMap::new();
+    for (i, f) in timeline.esp_flows.iter().enumerate() {
+        esp_by_src.entry((f.source, f.src)).or_default().push(i);
+    }
     for session in &mut sessions {
-        mark_established_by_esp(timeline, session);
+        mark_established_by_esp(timeline, &esp_by_src, session);
     }
     (sessions, untracked)
 }
@@ -362,7 +366,11 @@ fn track_endpoints(session: &mut Session, index: usize, m: &IkeMessage) {
 }
 
 /// ESP between the two peers after the IKE_AUTH response proves the CHILD_SA came up.
-fn mark_established_by_esp(timeline: &Timeline, session: &mut Session) {
+fn mark_established_by_esp(
+    timeline: &Timeline,
+    esp_by_src: &HashMap<(SourceId, IpAddr), Vec<usize>>,
+    session: &mut Session,
+) {
     if session.phase_reached != Phase::IkeAuth {
         return;
     }
@@ -370,12 +378,11 @@ fn mark_established_by_esp(timeline: &Timeline, session: &mut Session) {
         return;
     };
     let peers = [session.initiator.ip(), session.responder.ip()];
-    let esp = timeline.esp_flows.iter().find(|f| {
-        f.source == session.source
-            && peers.contains(&f.src)
-            && peers.contains(&f.dst)
-            && f.last_ts >= after
-    });
+    let esp = peers
+        .iter()
+        .flat_map(|ip| esp_by_src.get(&(session.source, *ip)).into_iter().flatten())
+        .filter_map(|&i| timeline.esp_flows.get(i))
+        .find(|f| peers.contains(&f.dst) && f.last_ts >= after);
     if let Some(flow) = esp {
         session.phase_reached = Phase::Established;
         session.established_by = Some(format!(
