@@ -9,6 +9,7 @@
 #   --fixtures     after a scenario reproduces, refresh tests/fixtures/lab/SCENARIO from its output
 #   --check        also compare each output with the committed fixture (truth.json and the set of
 #                  IKE exchanges in client.pcap); a difference fails the scenario
+#   --quiet        keep each scenario's progress in OUT/SCENARIO.run.txt, print it only on failure
 #
 # Prints one line per scenario and ends with "N passed, M failed"; exits 1 if any failed.
 set -u
@@ -19,6 +20,7 @@ FIXTURE_ROOT=$REPO_DIR/tests/fixtures/lab
 OUT_ROOT=$LAB_DIR/out
 DO_FIXTURES=no
 DO_CHECK=no
+QUIET=no
 
 . "$LAB_DIR/lib/common.sh"
 . "$LAB_DIR/lib/pki.sh"
@@ -211,6 +213,7 @@ run_one() {
         [ -s "$f" ] && cp "$f" "$OUT/$(basename "$(dirname "$f")")-daemon-stdout.txt"
     done
 
+    scenario_json >"$OUT/scenario.json"
     scenario_proofs
     log "verifying from the daemons' logs and the captures"
     if ! python3 "$LAB_DIR/lib/verify.py" "$OUT" "$EXPECT" "$SCENARIO" "$TRUTH_OUTCOME" \
@@ -227,6 +230,14 @@ run_one() {
     exit 0
 }
 
+# What the scenario is, for the README table and for tests that read the fixtures.
+scenario_json() {
+    jq -n --arg name "$SCENARIO" --arg description "$DESCRIPTION" --arg how "$HOW" \
+        --arg topology "$TOPO" --arg auth "$AUTH" --arg client "$IMPL_C" --arg gateway "$IMPL_G" \
+        '{scenario: $name, description: $description, how: $how, topology: $topology, auth: $auth,
+          client_implementation: $client, gateway_implementation: $gateway}'
+}
+
 main() {
     local names=() n
     while [ $# -gt 0 ]; do
@@ -234,6 +245,7 @@ main() {
         --out) OUT_ROOT=$(realpath -m "$2"); shift 2 ;;
         --fixtures) DO_FIXTURES=yes; shift ;;
         --check) DO_CHECK=yes; shift ;;
+        --quiet) QUIET=yes; shift ;;
         list) all_scenarios; return 0 ;;
         all) mapfile -t -O "${#names[@]}" names < <(all_scenarios); shift ;;
         -h|--help) sed -n '2,14p' "$0"; return 0 ;;
@@ -248,8 +260,15 @@ main() {
     start_all=$(date +%s)
     for n in "${names[@]}"; do
         t0=$(date +%s)
-        ( run_one "$n" )
+        if [ "$QUIET" = yes ]; then
+            ( run_one "$n" ) 2>"$OUT_ROOT/$n.run.txt"
+        else
+            ( run_one "$n" )
+        fi
         local rc=$?
+        if [ $rc != 0 ] && [ "$QUIET" = yes ]; then
+            sed "s/^/    /" "$OUT_ROOT/$n.run.txt"
+        fi
         t1=$(date +%s)
         if [ $rc = 0 ]; then
             passed=$((passed + 1))
@@ -261,7 +280,7 @@ main() {
         fi
     done
     echo "lab runtime: $(( $(date +%s) - start_all ))s"
-    [ $failed -gt 0 ] && echo "did not reproduce: ${failed_names[*]}"
+    [ $failed -gt 0 ] && echo "failed: ${failed_names[*]}"
     echo "$passed passed, $failed failed"
     [ $failed = 0 ]
 }

@@ -14,6 +14,7 @@ GW_LAN_NET=10.99.100.0/24
 POOL_NET=10.99.200.0/28
 
 CHARON=/usr/lib/ipsec/charon
+FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
 PLUTO_PREFIX=${PLUTO_PREFIX:-/opt/ike-lab/libreswan}
 
 PIDS=()          # every process this scenario started, killed in reverse order

@@ -135,7 +135,14 @@ pub const RULES: &[(&str, Rule)] = &[
     ("init-no-proposal", init_no_proposal),
     ("init-invalid-ke", init_invalid_ke),
     ("auth-unanswered", auth_unanswered),
-    ("auth-answered-not-established", auth_answered_not_established),
+    ("auth-never-arrives", auth_never_arrives),
+    ("child-rekey-rejected", child_rekey_rejected),
+    ("esp-unanswered-after-idle", esp_unanswered_after_idle),
+    ("esp-large-unanswered", esp_large_unanswered),
+    (
+        "auth-answered-not-established",
+        auth_answered_not_established,
+    ),
     ("child-sa-no-esp", child_sa_no_esp),
     ("established-liveness-lost", established_liveness_lost),
     ("established-esp-one-way", established_esp_one_way),
@@ -304,7 +311,10 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
     if requests.is_empty() || !init_responses(&msgs).is_empty() || superseded(ctx, view) {
         return Vec::new();
     }
-    if msgs.iter().any(|x| x.m.exchange != ExchangeType::IKE_SA_INIT) {
+    if msgs
+        .iter()
+        .any(|x| x.m.exchange != ExchangeType::IKE_SA_INIT)
+    {
         return Vec::new();
     }
     let first = requests[0];
@@ -327,14 +337,22 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         let (what, title) = match i.kind {
             IcmpKind::PortUnreachable => (
                 "port unreachable",
-                format!("nothing listens on UDP {} at {}: ICMP port unreachable", responder.port(), responder.ip()),
+                format!(
+                    "nothing listens on UDP {} at {}: ICMP port unreachable",
+                    responder.port(),
+                    responder.ip()
+                ),
             ),
             _ => (
                 "destination unreachable",
                 format!("IKE_SA_INIT to {responder} is rejected with ICMP unreachable"),
             ),
         };
-        evidence.push(ev(*source, *at, format!("ICMP {what} from {} quoting the request", i.from)));
+        evidence.push(ev(
+            *source,
+            *at,
+            format!("ICMP {what} from {} quoting the request", i.from),
+        ));
         return vec![Finding {
             attempts: 1,
             rule: "init-unanswered",
@@ -344,7 +362,11 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
             title,
             evidence,
             fix: vec![
-                format!("check that the IKE daemon runs on {} and listens on UDP {}", responder.ip(), responder.port()),
+                format!(
+                    "check that the IKE daemon runs on {} and listens on UDP {}",
+                    responder.ip(),
+                    responder.port()
+                ),
                 "check the gateway's firewall for a REJECT rule on UDP 500/4500".into(),
             ],
         }];
@@ -358,17 +380,19 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         .filter(|(_, s)| s.kind == ike_timeline::SourceKind::Capture)
         .map(|(i, _)| SourceId(i as u32))
         .collect();
-    let (title, confidence, fix) = if sources.len() >= 2 {
+    let (category, title, confidence, fix) = if sources.len() >= 2 {
         (
-            format!("IKE_SA_INIT reaches the gateway side ({responder}) but is never answered: the gateway's firewall or daemon drops it"),
+            None,
+            format!("IKE_SA_INIT reaches the gateway side ({responder}) but is never answered: the gateway's firewall drops it, or no IKE daemon answers on that port"),
             Confidence::High,
             vec![
                 format!("allow UDP 500 and 4500 in on the gateway {} (nftables/iptables input rules, cloud security groups)", responder.ip()),
-                "check that the IKE daemon runs and listens on that address".into(),
+                "check that the IKE daemon runs and listens on that address, and that no other process holds UDP 500/4500 ('ss -ulpn')".into(),
             ],
         )
     } else if all_sources.len() >= 2 {
         (
+            Some(Category::UdpBlocked),
             format!("IKE_SA_INIT requests to {responder} never reach the other capture point: dropped on the forward path"),
             Confidence::High,
             vec![
@@ -378,12 +402,14 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         )
     } else {
         (
+            None,
             format!("IKE_SA_INIT to {responder} is never answered: UDP 500 is blocked on the way, or nothing answers there"),
             Confidence::Medium,
             vec![
                 format!("allow UDP 500 and 4500 between the peers and in on the gateway {}", responder.ip()),
                 "check that the gateway's IKE daemon runs and that the address is right".into(),
                 "capture on the gateway too: whether the request arrives tells forward path from gateway".into(),
+                "add the gateway's log: a daemon that cannot bind UDP 500 (port already in use) says so at start-up".into(),
             ],
         )
     };
@@ -391,7 +417,7 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         attempts: 1,
         rule: "init-unanswered",
         phase: FailurePhase::IkeSaInit,
-        category: Some(Category::UdpBlocked),
+        category,
         confidence,
         title,
         evidence,
@@ -403,10 +429,16 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
 /// the gateway and never arrive (return path). Seen in one capture as answered retransmits, or
 /// across two as responses missing on the initiator's side.
 fn init_return_path(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
-    if view.phase_reached() > Phase::IkeSaInit || superseded(ctx, view) {
+    if view.phase_reached() > Phase::IkeAuth || superseded(ctx, view) {
         return Vec::new();
     }
     let msgs = view.messages();
+    if msgs
+        .iter()
+        .any(|x| x.m.exchange != ExchangeType::IKE_SA_INIT)
+    {
+        return Vec::new();
+    }
     let responses = init_responses(&msgs);
     let Some(response) = responses.first().copied() else {
         return Vec::new();
@@ -433,7 +465,11 @@ fn init_return_path(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
     if without.is_empty() && retransmits_after.is_empty() {
         return Vec::new();
     }
-    let mut evidence = vec![msg_ev(ctx, &response, format!("the responder answers: {}", describe(&response)))];
+    let mut evidence = vec![msg_ev(
+        ctx,
+        &response,
+        format!("the responder answers: {}", describe(&response)),
+    )];
     if let Some(r) = retransmits_after.last() {
         evidence.push(msg_ev(
             ctx,
@@ -496,7 +532,11 @@ fn init_no_proposal(_ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
             format!("the initiator offers: {}", offered.join(", ")),
         ));
     }
-    evidence.push(msg_ev(_ctx, &answer, "the responder answers NO_PROPOSAL_CHOSEN"));
+    evidence.push(msg_ev(
+        _ctx,
+        &answer,
+        "the responder answers NO_PROPOSAL_CHOSEN",
+    ));
     vec![Finding {
         attempts: 1,
         rule: "init-no-proposal",
@@ -590,7 +630,10 @@ fn auth_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
     }
     // The last IKE_AUTH round (EAP runs several) must be the one without an answer.
     let last_id = requests.iter().map(|x| x.m.message_id).max().unwrap_or(1);
-    if auth.iter().any(|x| x.m.response && x.m.message_id == last_id) {
+    if auth
+        .iter()
+        .any(|x| x.m.response && x.m.message_id == last_id)
+    {
         return Vec::new();
     }
     let round: Vec<Msg<'_>> = requests
@@ -599,11 +642,7 @@ fn auth_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         .copied()
         .collect();
     let first = round[0];
-    let largest_ip = round
-        .iter()
-        .map(|x| x.m.ip_len)
-        .max()
-        .unwrap_or(0);
+    let largest_ip = round.iter().map(|x| x.m.ip_len).max().unwrap_or(0);
     let fragmented: Vec<Msg<'_>> = round
         .iter()
         .filter(|x| !x.m.ip_fragments.is_empty())
@@ -630,13 +669,13 @@ fn auth_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
             )
         })
         .collect();
-    let frag_supported = msgs.iter().filter(|x| x.m.exchange == ExchangeType::IKE_SA_INIT).fold(
-        (false, false),
-        |(i, r), x| {
+    let frag_supported = msgs
+        .iter()
+        .filter(|x| x.m.exchange == ExchangeType::IKE_SA_INIT)
+        .fold((false, false), |(i, r), x| {
             let has = x.m.has_notify(NotifyType::FRAGMENTATION_SUPPORTED);
             (i || (has && !x.m.response), r || (has && x.m.response))
-        },
-    );
+        });
     let largest_answered = msgs
         .iter()
         .filter(|x| !x.m.from_initiator || x.m.response)
@@ -757,9 +796,7 @@ fn auth_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         phase: FailurePhase::IkeAuth,
         category: None,
         confidence: Confidence::Medium,
-        title: format!(
-            "IKE_AUTH ({largest_ip} bytes) is never answered although IKE_SA_INIT was"
-        ),
+        title: format!("IKE_AUTH ({largest_ip} bytes) is never answered although IKE_SA_INIT was"),
         evidence,
         fix: vec![
             "add the gateway's log: it says whether IKE_AUTH arrived and why it was dropped".into(),
@@ -800,6 +837,40 @@ fn auth_answered_not_established(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Fi
         note: "no ESP and no later exchange shows the SA up".into(),
     });
     let eap_rounds = rounds.len() >= 3;
+    // Shapes of a refused IKE_AUTH: a lone notify means the responder refused the initiator;
+    // a certificate-sized answer followed at once by the initiator's INFORMATIONAL means the
+    // initiator refused the responder. Any other answer carried the responder's AUTH, so the
+    // IKE SA was authenticated and the CHILD_SA is what failed.
+    const LONE_NOTIFY_MAX: u32 = 96;
+    const WITH_CERTIFICATE_MIN: u32 = 600;
+    let initiator_closes = follow_up
+        .iter()
+        .any(|x| x.m.from_initiator && !x.m.response && x.time.0 - last.time.0 < 2_000_000_000);
+    let refused_by_responder = last.m.length <= LONE_NOTIFY_MAX;
+    let refused_by_initiator = initiator_closes && last.m.length >= WITH_CERTIFICATE_MIN;
+    let phase = if eap_rounds || refused_by_responder || refused_by_initiator {
+        FailurePhase::IkeAuth
+    } else {
+        FailurePhase::ChildSa
+    };
+    if phase == FailurePhase::ChildSa {
+        return vec![Finding {
+            attempts: 1,
+            rule: "auth-answered-not-established",
+            phase,
+            category: None,
+            confidence: Confidence::Medium,
+            title: format!(
+                "the responder authenticates ({} byte IKE_AUTH answer) but the CHILD_SA never carries traffic: its proposal, traffic selectors, virtual IP or the SA install failed",
+                last.m.length
+            ),
+            evidence,
+            fix: vec![
+                "add the SA keys (--keys) or either peer's log to read the answer (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE, INTERNAL_ADDRESS_FAILURE, ...) or the install error".into(),
+                "compare the ESP proposals, the traffic selectors and the address pools of both peers".into(),
+            ],
+        }];
+    }
     let (category, confidence, title) = if eap_rounds {
         (
             Some(Category::AuthEap),
@@ -821,6 +892,9 @@ fn auth_answered_not_established(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Fi
         "add the SA keys (--keys, e.g. from strongSwan's save-keys or a charon log at ike level 4) so the encrypted IKE_AUTH answer can be read".into(),
         "or add either peer's log: it names the notify (AUTHENTICATION_FAILED, TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN, ...)".into(),
     ];
+    if refused_by_initiator {
+        fix.insert(0, "the initiator closes the SA right after the responder's certificate-sized answer: it refuses the responder's certificate or identity (trust chain, validity dates and clock, SAN against the expected ID)".into());
+    }
     if small && !eap_rounds {
         fix.insert(0, format!("the answer is only {} bytes, the size of a lone notify such as AUTHENTICATION_FAILED: check the PSK, the identities and the certificates first", last.m.length));
     }
@@ -914,14 +988,12 @@ fn established_liveness_lost(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Findin
     let from_initiator = last.m.from_initiator;
     let unanswered: Vec<Msg<'_>> = msgs
         .iter()
-        .filter(|x| {
-            !x.m.response && x.m.message_id == id && x.m.from_initiator == from_initiator
-        })
+        .filter(|x| !x.m.response && x.m.message_id == id && x.m.from_initiator == from_initiator)
         .copied()
         .collect();
-    let answered = msgs.iter().any(|x| {
-        x.m.response && x.m.message_id == id && x.m.from_initiator != from_initiator
-    });
+    let answered = msgs
+        .iter()
+        .any(|x| x.m.response && x.m.message_id == id && x.m.from_initiator != from_initiator);
     if answered || unanswered.len() < 2 {
         return Vec::new();
     }
@@ -975,9 +1047,13 @@ fn established_liveness_lost(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Findin
         });
     }
     if let Some((source, at, i)) = icmp.first() {
-        evidence.push(ev(*source, *at, format!("ICMP error from {} quoting the peers' traffic", i.from)));
+        evidence.push(ev(
+            *source,
+            *at,
+            format!("ICMP error from {} quoting the peers' traffic", i.from),
+        ));
     }
-    let idle_long = idle.is_some_and(|s| s >= 20.0);
+    let idle_long = idle.is_some_and(|s| s >= 5.0);
     if nat_seen.is_some() && idle_long && keepalives.is_empty() {
         if let Some(note) = nat_seen {
             evidence.push(EvidenceRef {
@@ -1141,4 +1217,272 @@ fn esp_over_path_mtu(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
             "let ICMP fragmentation-needed / packet-too-big through so path MTU discovery works".into(),
         ],
     }]
+}
+
+/// IKE_SA_INIT completed but no IKE_AUTH request is ever seen here: it was lost between the
+/// initiator and this capture point (IP fragments dropped, UDP 4500 blocked after the NAT-T
+/// move). A capture on the gateway side cannot tell which.
+fn auth_never_arrives(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
+    if view.phase_reached() != Phase::IkeAuth || superseded(ctx, view) {
+        return Vec::new();
+    }
+    let msgs = view.messages();
+    if msgs
+        .iter()
+        .any(|x| x.m.exchange != ExchangeType::IKE_SA_INIT)
+    {
+        return Vec::new();
+    }
+    let responses = init_responses(&msgs);
+    let Some(response) = responses.iter().find(|x| x.m.spi_r != 0).copied() else {
+        return Vec::new();
+    };
+    // Requests retransmitted after the answer are the return-path rule's case.
+    if msgs
+        .iter()
+        .any(|x| !x.m.response && x.retransmit && x.time > response.time)
+    {
+        return Vec::new();
+    }
+    let nat = nat::describe(&nat::sightings(view), ctx.timeline);
+    let mut evidence = vec![msg_ev(
+        ctx,
+        &response,
+        format!("IKE_SA_INIT completes: {}", describe(&response)),
+    )];
+    evidence.push(EvidenceRef {
+        source: response.source,
+        at: None,
+        note: "no IKE_AUTH request is ever seen in this capture".into(),
+    });
+    if let Some(n) = nat {
+        evidence.push(EvidenceRef {
+            source: response.source,
+            at: None,
+            note: n,
+        });
+    }
+    vec![Finding {
+        attempts: 1,
+        rule: "auth-never-arrives",
+        phase: FailurePhase::IkeAuth,
+        category: None,
+        confidence: Confidence::Medium,
+        title: "IKE_SA_INIT completes but IKE_AUTH never arrives here: it is lost on the way (large IKE_AUTH in IP fragments, or UDP 4500 blocked after the NAT-T move)".into(),
+        evidence,
+        fix: vec![
+            "capture on the initiator's side: IP fragments there point to MTU/fragmentation, small datagrams on UDP 4500 to a blocked port".into(),
+            "enable IKEv2 fragmentation (RFC 7383) on both ends and allow UDP 4500 on the path".into(),
+        ],
+    }]
+}
+
+/// A CHILD_SA rekey (CREATE_CHILD_SA) is answered with a lone notify after the first CHILD_SA
+/// was created in IKE_AUTH. What a rekey adds to the IKE_AUTH CHILD_SA is its own DH exchange
+/// (PFS), so a rekey-only refusal points to the PFS group.
+fn child_rekey_rejected(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
+    const LONE_NOTIFY_MAX: u32 = 96;
+    if view.phase_reached() != Phase::Established {
+        return Vec::new();
+    }
+    let msgs = view.messages();
+    let rejected: Vec<Msg<'_>> = msgs
+        .iter()
+        .filter(|x| {
+            x.m.exchange == ExchangeType::CREATE_CHILD_SA
+                && x.m.response
+                && x.m.length <= LONE_NOTIFY_MAX
+        })
+        .copied()
+        .collect();
+    let Some(first) = rejected.first().copied() else {
+        return Vec::new();
+    };
+    let accepted = msgs.iter().any(|x| {
+        x.m.exchange == ExchangeType::CREATE_CHILD_SA
+            && x.m.response
+            && x.m.length > LONE_NOTIFY_MAX
+    });
+    if accepted {
+        return Vec::new();
+    }
+    let request = msgs
+        .iter()
+        .find(|x| {
+            x.m.exchange == ExchangeType::CREATE_CHILD_SA
+                && !x.m.response
+                && x.m.message_id == first.m.message_id
+        })
+        .copied();
+    let mut evidence = Vec::new();
+    if let Some(r) = request {
+        evidence.push(msg_ev(ctx, &r, describe(&r)));
+    }
+    evidence.push(msg_ev(
+        ctx,
+        &first,
+        format!(
+            "answered with {} bytes, the size of a lone notify (NO_PROPOSAL_CHOSEN or INVALID_KE_PAYLOAD){}",
+            first.m.length,
+            if rejected.len() > 1 {
+                format!("; {} rekeys refused", rejected.len())
+            } else {
+                String::new()
+            }
+        ),
+    ));
+    vec![Finding {
+        attempts: 1,
+        rule: "child-rekey-rejected",
+        phase: FailurePhase::ChildSa,
+        category: Some(Category::ProposalDh),
+        confidence: Confidence::Medium,
+        title: "the CHILD_SA came up in IKE_AUTH but every rekey is refused: the PFS DH groups of the ESP proposals differ".into(),
+        evidence,
+        fix: vec![
+            "configure the same DH group in the ESP proposals of both peers (strongSwan: esp_proposals = aes256-sha256-modp2048; Libreswan: pfs=yes and esp=...-modp2048)".into(),
+            "or disable PFS on both ends".into(),
+            "add the SA keys (--keys) or a peer's log to read the refusal (NO_PROPOSAL_CHOSEN or INVALID_KE_PAYLOAD)".into(),
+        ],
+    }]
+}
+
+/// ESP was answered, then after an idle gap one side's ESP gets no answer any more. With NAT
+/// in play and no keepalives, the NAT mapping expired during the gap.
+fn esp_unanswered_after_idle(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
+    const MIN_IDLE_NS: i64 = 5_000_000_000;
+    if view.phase_reached() != Phase::Established {
+        return Vec::new();
+    }
+    let Some(session) = view.first_session() else {
+        return Vec::new();
+    };
+    let (a, b) = (session.initiator_now.ip(), session.responder_now.ip());
+    let flows = ctx.esp_between(&[a, b]);
+    for sender in [a, b] {
+        let out: Vec<_> = flows.iter().filter(|f| f.src == sender).collect();
+        let back: Vec<_> = flows.iter().filter(|f| f.src != sender).collect();
+        let Some(last_back) = back.iter().map(|f| f.last_ts).max() else {
+            continue;
+        };
+        let Some(flow) = out
+            .iter()
+            .find(|f| f.max_gap_ns >= MIN_IDLE_NS && f.last_ts.0 > last_back.0 + MIN_IDLE_NS / 5)
+        else {
+            continue;
+        };
+        let keepalives = ctx.keepalives_between(&[a, b]);
+        let nat = nat::describe(&nat::sightings(view), ctx.timeline);
+        let gap = flow.max_gap_ns as f64 / 1e9;
+        let mut evidence = vec![ev(
+            flow.source,
+            Locator::Frame(flow.max_gap_end_frame),
+            format!(
+                "after {gap:.0} s without ESP, {sender} sends ESP (SPI {:08x}) that is never answered",
+                flow.spi
+            ),
+        )];
+        evidence.push(EvidenceRef {
+            source: flow.source,
+            at: None,
+            note: format!(
+                "NAT-T keepalives seen: {}",
+                if keepalives.is_empty() {
+                    "none".to_string()
+                } else {
+                    keepalives.len().to_string()
+                }
+            ),
+        });
+        let nat_case = nat.is_some() && keepalives.is_empty();
+        if let Some(n) = nat {
+            evidence.push(EvidenceRef {
+                source: flow.source,
+                at: None,
+                note: n,
+            });
+        }
+        let recommended = (gap / 2.0).clamp(5.0, 20.0);
+        return vec![Finding {
+            attempts: 1,
+            rule: "esp-unanswered-after-idle",
+            phase: FailurePhase::Established,
+            category: nat_case.then_some(Category::Nat),
+            confidence: if nat_case { Confidence::High } else { Confidence::Medium },
+            title: format!(
+                "the tunnel worked, then after {gap:.0} s idle {sender}'s ESP is no longer answered{}",
+                if nat_case { ": the NAT mapping expired (no keepalives)" } else { "" }
+            ),
+            evidence,
+            fix: vec![
+                format!("send NAT-T keepalives (or DPD) more often than the NAT's UDP timeout, e.g. every {recommended:.0} s (strongSwan: charon.keep_alive, dpd_delay; Libreswan: keep-alive, dpddelay)"),
+                "or raise the NAT device's UDP/ESP mapping timeout".into(),
+            ],
+        }];
+    }
+    Vec::new()
+}
+
+/// Small ESP packets are answered, larger ones sent after them are not: packets above the path
+/// MTU vanish (a PMTUD black hole when no ICMP comes back). With the far side's capture, the
+/// large packets' absence there proves it.
+fn esp_large_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
+    const LARGE: u32 = 1280;
+    if view.phase_reached() != Phase::Established {
+        return Vec::new();
+    }
+    let Some(session) = view.first_session() else {
+        return Vec::new();
+    };
+    let (a, b) = (session.initiator_now.ip(), session.responder_now.ip());
+    let flows = ctx.esp_between(&[a, b]);
+    for flow in flows.iter().filter(|f| f.max_ip_len > LARGE) {
+        let answered_after = flows
+            .iter()
+            .filter(|f| f.src == flow.dst)
+            .any(|f| f.last_ts > flow.max_ip_len_first_ts);
+        let answered_before = flows
+            .iter()
+            .filter(|f| f.src == flow.dst)
+            .any(|f| f.packets > 0);
+        if answered_after || !answered_before || flow.last_ts <= flow.max_ip_len_first_ts {
+            continue;
+        }
+        // The same SPI seen elsewhere only with small packets: the large ones never arrived.
+        let elsewhere_small = flows
+            .iter()
+            .any(|f| f.spi == flow.spi && f.source != flow.source && f.max_ip_len <= LARGE);
+        let mut evidence = vec![ev(
+            flow.source,
+            Locator::Frame(flow.max_ip_len_first_frame),
+            format!(
+                "first {} byte ESP packet of SPI {:08x} from {}; no ESP comes back after it",
+                flow.max_ip_len, flow.spi, flow.src
+            ),
+        )];
+        if elsewhere_small {
+            evidence.push(EvidenceRef {
+                source: flow.source,
+                at: None,
+                note: "the other capture sees this SPI only with small packets: the large ones never arrive".into(),
+            });
+        }
+        return vec![Finding {
+            attempts: 1,
+            rule: "esp-large-unanswered",
+            phase: FailurePhase::Established,
+            category: Some(Category::MtuFragmentation),
+            confidence: if elsewhere_small { Confidence::High } else { Confidence::Medium },
+            title: format!(
+                "small ESP packets pass but {} byte ones are never answered: ESP exceeds the path MTU (no ICMP comes back)",
+                flow.max_ip_len
+            ),
+            evidence,
+            fix: vec![
+                "clamp TCP MSS for tunnelled traffic or lower the MTU of the tunnel/virtual interface (e.g. 1400 or less)".into(),
+                "let ICMP fragmentation-needed / packet-too-big through so path MTU discovery works".into(),
+            ],
+        }];
+    }
+    Vec::new()
 }

@@ -117,7 +117,13 @@ pub fn clock_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
     let mut seen: BTreeMap<Key, Vec<(SourceId, Timestamp, bool)>> = BTreeMap::new();
     for event in &timeline.events {
         if let ike_timeline::EventKind::Ike(m) = &event.kind {
-            let key = (m.spi_i, m.message_id, m.response, m.from_initiator, m.digest);
+            let key = (
+                m.spi_i,
+                m.message_id,
+                m.response,
+                m.from_initiator,
+                m.digest,
+            );
             let entry = seen.entry(key).or_default();
             if !entry.iter().any(|(s, _, _)| *s == event.source) {
                 entry.push((event.source, event.time, m.from_initiator));

@@ -12,7 +12,11 @@ use ike_capture::DissectorConfig;
 use ike_timeline::{Limits, TimelineBuilder};
 
 #[derive(Parser)]
-#[command(name = "ike-doctor", version, about = "Finds out why an IKEv2 VPN connection fails, and proves it.")]
+#[command(
+    name = "ike-doctor",
+    version,
+    about = "Finds out why an IKEv2 VPN connection fails, and proves it."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -120,7 +124,11 @@ fn diagnose(paths: &[PathBuf], format: Format, extra_ports: &[u16], no_progress:
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
         Format::Json => ike_report::json::write(&mut stdout, &timeline, &diagnosis),
-        Format::Text => writeln!(stdout, "{}", ike_report::text::render(&timeline, &diagnosis)),
+        Format::Text => writeln!(
+            stdout,
+            "{}",
+            ike_report::text::render(&timeline, &diagnosis)
+        ),
     };
     if written.and_then(|()| stdout.flush()).is_err() {
         return ExitCode::from(2);

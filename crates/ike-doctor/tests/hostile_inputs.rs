@@ -45,7 +45,10 @@ fn run(path: &Path) -> Run {
         if started.elapsed() > Duration::from_secs(MAX_SECONDS) {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("ike-doctor hung on {} (over {MAX_SECONDS} s)", path.display());
+            panic!(
+                "ike-doctor hung on {} (over {MAX_SECONDS} s)",
+                path.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -100,9 +103,15 @@ fn a_million_half_open_sas_stay_bounded() {
     let limits = &run.report["limits"];
     let not_kept = limits["ike_messages_not_kept"].as_u64().unwrap_or(0)
         + limits["sessions_not_tracked"].as_u64().unwrap_or(0);
-    assert!(not_kept > 0, "the caps must have been reached and said so: {limits}");
+    assert!(
+        not_kept > 0,
+        "the caps must have been reached and said so: {limits}"
+    );
     assert_eq!(run.report["verdict"]["phase"], "IKE_SA_INIT");
-    eprintln!("half-open: peak RSS {} KiB, limits {limits}", run.max_rss_kb);
+    eprintln!(
+        "half-open: peak RSS {} KiB, limits {limits}",
+        run.max_rss_kb
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -111,7 +120,11 @@ fn a_fragment_flood_stays_bounded() {
     let (dir, path) = generate(HostileKind::FragmentFlood, 300_000);
     let run = run(&path);
     assert!(run.code == 0 || run.code == 1, "exit {}", run.code);
-    assert!(run.max_rss_kb < MAX_RSS_KB, "peak RSS {} KiB", run.max_rss_kb);
+    assert!(
+        run.max_rss_kb < MAX_RSS_KB,
+        "peak RSS {} KiB",
+        run.max_rss_kb
+    );
     let incomplete = run.report["incomplete_datagrams"]
         .as_array()
         .map(Vec::len)
@@ -164,8 +177,13 @@ fn garbage_and_empty_files_are_skipped_with_a_clear_exit() {
     let dir = std::env::temp_dir().join(format!("ike-doctor-garbage-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let garbage = dir.join("garbage.bin");
-    std::fs::write(&garbage, (0..100_000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<u8>>())
-        .expect("write");
+    std::fs::write(
+        &garbage,
+        (0..100_000u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .expect("write");
     let output = common::ike_doctor()
         .args(["diagnose", "--format", "json"])
         .arg(&garbage)

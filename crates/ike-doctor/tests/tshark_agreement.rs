@@ -11,7 +11,11 @@ use common::{diagnose_json, doctor_datagrams, fixture_captures, require_tool, ts
 
 fn assert_agree(path: &Path) -> usize {
     let (report, code) = diagnose_json(&[path]);
-    assert!(code == 0 || code == 1, "exit code {code} for {}", path.display());
+    assert!(
+        code == 0 || code == 1,
+        "exit code {code} for {}",
+        path.display()
+    );
     let ours = doctor_datagrams(&report);
     let mut theirs = tshark_datagrams(path);
     theirs.sort();
@@ -112,10 +116,7 @@ fn flat_name(path: &Path) -> String {
 }
 
 fn tempdir(label: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ike-doctor-test-{label}-{}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("ike-doctor-test-{label}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }

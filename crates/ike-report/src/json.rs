@@ -266,7 +266,11 @@ pub fn finding_json(timeline: &Timeline, f: &Finding) -> FindingJson {
         category: f.category.map(|c| c.as_str()),
         confidence: f.confidence,
         title: f.title.clone(),
-        evidence: f.evidence.iter().map(|e| evidence_json(timeline, e)).collect(),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| evidence_json(timeline, e))
+            .collect(),
         fix: f.fix.clone(),
     }
 }
@@ -379,12 +383,7 @@ pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson 
         responder_last: endpoint(s.responder_now),
         phase_reached: s.phase_reached.as_str(),
         established_by: s.established_by.clone(),
-        offered_proposals: s
-            .offered
-            .iter()
-            .flatten()
-            .map(proposal_string)
-            .collect(),
+        offered_proposals: s.offered.iter().flatten().map(proposal_string).collect(),
         chosen_proposal: s.chosen.as_ref().map(proposal_string),
         ke_groups_sent: s.ke_sent.iter().map(|g| g.to_string()).collect(),
         restart_of: s.restart_of.as_ref().map(|r| RestartJson {

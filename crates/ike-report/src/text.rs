@@ -178,7 +178,12 @@ fn ladder(out: &mut String, timeline: &Timeline, i: usize, s: &Session) {
     }
     out.push('\n');
     if let Some(r) = &s.restart_of {
-        let _ = writeln!(out, "  restarts IKE SA #{} after {}", r.session + 1, r.reason);
+        let _ = writeln!(
+            out,
+            "  restarts IKE SA #{} after {}",
+            r.session + 1,
+            r.reason
+        );
     }
     if let Some(p) = &s.chosen {
         let _ = writeln!(out, "  chosen: {}", proposal_string(p));

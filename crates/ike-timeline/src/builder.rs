@@ -247,6 +247,8 @@ impl TimelineBuilder {
                     packets: 0,
                     bytes: 0,
                     max_ip_len: 0,
+                    max_ip_len_first_ts: p.ts,
+                    max_ip_len_first_frame: p.frame,
                     fragmented_packets: 0,
                     first_frame: p.frame,
                     last_frame: p.frame,
@@ -268,7 +270,11 @@ impl TimelineBuilder {
             }
             flow.packets += 1;
             flow.bytes += u64::from(p.ip_len);
-            flow.max_ip_len = flow.max_ip_len.max(p.ip_len);
+            if p.ip_len > flow.max_ip_len {
+                flow.max_ip_len = p.ip_len;
+                flow.max_ip_len_first_ts = p.ts;
+                flow.max_ip_len_first_frame = p.frame;
+            }
             flow.fragmented_packets += u64::from(p.fragmented);
             flow.last_frame = p.frame;
             flow.last_ts = p.ts;

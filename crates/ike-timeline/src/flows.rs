@@ -18,6 +18,9 @@ pub struct EspFlow {
     pub packets: u64,
     pub bytes: u64,
     pub max_ip_len: u32,
+    /// When and in which frame the largest size was first seen.
+    pub max_ip_len_first_ts: Timestamp,
+    pub max_ip_len_first_frame: u64,
     pub fragmented_packets: u64,
     pub first_frame: u64,
     pub last_frame: u64,

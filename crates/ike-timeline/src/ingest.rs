@@ -75,13 +75,34 @@ pub fn capture_reader<R: Read>(
     // Unrelated traffic is the normal case; only frames that were damaged or unreadable deserve
     // a word to the user.
     let damaged = [
-        (stats.skipped_unsupported_link_type, "with a link type that is not dissected"),
-        (stats.skipped_truncated_link_header, "cut inside the link-layer header"),
-        (stats.skipped_truncated_ip_header, "cut inside the IP header"),
-        (stats.skipped_malformed_ip_header, "with an inconsistent IP header"),
-        (stats.skipped_truncated_transport_header, "cut inside the UDP/ESP/ICMP header"),
-        (stats.skipped_malformed_nat_t, "on UDP 4500 that are neither IKE, ESP nor keepalives"),
-        (stats.skipped_invalid_fragments, "holding IP fragments with impossible offsets"),
+        (
+            stats.skipped_unsupported_link_type,
+            "with a link type that is not dissected",
+        ),
+        (
+            stats.skipped_truncated_link_header,
+            "cut inside the link-layer header",
+        ),
+        (
+            stats.skipped_truncated_ip_header,
+            "cut inside the IP header",
+        ),
+        (
+            stats.skipped_malformed_ip_header,
+            "with an inconsistent IP header",
+        ),
+        (
+            stats.skipped_truncated_transport_header,
+            "cut inside the UDP/ESP/ICMP header",
+        ),
+        (
+            stats.skipped_malformed_nat_t,
+            "on UDP 4500 that are neither IKE, ESP nor keepalives",
+        ),
+        (
+            stats.skipped_invalid_fragments,
+            "holding IP fragments with impossible offsets",
+        ),
     ];
     for (count, what) in damaged {
         if count > 0 {

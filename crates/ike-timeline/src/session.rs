@@ -81,6 +81,8 @@ pub struct Session {
     pub established_by: Option<String>,
     /// Time of the first IKE_AUTH response.
     pub auth_response_at: Option<Timestamp>,
+    /// Message ID of the last IKE_AUTH round answered (EAP takes several).
+    pub last_auth_message_id: u32,
     /// Proposals of the first IKE_SA_INIT request, and the one the responder chose.
     pub offered: Option<Vec<ProposalRepr>>,
     pub chosen: Option<ProposalRepr>,
@@ -173,6 +175,7 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
                     phase_reached: Phase::IkeSaInit,
                     established_by: None,
                     auth_response_at: None,
+                    last_auth_message_id: 0,
                     offered: None,
                     chosen: None,
                     ke_sent: Vec::new(),
@@ -230,25 +233,24 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
                 if session.offered.is_none() {
                     session.offered = m.proposals.clone();
                 }
-            } else if m.has_notify(NotifyType::INVALID_KE_PAYLOAD) || m.has_notify(NotifyType::COOKIE) {
+            } else if m.has_notify(NotifyType::INVALID_KE_PAYLOAD)
+                || m.has_notify(NotifyType::COOKIE)
+            {
                 restart_candidates.insert(
                     (event.source, session.initiator.ip(), session.responder.ip()),
                     (session_index, event.time),
                 );
             } else if m.spi_r != 0 && m.proposals.is_some() {
-                session.chosen = m
-                    .proposals
-                    .as_ref()
-                    .and_then(|p| p.first())
-                    .cloned();
+                session.chosen = m.proposals.as_ref().and_then(|p| p.first()).cloned();
                 session.phase_reached = session.phase_reached.max(Phase::IkeAuth);
             }
         } else if m.message_id >= 1 && session.phase_reached < Phase::IkeAuth && m.spi_r != 0 {
             // Capture started after IKE_SA_INIT: later exchanges prove it completed.
             session.phase_reached = Phase::IkeAuth;
         }
-        if m.exchange == ExchangeType::IKE_AUTH && m.response && session.auth_response_at.is_none() {
-            session.auth_response_at = Some(event.time);
+        if m.exchange == ExchangeType::IKE_AUTH && m.response {
+            session.auth_response_at.get_or_insert(event.time);
+            session.last_auth_message_id = session.last_auth_message_id.max(m.message_id);
         }
         if session.phase_reached < Phase::Established {
             if let Some(why) = proves_established(session, m, event.time) {
@@ -272,7 +274,10 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
 /// AUTHENTICATION_FAILED (RFC 7296 2.21.2), which is message ID 2 right after IKE_AUTH.
 fn proves_established(session: &Session, m: &IkeMessage, at: Timestamp) -> Option<String> {
     const DPD_MIN_DELAY_NS: i64 = 5_000_000_000;
-    if !m.response || m.exchange == ExchangeType::IKE_SA_INIT || m.exchange == ExchangeType::IKE_AUTH {
+    if !m.response
+        || m.exchange == ExchangeType::IKE_SA_INIT
+        || m.exchange == ExchangeType::IKE_AUTH
+    {
         return None;
     }
     let auth_at = session.auth_response_at?;
@@ -284,7 +289,10 @@ fn proves_established(session: &Session, m: &IkeMessage, at: Timestamp) -> Optio
         ));
     }
     let late = at.0 - auth_at.0 > DPD_MIN_DELAY_NS;
-    if m.exchange == ExchangeType::CREATE_CHILD_SA || m.message_id >= 3 || late {
+    // The exchange right after the last IKE_AUTH round may be the AUTHENTICATION_FAILED one;
+    // a later one is not.
+    let second_after_auth = m.message_id >= session.last_auth_message_id.saturating_add(2);
+    if m.exchange == ExchangeType::CREATE_CHILD_SA || second_after_auth || late {
         return Some(format!(
             "{} response (message ID {}) after IKE_AUTH",
             m.exchange, m.message_id

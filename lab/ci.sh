@@ -1,0 +1,36 @@
+#!/bin/bash
+# CI entry point of the failure lab (as root): install the Debian packages the lab needs,
+# run every scenario, verify each from the daemons' own logs and the captures, and compare
+# the result with the committed fixtures (tests/fixtures/lab). Exits non-zero when any
+# scenario did not reproduce or drifted from its fixture; the last line is "N passed, M failed".
+set -u
+LAB_DIR=$(cd "$(dirname "$0")" && pwd)
+
+if [ "$(id -u)" != 0 ]; then
+    echo "lab/ci.sh needs root (network namespaces, nftables, daemons)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES=(
+    strongswan-charon strongswan-swanctl strongswan-pki
+    libcharon-extra-plugins libstrongswan-extra-plugins
+    tcpdump tshark nftables iproute2 iputils-ping util-linux
+    libfaketime socat jq python3 openssl libnss3-tools
+)
+echo "lab: installing packages"
+if ! { apt-get update -q && apt-get install -y -q "${PACKAGES[@]}"; } >/tmp/ikelab-apt.log 2>&1; then
+    tail -n 30 /tmp/ikelab-apt.log
+    echo "lab: package installation failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+if ! "$LAB_DIR/install-libreswan.sh" >>/tmp/ikelab-apt.log 2>&1; then
+    tail -n 30 /tmp/ikelab-apt.log
+    echo "lab: Libreswan installation failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+exec "$LAB_DIR/run.sh" --quiet --check all
