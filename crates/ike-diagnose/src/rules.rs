@@ -318,7 +318,12 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let first = requests[0];
-    let last = requests[requests.len() - 1];
+    // Count the transmissions as one capture saw them (the other sees the same ones again).
+    let seen_by_first: Vec<&Msg<'_>> = requests
+        .iter()
+        .filter(|x| x.source == first.source)
+        .collect();
+    let last = *seen_by_first.last().copied().unwrap_or(&first);
     let responder = first.m.dst;
     let span = (last.time.0 - first.time.0) as f64 / 1e9;
     let mut evidence = vec![
@@ -328,7 +333,7 @@ fn init_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
             &last,
             format!(
                 "{} IKE_SA_INIT requests over {span:.1} s, none answered",
-                requests.len()
+                seen_by_first.len()
             ),
         ),
     ];

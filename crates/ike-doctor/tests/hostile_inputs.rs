@@ -55,8 +55,8 @@ fn run(path: &Path) -> Run {
     let rss_text = std::fs::read_to_string(&rss_file).unwrap_or_default();
     let max_rss_kb = rss_text
         .lines()
-        .filter_map(|l| l.trim().parse::<u64>().ok())
-        .last()
+        .rev()
+        .find_map(|l| l.trim().parse::<u64>().ok())
         .unwrap_or_else(|| panic!("no RSS figure from time: {rss_text:?}"));
     let report = serde_json::from_slice(&std::fs::read(&out_file).expect("report"))
         .unwrap_or_else(|e| panic!("no JSON report for {}: {e}", path.display()));

@@ -91,8 +91,8 @@ fn every_lab_scenario_from_each_evidence_set() {
     assert!(!cases.is_empty(), "no lab fixtures");
     let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
     eprintln!(
-        "\n{:<34} {:<8} {:<12} {:<12} {:<18} {:<18} {}",
-        "scenario", "evidence", "truth phase", "got phase", "truth category", "got category", "ok"
+        "\n{:<34} {:<8} {:<12} {:<12} {:<18} {:<18} ok",
+        "scenario", "evidence", "truth phase", "got phase", "truth category", "got category"
     );
     let mut wrong = Vec::new();
     for c in &cases {

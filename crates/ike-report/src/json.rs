@@ -19,8 +19,19 @@ pub struct Report {
     pub icmp: Vec<IcmpJson>,
     pub incomplete_datagrams: Vec<IncompleteJson>,
     pub inputs: Vec<InputJson>,
+    /// Clock offsets between captures that saw the same datagrams.
+    pub clock_offsets: Vec<ClockOffsetJson>,
     pub notes: Vec<NoteJson>,
     pub limits: LimitsJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClockOffsetJson {
+    pub reference: String,
+    pub other: String,
+    /// `other`'s clock minus `reference`'s, in seconds.
+    pub offset_seconds: f64,
+    pub matched_datagrams: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -560,6 +571,16 @@ pub fn report(timeline: &Timeline, diagnosis: &Diagnosis) -> Report {
                 bytes_read: s.bytes_read,
             })
             .collect(),
+        clock_offsets: diagnosis
+            .clock_offsets
+            .iter()
+            .map(|c| ClockOffsetJson {
+                reference: timeline.source_name(c.reference).to_owned(),
+                other: timeline.source_name(c.other).to_owned(),
+                offset_seconds: c.offset_seconds,
+                matched_datagrams: c.matched_datagrams,
+            })
+            .collect(),
         notes: timeline
             .notes
             .iter()
@@ -592,12 +613,13 @@ pub fn to_string(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
         .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise report: {e}\"}}"))
 }
 
-/// Writes the report as pretty JSON straight to `out`, without building the text in memory.
+/// Writes the report as compact JSON straight to `out`, without building the text in memory
+/// (a large capture's report runs to megabytes; pipe it to `jq` to read it).
 pub fn write(
     out: &mut impl std::io::Write,
     timeline: &Timeline,
     diagnosis: &Diagnosis,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &report(timeline, diagnosis))?;
+    serde_json::to_writer(&mut *out, &report(timeline, diagnosis))?;
     writeln!(out)
 }

@@ -61,6 +61,17 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
         }
     }
 
+    for c in &diagnosis.clock_offsets {
+        let _ = writeln!(
+            out,
+            "\nClock: {} runs {:+.6} s against {} (from {} datagrams both captured)",
+            timeline.source_name(c.other),
+            c.offset_seconds,
+            timeline.source_name(c.reference),
+            c.matched_datagrams
+        );
+    }
+
     let sessions = &timeline.sessions;
     if !sessions.is_empty() {
         let _ = writeln!(out, "\nIKE SAs: {}", sessions.len());

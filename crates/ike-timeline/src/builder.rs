@@ -1,7 +1,7 @@
 //! Turns source evidence into the timeline: events are collected per source, ordered by time,
 //! and the sessions are reconstructed from the ordered events.
+use rustc_hash::FxHashMap;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
 
@@ -106,8 +106,11 @@ pub struct TimelineBuilder {
     timeline: Timeline,
     ike_events: usize,
     other_events: usize,
-    esp_index: HashMap<EspKey, usize>,
-    keepalive_index: HashMap<KeepaliveKey, usize>,
+    // ESP is the bulk of a VPN capture: a fast hash and a one-entry cache for the bursts of
+    // one flow keep this off the profile.
+    esp_index: FxHashMap<EspKey, usize>,
+    last_esp: Option<(EspKey, usize)>,
+    keepalive_index: FxHashMap<KeepaliveKey, usize>,
 }
 
 impl TimelineBuilder {
@@ -231,8 +234,9 @@ impl TimelineBuilder {
 
     fn count_esp(&mut self, source: SourceId, p: &EspPacket) {
         let key = (source, p.spi, p.src, p.dst);
-        let index = match self.esp_index.get(&key) {
-            Some(&i) => i,
+        let cached = self.last_esp.filter(|(k, _)| *k == key).map(|(_, i)| i);
+        let index = match cached.or_else(|| self.esp_index.get(&key).copied()) {
+            Some(i) => i,
             None => {
                 if self.esp_index.len() >= self.limits.max_flows {
                     self.timeline.flows_dropped += 1;
@@ -262,6 +266,7 @@ impl TimelineBuilder {
                 i
             }
         };
+        self.last_esp = Some((key, index));
         if let Some(flow) = self.timeline.esp_flows.get_mut(index) {
             let gap = p.ts.0 - flow.last_ts.0;
             if flow.packets > 0 && gap > flow.max_gap_ns {
@@ -323,7 +328,7 @@ impl TimelineBuilder {
         let mut timeline = std::mem::take(&mut self.timeline);
         timeline
             .events
-            .sort_by(|a, b| (a.time, a.source, a.at).cmp(&(b.time, b.source, b.at)));
+            .sort_by_key(|e| (e.time, e.source, e.at));
         let (sessions, untracked) = session::reconstruct(&timeline, self.limits.max_sessions);
         timeline.sessions = sessions;
         timeline.sessions_untracked = untracked;
