@@ -5,6 +5,7 @@
 pub mod model;
 pub mod nat;
 pub mod rules;
+pub mod rules_logs;
 pub mod view;
 
 pub use model::{
@@ -18,6 +19,11 @@ use ike_timeline::{Phase, Timeline};
 pub fn diagnose(timeline: &Timeline) -> Diagnosis {
     let ctx = rules::Context::new(timeline);
     let mut findings: Vec<Finding> = Vec::new();
+    // Log lines that name a cause come first: among equally confident findings the first found
+    // ranks first, and a daemon's own words outrank the shape of the packets.
+    for finding in rules_logs::diagnose_logs(timeline) {
+        merge(&mut findings, finding);
+    }
     for sa in &ctx.views {
         for (_, rule) in rules::RULES {
             for finding in rule(&ctx, sa) {
@@ -72,6 +78,9 @@ fn verdict_from(timeline: &Timeline, findings: &[Finding]) -> Verdict {
             category: top.category,
             summary: top.title.clone(),
         };
+    }
+    if let Some(verdict) = rules_logs::verdict_from_logs(timeline) {
+        return verdict;
     }
     if timeline.sessions.is_empty() {
         return Verdict {

@@ -134,6 +134,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("init-return-path", init_return_path),
     ("init-no-proposal", init_no_proposal),
     ("init-invalid-ke", init_invalid_ke),
+    ("init-cookie-loop", init_cookie_loop),
     ("auth-unanswered", auth_unanswered),
     ("auth-never-arrives", auth_never_arrives),
     ("child-rekey-rejected", child_rekey_rejected),
@@ -554,6 +555,7 @@ fn init_no_proposal(_ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
             format!("make the responder accept one of: {}", offered.join(", ")),
             "compare the ike/proposals lines of both peers: encryption, integrity, PRF and DH group must all match in one proposal".into(),
             "add the responder's log or configuration to tell an algorithm mismatch (proposal-ike) from a DH group mismatch (proposal-dh)".into(),
+            "strongSwan also answers NO_PROPOSAL_CHOSEN when it has no IKEv2 connection for this peer at all (an IKEv1-only or missing connection: 'no IKE config found' in its log)".into(),
         ],
     }]
 }
@@ -1490,4 +1492,43 @@ fn esp_large_unanswered(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
         }];
     }
     Vec::new()
+}
+
+/// The responder keeps answering COOKIE and the exchange never moves on: the initiator does not
+/// return the cookie correctly, or the responder rejects it (an implementation defect either way;
+/// a responder under load asks for cookies, which a working initiator satisfies at once).
+fn init_cookie_loop(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
+    const LOOP: usize = 3;
+    if view.phase_reached() > Phase::IkeSaInit || superseded(ctx, view) {
+        return Vec::new();
+    }
+    let msgs = view.messages();
+    let cookies: Vec<Msg<'_>> = init_responses(&msgs)
+        .into_iter()
+        .filter(|x| x.m.has_notify(NotifyType::COOKIE))
+        .collect();
+    if cookies.len() < LOOP {
+        return Vec::new();
+    }
+    let returned = init_requests(&msgs)
+        .iter()
+        .any(|x| x.m.has_notify(NotifyType::COOKIE));
+    let first = cookies[0];
+    vec![Finding {
+        attempts: 1,
+        rule: "init-cookie-loop",
+        phase: FailurePhase::IkeSaInit,
+        category: Some(Category::Implementation),
+        confidence: Confidence::Medium,
+        title: format!(
+            "the responder answers COOKIE {} times and IKE_SA_INIT never completes{}",
+            cookies.len(),
+            if returned { " although the initiator returns a cookie" } else { ": the initiator never returns the cookie" }
+        ),
+        evidence: vec![msg_ev(ctx, &first, describe(&first))],
+        fix: vec![
+            "check the initiator's COOKIE support (RFC 7296 2.6: repeat IKE_SA_INIT with the N(COOKIE) first)".into(),
+            "on the responder, check the cookie threshold (strongSwan: charon.cookie_threshold) and clock/secret changes that invalidate cookies".into(),
+        ],
+    }]
 }

@@ -60,6 +60,9 @@ pub struct EvidenceJson {
     pub frame: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// The log line as written, for line evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     pub note: String,
 }
 
@@ -140,6 +143,9 @@ pub struct MessageJson {
     pub length: u32,
     pub payloads: Vec<String>,
     pub non_esp_marker: bool,
+    /// Size of the SK/SKF payload body (IV, ciphertext, ICV) when encrypted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encrypted_len: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ip_fragments: Vec<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -266,6 +272,7 @@ pub fn evidence_json(timeline: &Timeline, e: &EvidenceRef) -> EvidenceJson {
         source: timeline.source_name(e.source).to_owned(),
         frame,
         line,
+        text: line.and_then(|l| ike_timeline::log::line_text(timeline, e.source, l).map(str::to_owned)),
         note: e.note.clone(),
     }
 }
@@ -344,6 +351,7 @@ pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson 
                     length: m.length,
                     payloads: m.payloads.clone(),
                     non_esp_marker: m.non_esp_marker,
+                    encrypted_len: m.encrypted_len,
                     ip_fragments: m.ip_fragments.clone(),
                     fragment: m
                         .fragment
@@ -368,6 +376,7 @@ pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson 
                 length: v1.length,
                 payloads: Vec::new(),
                 non_esp_marker: false,
+                encrypted_len: None,
                 ip_fragments: Vec::new(),
                 fragment: None,
                 malformed: None,

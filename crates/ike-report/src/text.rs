@@ -55,6 +55,9 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
                 _ => e.source.clone(),
             };
             let _ = writeln!(out, "  evidence: {place}: {}", e.note);
+            if let Some(text) = &e.text {
+                let _ = writeln!(out, "      | {text}");
+            }
         }
         for fix in &f.fix {
             let _ = writeln!(out, "  fix: {fix}");

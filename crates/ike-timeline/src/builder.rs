@@ -148,6 +148,11 @@ impl TimelineBuilder {
         }
     }
 
+    /// Time of the earliest event so far: the reference that places year-less log times.
+    pub fn earliest_time(&self) -> Option<ike_capture::Timestamp> {
+        self.timeline.events.iter().map(|e| e.time).min()
+    }
+
     /// Adds an event from any source (respecting the caps).
     pub fn push_event(&mut self, event: Event) {
         let is_ike = matches!(event.kind, EventKind::Ike(_) | EventKind::IkeV1(_));

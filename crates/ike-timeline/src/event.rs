@@ -35,6 +35,8 @@ pub enum EventKind {
     Icmp(IcmpError),
     /// An IP datagram whose fragments never all arrived.
     Incomplete(IncompleteDatagram),
+    /// A recognised line of a daemon or client log.
+    Log(Box<crate::log::LogEvent>),
 }
 
 /// What the diagnosis needs of one IKEv2 message, kept compact.

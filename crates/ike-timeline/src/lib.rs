@@ -10,11 +10,14 @@ pub mod builder;
 pub mod event;
 pub mod flows;
 pub mod ingest;
+pub mod ingest_log;
+pub mod log;
 pub mod session;
 pub mod time;
 
 pub use builder::{IngestNote, Limits, Source, SourceKind, Timeline, TimelineBuilder};
 pub use event::{Event, EventKind, IkeMessage, IkeV1Message, Locator, SourceId};
 pub use flows::{EspFlow, KeepaliveFlow};
+pub use log::LogEvent;
 pub use ike_capture::Timestamp;
 pub use session::{Direction, EndpointChange, Phase, Restart, Session};
