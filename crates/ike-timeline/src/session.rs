@@ -399,3 +399,202 @@ fn mark_established_by_esp(
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builder::{Limits, SourceKind, TimelineBuilder};
+    use ike_capture::{IkeDatagram, NetEvent};
+    use ike_wire::{
+        HeaderRepr, MessageRepr, NotifyRepr, Payload, PayloadRepr, PayloadType, ProtocolId,
+    };
+
+    const CLIENT: &str = "192.0.2.10:500";
+    const GATEWAY: &str = "198.51.100.1:500";
+
+    struct Wire {
+        builder: TimelineBuilder,
+        source: SourceId,
+        frame: u64,
+    }
+
+    impl Wire {
+        fn new() -> Self {
+            let mut builder = TimelineBuilder::new(Limits::default());
+            let source = builder.add_source("test.pcap", SourceKind::Capture);
+            Wire {
+                builder,
+                source,
+                frame: 0,
+            }
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        fn send(
+            &mut self,
+            at_ms: i64,
+            spi_i: u64,
+            spi_r: u64,
+            exchange: ExchangeType,
+            message_id: u32,
+            flags: u8,
+            payloads: Vec<PayloadRepr>,
+        ) {
+            self.frame += 1;
+            let mut repr = MessageRepr {
+                header: HeaderRepr {
+                    spi_i,
+                    spi_r,
+                    next_payload: PayloadType(0),
+                    major_version: 2,
+                    minor_version: 0,
+                    exchange,
+                    flags,
+                    message_id,
+                    length: 0,
+                },
+                payloads: payloads
+                    .into_iter()
+                    .map(|body| Payload {
+                        critical: false,
+                        body,
+                    })
+                    .collect(),
+            };
+            repr.canonicalize_header();
+            let from_initiator = flags & 0x08 != 0;
+            let (src, dst) = if from_initiator {
+                (CLIENT, GATEWAY)
+            } else {
+                (GATEWAY, CLIENT)
+            };
+            self.builder.push_net_event(
+                self.source,
+                NetEvent::Ike(IkeDatagram {
+                    frame: self.frame,
+                    ts: Timestamp(at_ms * 1_000_000),
+                    src: src.parse().unwrap(),
+                    dst: dst.parse().unwrap(),
+                    non_esp_marker: false,
+                    ip_fragments: Vec::new(),
+                    ip_len: 0,
+                    payload: repr.to_bytes(),
+                }),
+            );
+        }
+    }
+
+    fn notify(t: NotifyType, data: &[u8]) -> PayloadRepr {
+        PayloadRepr::Notify(NotifyRepr {
+            protocol: ProtocolId(0),
+            spi: Vec::new(),
+            notify_type: t,
+            data: data.to_vec(),
+        })
+    }
+
+    fn nonce() -> PayloadRepr {
+        PayloadRepr::Nonce(vec![7; 32])
+    }
+
+    fn sa() -> PayloadRepr {
+        PayloadRepr::SecurityAssociation(vec![ike_wire::ProposalRepr {
+            number: 1,
+            protocol: ProtocolId(1),
+            spi: Vec::new(),
+            transforms: vec![ike_wire::TransformRepr {
+                transform_type: ike_wire::TransformType(1),
+                id: 12,
+                key_length: Some(256),
+                other_attributes: Vec::new(),
+            }],
+        }])
+    }
+
+    fn sk(len: usize) -> PayloadRepr {
+        PayloadRepr::Encrypted {
+            first_inner: PayloadType(35),
+            data: vec![0; len],
+        }
+    }
+
+    const I: u8 = 0x08;
+    const R: u8 = 0x20;
+
+    #[test]
+    fn retransmits_are_marked_and_restarts_linked() {
+        let mut w = Wire::new();
+        let init = ExchangeType::IKE_SA_INIT;
+        // Attempt 1 asks again with the same bytes, then is told to use another group.
+        w.send(0, 1, 0, init, 0, I, vec![nonce()]);
+        w.send(1000, 1, 0, init, 0, I, vec![nonce()]);
+        w.send(
+            1001,
+            1,
+            0,
+            init,
+            0,
+            R,
+            vec![notify(NotifyType::INVALID_KE_PAYLOAD, &[0, 19])],
+        );
+        // Attempt 2 (new SPI) completes IKE_SA_INIT.
+        w.send(1002, 2, 0, init, 0, I, vec![nonce(), nonce()]);
+        w.send(1003, 2, 9, init, 0, R, vec![sa(), nonce()]);
+        let t = w.builder.finish();
+        assert_eq!(t.sessions.len(), 2);
+        assert_eq!(t.sessions[0].retransmits, vec![false, true, false]);
+        assert_eq!(t.sessions[0].phase_reached, Phase::IkeSaInit);
+        let restart = t.sessions[1].restart_of.as_ref().expect("linked");
+        assert_eq!((restart.session, restart.reason), (0, "INVALID_KE_PAYLOAD"));
+        assert_eq!(t.sessions[1].phase_reached, Phase::IkeAuth);
+        assert_eq!(t.sessions[1].spi_r, 9);
+    }
+
+    #[test]
+    fn an_authentication_failure_exchange_is_not_establishment() {
+        let mut w = Wire::new();
+        w.send(0, 1, 0, ExchangeType::IKE_SA_INIT, 0, I, vec![nonce()]);
+        w.send(1, 1, 5, ExchangeType::IKE_SA_INIT, 0, R, vec![sa()]);
+        w.send(2, 1, 5, ExchangeType::IKE_AUTH, 1, I, vec![sk(300)]);
+        w.send(3, 1, 5, ExchangeType::IKE_AUTH, 1, R, vec![sk(800)]);
+        // The initiator's INFORMATIONAL right after (AUTHENTICATION_FAILED on the responder).
+        w.send(4, 1, 5, ExchangeType::INFORMATIONAL, 2, I, vec![sk(60)]);
+        w.send(5, 1, 5, ExchangeType::INFORMATIONAL, 2, R, vec![sk(60)]);
+        let t = w.builder.finish();
+        assert_eq!(t.sessions[0].phase_reached, Phase::IkeAuth);
+    }
+
+    #[test]
+    fn a_later_exchange_or_a_responder_request_proves_establishment() {
+        let mut w = Wire::new();
+        w.send(0, 1, 0, ExchangeType::IKE_SA_INIT, 0, I, vec![nonce()]);
+        w.send(1, 1, 5, ExchangeType::IKE_SA_INIT, 0, R, vec![sa()]);
+        w.send(2, 1, 5, ExchangeType::IKE_AUTH, 1, I, vec![sk(300)]);
+        w.send(3, 1, 5, ExchangeType::IKE_AUTH, 1, R, vec![sk(300)]);
+        // DPD from the responder (its own message ID 0), answered by the initiator.
+        w.send(
+            30_000,
+            1,
+            5,
+            ExchangeType::INFORMATIONAL,
+            0,
+            0,
+            vec![sk(40)],
+        );
+        w.send(
+            30_001,
+            1,
+            5,
+            ExchangeType::INFORMATIONAL,
+            0,
+            I | R,
+            vec![sk(40)],
+        );
+        let t = w.builder.finish();
+        assert_eq!(t.sessions[0].phase_reached, Phase::Established);
+        assert!(t.sessions[0]
+            .established_by
+            .as_deref()
+            .is_some_and(|s| s.contains("responder's")));
+    }
+}
