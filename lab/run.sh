@@ -106,25 +106,6 @@ client_traffic() {
     return 0
 }
 
-start_peer() {   # start_peer ROLE NS IMPL
-    local role=$1 ns=$2 impl=$3
-    case "$impl" in
-    strongswan)
-        swan_prepare "$role"
-        if [ "$role" = client ]; then
-            swan_start client "$ns" "${CLIENT_PREFIX[@]}" || die "client daemon failed to start"
-        else
-            swan_start gateway "$ns" "${GATEWAY_PREFIX[@]}" || return 1
-        fi
-        swan_load "$role"
-        ;;
-    libreswan)
-        pluto_prepare "$role"
-        pluto_start "$role" "$ns" || die "pluto $role failed to start"
-        ;;
-    esac
-}
-
 install_standard_certs() {
     case "$AUTH" in
     cert)
@@ -213,6 +194,13 @@ run_one() {
         [ -s "$f" ] && cp "$f" "$OUT/$(basename "$(dirname "$f")")-daemon-stdout.txt"
     done
 
+    # IKE SA keys (Wireshark's ikev2_decryption_table format) from the strongSwan side.
+    local keyside=client
+    [ "$IMPL_C" = strongswan ] || keyside=gateway
+    if [ -f "$WORK/$keyside.keys.log" ]; then
+        python3 "$LAB_DIR/lib/ikekeys.py" "$WORK/$keyside.keys.log" "$OUT/$keyside.log" \
+            "$OUT/$keyside.pcap" "$OUT/ike-keys.csv"
+    fi
     scenario_json >"$OUT/scenario.json"
     scenario_proofs
     log "verifying from the daemons' logs and the captures"
@@ -232,10 +220,18 @@ run_one() {
 
 # What the scenario is, for the README table and for tests that read the fixtures.
 scenario_json() {
+    local swan pluto=""
+    swan=$(dpkg-query -W -f '${Version}' strongswan-charon 2>/dev/null)
+    if [ "$IMPL_C" = libreswan ] || [ "$IMPL_G" = libreswan ]; then
+        pluto=$("$LS_EXEC/pluto" --version 2>/dev/null | awk 'NR == 1 {print $2}')
+    fi
     jq -n --arg name "$SCENARIO" --arg description "$DESCRIPTION" --arg how "$HOW" \
         --arg topology "$TOPO" --arg auth "$AUTH" --arg client "$IMPL_C" --arg gateway "$IMPL_G" \
+        --arg swan "$swan" --arg pluto "$pluto" --arg kernel "$(uname -r)" \
         '{scenario: $name, description: $description, how: $how, topology: $topology, auth: $auth,
-          client_implementation: $client, gateway_implementation: $gateway}'
+          client_implementation: $client, gateway_implementation: $gateway,
+          software: ({strongswan: $swan, kernel: $kernel} + (if $pluto == "" then {} else {libreswan: $pluto} end)),
+          made_with: ("lab/run.sh --fixtures " + $name)}'
 }
 
 main() {

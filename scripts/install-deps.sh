@@ -17,3 +17,6 @@ if ((${#missing[@]})); then
   echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# Libreswan's pluto, unpacked into a private prefix: the probe's integration tests
+# (crates/ike-doctor/tests/probe_lab.rs) run it before the lab does.
+bash "$(dirname "$0")/../lab/install-libreswan.sh" >/dev/null

@@ -95,9 +95,10 @@ config setup
     logtime=yes
     logappend=no
     plutodebug=${LS_PLUTODEBUG_G:-none}
+    ${LS_SETUP_EXTRA_G:-}
 
 conn rw
-    ikev2=yes
+    ikev2=${LS_IKEV2_G:-yes}
     left=$GW_ADDR
     leftid=@gateway.ikelab.test
     leftsubnet=${LS_LEFTSUBNET_G:-$GW_LAN_NET}

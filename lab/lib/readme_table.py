@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Print the README's scenario table (Markdown) from the committed fixtures.
 
-Usage: readme_table.py FIXTURE_ROOT
+Usage: readme_table.py FIXTURE_ROOT [--update README]
+With --update, the table replaces what lies between the README's scenario-table markers.
 Each row: scenario, how the failure is made, truth (outcome, phase, category), and the log lines
 and frames that proved it when the fixture was made (from verification.txt).
 """
@@ -46,8 +47,11 @@ def proof_lines(path):
     return out
 
 
-def main():
-    root = sys.argv[1]
+BEGIN = "<!-- scenario-table:begin -->"
+END = "<!-- scenario-table:end -->"
+
+
+def table(root):
     rows = []
     for name in sorted(os.listdir(root)):
         d = os.path.join(root, name)
@@ -69,9 +73,23 @@ def main():
             verdict = f"failed, `{truth['phase']}`, `{truth['category']}`"
         proofs = "<br>".join(cell(p) for p in proof_lines(os.path.join(d, "verification.txt")))
         rows.append(f"| `{name}` | {cell(how)} | {verdict}<br>{cell(truth['root_cause'])} | {proofs} |")
-    print("| scenario | how it is made (topology, client → gateway) | truth | proving log lines and frames |")
-    print("|---|---|---|---|")
-    print("\n".join(rows))
+    head = ["| scenario | how it is made (topology, client → gateway) | truth | proving log lines and frames |",
+            "|---|---|---|---|"]
+    return "\n".join(head + rows) + "\n"
+
+
+def main():
+    text = table(sys.argv[1])
+    if len(sys.argv) >= 4 and sys.argv[2] == "--update":
+        with open(sys.argv[3], encoding="utf-8") as fh:
+            readme = fh.read()
+        start = readme.index(BEGIN) + len(BEGIN)
+        end = readme.index(END)
+        readme = readme[:start] + "\n" + text + readme[end:]
+        with open(sys.argv[3], "w", encoding="utf-8") as fh:
+            fh.write(readme)
+    else:
+        sys.stdout.write(text)
 
 
 if __name__ == "__main__":

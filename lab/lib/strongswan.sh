@@ -38,6 +38,15 @@ $extra
             ike = 2
             knl = 2
         }
+        # IKE key material (level 4) for ike-keys.csv; this file itself is never published.
+        keys {
+            path = $WORK/$role.keys.log
+            ike_name = yes
+            append = no
+            flush_line = yes
+            default = -1
+            ike = 4
+        }
     }
     syslog {
         daemon {

@@ -16,9 +16,22 @@ import subprocess
 import sys
 
 
-def count_frames(path, display_filter):
+def key_options(outdir):
+    """tshark options that load the scenario's IKE SA keys (ike-keys.csv), if there are any."""
+    opts = []
+    try:
+        with open(os.path.join(outdir, "ike-keys.csv"), encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    opts += ["-o", "uat:ikev2_decryption_table:" + line.strip()]
+    except OSError:
+        pass
+    return opts
+
+
+def count_frames(path, display_filter, opts=()):
     out = subprocess.run(
-        ["tshark", "-n", "-r", path, "-Y", display_filter, "-T", "fields", "-e", "frame.number"],
+        ["tshark", "-n", "-r", path, *opts, "-Y", display_filter, "-T", "fields", "-e", "frame.number"],
         capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip())
@@ -30,6 +43,7 @@ def main():
     proofs = []
     ok = True
     report = []
+    keys = key_options(outdir)
     with open(expect, encoding="utf-8") as fh:
         for raw in fh:
             raw = raw.rstrip("\n")
@@ -69,7 +83,7 @@ def main():
                 if hi != "":
                     entry["max"] = int(hi)
                 try:
-                    frames = count_frames(path, pattern)
+                    frames = count_frames(path, pattern, keys)
                 except (RuntimeError, OSError) as err:
                     report.append(f"  FAIL {fname}: tshark: {err}")
                     ok = False
@@ -86,6 +100,20 @@ def main():
                 ok = False
                 continue
             proofs.append(entry)
+
+    # The published keys must decrypt the IKE SA traffic without integrity errors.
+    if keys:
+        for cap in ("client.pcap", "gateway.pcap"):
+            try:
+                good = count_frames(os.path.join(outdir, cap), "isakmp.enc.decrypted", keys)
+                bad = count_frames(os.path.join(outdir, cap), "isakmp.ikev2.integrity_checksum", keys)
+            except (RuntimeError, OSError) as err:
+                report.append(f"  FAIL {cap}: tshark with ike-keys.csv: {err}")
+                ok = False
+                continue
+            report.append(f"  {'ok  ' if not bad else 'FAIL'} {cap}: ike-keys.csv decrypts {len(good)} frame(s), "
+                          f"{len(bad)} integrity error(s)")
+            ok = ok and not bad
 
     truth = {
         "scenario": scenario,

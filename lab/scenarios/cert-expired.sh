@@ -18,4 +18,5 @@ scenario_proofs() {
     proof gateway.log 'certificate invalid \(valid from .* to .*\)'
     proof gateway.log "no trusted ECDSA public key found for 'client\.ikelab\.test'"
     proof client.log 'received AUTHENTICATION_FAILED notify error'
+    proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20 && isakmp.notify.msgtype == 24' 1 1
 }

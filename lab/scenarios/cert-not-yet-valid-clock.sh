@@ -17,4 +17,5 @@ scenario_proofs() {
     proof client.log "no trusted ECDSA public key found for 'gateway\.ikelab\.test'"
     proof gateway.log "authentication of 'client\.ikelab\.test' with ECDSA_WITH_SHA256_DER successful"
     proof gateway.log 'parsed INFORMATIONAL request 2 \[ N\(AUTH_FAILED\) \]'
+    proof_frames client.pcap 'isakmp.exchangetype == 37 && !(isakmp.flags & 0x20) && isakmp.notify.msgtype == 24' 1 1
 }

@@ -11,4 +11,5 @@ TRUTH_ROOT_CAUSE="the identity the client expects (vpn.ikelab.test) is not in th
 scenario_proofs() {
     proof client.log "no trusted ECDSA public key found for 'vpn\.ikelab\.test'"
     proof gateway.log 'parsed INFORMATIONAL request 2 \[ N\(AUTH_FAILED\) \]'
+    proof_frames client.pcap 'isakmp.exchangetype == 37 && !(isakmp.flags & 0x20) && isakmp.notify.msgtype == 24' 1 1
 }

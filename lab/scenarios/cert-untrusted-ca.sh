@@ -26,4 +26,5 @@ scenario_proofs() {
     proof client.log 'issuer is "C=CH, O=Other Org, CN=Other Root CA"'
     proof client.log "no trusted ECDSA public key found for 'gateway\.ikelab\.test'"
     proof gateway.log 'parsed INFORMATIONAL request 2 \[ N\(AUTH_FAILED\) \]'
+    proof_frames client.pcap 'isakmp.exchangetype == 37 && !(isakmp.flags & 0x20) && isakmp.notify.msgtype == 24' 1 1
 }

@@ -16,4 +16,5 @@ scenario_proofs() {
     proof client.log 'EAP_MSCHAPV2 method failed'
     proof gateway.log 'parsed INFORMATIONAL request [0-9]+ \[ N\(AUTH_FAILED\) \]'
     proof_absent client.log 'CHILD_SA net\{1\} established'
+    proof_frames client.pcap 'isakmp.exchangetype == 37 && !(isakmp.flags & 0x20) && isakmp.notify.msgtype == 24' 1 1
 }

@@ -13,4 +13,5 @@ scenario_proofs() {
     proof gateway.log 'failed to establish CHILD_SA, keeping IKE_SA'
     proof client.log 'IKE_SA home\[1\] established between'
     proof client.log 'received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built'
+    proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20 && isakmp.typepayload == 39 && isakmp.notify.msgtype == 14' 1 1
 }

@@ -12,4 +12,5 @@ scenario_proofs() {
     proof gateway.log 'no matching peer config found'
     proof client.log 'received AUTHENTICATION_FAILED notify error'
     proof_absent gateway.log 'MAC mismatched'
+    proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20 && isakmp.notify.msgtype == 24' 1 1
 }

@@ -14,4 +14,5 @@ scenario_proofs() {
     proof gateway.log "authentication failed: computed hash does not match hash received from peer ID_FQDN '@client\.ikelab\.test'"
     proof gateway.log 'responding to IKE_AUTH message \(ID 1\) from 10\.99\.2\.3:4500 with encrypted notification AUTHENTICATION_FAILED'
     proof client.log 'received AUTHENTICATION_FAILED notify error'
+    proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20 && isakmp.notify.msgtype == 24' 1 1
 }

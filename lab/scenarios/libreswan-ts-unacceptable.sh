@@ -22,4 +22,5 @@ scenario_proofs() {
     proof client.log ' 10\.99\.50\.0/24$'
     proof client.log 'parsed IKE_AUTH response 1 \[ IDr AUTH N\(TS_UNACCEPT\) \]'
     proof client.log 'received TS_UNACCEPTABLE notify, no CHILD_SA built'
+    proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20 && isakmp.notify.msgtype == 38' 1 1
 }

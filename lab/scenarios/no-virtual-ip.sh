@@ -28,4 +28,5 @@ scenario_proofs() {
     proof gateway.log 'no virtual IP found, sending INTERNAL_ADDRESS_FAILURE'
     proof client.log 'IKE_SA home\[2\] established between'
     proof client.log 'received INTERNAL_ADDRESS_FAILURE notify, no CHILD_SA built'
+    proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20 && isakmp.notify.msgtype == 36' 1 1
 }

@@ -14,7 +14,7 @@ TRUTH_ROOT_CAUSE="PFS mismatch: the client requires a DH group (MODP_2048) for C
 scenario_run() {
     client_initiate
     client_traffic 2 56 >"$OUT/client-traffic.txt"
-    sleep 13
+    sleep 15
     client_traffic 2 56 >"$OUT/client-traffic-after-expiry.txt"
 }
 scenario_proofs() {
@@ -26,4 +26,6 @@ scenario_proofs() {
     proof client.log 'CHILD_SA rekeying failed'
     proof client.log 'closing expired CHILD_SA net\{1\}'
     proof client-traffic-after-expiry.txt '100% packet loss|Network is unreachable'
+    proof_frames client.pcap 'isakmp.exchangetype == 36 && !(isakmp.flags & 0x20) && isakmp.typepayload == 34' 1
+    proof_frames client.pcap 'isakmp.exchangetype == 36 && isakmp.flags & 0x20 && isakmp.notify.msgtype == 14' 1
 }

@@ -13,4 +13,5 @@ scenario_proofs() {
     proof client.log 'received AUTHENTICATION_FAILED notify error'
     proof_absent client.log 'CHILD_SA net\{1\} established'
     proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20' 1
+    proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20 && isakmp.notify.msgtype == 24' 1 1
 }

@@ -11,4 +11,5 @@ scenario_proofs() {
     proof gateway.log 'traffic selectors .* unacceptable'
     proof client.log 'IKE_SA home\[1\] established between'
     proof client.log 'received TS_UNACCEPTABLE notify, no CHILD_SA built'
+    proof_frames client.pcap 'isakmp.exchangetype == 35 && isakmp.flags & 0x20 && isakmp.typepayload == 39 && isakmp.notify.msgtype == 38' 1 1
 }

@@ -92,7 +92,9 @@ impl Encryption {
         match self {
             Encryption::TripleDesCbc | Encryption::AesCbc { .. } => 0,
             Encryption::AesCcm { .. } => 3,
-            Encryption::AesCtr { .. } | Encryption::AesGcm { .. } | Encryption::ChaCha20Poly1305 => 4,
+            Encryption::AesCtr { .. }
+            | Encryption::AesGcm { .. }
+            | Encryption::ChaCha20Poly1305 => 4,
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod model;
 pub mod nat;
 pub mod rules;
+pub mod rules_inner;
 pub mod rules_logs;
 pub mod view;
 

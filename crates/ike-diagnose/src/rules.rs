@@ -129,6 +129,10 @@ pub type Rule = fn(&Context<'_>, &SaView<'_>) -> Vec<Finding>;
 
 /// Every rule, in the order they run (the ranking does not depend on it).
 pub const RULES: &[(&str, Rule)] = &[
+    (
+        "decrypted-exchanges",
+        crate::rules_inner::decrypted_exchanges,
+    ),
     ("ike-version-mismatch", ike_version_mismatch),
     ("init-unanswered", init_unanswered),
     ("init-return-path", init_return_path),

@@ -25,10 +25,13 @@ use crate::model::{Category, Confidence, EvidenceRef, FailurePhase, Finding, Out
 /// headers plus the non-ESP marker on UDP 4500).
 const MAX_UNFRAGMENTED_IKE: u32 = 1500 - 20 - 8 - 4;
 
+/// One log line: its timeline event and what the line says.
+type LogLine<'t> = (&'t Event, &'t LogEvent);
+
 /// Log lines of one SA (or, for lines that name none, of the whole log), in log order.
 struct Group<'t> {
     source: SourceId,
-    lines: Vec<(&'t Event, &'t LogEvent)>,
+    lines: Vec<LogLine<'t>>,
 }
 
 impl<'t> Group<'t> {
@@ -44,7 +47,10 @@ impl<'t> Group<'t> {
     }
     fn nat_detected(&self) -> bool {
         self.lines.iter().any(|(_, l)| {
-            matches!(l.tag(), "charon.nat-local" | "charon.nat-remote" | "charon.nat-faked")
+            matches!(
+                l.tag(),
+                "charon.nat-local" | "charon.nat-remote" | "charon.nat-faked"
+            )
         })
     }
     fn ike_established(&self) -> bool {
@@ -54,13 +60,16 @@ impl<'t> Group<'t> {
     }
     fn child_established(&self) -> bool {
         self.lines.iter().any(|(_, l)| {
-            matches!(l.tag(), "charon.child-established" | "pluto.child-established")
+            matches!(
+                l.tag(),
+                "charon.child-established" | "pluto.child-established"
+            )
         })
     }
 }
 
 fn groups(timeline: &Timeline) -> Vec<Group<'_>> {
-    let mut by_key: BTreeMap<(SourceId, Option<u32>), Vec<(&Event, &LogEvent)>> = BTreeMap::new();
+    let mut by_key: BTreeMap<(SourceId, Option<u32>), Vec<LogLine<'_>>> = BTreeMap::new();
     for event in &timeline.events {
         if let EventKind::Log(l) = &event.kind {
             by_key
@@ -173,8 +182,14 @@ fn cause_finding(group: &Group<'_>, i: usize) -> Option<Draft> {
     let mut fix = checks(log);
     match entry.tag {
         "charon.no-trusted-key" => {
-            let chain = group.before(i).take(12).find(|(_, l)| l.tag() == "charon.no-issuer");
-            let dates = group.before(i).take(12).find(|(_, l)| l.tag() == "charon.cert-dates");
+            let chain = group
+                .before(i)
+                .take(12)
+                .find(|(_, l)| l.tag() == "charon.no-issuer");
+            let dates = group
+                .before(i)
+                .take(12)
+                .find(|(_, l)| l.tag() == "charon.cert-dates");
             if let Some((e, l)) = chain {
                 category = Some(Category::AuthCert);
                 title = "certificate not trusted: no issuer certificate (CA or intermediate) for the peer's certificate".into();
@@ -214,7 +229,12 @@ fn cause_finding(group: &Group<'_>, i: usize) -> Option<Draft> {
             let rejected: Vec<&str> = group
                 .before(i)
                 .take(10)
-                .filter(|(_, l)| matches!(l.tag(), "charon.transform-unacceptable" | "charon.ke-unacceptable"))
+                .filter(|(_, l)| {
+                    matches!(
+                        l.tag(),
+                        "charon.transform-unacceptable" | "charon.ke-unacceptable"
+                    )
+                })
                 .map(|(_, l)| l.tag())
                 .collect();
             if !rejected.is_empty() && rejected.iter().all(|t| *t == "charon.ke-unacceptable") {
@@ -224,27 +244,42 @@ fn cause_finding(group: &Group<'_>, i: usize) -> Option<Draft> {
                 title = "no common IKE proposal (encryption, integrity or PRF)".into();
             }
             for (e, l) in group.before(i).take(10) {
-                if matches!(l.tag(), "charon.transform-unacceptable" | "charon.ke-unacceptable") {
+                if matches!(
+                    l.tag(),
+                    "charon.transform-unacceptable" | "charon.ke-unacceptable"
+                ) {
                     evidence.push(line_ev(e, l));
                 }
             }
         }
-        "charon.child-no-proposal" | "charon.child-no-proposal-received" | "pluto.no-proposal-child" => {
-            let rekey_with_ke = group.before(i).take(12).any(|(_, l)| {
-                l.exchange == Some("CREATE_CHILD_SA") && l.text.contains(" KE ")
-            });
-            let ke_refused = group.before(i).take(6).any(|(_, l)| l.tag() == "charon.ke-unacceptable");
+        "charon.child-no-proposal"
+        | "charon.child-no-proposal-received"
+        | "pluto.no-proposal-child" => {
+            let rekey_with_ke = group
+                .before(i)
+                .take(12)
+                .any(|(_, l)| l.exchange == Some("CREATE_CHILD_SA") && l.text.contains(" KE "));
+            let ke_refused = group
+                .before(i)
+                .take(6)
+                .any(|(_, l)| l.tag() == "charon.ke-unacceptable");
             if rekey_with_ke || ke_refused {
                 category = Some(Category::ProposalDh);
                 title = "CHILD_SA rekey refused: the PFS Diffie-Hellman group is configured on one side only".into();
-                fix = vec!["configure the same DH group (or none) in the ESP proposals of both sides".into()];
+                fix = vec![
+                    "configure the same DH group (or none) in the ESP proposals of both sides"
+                        .into(),
+                ];
             } else {
                 title = "no common CHILD_SA (ESP) proposal; the IKE SA itself is fine".into();
                 fix = vec!["compare the ESP proposals of both sides".into()];
             }
             phase = FailurePhase::ChildSa;
         }
-        "charon.sad-failed" | "charon.sad-install-failed" | "pluto.netlink-add-sa" | "charon.spd-install-failed" => {
+        "charon.sad-failed"
+        | "charon.sad-install-failed"
+        | "pluto.netlink-add-sa"
+        | "charon.spd-install-failed" => {
             let errno = log.number.or_else(|| {
                 group
                     .before(i)
@@ -252,7 +287,11 @@ fn cause_finding(group: &Group<'_>, i: usize) -> Option<Draft> {
                     .find(|(_, l)| l.tag() == "charon.netlink-error")
                     .and_then(|(_, l)| l.number)
             });
-            if let Some((e, l)) = group.before(i).take(12).find(|(_, l)| l.tag() == "charon.netlink-error") {
+            if let Some((e, l)) = group
+                .before(i)
+                .take(12)
+                .find(|(_, l)| l.tag() == "charon.netlink-error")
+            {
                 evidence.insert(0, line_ev(e, l));
             }
             title = match errno {
@@ -267,13 +306,23 @@ fn cause_finding(group: &Group<'_>, i: usize) -> Option<Draft> {
                 "in containers: use the host kernel's XFRM, or a userspace IPsec backend (kernel-libipsec)".into(),
             ];
         }
+        "pluto.xfrm-socket-policy" => {
+            title = match log.number {
+                Some(n) => format!(
+                    "the kernel refuses pluto's IKE socket policy (errno {n}): {}; pluto answers nothing",
+                    knowledge::errno_meaning(n)
+                ),
+                None => "the kernel refuses pluto's IKE socket policy; pluto answers nothing".into(),
+            };
+        }
         "charon.no-ike-config" => {
             title = "no connection matches the addresses (sent to the initiator as NO_PROPOSAL_CHOSEN, which is not a proposal mismatch)".into();
         }
         "pluto.no-proposal-sent" => {
             if group.has("pluto.no-connection") {
                 category = Some(Category::ConfigOther);
-                title = "no IKEv2 connection matches this peer (pluto answers NO_PROPOSAL_CHOSEN)".into();
+                title = "no IKEv2 connection matches this peer (pluto answers NO_PROPOSAL_CHOSEN)"
+                    .into();
             } else {
                 title = "no common IKE proposal (pluto answered NO_PROPOSAL_CHOSEN)".into();
             }
@@ -301,7 +350,10 @@ fn symptom_finding(group: &Group<'_>) -> Option<Draft> {
     // A responder that keeps answering retransmits: its half-open timeout that follows is a
     // consequence, not the story.
     if let Some((e, l)) = group.lines.iter().find(|(_, l)| {
-        matches!(l.tag(), "charon.responder-retransmit" | "pluto.duplicate-init")
+        matches!(
+            l.tag(),
+            "charon.responder-retransmit" | "pluto.duplicate-init"
+        )
     }) {
         (event, log) = (*e, *l);
     }
@@ -319,26 +371,29 @@ fn symptom_finding(group: &Group<'_>) -> Option<Draft> {
     let retransmits: Vec<&(&Event, &LogEvent)> = group
         .lines
         .iter()
-        .filter(|(_, l)| matches!(l.tag(), "charon.retransmit" | "pluto.retransmit" | "pluto.timeout"))
+        .filter(|(_, l)| {
+            matches!(
+                l.tag(),
+                "charon.retransmit" | "pluto.retransmit" | "pluto.timeout"
+            )
+        })
         .collect();
     if let Some((re, rl)) = retransmits.last().copied() {
         let mut evidence = vec![line_ev(re, rl)];
-        if let Some((e, l)) = group
-            .lines
-            .iter()
-            .rev()
-            .find(|(_, l)| matches!(l.tag(), "charon.give-up" | "charon.peer-not-responding" | "pluto.timeout"))
-        {
+        if let Some((e, l)) = group.lines.iter().rev().find(|(_, l)| {
+            matches!(
+                l.tag(),
+                "charon.give-up" | "charon.peer-not-responding" | "pluto.timeout"
+            )
+        }) {
             if l.text != rl.text {
                 evidence.push(line_ev(e, l));
             }
         }
         let established = group.ike_established()
-            && group
-                .lines
-                .iter()
-                .position(|(_, l)| matches!(l.tag(), "charon.ike-established" | "pluto.ike-established"))
-                < group.lines.iter().position(|(_, l)| std::ptr::eq(*l, *rl));
+            && group.lines.iter().position(|(_, l)| {
+                matches!(l.tag(), "charon.ike-established" | "pluto.ike-established")
+            }) < group.lines.iter().position(|(_, l)| std::ptr::eq(*l, *rl));
         let exchange = rl.exchange.or(match rl.message_id {
             Some(0) => Some("IKE_SA_INIT"),
             Some(1) => Some("IKE_AUTH"),
@@ -388,7 +443,11 @@ fn symptom_finding(group: &Group<'_>) -> Option<Draft> {
                 let largest = sent_sizes.iter().map(|(b, _)| *b).max();
                 let on_4500 = sent_sizes.iter().any(|(_, p)| *p == 4500) || group.nat_detected();
                 if let Some(size) = largest.filter(|s| *s > MAX_UNFRAGMENTED_IKE) {
-                    if let Some((e, l)) = group.lines.iter().find(|(_, l)| l.tag() == "charon.packet-sent" && l.bytes == Some(size)) {
+                    if let Some((e, l)) = group
+                        .lines
+                        .iter()
+                        .find(|(_, l)| l.tag() == "charon.packet-sent" && l.bytes == Some(size))
+                    {
                         evidence.push(ev(e, l, format!("the IKE_AUTH request is {size} bytes: IP-fragmented on a 1500-byte path")));
                     }
                     return Some(medium(
@@ -575,7 +634,8 @@ fn stalled_finding(group: &Group<'_>) -> Option<Draft> {
             && l.text.contains("[ SA ")
     })?;
     let later_auth = group.lines[answered_init..].iter().any(|(_, l)| {
-        matches!(l.tag(), "charon.parsed" | "charon.packet-received") && (l.exchange == Some("IKE_AUTH") || l.src.is_some_and(|s| s.port() == 4500))
+        matches!(l.tag(), "charon.parsed" | "charon.packet-received")
+            && (l.exchange == Some("IKE_AUTH") || l.src.is_some_and(|s| s.port() == 4500))
     });
     if later_auth || group.ike_established() {
         return None;
@@ -631,12 +691,23 @@ pub fn diagnose_logs(timeline: &Timeline) -> Vec<Finding> {
         .filter(|g| {
             (g.has("charon.daemon-start") || g.has("pluto.daemon-start"))
                 && !g.lines.iter().any(|(_, l)| {
-                    matches!(l.tag(), "charon.packet-received" | "charon.bind-failed" | "pluto.bind-failed" | "charon.socket-failed")
+                    matches!(
+                        l.tag(),
+                        "charon.packet-received"
+                            | "charon.bind-failed"
+                            | "pluto.bind-failed"
+                            | "charon.socket-failed"
+                    )
                 })
         })
         .collect();
-    for d in drafts.iter_mut().filter(|d| d.rule == "log-init-unanswered" && d.category.is_none()) {
-        let Some(first) = d.evidence.first().cloned() else { continue };
+    for d in drafts
+        .iter_mut()
+        .filter(|d| d.rule == "log-init-unanswered" && d.category.is_none())
+    {
+        let Some(first) = d.evidence.first().cloned() else {
+            continue;
+        };
         let asked_at = timeline
             .events
             .iter()
@@ -644,7 +715,9 @@ pub fn diagnose_logs(timeline: &Timeline) -> Vec<Finding> {
             .map(|e| e.time.0);
         let silent = silent_daemons.iter().find(|g| {
             g.source != first.source
-                && g.lines.first().is_some_and(|(e, _)| asked_at.is_some_and(|t| e.time.0 <= t))
+                && g.lines
+                    .first()
+                    .is_some_and(|(e, _)| asked_at.is_some_and(|t| e.time.0 <= t))
         });
         if let Some(g) = silent {
             if let Some((e, l)) = g.lines.first() {
@@ -704,7 +777,9 @@ pub fn verdict_from_logs(timeline: &Timeline) -> Option<Verdict> {
     }
     let established = groups
         .iter()
-        .filter(|g| g.child_established() && (g.ike_established() || g.has("pluto.child-established")))
+        .filter(|g| {
+            g.child_established() && (g.ike_established() || g.has("pluto.child-established"))
+        })
         .count();
     if established > 0 {
         return Some(Verdict {

@@ -12,8 +12,9 @@ use ike_timeline::{Limits, SourceKind, Timeline, TimelineBuilder};
 const SIZE: u64 = 128 << 20;
 
 fn capture() -> Vec<u8> {
-    let mut writer = CaptureWriter::new(Vec::with_capacity(SIZE as usize + (1 << 20)), Format::Pcap)
-        .expect("writer");
+    let mut writer =
+        CaptureWriter::new(Vec::with_capacity(SIZE as usize + (1 << 20)), Format::Pcap)
+            .expect("writer");
     write_mixed(
         &mut writer,
         &MixedOptions {

@@ -14,7 +14,13 @@ pub struct InputFile {
 
 pub enum Kind {
     Capture,
+    /// A daemon or client log, detected from its first lines.
+    Log(ike_logs::Format),
     Unrecognised(&'static str),
+    /// IKE SA keys: Wireshark's ikev2_decryption_table or strongSwan's save-keys table.
+    Keys,
+    /// X.509 certificates, PEM or DER.
+    Certificate,
 }
 
 /// Expands folders recursively (sorted, symlinked folders not followed) into files.
@@ -80,7 +86,19 @@ pub fn detect(path: &Path) -> std::io::Result<Kind> {
     if PCAP_MAGICS.contains(&head) || head == PCAPNG_SHB {
         return Ok(Kind::Capture);
     }
-    Ok(Kind::Unrecognised("not a pcap or pcapng capture (logs, configurations, certificates and key tables are not read yet)"))
+    // Logs are told apart by their first lines.
+    let mut text = head[..filled].to_vec();
+    file.take(64 * 1024).read_to_end(&mut text)?;
+    if let Some(format) = ike_logs::detect(&text) {
+        return Ok(Kind::Log(format));
+    }
+    if ike_cert::looks_like_certificate(&text) {
+        return Ok(Kind::Certificate);
+    }
+    if ike_keys::looks_like_keys(&text) {
+        return Ok(Kind::Keys);
+    }
+    Ok(Kind::Unrecognised("neither a pcap/pcapng capture nor a recognised log (configurations, certificates and key tables are not read yet)"))
 }
 
 pub fn progress_bar(total: u64) -> ProgressBar {

@@ -1,7 +1,10 @@
 //! `ike-doctor`: the command line. Thin by design: it finds the inputs, detects what each is,
 //! hands them to the library crates and prints the report.
 
+mod cert_cmd;
 mod inputs;
+mod keys_cmd;
+mod probe_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -44,7 +47,25 @@ enum Command {
         /// Never show a progress bar.
         #[arg(long)]
         no_progress: bool,
+        /// IKE SA keys to decrypt IKE_AUTH and later exchanges: Wireshark's ikev2_decryption_table,
+        /// strongSwan's save-keys table, or a charon log at `ike` level 4 (detected from content).
+        /// May be repeated. Key material is never printed.
+        #[arg(long = "keys", value_name = "FILE")]
+        keys: Vec<PathBuf>,
     },
+    /// Explain a notify type, a log message or a client error code (e.g. NO_PROPOSAL_CHOSEN,
+    /// 13801, "MAC mismatched"): its usual causes and the checks that tell them apart.
+    Explain {
+        /// The term (several words are joined with spaces).
+        #[arg(required = true, num_args = 1..)]
+        term: Vec<String>,
+    },
+    /// Test an IKEv2 gateway from the outside: reachability on UDP 500/4500, NAT, accepted
+    /// proposals, fragmentation, implementation; see `probe --help`.
+    Probe(probe_cmd::ProbeArgs),
+    /// Check certificates (PEM or DER): chain to a CA, validity at a time and now, identity in
+    /// the SAN, EKU and key usage per client, key and signature strength.
+    Cert(cert_cmd::CertArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,11 +82,31 @@ fn main() -> ExitCode {
             format,
             ike_ports,
             no_progress,
-        } => diagnose(&paths, format, &ike_ports, no_progress),
+            keys,
+        } => diagnose(&paths, format, &ike_ports, no_progress, &keys),
+        Command::Explain { term } => explain(&term.join(" ")),
+        Command::Probe(args) => probe_cmd::run(&args),
+        Command::Cert(args) => cert_cmd::run(&args),
     }
 }
 
-fn diagnose(paths: &[PathBuf], format: Format, extra_ports: &[u16], no_progress: bool) -> ExitCode {
+fn explain(term: &str) -> ExitCode {
+    let explanations = ike_logs::explain::explain(term);
+    if explanations.is_empty() {
+        eprintln!("ike-doctor: nothing known about {term:?} (try a notify name, a Windows error code or a piece of a log line)");
+        return ExitCode::from(2);
+    }
+    print!("{}", ike_logs::explain::render(&explanations));
+    ExitCode::SUCCESS
+}
+
+fn diagnose(
+    paths: &[PathBuf],
+    format: Format,
+    extra_ports: &[u16],
+    no_progress: bool,
+    key_files: &[PathBuf],
+) -> ExitCode {
     let files = match inputs::expand(paths) {
         Ok(files) => files,
         Err(message) => {
@@ -84,8 +125,16 @@ fn diagnose(paths: &[PathBuf], format: Format, extra_ports: &[u16], no_progress:
         .then(|| inputs::progress_bar(total));
 
     let mut builder = TimelineBuilder::new(Limits::default());
+    // Keys are read before the captures, which are decrypted as they are read.
+    if let Err(message) = keys_cmd::load(&mut builder, key_files, &files) {
+        eprintln!("ike-doctor: {message}");
+        return ExitCode::from(2);
+    }
     let mut unreadable = 0usize;
     let mut done_before = 0u64;
+    // Logs are read after the captures: the first packet places year-less log times.
+    let mut logs: Vec<(&inputs::InputFile, ike_logs::Format)> = Vec::new();
+    let mut certificates: Vec<&inputs::InputFile> = Vec::new();
     for file in &files {
         match inputs::detect(&file.path) {
             Ok(inputs::Kind::Capture) => {
@@ -102,6 +151,9 @@ fn diagnose(paths: &[PathBuf], format: Format, extra_ports: &[u16], no_progress:
                     &mut progress,
                 );
             }
+            Ok(inputs::Kind::Log(log_format)) => logs.push((file, log_format)),
+            Ok(inputs::Kind::Keys) => {}
+            Ok(inputs::Kind::Certificate) => certificates.push(file),
             Ok(inputs::Kind::Unrecognised(why)) => {
                 builder.note(None, None, format!("{}: {why}; skipped", file.display));
             }
@@ -111,6 +163,25 @@ fn diagnose(paths: &[PathBuf], format: Format, extra_ports: &[u16], no_progress:
             }
         }
         done_before += file.size;
+    }
+    cert_cmd::note_certificates(&mut builder, &certificates);
+    for (file, log_format) in logs {
+        let mtime_ns = std::fs::metadata(&file.path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_nanos()).ok());
+        let config = ike_logs::ScanConfig {
+            reference_ns: builder.earliest_capture_time().map(|t| t.0).or(mtime_ns),
+            ..Default::default()
+        };
+        ike_timeline::ingest_log::log_file(
+            &mut builder,
+            &file.path,
+            &file.display,
+            log_format,
+            &config,
+        );
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();

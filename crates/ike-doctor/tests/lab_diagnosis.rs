@@ -87,6 +87,9 @@ fn every_lab_scenario_from_each_evidence_set() {
         cases.push(run(&dir, "client", &[&client], &truth));
         cases.push(run(&dir, "gateway", &[&gateway], &truth));
         cases.push(run(&dir, "both", &[&client, &gateway], &truth));
+        // Everything the scenario left behind: captures, both logs, keys, certificates,
+        // configurations: the most a user could hand over.
+        cases.push(run(&dir, "folder", &[dir.as_path()], &truth));
     }
     assert!(!cases.is_empty(), "no lab fixtures");
     let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());

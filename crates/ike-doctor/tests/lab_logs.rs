@@ -9,12 +9,36 @@ use std::path::{Path, PathBuf};
 
 /// Evidence sets that hold no trace of the failure: the verdict must not name a wrong cause.
 const NO_TRACE: &[(&str, &str, &str)] = &[
-    ("udp-blocked", "gateway", "the gateway's firewall drops everything: its daemon never logs a packet"),
-    ("esp-over-path-mtu", "client", "the daemons negotiate normally; only the oversized ESP packets (not logged) are lost"),
-    ("esp-over-path-mtu", "gateway", "the daemons negotiate normally; only the oversized ESP packets (not logged) are lost"),
-    ("esp-over-path-mtu", "logs", "the daemons negotiate normally; only the oversized ESP packets (not logged) are lost"),
-    ("nat-mapping-expired", "client", "the client never hears the gateway's dropped rekey: its log shows a quiet, working SA"),
-    ("libreswan-kernel-no-esp", "gateway", "the gateway installs its SAs and only sees the client delete them"),
+    (
+        "udp-blocked",
+        "gateway",
+        "the gateway's firewall drops everything: its daemon never logs a packet",
+    ),
+    (
+        "esp-over-path-mtu",
+        "client",
+        "the daemons negotiate normally; only the oversized ESP packets (not logged) are lost",
+    ),
+    (
+        "esp-over-path-mtu",
+        "gateway",
+        "the daemons negotiate normally; only the oversized ESP packets (not logged) are lost",
+    ),
+    (
+        "esp-over-path-mtu",
+        "logs",
+        "the daemons negotiate normally; only the oversized ESP packets (not logged) are lost",
+    ),
+    (
+        "nat-mapping-expired",
+        "client",
+        "the client never hears the gateway's dropped rekey: its log shows a quiet, working SA",
+    ),
+    (
+        "libreswan-kernel-no-esp",
+        "gateway",
+        "the gateway installs its SAs and only sees the client delete them",
+    ),
 ];
 
 /// Evidence sets where the log places the failure but cannot tell the category apart; the

@@ -152,6 +152,9 @@ pub struct MessageJson {
     pub fragment: Option<FragmentJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub malformed: Option<String>,
+    /// The decrypted SK/SKF content (with `--keys`): see `crate::inner_json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<crate::inner_json::DecryptedJson>,
 }
 
 #[derive(Debug, Serialize)]
@@ -272,7 +275,8 @@ pub fn evidence_json(timeline: &Timeline, e: &EvidenceRef) -> EvidenceJson {
         source: timeline.source_name(e.source).to_owned(),
         frame,
         line,
-        text: line.and_then(|l| ike_timeline::log::line_text(timeline, e.source, l).map(str::to_owned)),
+        text: line
+            .and_then(|l| ike_timeline::log::line_text(timeline, e.source, l).map(str::to_owned)),
         note: e.note.clone(),
     }
 }
@@ -357,6 +361,7 @@ pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson 
                         .fragment
                         .map(|(number, total)| FragmentJson { number, total }),
                     malformed: m.malformed.clone(),
+                    decrypted: m.inner.as_deref().map(crate::inner_json::decrypted),
                 });
             }
             EventKind::IkeV1(v1) => messages.push(MessageJson {
@@ -380,6 +385,7 @@ pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson 
                 ip_fragments: Vec::new(),
                 fragment: None,
                 malformed: None,
+                decrypted: None,
             }),
             _ => {}
         }

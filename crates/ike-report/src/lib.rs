@@ -2,6 +2,7 @@
 //! (`shared/spec/report-contract.md`), [`text`] the terminal report: verdict first, then each
 //! finding with its evidence and fix, then a ladder per IKE SA.
 
+pub mod inner_json;
 pub mod json;
 pub mod text;
 

@@ -257,6 +257,14 @@ fn ladder(out: &mut String, timeline: &Timeline, i: usize, s: &Session) {
                 if let Some(err) = &m.malformed {
                     let _ = write!(tail, "  (malformed: {err})");
                 }
+                if let Some(inner) = &m.inner {
+                    let d = crate::inner_json::decrypted(inner);
+                    if d.status == "decrypted" {
+                        let _ = write!(tail, "  decrypted [ {} ]", d.payloads.join(" "));
+                    } else {
+                        let _ = write!(tail, "  ({})", d.status);
+                    }
+                }
                 let _ = writeln!(
                     out,
                     "  {:>7} {:>11.6}  {arrow}  {:<15} {:>4} {:<4} {:>5}  [ {} ]{tail}",

@@ -111,6 +111,8 @@ pub struct TimelineBuilder {
     esp_index: FxHashMap<EspKey, usize>,
     last_esp: Option<(EspKey, usize)>,
     keepalive_index: FxHashMap<KeepaliveKey, usize>,
+    /// Set by `set_keys` (crate::inner): decrypts SK/SKF payloads as captures are read.
+    pub(crate) decryptor: Option<Box<crate::inner::Decryptor>>,
 }
 
 impl TimelineBuilder {
@@ -151,6 +153,17 @@ impl TimelineBuilder {
     /// Time of the earliest event so far: the reference that places year-less log times.
     pub fn earliest_time(&self) -> Option<ike_capture::Timestamp> {
         self.timeline.events.iter().map(|e| e.time).min()
+    }
+
+    /// The earliest time a capture recorded: the anchor for logs that do not write the year
+    /// (a log's own guessed times must not anchor another log's).
+    pub fn earliest_capture_time(&self) -> Option<ike_capture::Timestamp> {
+        self.timeline
+            .events
+            .iter()
+            .filter(|e| matches!(e.at, Locator::Frame(_)))
+            .map(|e| e.time)
+            .min()
     }
 
     /// Adds an event from any source (respecting the caps).
@@ -213,12 +226,15 @@ impl TimelineBuilder {
                 );
             }
             Some((2, _)) => match ike_message(&d) {
-                Ok(message) => self.push_event(Event {
-                    time: d.ts,
-                    source,
-                    at,
-                    kind: EventKind::Ike(Box::new(message)),
-                }),
+                Ok(mut message) => {
+                    self.decrypt_inner(source, d.frame, &d.payload, &mut message);
+                    self.push_event(Event {
+                        time: d.ts,
+                        source,
+                        at,
+                        kind: EventKind::Ike(Box::new(message)),
+                    })
+                }
                 Err(why) => self.note(
                     Some(source),
                     Some(at),
@@ -331,9 +347,7 @@ impl TimelineBuilder {
     /// reconstructs the sessions from them.
     pub fn finish(mut self) -> Timeline {
         let mut timeline = std::mem::take(&mut self.timeline);
-        timeline
-            .events
-            .sort_by_key(|e| (e.time, e.source, e.at));
+        timeline.events.sort_by_key(|e| (e.time, e.source, e.at));
         let (sessions, untracked) = session::reconstruct(&timeline, self.limits.max_sessions);
         timeline.sessions = sessions;
         timeline.sessions_untracked = untracked;
@@ -376,6 +390,7 @@ fn ike_message(d: &IkeDatagram) -> Result<IkeMessage, String> {
                 encrypted_len: None,
                 malformed: Some(parse_error.to_string()),
                 digest: 0,
+                inner: None,
             }
         }
     };
@@ -440,6 +455,7 @@ fn message_from_repr(d: &IkeDatagram, repr: &MessageRepr) -> IkeMessage {
         encrypted_len,
         malformed: None,
         digest: 0,
+        inner: None,
     }
 }
 

@@ -75,6 +75,8 @@ pub struct IkeMessage {
     pub malformed: Option<String>,
     /// Hash of the datagram bytes, to tell retransmits from new messages.
     pub digest: u64,
+    /// The decrypted SK/SKF content, when keys for the IKE SA were given (see [`crate::inner`]).
+    pub inner: Option<Box<crate::inner::InnerPayloads>>,
 }
 
 impl IkeMessage {

@@ -122,11 +122,19 @@ pub fn joined_sessions(timeline: &Timeline, index: usize) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, s)| {
-            let ips = [s.initiator.ip(), s.responder.ip(), s.initiator_now.ip(), s.responder_now.ip()];
+            let ips = [
+                s.initiator.ip(),
+                s.responder.ip(),
+                s.initiator_now.ip(),
+                s.responder_now.ip(),
+            ];
             if !addresses.iter().any(|a| ips.contains(a)) {
                 return false;
             }
-            let times = s.messages.iter().filter_map(|&m| timeline.events.get(m).map(|e| e.time.0));
+            let times = s
+                .messages
+                .iter()
+                .filter_map(|&m| timeline.events.get(m).map(|e| e.time.0));
             let (mut first, mut last) = (i64::MAX, i64::MIN);
             for t in times {
                 first = first.min(t);

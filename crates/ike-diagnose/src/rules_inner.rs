@@ -1,0 +1,379 @@
+//! Rules over decrypted evidence (`--keys`): the notifies and payloads inside IKE_AUTH,
+//! CREATE_CHILD_SA and INFORMATIONAL say what failed, so these findings are High confidence and
+//! outrank the wire-shape guesses of `rules.rs`. A certificate sent in a CERT payload is checked
+//! too (validity at the capture time, identity in the SAN, issuer) to tell auth-cert, auth-id
+//! and clock apart.
+
+use ike_timeline::inner::{id_display, InnerPayloads, InnerStatus};
+use ike_timeline::{IkeMessage, Locator};
+use ike_wire::{AuthMethod, ExchangeType, NotifyType};
+
+use crate::model::{Category, Confidence, EvidenceRef, FailurePhase, Finding};
+use crate::rules::Context;
+use crate::view::{Msg, SaView};
+
+fn evidence(ctx: &Context<'_>, msg: &Msg<'_>, note: impl Into<String>) -> EvidenceRef {
+    let at = ctx
+        .timeline
+        .events
+        .get(msg.index)
+        .map(|e| e.at)
+        .unwrap_or(Locator::Frame(0));
+    EvidenceRef {
+        source: msg.source,
+        at: Some(at),
+        note: note.into(),
+    }
+}
+
+fn finding(
+    rule: &'static str,
+    phase: FailurePhase,
+    category: Category,
+    title: String,
+    evidence: Vec<EvidenceRef>,
+    fix: Vec<String>,
+) -> Finding {
+    Finding {
+        rule,
+        phase,
+        category: Some(category),
+        confidence: Confidence::High,
+        title,
+        evidence,
+        fix,
+        attempts: 1,
+    }
+}
+
+fn inner(m: &IkeMessage) -> Option<&InnerPayloads> {
+    m.inner.as_deref().filter(|i| i.is_decrypted())
+}
+
+fn describe(msg: &Msg<'_>, inner: &InnerPayloads) -> String {
+    format!(
+        "decrypted {} {} {}: [ {} ]",
+        msg.m.exchange,
+        if msg.m.response {
+            "response"
+        } else {
+            "request"
+        },
+        msg.m.message_id,
+        inner.payloads.join(" ")
+    )
+}
+
+/// The one rule of this file: reads the decrypted exchanges of the SA in order.
+pub fn decrypted_exchanges(ctx: &Context<'_>, sa: &SaView<'_>) -> Vec<Finding> {
+    let msgs: Vec<Msg<'_>> = sa
+        .messages()
+        .into_iter()
+        .filter(|m| !m.retransmit)
+        .collect();
+    let mut out = Vec::new();
+    if let Some(f) = integrity_failures(ctx, &msgs) {
+        out.push(f);
+    }
+    let auth_request = msgs.iter().find(|m| {
+        m.m.exchange == ExchangeType::IKE_AUTH
+            && !m.m.response
+            && inner(m.m).is_some_and(|i| i.id_i.is_some())
+    });
+    let auth_response = msgs
+        .iter()
+        .rev()
+        .find(|m| m.m.exchange == ExchangeType::IKE_AUTH && m.m.response && inner(m.m).is_some());
+    if let Some(response) = auth_response {
+        if let Some(f) = ike_auth_response(ctx, &msgs, auth_request, response) {
+            out.push(f);
+            return out;
+        }
+    }
+    out.extend(create_child_sa(ctx, &msgs));
+    out
+}
+
+fn integrity_failures(ctx: &Context<'_>, msgs: &[Msg<'_>]) -> Option<Finding> {
+    let failed = msgs.iter().find(|m| {
+        m.m.inner
+            .as_deref()
+            .is_some_and(|i| i.status == InnerStatus::IntegrityCheckFailed)
+    })?;
+    // Not a cause of the failure: a statement about the keys, ranked low.
+    Some(Finding {
+        rule: "keys-integrity-check-failed",
+        phase: FailurePhase::IkeAuth,
+        category: None,
+        confidence: Confidence::Low,
+        title: "the keys given do not verify this IKE SA's encrypted messages (wrong keys for these SPIs?)".into(),
+        evidence: vec![evidence(ctx, failed, "ICV check failed with the key set for these SPIs")],
+        fix: vec!["give the key table of this capture's IKE SA (matched by SPIs)".into()],
+        attempts: 1,
+    })
+}
+
+fn ike_auth_response(
+    ctx: &Context<'_>,
+    msgs: &[Msg<'_>],
+    request: Option<&Msg<'_>>,
+    response: &Msg<'_>,
+) -> Option<Finding> {
+    let resp = inner(response.m)?;
+    let req = request.and_then(|r| inner(r.m));
+    let mut ev = vec![evidence(ctx, response, describe(response, resp))];
+    if let (Some(r), Some(ri)) = (request, req) {
+        ev.insert(0, evidence(ctx, r, describe(r, ri)));
+    }
+    // EAP failure inside IKE_AUTH.
+    if let Some((4, _)) = resp.eap {
+        return Some(finding(
+            "inner-eap-failure",
+            FailurePhase::IkeAuth,
+            Category::AuthEap,
+            "the gateway answers EAP-Failure: the EAP credentials (user name, password, or the RADIUS server's decision) are rejected".into(),
+            ev,
+            vec!["check the EAP user name and password on the client and in the gateway's user database or RADIUS server".into()],
+        ));
+    }
+    let responder_authenticated = resp.auth_method.is_some();
+    if !responder_authenticated && resp.has_notify(NotifyType::AUTHENTICATION_FAILED) {
+        return Some(responder_rejected_initiator(msgs, req, ev));
+    }
+    if responder_authenticated {
+        for (notify, category, title, fix) in [
+            (NotifyType::NO_PROPOSAL_CHOSEN, Category::ProposalEsp, "IKE SA authenticated, but the gateway accepts none of the CHILD_SA (ESP) proposals: NO_PROPOSAL_CHOSEN in the IKE_AUTH response", "make the ESP proposals (esp_proposals) of both ends share one set of algorithms"),
+            (NotifyType::TS_UNACCEPTABLE, Category::TrafficSelectors, "IKE SA authenticated, but the gateway refuses the traffic selectors: TS_UNACCEPTABLE in the IKE_AUTH response", "make the client's remote_ts a subset of what the gateway's local_ts allows (and the reverse)"),
+            (NotifyType::SINGLE_PAIR_REQUIRED, Category::TrafficSelectors, "IKE SA authenticated, but the gateway needs a single pair of traffic selectors: SINGLE_PAIR_REQUIRED", "propose one subnet pair per CHILD_SA"),
+            (NotifyType::INTERNAL_ADDRESS_FAILURE, Category::ConfigOther, "IKE SA authenticated, but the gateway has no virtual IP for the client: INTERNAL_ADDRESS_FAILURE in the IKE_AUTH response", "enlarge or free the gateway's address pool, or check the pool assigned to this connection"),
+            (NotifyType::FAILED_CP_REQUIRED, Category::ConfigOther, "IKE SA authenticated, but the gateway requires a configuration request the client did not send: FAILED_CP_REQUIRED", "make the client request a virtual IP (vips = 0.0.0.0)"),
+        ] {
+            if resp.has_notify(notify) {
+                let mut title = title.to_string();
+                if notify == NotifyType::TS_UNACCEPTABLE {
+                    if let Some(ri) = req {
+                        let ts: Vec<String> = ri.ts_r.iter().map(ike_timeline::inner::ts_display).collect();
+                        title = format!("{title} (the client asked for TSr {})", ts.join(", "));
+                    }
+                }
+                if notify == NotifyType::NO_PROPOSAL_CHOSEN {
+                    if let Some(p) = req.and_then(|r| r.child_proposals.as_ref()) {
+                        let offered: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+                        title = format!("{title} (offered: {})", offered.join(", "));
+                    }
+                }
+                return Some(finding("inner-child-sa-refused", FailurePhase::ChildSa, category, title, ev, vec![fix.to_string()]));
+            }
+        }
+        // The responder authenticated; did the initiator then reject it?
+        let rejected = msgs.iter().find(|m| {
+            m.time >= response.time
+                && m.m.exchange == ExchangeType::INFORMATIONAL
+                && m.m.from_initiator
+                && inner(m.m).is_some_and(|i| i.has_notify(NotifyType::AUTHENTICATION_FAILED))
+        });
+        if let Some(rejection) = rejected {
+            if let Some(ri) = inner(rejection.m) {
+                ev.push(evidence(ctx, rejection, describe(rejection, ri)));
+            }
+            return Some(initiator_rejected_responder(req, resp, response, ev));
+        }
+    }
+    None
+}
+
+fn method_name(method: Option<AuthMethod>) -> String {
+    method.map_or_else(|| "EAP (no AUTH payload)".to_string(), |m| m.to_string())
+}
+
+/// The responder answered AUTHENTICATION_FAILED to the initiator's IKE_AUTH request.
+fn responder_rejected_initiator(
+    msgs: &[Msg<'_>],
+    req: Option<&InnerPayloads>,
+    ev: Vec<EvidenceRef>,
+) -> Finding {
+    let method = req.and_then(|r| r.auth_method);
+    let id = req
+        .and_then(|r| r.id_i.as_ref())
+        .map(id_display)
+        .unwrap_or_default();
+    let capture_time = msgs.first().map(|m| m.time.0 / 1_000_000_000);
+    match method {
+        Some(AuthMethod::PSK) => finding(
+            "inner-auth-failed-psk",
+            FailurePhase::IkeAuth,
+            Category::AuthPsk,
+            format!("the gateway rejects the client's pre-shared-key AUTH (IDi {id}): AUTHENTICATION_FAILED in the IKE_AUTH response; the PSKs differ (or no PSK is configured for this identity)"),
+            ev,
+            vec!["set the same pre-shared key on both ends for this pair of identities".into(), "check that the gateway has a connection for the client's identity".into()],
+        ),
+        None if req.is_some_and(|r| r.eap.is_some() || r.auth_method.is_none()) => finding(
+            "inner-auth-failed-eap",
+            FailurePhase::IkeAuth,
+            Category::AuthEap,
+            format!("the gateway rejects the client's EAP authentication (IDi {id}): AUTHENTICATION_FAILED"),
+            ev,
+            vec!["check the EAP method, user name and password, and the RADIUS server".into()],
+        ),
+        _ => {
+            let cert = req.and_then(|r| r.certs.first()).and_then(|(_, der)| ike_cert::parse(der).ok());
+            let mut title = format!("the gateway rejects the client's certificate authentication ({}, IDi {id}): AUTHENTICATION_FAILED", method_name(method));
+            let mut fix = vec!["check the client certificate's chain to a CA the gateway trusts, its validity and its key usage".to_string()];
+            if let (Some(cert), Some(at)) = (&cert, capture_time) {
+                match cert.validity_at(at) {
+                    ike_cert::Validity::Expired => {
+                        title = format!("the client's certificate ({}) expired on {}, before this capture: the gateway rejects it (AUTHENTICATION_FAILED)", cert.subject, ike_cert::format_time(cert.not_after));
+                        fix.insert(0, "renew the client certificate".into());
+                    }
+                    ike_cert::Validity::NotYetValid => {
+                        title = format!("the client's certificate ({}) is not valid before {}: the gateway rejects it (AUTHENTICATION_FAILED)", cert.subject, ike_cert::format_time(cert.not_before));
+                    }
+                    ike_cert::Validity::Valid => {}
+                }
+            }
+            finding("inner-auth-failed-cert", FailurePhase::IkeAuth, Category::AuthCert, title, ev, fix)
+        }
+    }
+}
+
+/// The responder authenticated itself, then the initiator sent AUTHENTICATION_FAILED: the
+/// client does not accept the gateway's certificate or identity.
+fn initiator_rejected_responder(
+    req: Option<&InnerPayloads>,
+    resp: &InnerPayloads,
+    response: &Msg<'_>,
+    ev: Vec<EvidenceRef>,
+) -> Finding {
+    let wanted = req.and_then(|r| r.id_r.as_ref()).map(id_display);
+    let got = resp.id_r.as_ref().map(id_display).unwrap_or_default();
+    let cert = resp
+        .certs
+        .first()
+        .and_then(|(_, der)| ike_cert::parse(der).ok());
+    let at = response.time.0 / 1_000_000_000;
+    let rule = "inner-client-rejects-gateway";
+    let Some(cert) = cert else {
+        return finding(rule, FailurePhase::IkeAuth, Category::AuthCert, format!("the client rejects the gateway's authentication ({}, IDr {got}) and sends AUTHENTICATION_FAILED", method_name(resp.auth_method)), ev, vec!["check the gateway's credentials as the client expects them".into()]);
+    };
+    if let Some(wanted) = wanted.filter(|w| !w.starts_with("DN:") && !cert.contains_identity(w)) {
+        return finding(
+            rule,
+            FailurePhase::IkeAuth,
+            Category::AuthId,
+            format!("the client expects the gateway identity {wanted}, which is not in the gateway certificate's subjectAltName [{}]: the client rejects it (AUTHENTICATION_FAILED)", cert.san_list().join(", ")),
+            ev,
+            vec![format!("issue the gateway certificate with {wanted} in its subjectAltName, or make the client expect one of [{}]", cert.san_list().join(", "))],
+        );
+    }
+    match cert.validity_at(at) {
+        ike_cert::Validity::Expired => {
+            return finding(
+                rule,
+                FailurePhase::IkeAuth,
+                Category::AuthCert,
+                format!(
+                    "the gateway's certificate ({}) expired on {}: the client rejects it",
+                    cert.subject,
+                    ike_cert::format_time(cert.not_after)
+                ),
+                ev,
+                vec!["renew the gateway certificate".into()],
+            );
+        }
+        ike_cert::Validity::NotYetValid => {
+            return finding(
+                rule,
+                FailurePhase::IkeAuth,
+                Category::AuthCert,
+                format!(
+                    "the gateway's certificate ({}) is not valid before {}: the client rejects it",
+                    cert.subject,
+                    ike_cert::format_time(cert.not_before)
+                ),
+                ev,
+                vec!["use a certificate valid now".into()],
+            );
+        }
+        ike_cert::Validity::Valid => {}
+    }
+    // Valid at the capture time and naming the expected identity: the client either does not
+    // trust its issuer, or its own clock is wrong. The client's own certificate tells which CA
+    // it uses: the same issuer means the CA is known, so the clock is the suspect.
+    let client_issuer = req
+        .and_then(|r| r.certs.first())
+        .and_then(|(_, der)| ike_cert::parse(der).ok())
+        .map(|c| c.issuer);
+    if client_issuer.as_deref() == Some(cert.issuer.as_str()) {
+        return finding(
+            rule,
+            FailurePhase::IkeAuth,
+            Category::Clock,
+            format!("the gateway's certificate is valid at the capture time ({} .. {}) and issued by the CA the client's own certificate comes from, yet the client rejects it: the client's clock is likely wrong", ike_cert::format_time(cert.not_before), ike_cert::format_time(cert.not_after)),
+            ev,
+            vec!["set the client's clock (NTP) and retry".into()],
+        );
+    }
+    finding(
+        rule,
+        FailurePhase::IkeAuth,
+        Category::AuthCert,
+        format!("the client rejects the gateway's certificate (issuer {}): the client most likely does not trust that CA (or misses an intermediate)", cert.issuer),
+        ev,
+        vec![format!("install the CA that issued the gateway certificate ({}) on the client, with any intermediate", cert.issuer)],
+    )
+}
+
+fn create_child_sa(ctx: &Context<'_>, msgs: &[Msg<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for response in msgs
+        .iter()
+        .filter(|m| m.m.exchange == ExchangeType::CREATE_CHILD_SA && m.m.response)
+    {
+        let Some(resp) = inner(response.m) else {
+            continue;
+        };
+        let request = msgs.iter().find(|m| {
+            m.m.exchange == ExchangeType::CREATE_CHILD_SA
+                && !m.m.response
+                && m.m.message_id == response.m.message_id
+                && m.m.from_initiator != response.m.from_initiator
+        });
+        let req = request.and_then(|r| inner(r.m));
+        let mut ev = vec![evidence(ctx, response, describe(response, resp))];
+        if let (Some(r), Some(ri)) = (request, req) {
+            ev.insert(0, evidence(ctx, r, describe(r, ri)));
+        }
+        let pfs = req.is_some_and(|r| r.payloads.iter().any(|p| p == "KE"));
+        let found = if resp.has_notify(NotifyType::INVALID_KE_PAYLOAD)
+            || (pfs && resp.has_notify(NotifyType::NO_PROPOSAL_CHOSEN))
+        {
+            Some((Category::ProposalDh, "the peer refuses the CHILD_SA rekey with a DH group (PFS): the two ends disagree on the CHILD_SA key exchange", "configure the same DH group (or none) in both ends' esp_proposals"))
+        } else if resp.has_notify(NotifyType::NO_PROPOSAL_CHOSEN) {
+            Some((
+                Category::ProposalEsp,
+                "the peer accepts none of the CREATE_CHILD_SA proposals (NO_PROPOSAL_CHOSEN)",
+                "make the ESP proposals of both ends share one set of algorithms",
+            ))
+        } else if resp.has_notify(NotifyType::TS_UNACCEPTABLE) {
+            Some((
+                Category::TrafficSelectors,
+                "the peer refuses the traffic selectors of CREATE_CHILD_SA (TS_UNACCEPTABLE)",
+                "align local_ts and remote_ts of both ends",
+            ))
+        } else {
+            None
+        };
+        if let Some((category, title, fix)) = found {
+            out.push(finding(
+                "inner-create-child-sa-refused",
+                FailurePhase::ChildSa,
+                category,
+                title.into(),
+                ev,
+                vec![fix.into()],
+            ));
+            break;
+        }
+    }
+    out
+}

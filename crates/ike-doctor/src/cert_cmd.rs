@@ -1,0 +1,224 @@
+//! `ike-doctor cert FILE... [--ca FILE] [--id ID] [--at TIME] [--client]`: the certificate
+//! checks of the diagnosis, on files. The first certificate is the one checked; the others are
+//! taken as intermediates.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct CertArgs {
+    /// PEM or DER files: the certificate to check first, then any intermediates.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// CA certificate(s) to build the chain to (PEM or DER); may be repeated.
+    #[arg(long = "ca", value_name = "FILE")]
+    cas: Vec<PathBuf>,
+    /// The identity the peer is expected to have (FQDN, IP address, email or DN).
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// The time of the failure (RFC 3339, e.g. 2025-01-31T12:00:00Z, or Unix seconds): validity
+    /// is checked then and now, to tell an expired certificate from a wrong clock.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Check as a client certificate (default: a gateway certificate, with each client's EKU rules).
+    #[arg(long)]
+    client: bool,
+}
+
+fn parse_time(text: &str) -> Option<i64> {
+    if let Ok(secs) = text.parse::<i64>() {
+        return Some(secs);
+    }
+    // YYYY-MM-DDTHH:MM:SS[Z]
+    let t = text.trim_end_matches('Z');
+    let (date, time) = t.split_once(['T', ' ']).unwrap_or((t, "00:00:00"));
+    let d: Vec<i64> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+    let h: Vec<i64> = time.split(':').filter_map(|p| p.parse().ok()).collect();
+    let (&[y, m, day], [hh, mm, ss, ..]) = (
+        d.as_slice(),
+        [
+            h.first().copied().unwrap_or(0),
+            h.get(1).copied().unwrap_or(0),
+            h.get(2).copied().unwrap_or(0),
+        ],
+    ) else {
+        return None;
+    };
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+fn read_certs(path: &PathBuf) -> Result<Vec<Vec<u8>>, String> {
+    let content = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let certs = ike_cert::certificates_in(&content);
+    if certs.is_empty() {
+        return Err(format!(
+            "{}: no certificate (PEM or DER) found",
+            path.display()
+        ));
+    }
+    Ok(certs)
+}
+
+pub fn run(args: &CertArgs) -> ExitCode {
+    let mut chain = Vec::new();
+    let mut cas = Vec::new();
+    for path in &args.files {
+        match read_certs(path) {
+            Ok(c) => chain.extend(c),
+            Err(e) => {
+                eprintln!("ike-doctor: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    for path in &args.cas {
+        match read_certs(path) {
+            Ok(c) => cas.extend(c),
+            Err(e) => {
+                eprintln!("ike-doctor: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let at = match args.at.as_deref().map(parse_time) {
+        Some(None) => {
+            eprintln!("ike-doctor: --at: not a time (RFC 3339 or Unix seconds)");
+            return ExitCode::from(2);
+        }
+        Some(t) => t,
+        None => None,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let Some((leaf, intermediates)) = chain.split_first() else {
+        return ExitCode::from(2);
+    };
+    let info = match ike_cert::parse(leaf) {
+        Ok(info) => info,
+        Err(e) => {
+            eprintln!("ike-doctor: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    println!("certificate  {}", info.subject);
+    println!("issuer       {}", info.issuer);
+    println!(
+        "validity     {} .. {}",
+        ike_cert::format_time(info.not_before),
+        ike_cert::format_time(info.not_after)
+    );
+    println!("SAN          {}", info.san_list().join(", "));
+    let mut checks = ike_cert::check(&info, args.id.as_deref(), at, now, !args.client);
+    if !cas.is_empty() {
+        let when = at.unwrap_or(now);
+        let result = ike_cert::verify_chain(leaf, intermediates, &cas, when);
+        checks.insert(
+            0,
+            ike_cert::Check {
+                name: "chain to the CA",
+                ok: result.is_ok(),
+                detail: result.err().unwrap_or_else(|| {
+                    format!(
+                        "chain and signatures verify at {}",
+                        ike_cert::format_time(when)
+                    )
+                }),
+            },
+        );
+    }
+    let mut failed = 0;
+    for c in &checks {
+        if !c.ok {
+            failed += 1;
+        }
+        println!(
+            "{}  {:<40} {}",
+            if c.ok { "ok  " } else { "FAIL" },
+            c.name,
+            c.detail
+        );
+    }
+    if let (Some(at), Some(then), Some(now_check)) = (
+        at,
+        checks
+            .iter()
+            .find(|c| c.name == "validity at the time of the evidence"),
+        checks.iter().find(|c| c.name == "validity now"),
+    ) {
+        let _ = at;
+        if then.ok != now_check.ok {
+            println!(
+                "note: valid {} but not {}: {}",
+                if then.ok { "at the time given" } else { "now" },
+                if then.ok { "now" } else { "at the time given" },
+                if then.ok {
+                    "the certificate has expired since (or is not yet valid now)"
+                } else {
+                    "the clock of the peer that failed was likely wrong at that time"
+                }
+            );
+        }
+    }
+    ExitCode::from(if failed == 0 { 0 } else { 1 })
+}
+
+/// Certificates given to `diagnose`: each is checked at the time of the captures and now, and
+/// what fails becomes a note of the report (the CERT payloads of decrypted exchanges are checked
+/// by the diagnosis itself).
+pub fn note_certificates(
+    builder: &mut ike_timeline::TimelineBuilder,
+    files: &[&crate::inputs::InputFile],
+) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let at = builder.earliest_capture_time().map(|t| t.0 / 1_000_000_000);
+    for file in files {
+        let Ok(content) = std::fs::read(&file.path) else {
+            continue;
+        };
+        for der in ike_cert::certificates_in(&content).iter().take(16) {
+            let Ok(info) = ike_cert::parse(der) else {
+                continue;
+            };
+            let failed: Vec<String> = ike_cert::check(&info, None, at, now, !info.is_ca)
+                .into_iter()
+                .filter(|c| !c.ok)
+                .map(|c| format!("{}: {}", c.name, c.detail))
+                .collect();
+            let summary = if failed.is_empty() {
+                "all checks pass".to_string()
+            } else {
+                failed.join("; ")
+            };
+            builder.note(
+                None,
+                None,
+                format!(
+                    "{}: certificate {} (issuer {}): {summary}",
+                    file.display, info.subject, info.issuer
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times() {
+        assert_eq!(super::parse_time("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(super::parse_time("2000-03-01T00:00:01Z"), Some(951_868_801));
+        assert_eq!(super::parse_time("12345"), Some(12345));
+        assert_eq!(super::parse_time("garbage"), None);
+    }
+}

@@ -1,0 +1,74 @@
+//! Real log excerpts from public issue threads and documentation (tests/fixtures/logs): each is
+//! diagnosed from the log alone, and must give the phase and category its header states (the
+//! cause the thread confirmed, or `open` where the log alone cannot decide it).
+mod common;
+
+use std::collections::BTreeSet;
+
+fn header(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix(key))
+        .map(|v| v.trim().to_owned())
+}
+
+#[test]
+fn real_excerpts_are_diagnosed_as_their_threads_concluded() {
+    let dir = common::workspace_root().join("tests/fixtures/logs");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/logs")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
+    files.sort();
+    let mut wrong = Vec::new();
+    let mut kinds = BTreeSet::new();
+    eprintln!("\n{:<52} {:<12} {:<18} ok", "excerpt", "phase", "category");
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let source = header(&text, "# source:").expect("every excerpt cites its source");
+        assert!(
+            source.starts_with("http"),
+            "{}: source must be a URL",
+            path.display()
+        );
+        let log = header(&text, "# log:").expect("# log:");
+        kinds.insert(log.split_whitespace().next().unwrap_or("").to_owned());
+        let want_phase = header(&text, "# expect-phase:").expect("# expect-phase:");
+        let want_category = header(&text, "# expect-category:").expect("# expect-category:");
+        header(&text, "# cause:").expect("# cause:");
+        let (report, _) = common::diagnose_json(&[path.as_path()]);
+        let got_phase = report["verdict"]["phase"]
+            .as_str()
+            .unwrap_or("-")
+            .to_owned();
+        let got_category = report["verdict"]["category"]
+            .as_str()
+            .unwrap_or("open")
+            .to_owned();
+        let ok = got_phase == want_phase && got_category == want_category;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        eprintln!(
+            "{:<52} {:<12} {:<18} {}",
+            name,
+            got_phase,
+            got_category,
+            if ok { "yes" } else { "WRONG" }
+        );
+        if !ok {
+            wrong.push(format!(
+                "{name}: got {got_phase} {got_category}, want {want_phase} {want_category}"
+            ));
+        }
+    }
+    eprintln!(
+        "{} excerpts from {} kinds of log: {:?}",
+        files.len(),
+        kinds.len(),
+        kinds
+    );
+    assert!(files.len() >= 25, "too few excerpts");
+    assert!(kinds.len() >= 4, "excerpts from at least four log sources");
+    assert!(wrong.is_empty(), "wrong diagnoses:\n{}", wrong.join("\n"));
+}
