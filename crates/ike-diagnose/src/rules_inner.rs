@@ -199,14 +199,23 @@ fn responder_rejected_initiator(
         .unwrap_or_default();
     let capture_time = msgs.first().map(|m| m.time.0 / 1_000_000_000);
     match method {
-        Some(AuthMethod::PSK) => finding(
-            "inner-auth-failed-psk",
-            FailurePhase::IkeAuth,
-            Category::AuthPsk,
-            format!("the gateway rejects the client's pre-shared-key AUTH (IDi {id}): AUTHENTICATION_FAILED in the IKE_AUTH response; the PSKs differ (or no PSK is configured for this identity)"),
-            ev,
-            vec!["set the same pre-shared key on both ends for this pair of identities".into(), "check that the gateway has a connection for the client's identity".into()],
-        ),
+        // A different key and an identity that no connection holds get the same bare
+        // AUTHENTICATION_FAILED: even decrypted, the wire cannot tell auth-psk from auth-id.
+        Some(AuthMethod::PSK) => Finding {
+            category: None,
+            ..finding(
+                "inner-auth-failed-psk",
+                FailurePhase::IkeAuth,
+                Category::AuthPsk,
+                format!("the gateway rejects the client's pre-shared-key AUTH (IDi {id}) with AUTHENTICATION_FAILED: the PSKs differ, or no connection on the gateway holds this identity"),
+                ev,
+                vec![
+                    format!("check that the gateway has a connection for the identity {id} (an identity mismatch looks the same on the wire)"),
+                    "set the same pre-shared key on both ends for this pair of identities".into(),
+                    "add the gateway's log: 'MAC mismatched' means the key, 'no matching peer config' the identity".into(),
+                ],
+            )
+        },
         None if req.is_some_and(|r| r.eap.is_some() || r.auth_method.is_none()) => finding(
             "inner-auth-failed-eap",
             FailurePhase::IkeAuth,
