@@ -12,74 +12,7 @@ use crate::exchange::{AnswerKind, NatCheck};
 use crate::message::{redirect_target, signature_hash_names};
 use crate::probe::{Port, PortResult, ProbeConfig, ProbeResult};
 
-// The contract's vocabulary (docs: report-contract.md), spelled as `ike-diagnose` spells it;
-// kept here so that the probe does not depend on the capture-diagnosis stack.
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    Failed,
-    Established,
-    NoIkeTraffic,
-    Inconclusive,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum FailurePhase {
-    #[serde(rename = "IKE_SA_INIT")]
-    IkeSaInit,
-    #[serde(rename = "IKE_AUTH")]
-    IkeAuth,
-}
-
-impl FailurePhase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailurePhase::IkeSaInit => "IKE_SA_INIT",
-            FailurePhase::IkeAuth => "IKE_AUTH",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Category {
-    UdpBlocked,
-    Nat,
-    AuthCert,
-    AuthId,
-    ProposalIke,
-    ProposalDh,
-    Clock,
-    MtuFragmentation,
-    Implementation,
-    ConfigOther,
-}
-
-impl Category {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::UdpBlocked => "udp-blocked",
-            Category::Nat => "nat",
-            Category::AuthCert => "auth-cert",
-            Category::AuthId => "auth-id",
-            Category::ProposalIke => "proposal-ike",
-            Category::ProposalDh => "proposal-dh",
-            Category::Clock => "clock",
-            Category::MtuFragmentation => "mtu-fragmentation",
-            Category::Implementation => "implementation",
-            Category::ConfigOther => "config-other",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
+pub use ike_contract::{Category, Confidence, FailurePhase, Outcome};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Target {

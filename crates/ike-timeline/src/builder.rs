@@ -256,14 +256,10 @@ impl TimelineBuilder {
     fn count_esp(&mut self, source: SourceId, p: &EspPacket) {
         let key = (source, p.spi, p.src, p.dst);
         let cached = self.last_esp.filter(|(k, _)| *k == key).map(|(_, i)| i);
-        let index = match cached.or_else(|| self.esp_index.get(&key).copied()) {
+        let index = match cached {
             Some(i) => i,
             None => {
-                if self.esp_index.len() >= self.limits.max_flows {
-                    self.timeline.flows_dropped += 1;
-                    return;
-                }
-                self.timeline.esp_flows.push(EspFlow {
+                let new_flow = || EspFlow {
                     source,
                     spi: p.spi,
                     src: p.src,
@@ -281,9 +277,18 @@ impl TimelineBuilder {
                     last_ts: p.ts,
                     max_gap_ns: 0,
                     max_gap_end_frame: p.frame,
-                });
-                let i = self.timeline.esp_flows.len() - 1;
-                self.esp_index.insert(key, i);
+                };
+                let found = flow_index(
+                    &mut self.esp_index,
+                    &mut self.timeline.esp_flows,
+                    key,
+                    self.limits.max_flows,
+                    new_flow,
+                );
+                let Some(i) = found else {
+                    self.timeline.flows_dropped += 1;
+                    return;
+                };
                 i
             }
         };
@@ -308,29 +313,27 @@ impl TimelineBuilder {
     }
 
     fn count_keepalive(&mut self, source: SourceId, k: &NatKeepalive) {
-        let key = (source, k.src, k.dst);
-        let index = match self.keepalive_index.get(&key) {
-            Some(&i) => i,
-            None => {
-                if self.keepalive_index.len() >= self.limits.max_flows {
-                    self.timeline.flows_dropped += 1;
-                    return;
-                }
-                self.timeline.keepalive_flows.push(KeepaliveFlow {
-                    source,
-                    src: k.src,
-                    dst: k.dst,
-                    count: 0,
-                    first_frame: k.frame,
-                    first_ts: k.ts,
-                    last_ts: k.ts,
-                    min_interval_ns: i64::MAX,
-                    max_interval_ns: 0,
-                });
-                let i = self.timeline.keepalive_flows.len() - 1;
-                self.keepalive_index.insert(key, i);
-                i
-            }
+        let new_flow = || KeepaliveFlow {
+            source,
+            src: k.src,
+            dst: k.dst,
+            count: 0,
+            first_frame: k.frame,
+            first_ts: k.ts,
+            last_ts: k.ts,
+            min_interval_ns: i64::MAX,
+            max_interval_ns: 0,
+        };
+        let found = flow_index(
+            &mut self.keepalive_index,
+            &mut self.timeline.keepalive_flows,
+            (source, k.src, k.dst),
+            self.limits.max_flows,
+            new_flow,
+        );
+        let Some(index) = found else {
+            self.timeline.flows_dropped += 1;
+            return;
         };
         if let Some(flow) = self.timeline.keepalive_flows.get_mut(index) {
             if flow.count > 0 {
@@ -353,6 +356,27 @@ impl TimelineBuilder {
         timeline.sessions_untracked = untracked;
         timeline
     }
+}
+
+/// The index of the flow with `key`, creating it with `new_flow` while fewer than `limit`
+/// flows exist; `None` once the cap is reached.
+fn flow_index<K: std::hash::Hash + Eq, F>(
+    index: &mut FxHashMap<K, usize>,
+    flows: &mut Vec<F>,
+    key: K,
+    limit: usize,
+    new_flow: impl FnOnce() -> F,
+) -> Option<usize> {
+    if let Some(&i) = index.get(&key) {
+        return Some(i);
+    }
+    if index.len() >= limit {
+        return None;
+    }
+    flows.push(new_flow());
+    let i = flows.len() - 1;
+    index.insert(key, i);
+    Some(i)
 }
 
 fn digest(bytes: &[u8]) -> u64 {

@@ -1,0 +1,24 @@
+//! Log detection and scanning on arbitrary bytes: every format's scanner runs to the end
+//! without panicking, whatever the detector says.
+#![no_main]
+
+use ike_logs::{detect, scan, Format, ScanConfig};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = detect(data);
+    let config = ScanConfig {
+        reference_ns: Some(1_700_000_000_000_000_000),
+        ..ScanConfig::default()
+    };
+    for format in [
+        Format::Charon,
+        Format::Pluto,
+        Format::JournalJson,
+        Format::Windows,
+        Format::Apple,
+        Format::FortiGate,
+    ] {
+        let _ = scan(std::io::Cursor::new(data), format, &config, &mut |_| {});
+    }
+});
