@@ -1,7 +1,5 @@
 //! The gateway's certificate chain as `--eap-identity` retrieves it: what each certificate
 //! says, and the checks a client makes against the host name it connects to.
-use std::net::IpAddr;
-
 use serde::Serialize;
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
@@ -102,26 +100,10 @@ pub fn summarize(der: &[u8]) -> Result<CertSummary, String> {
     })
 }
 
-/// Does a SAN entry name `host`? DNS names compare case-insensitively, with a leading `*.`
-/// matching exactly one label; IP hosts match IP entries.
-pub fn san_matches(san: &str, host: &str) -> bool {
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return san.strip_prefix("IP:") == Some(&ip.to_string());
-    }
-    let Some(dns) = san.strip_prefix("DNS:") else {
-        return false;
-    };
-    let (dns, host) = (dns.to_ascii_lowercase(), host.to_ascii_lowercase());
-    if let Some(suffix) = dns.strip_prefix("*.") {
-        return host
-            .split_once('.')
-            .is_some_and(|(label, rest)| !label.is_empty() && rest == suffix);
-    }
-    dns == host
-}
-
-/// The checks the probe itself makes on a retrieved chain (trust anchors, revocation and
-/// policy need the client's configuration and are not judged here).
+/// The checks made on a retrieved chain: those of `ike-cert` on the end-entity certificate as a
+/// gateway certificate for the host name (identity in the SAN, validity, EKU per client, key,
+/// signature hash), validity of every certificate sent, and that they form a chain in order.
+/// Trust anchors and revocation need the client's configuration and are not judged here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainChecks {
     pub host: String,
@@ -131,24 +113,36 @@ pub struct ChainChecks {
     pub valid_now: bool,
     /// Each certificate is issued by the next one sent.
     pub chain_linked: bool,
-    /// The end-entity certificate allows server or IKE use (or has no EKU at all).
+    /// The end-entity certificate's EKU satisfies every client's rule.
     pub eku_ok: bool,
     pub problems: Vec<String>,
 }
 
-pub fn check_chain(chain: &[CertSummary], host: &str, now_unix: i64) -> ChainChecks {
+/// `ders` and `chain` are the same certificates, as sent and as summarised.
+pub fn check_chain(
+    ders: &[Vec<u8>],
+    chain: &[CertSummary],
+    host: &str,
+    now_unix: i64,
+) -> ChainChecks {
     let mut problems = Vec::new();
-    let leaf = chain.first();
-    let host_in_san = leaf.is_some_and(|c| c.san.iter().any(|s| san_matches(s, host)));
-    if let Some(leaf) = leaf {
-        if !host_in_san {
-            problems.push(format!(
-                "the gateway certificate's SANs {:?} do not name {host}",
-                leaf.san
-            ));
+    let leaf = ders.first().map(|der| ike_cert::parse(der));
+    let leaf_checks = match &leaf {
+        Some(Ok(info)) => ike_cert::check(info, Some(host), None, now_unix, true),
+        Some(Err(e)) => {
+            problems.push(format!("the gateway certificate cannot be read: {e}"));
+            Vec::new()
         }
-    } else {
-        problems.push("the gateway sent no certificate".to_string());
+        None => {
+            problems.push("the gateway sent no certificate".to_string());
+            Vec::new()
+        }
+    };
+    let passed = |name: &str| leaf_checks.iter().filter(|c| c.name == name).all(|c| c.ok);
+    let host_in_san = matches!(leaf, Some(Ok(_))) && passed("identity in SAN");
+    let eku_ok = passed("EKU for the client");
+    for c in leaf_checks.iter().filter(|c| !c.ok) {
+        problems.push(format!("{}: {}", c.name, c.detail));
     }
     let mut valid_now = true;
     for c in chain {
@@ -167,10 +161,6 @@ pub fn check_chain(chain: &[CertSummary], host: &str, now_unix: i64) -> ChainChe
     if !chain_linked {
         problems.push("the certificates sent do not form a chain in order".to_string());
     }
-    let eku_ok = leaf.is_none_or_eku_ok();
-    if !eku_ok {
-        problems.push("the gateway certificate's EKU allows neither serverAuth nor IKE".into());
-    }
     ChainChecks {
         host: host.to_string(),
         host_in_san,
@@ -181,40 +171,9 @@ pub fn check_chain(chain: &[CertSummary], host: &str, now_unix: i64) -> ChainChe
     }
 }
 
-trait EkuOk {
-    fn is_none_or_eku_ok(&self) -> bool;
-}
-
-impl EkuOk for Option<&CertSummary> {
-    fn is_none_or_eku_ok(&self) -> bool {
-        match self {
-            None => true,
-            Some(c) => {
-                c.extended_key_usage.is_empty()
-                    || c.extended_key_usage.iter().any(|e| {
-                        matches!(
-                            e.as_str(),
-                            "serverAuth" | "ipsecIKE" | "ikeIntermediate" | "anyExtendedKeyUsage"
-                        )
-                    })
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn san_matching() {
-        assert!(san_matches("DNS:gw.example.net", "GW.example.net"));
-        assert!(san_matches("DNS:*.example.net", "gw.example.net"));
-        assert!(!san_matches("DNS:*.example.net", "a.gw.example.net"));
-        assert!(!san_matches("DNS:*.example.net", "example.net"));
-        assert!(san_matches("IP:192.0.2.1", "192.0.2.1"));
-        assert!(!san_matches("DNS:192.0.2.1", "192.0.2.1"));
-    }
 
     #[test]
     fn garbage_is_an_error() {

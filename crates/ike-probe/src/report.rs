@@ -532,7 +532,8 @@ fn certificates_section(
             Err(e) => unparsed.push(e),
         }
     }
-    let checks = (!chain.is_empty()).then(|| certs::check_chain(&chain, host, now_unix));
+    let checks =
+        (!chain.is_empty()).then(|| certs::check_chain(&auth.certificates, &chain, host, now_unix));
     if let Some(checks) = &checks {
         if !checks.host_in_san {
             findings.push(finding(P::IkeAuth, C::AuthId, K::High, true,
@@ -599,7 +600,7 @@ fn certificates_section(
         chain,
         unparsed,
         checks,
-        checks_by: "ike-probe: SAN against the host name, validity now, chain order, EKU (trust anchors and revocation are not judged)",
+        checks_by: "ike-cert on the end-entity certificate (identity in the SAN against the host name, validity, EKU per client, key, signature hash), validity and order of the chain sent (trust anchors and revocation are not judged)",
         auth_method: auth.auth_method.clone(),
         eap: auth.eap.clone(),
         error: auth.error.clone(),
