@@ -265,7 +265,8 @@ impl Client {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientRequirement {
     pub client: Client,
-    /// The gateway name or address the user typed must be in the SAN.
+    /// The gateway name or address the user typed (or configured as the remote identity) must
+    /// be in the certificate by default (Windows also accepts it in the subject DN).
     pub san_has_gateway_name: bool,
     /// The serverAuth EKU is required (when any EKU is present, for clients that accept none).
     pub server_auth_eku: EkuRule,
@@ -297,9 +298,10 @@ pub const CLIENT_REQUIREMENTS: &[ClientRequirement] = &[
         san_has_gateway_name: true,
         server_auth_eku: EkuRule::None,
     },
+    // swanctl's remote.id defaults to %any: the name is only checked when one is configured.
     ClientRequirement {
         client: Client::Strongswan,
-        san_has_gateway_name: true,
+        san_has_gateway_name: false,
         server_auth_eku: EkuRule::None,
     },
     ClientRequirement {
@@ -466,6 +468,36 @@ pub fn check(
     checks
 }
 
+/// Why a chain does not verify: what the diagnosis needs to tell an untrusted issuer from an
+/// expired certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainError {
+    /// None of the CA certificates given could serve as a trust anchor.
+    NoUsableCa,
+    /// The leaf could not be read as an end-entity certificate.
+    UnusableLeaf(String),
+    /// No path to a given CA: the issuer is missing (an intermediate) or not trusted.
+    UnknownIssuer,
+    Expired,
+    NotYetValid,
+    BadSignature,
+    Other(String),
+}
+
+impl std::fmt::Display for ChainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainError::NoUsableCa => f.write_str("no usable CA certificate given"),
+            ChainError::UnusableLeaf(e) => write!(f, "leaf certificate not usable: {e}"),
+            ChainError::UnknownIssuer => f.write_str("no chain to a given CA: the issuer is missing (an intermediate certificate not sent or not installed) or not trusted"),
+            ChainError::Expired => f.write_str("a certificate of the chain has expired"),
+            ChainError::NotYetValid => f.write_str("a certificate of the chain is not yet valid"),
+            ChainError::BadSignature => f.write_str("a signature of the chain does not verify"),
+            ChainError::Other(e) => f.write_str(e),
+        }
+    }
+}
+
 /// Builds and checks the chain of `leaf` to one of `cas` (through `intermediates`) at `at`
 /// (Unix seconds) with rustls-webpki. The error names what is wrong, and says when the issuer
 /// is missing (an intermediate not sent, or a CA not trusted).
@@ -475,6 +507,16 @@ pub fn verify_chain(
     cas: &[Vec<u8>],
     at: i64,
 ) -> Result<(), String> {
+    verify_chain_detailed(leaf, intermediates, cas, at).map_err(|e| e.to_string())
+}
+
+/// [`verify_chain`] with the reason as a value.
+pub fn verify_chain_detailed(
+    leaf: &[u8],
+    intermediates: &[Vec<u8>],
+    cas: &[Vec<u8>],
+    at: i64,
+) -> Result<(), ChainError> {
     use rustls_pki_types::{CertificateDer, UnixTime};
     let anchors: Vec<_> = cas
         .iter()
@@ -485,11 +527,11 @@ pub fn verify_chain(
         })
         .collect();
     if anchors.is_empty() {
-        return Err("no usable CA certificate given".into());
+        return Err(ChainError::NoUsableCa);
     }
     let end = CertificateDer::from(leaf);
     let cert = webpki::EndEntityCert::try_from(&end)
-        .map_err(|e| format!("leaf certificate not usable: {e:?}"))?;
+        .map_err(|e| ChainError::UnusableLeaf(format!("{e:?}")))?;
     let inter: Vec<CertificateDer<'_>> = intermediates
         .iter()
         .map(|i| CertificateDer::from(i.as_slice()))
@@ -499,14 +541,22 @@ pub fn verify_chain(
     ));
     // IKE certificates carry serverAuth, clientAuth, IKE intermediate or no EKU at all: the
     // chain check accepts any, the EKU is checked per client by `check`.
-    cert.verify_for_usage(webpki::ALL_VERIFICATION_ALGS, &anchors, &inter, time, AnyEku, None, None)
+    cert.verify_for_usage(
+        webpki::ALL_VERIFICATION_ALGS,
+        &anchors,
+        &inter,
+        time,
+        AnyEku,
+        None,
+        None,
+    )
     .map(|_| ())
     .map_err(|e| match e {
-        webpki::Error::UnknownIssuer => "no chain to a given CA: the issuer is missing (an intermediate certificate not sent or not installed) or not trusted".to_string(),
-        webpki::Error::CertExpired { .. } => "a certificate of the chain has expired".to_string(),
-        webpki::Error::CertNotValidYet { .. } => "a certificate of the chain is not yet valid".to_string(),
-        webpki::Error::InvalidSignatureForPublicKey => "a signature of the chain does not verify".to_string(),
-        other => format!("{other:?}"),
+        webpki::Error::UnknownIssuer => ChainError::UnknownIssuer,
+        webpki::Error::CertExpired { .. } => ChainError::Expired,
+        webpki::Error::CertNotValidYet { .. } => ChainError::NotYetValid,
+        webpki::Error::InvalidSignatureForPublicKey => ChainError::BadSignature,
+        other => ChainError::Other(format!("{other:?}")),
     })
 }
 

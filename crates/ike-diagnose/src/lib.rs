@@ -2,6 +2,7 @@
 //! and produce [`Finding`]s: phase, category, confidence, title, evidence and fix. Findings
 //! are ranked and the first one becomes the [`Verdict`].
 
+pub mod certs;
 pub mod model;
 pub mod nat;
 pub mod rules;
@@ -31,6 +32,10 @@ pub fn diagnose(timeline: &Timeline) -> Diagnosis {
                 merge(&mut findings, finding);
             }
         }
+    }
+    // Certificate files checked against the failed attempts they name (without decryption).
+    for finding in certs::certificate_files(&ctx) {
+        merge(&mut findings, finding);
     }
     // Most likely first: confidence, then a decided category, then the order found.
     findings.sort_by(|a, b| {

@@ -1,13 +1,15 @@
 //! Rules over decrypted evidence (`--keys`): the notifies and payloads inside IKE_AUTH,
 //! CREATE_CHILD_SA and INFORMATIONAL say what failed, so these findings are High confidence and
 //! outrank the wire-shape guesses of `rules.rs`. A certificate sent in a CERT payload is checked
-//! too (validity at the capture time, identity in the SAN, issuer) to tell auth-cert, auth-id
-//! and clock apart.
+//! too (identity in the SAN, then, given CA certificates, its chain at the capture time and now
+//! with `crate::certs`; without a CA, its validity and issuer) to tell auth-cert, auth-id and
+//! clock apart.
 
 use ike_timeline::inner::{id_display, InnerPayloads, InnerStatus};
-use ike_timeline::{IkeMessage, Locator};
-use ike_wire::{AuthMethod, ExchangeType, NotifyType};
+use ike_timeline::{IkeMessage, Locator, Phase};
+use ike_wire::{AuthMethod, CertEncoding, ExchangeType, NotifyType};
 
+use crate::certs::{CertFiles, Party};
 use crate::model::{Category, Confidence, EvidenceRef, FailurePhase, Finding};
 use crate::rules::Context;
 use crate::view::{Msg, SaView};
@@ -89,6 +91,12 @@ pub fn decrypted_exchanges(ctx: &Context<'_>, sa: &SaView<'_>) -> Vec<Finding> {
             out.push(f);
             return out;
         }
+        if sa.phase_reached() < Phase::Established {
+            if let Some(f) = unexplained_gateway_chain(ctx, auth_request, response) {
+                out.push(f);
+                return out;
+            }
+        }
     }
     out.extend(create_child_sa(ctx, &msgs));
     out
@@ -138,7 +146,7 @@ fn ike_auth_response(
     }
     let responder_authenticated = resp.auth_method.is_some();
     if !responder_authenticated && resp.has_notify(NotifyType::AUTHENTICATION_FAILED) {
-        return Some(responder_rejected_initiator(msgs, req, ev));
+        return Some(responder_rejected_initiator(ctx, msgs, request, ev));
     }
     if responder_authenticated {
         for (notify, category, title, fix) in [
@@ -176,7 +184,7 @@ fn ike_auth_response(
             if let Some(ri) = inner(rejection.m) {
                 ev.push(evidence(ctx, rejection, describe(rejection, ri)));
             }
-            return Some(initiator_rejected_responder(req, resp, response, ev));
+            return Some(initiator_rejected_responder(ctx, req, resp, response, ev));
         }
     }
     None
@@ -186,12 +194,104 @@ fn method_name(method: Option<AuthMethod>) -> String {
     method.map_or_else(|| "EAP (no AUTH payload)".to_string(), |m| m.to_string())
 }
 
+/// The X.509 certificates of CERT payloads: the first is the sender's, the others its chain.
+fn x509_certs(inner: &InnerPayloads) -> Vec<Vec<u8>> {
+    inner
+        .certs
+        .iter()
+        .filter(|(encoding, _)| *encoding == CertEncoding::X509_SIGNATURE)
+        .map(|(_, der)| der.clone())
+        .collect()
+}
+
+/// Whether an identity as displayed can be looked up in a certificate's SAN (a DN or key ID is
+/// compared by other means).
+fn san_identity(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with("DN:")
+        && !id.starts_with("KEYID:")
+        && !id.starts_with("ID type")
+}
+
+/// With CA certificates given: the chain check of the certificate a peer rejected (`inner` is the
+/// message whose CERT payloads carry it, sent at `msg`), as a finding; `None` without a CA that
+/// applies or without a readable certificate. The flag says whether the chain verified at the
+/// capture time.
+fn chain_finding(
+    ctx: &Context<'_>,
+    party: Party,
+    msg: &Msg<'_>,
+    inner: &InnerPayloads,
+    certreq: &[[u8; 20]],
+    mut ev: Vec<EvidenceRef>,
+    confidence: Confidence,
+) -> Option<(Finding, bool)> {
+    let files = CertFiles::from_timeline(ctx.timeline);
+    if !files.has_ca() {
+        return None;
+    }
+    let chain = x509_certs(inner);
+    let (leaf_der, sent) = chain.split_first()?;
+    let leaf = ike_cert::parse(leaf_der).ok()?;
+    let at = msg.time.0.div_euclid(1_000_000_000);
+    let outcome = files.verify(leaf_der, sent, certreq, at, crate::certs::now())?;
+    let judgement = crate::certs::judge_rejected(ctx.timeline, party, &leaf, &outcome, at);
+    ev.push(evidence(
+        ctx,
+        msg,
+        crate::certs::chain_note(&leaf, &outcome),
+    ));
+    ev.extend(judgement.evidence);
+    let found = Finding {
+        confidence,
+        ..finding(
+            "inner-cert-chain",
+            FailurePhase::IkeAuth,
+            judgement.category,
+            judgement.title,
+            ev,
+            judgement.fix,
+        )
+    };
+    Some((found, outcome.at_capture.is_ok()))
+}
+
+/// The responder authenticated with a certificate and the SA never came up, with no
+/// AUTHENTICATION_FAILED seen: a gateway chain that fails against the CA the client trusts is
+/// the likely reason (Medium: no rejection was seen).
+fn unexplained_gateway_chain(
+    ctx: &Context<'_>,
+    request: Option<&Msg<'_>>,
+    response: &Msg<'_>,
+) -> Option<Finding> {
+    let resp = inner(response.m)?;
+    resp.auth_method?;
+    let certreq = request
+        .and_then(|r| inner(r.m))
+        .map(|r| r.cert_request_cas.clone())
+        .unwrap_or_default();
+    let ev = vec![evidence(ctx, response, describe(response, resp))];
+    let (found, verified) = chain_finding(
+        ctx,
+        Party::Gateway,
+        response,
+        resp,
+        &certreq,
+        ev,
+        Confidence::Medium,
+    )?;
+    // A chain that verifies explains nothing here.
+    (!verified).then_some(found)
+}
+
 /// The responder answered AUTHENTICATION_FAILED to the initiator's IKE_AUTH request.
 fn responder_rejected_initiator(
+    ctx: &Context<'_>,
     msgs: &[Msg<'_>],
-    req: Option<&InnerPayloads>,
+    request: Option<&Msg<'_>>,
     ev: Vec<EvidenceRef>,
 ) -> Finding {
+    let req = request.and_then(|r| inner(r.m));
     let method = req.and_then(|r| r.auth_method);
     let id = req
         .and_then(|r| r.id_i.as_ref())
@@ -225,7 +325,22 @@ fn responder_rejected_initiator(
             vec!["check the EAP method, user name and password, and the RADIUS server".into()],
         ),
         _ => {
-            let cert = req.and_then(|r| r.certs.first()).and_then(|(_, der)| ike_cert::parse(der).ok());
+            let cert = req.and_then(|r| x509_certs(r).into_iter().next()).and_then(|der| ike_cert::parse(&der).ok());
+            if let Some(cert) = cert.as_ref().filter(|c| san_identity(&id) && !c.contains_identity(&id)) {
+                return finding(
+                    "inner-auth-failed-cert",
+                    FailurePhase::IkeAuth,
+                    Category::AuthId,
+                    format!("the client authenticates as {id}, which is not in its certificate's subjectAltName [{}]: the gateway rejects it (AUTHENTICATION_FAILED)", cert.san_list().join(", ")),
+                    ev,
+                    vec![format!("make the client use an identity its certificate holds (one of [{}]), or reissue the certificate with {id} in its subjectAltName", cert.san_list().join(", "))],
+                );
+            }
+            if let (Some(request), Some(r)) = (request, req) {
+                if let Some((f, _)) = chain_finding(ctx, Party::Client, request, r, &[], ev.clone(), Confidence::High) {
+                    return f;
+                }
+            }
             let mut title = format!("the gateway rejects the client's certificate authentication ({}, IDi {id}): AUTHENTICATION_FAILED", method_name(method));
             let mut fix = vec!["check the client certificate's chain to a CA the gateway trusts, its validity and its key usage".to_string()];
             if let (Some(cert), Some(at)) = (&cert, capture_time) {
@@ -248,6 +363,7 @@ fn responder_rejected_initiator(
 /// The responder authenticated itself, then the initiator sent AUTHENTICATION_FAILED: the
 /// client does not accept the gateway's certificate or identity.
 fn initiator_rejected_responder(
+    ctx: &Context<'_>,
     req: Option<&InnerPayloads>,
     resp: &InnerPayloads,
     response: &Msg<'_>,
@@ -255,16 +371,16 @@ fn initiator_rejected_responder(
 ) -> Finding {
     let wanted = req.and_then(|r| r.id_r.as_ref()).map(id_display);
     let got = resp.id_r.as_ref().map(id_display).unwrap_or_default();
-    let cert = resp
-        .certs
-        .first()
-        .and_then(|(_, der)| ike_cert::parse(der).ok());
+    let cert = x509_certs(resp)
+        .into_iter()
+        .next()
+        .and_then(|der| ike_cert::parse(&der).ok());
     let at = response.time.0 / 1_000_000_000;
     let rule = "inner-client-rejects-gateway";
     let Some(cert) = cert else {
         return finding(rule, FailurePhase::IkeAuth, Category::AuthCert, format!("the client rejects the gateway's authentication ({}, IDr {got}) and sends AUTHENTICATION_FAILED", method_name(resp.auth_method)), ev, vec!["check the gateway's credentials as the client expects them".into()]);
     };
-    if let Some(wanted) = wanted.filter(|w| !w.starts_with("DN:") && !cert.contains_identity(w)) {
+    if let Some(wanted) = wanted.filter(|w| san_identity(w) && !cert.contains_identity(w)) {
         return finding(
             rule,
             FailurePhase::IkeAuth,
@@ -273,6 +389,19 @@ fn initiator_rejected_responder(
             ev,
             vec![format!("issue the gateway certificate with {wanted} in its subjectAltName, or make the client expect one of [{}]", cert.san_list().join(", "))],
         );
+    }
+    // With the CA the client trusts, the chain check replaces the guesses below.
+    let certreq = req.map(|r| r.cert_request_cas.as_slice()).unwrap_or(&[]);
+    if let Some((f, _)) = chain_finding(
+        ctx,
+        Party::Gateway,
+        response,
+        resp,
+        certreq,
+        ev.clone(),
+        Confidence::High,
+    ) {
+        return f;
     }
     match cert.validity_at(at) {
         ike_cert::Validity::Expired => {
@@ -305,9 +434,10 @@ fn initiator_rejected_responder(
         }
         ike_cert::Validity::Valid => {}
     }
-    // Valid at the capture time and naming the expected identity: the client either does not
-    // trust its issuer, or its own clock is wrong. The client's own certificate tells which CA
-    // it uses: the same issuer means the CA is known, so the clock is the suspect.
+    // Valid at the capture time and naming the expected identity, and no CA certificate given to
+    // check the chain: the client either does not trust its issuer, or its own clock is wrong.
+    // The client's own certificate hints at which CA it uses: the same issuer means the CA is
+    // known, so the clock is the suspect.
     let client_issuer = req
         .and_then(|r| r.certs.first())
         .and_then(|(_, der)| ike_cert::parse(der).ok())

@@ -54,9 +54,12 @@ impl<'t> Group<'t> {
         })
     }
     fn ike_established(&self) -> bool {
-        self.lines
-            .iter()
-            .any(|(_, l)| matches!(l.tag(), "charon.ike-established" | "pluto.ike-established"))
+        self.lines.iter().any(|(_, l)| {
+            matches!(
+                l.tag(),
+                "charon.ike-established" | "pluto.ike-established" | "cisco.ike-established"
+            )
+        })
     }
     fn child_established(&self) -> bool {
         self.lines.iter().any(|(_, l)| {

@@ -171,44 +171,88 @@ pub fn run(args: &CertArgs) -> ExitCode {
     ExitCode::from(if failed == 0 { 0 } else { 1 })
 }
 
-/// Certificates given to `diagnose`: each is checked at the time of the captures and now, and
-/// what fails becomes a note of the report (the CERT payloads of decrypted exchanges are checked
-/// by the diagnosis itself).
-pub fn note_certificates(
+/// Certificates given to `diagnose`: the `--ca` files (trusted as given) and the certificate
+/// files among the inputs become certificate evidence on the timeline, which the diagnosis
+/// checks against the captures. Each certificate's own checks at the time of the captures and
+/// now are also noted. Fails only on an unreadable or certificate-less `--ca` file.
+pub fn load_certificates(
     builder: &mut ike_timeline::TimelineBuilder,
     files: &[&crate::inputs::InputFile],
+    ca_files: &[PathBuf],
+) -> Result<(), String> {
+    let mut explicit = Vec::new();
+    let mut read = Vec::new();
+    for path in ca_files {
+        read_certs(path)?;
+        explicit.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
+        read.extend(ike_timeline::cert::certificate_file(
+            builder,
+            path,
+            &path.display().to_string(),
+            true,
+        ));
+    }
+    for file in files {
+        // A `--ca` file also found among the inputs is read once, as trusted.
+        let canonical = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+        if explicit.contains(&canonical) {
+            continue;
+        }
+        read.extend(ike_timeline::cert::certificate_file(
+            builder,
+            &file.path,
+            &file.display,
+            false,
+        ));
+    }
+    note_certificates(builder, &read);
+    Ok(())
+}
+
+/// One note per certificate read: the checks that fail at the time of the captures and now,
+/// as a gateway certificate unless its EKU makes it a client's.
+fn note_certificates(
+    builder: &mut ike_timeline::TimelineBuilder,
+    read: &[(ike_timeline::SourceId, ike_timeline::cert::CertificateEvent)],
 ) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let at = builder.earliest_capture_time().map(|t| t.0 / 1_000_000_000);
-    for file in files {
-        let Ok(content) = std::fs::read(&file.path) else {
-            continue;
+    let mut notes = Vec::new();
+    for (source, cert) in read {
+        let info = &cert.info;
+        let client_cert = info.has_eku && info.eku_client_auth && !info.eku_server_auth;
+        let failed: Vec<String> = ike_cert::check(info, None, at, now, !info.is_ca && !client_cert)
+            .into_iter()
+            .filter(|c| !c.ok)
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect();
+        let summary = if failed.is_empty() {
+            "all checks pass".to_string()
+        } else {
+            failed.join("; ")
         };
-        for der in ike_cert::certificates_in(&content).iter().take(16) {
-            let Ok(info) = ike_cert::parse(der) else {
-                continue;
-            };
-            let failed: Vec<String> = ike_cert::check(&info, None, at, now, !info.is_ca)
-                .into_iter()
-                .filter(|c| !c.ok)
-                .map(|c| format!("{}: {}", c.name, c.detail))
-                .collect();
-            let summary = if failed.is_empty() {
-                "all checks pass".to_string()
-            } else {
-                failed.join("; ")
-            };
-            builder.note(
-                None,
-                None,
-                format!(
-                    "{}: certificate {} (issuer {}): {summary}",
-                    file.display, info.subject, info.issuer
-                ),
-            );
-        }
+        let role = if cert.trusted_explicitly {
+            "trusted CA certificate (--ca)"
+        } else if info.is_ca {
+            "CA certificate"
+        } else if client_cert {
+            "client certificate"
+        } else {
+            "certificate"
+        };
+        notes.push((
+            *source,
+            cert.locator(),
+            format!(
+                "{role} {} (issuer {}): {summary}",
+                info.subject, info.issuer
+            ),
+        ));
+    }
+    for (source, at, message) in notes {
+        builder.note(Some(source), at, message);
     }
 }
 

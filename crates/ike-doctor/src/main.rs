@@ -52,6 +52,11 @@ enum Command {
         /// May be repeated. Key material is never printed.
         #[arg(long = "keys", value_name = "FILE")]
         keys: Vec<PathBuf>,
+        /// CA certificate(s) the verifying peer trusts (PEM or DER); may be repeated. Chains seen
+        /// in decrypted CERT payloads and certificate files are verified against them. Without
+        /// it, CA certificates among the PATHs are used (narrowed by the peer's CERTREQ).
+        #[arg(long = "ca", value_name = "FILE")]
+        cas: Vec<PathBuf>,
     },
     /// Explain a notify type, a log message or a client error code (e.g. NO_PROPOSAL_CHOSEN,
     /// 13801, "MAC mismatched"): its usual causes and the checks that tell them apart.
@@ -83,7 +88,8 @@ fn main() -> ExitCode {
             ike_ports,
             no_progress,
             keys,
-        } => diagnose(&paths, format, &ike_ports, no_progress, &keys),
+            cas,
+        } => diagnose(&paths, format, &ike_ports, no_progress, &keys, &cas),
         Command::Explain { term } => explain(&term.join(" ")),
         Command::Probe(args) => probe_cmd::run(&args),
         Command::Cert(args) => cert_cmd::run(&args),
@@ -106,6 +112,7 @@ fn diagnose(
     extra_ports: &[u16],
     no_progress: bool,
     key_files: &[PathBuf],
+    ca_files: &[PathBuf],
 ) -> ExitCode {
     let files = match inputs::expand(paths) {
         Ok(files) => files,
@@ -164,7 +171,10 @@ fn diagnose(
         }
         done_before += file.size;
     }
-    cert_cmd::note_certificates(&mut builder, &certificates);
+    if let Err(message) = cert_cmd::load_certificates(&mut builder, &certificates, ca_files) {
+        eprintln!("ike-doctor: {message}");
+        return ExitCode::from(2);
+    }
     for (file, log_format) in logs {
         let mtime_ns = std::fs::metadata(&file.path)
             .and_then(|m| m.modified())

@@ -150,7 +150,7 @@ pub fn parse(content: &[u8]) -> KeyTable {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {

@@ -1,7 +1,8 @@
 //! Which log a file is, from its first lines: never from its name. Each format has markers that
 //! its lines carry whatever the time format, log level or prefix (charon's `NN[XXX]` thread and
 //! subsystem, pluto's `"conn" #N:` or `pluto[pid]:`, journald's JSON fields, RasClient's event
-//! texts, the NetworkExtension process names, FortiOS's `ike N:` prefix).
+//! texts, the NetworkExtension process names, FortiOS's `ike N:` prefix, Cisco's `IKEv2-PROTO-N:`,
+//! `IKEv2-PLAT-N:`, `IKEv2-ERROR:` and `IKEv2:(SESSION ID = ...` prefixes).
 use crate::knowledge::Implementation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +20,8 @@ pub enum Format {
     Apple,
     /// FortiGate `diagnose debug application ike -1`.
     FortiGate,
+    /// Cisco IOS / IOS XE / ASA `debug crypto ikev2` (protocol, platform and error debugs).
+    Cisco,
 }
 
 impl Format {
@@ -30,6 +33,7 @@ impl Format {
             Format::Windows => "Windows RasClient events",
             Format::Apple => "Apple NetworkExtension log",
             Format::FortiGate => "FortiGate IKE debug log",
+            Format::Cisco => "Cisco IKEv2 debug log",
         }
     }
 
@@ -42,6 +46,7 @@ impl Format {
             Format::Windows => &[Implementation::Windows],
             Format::Apple => &[Implementation::Apple],
             Format::FortiGate => &[Implementation::FortiGate],
+            Format::Cisco => &[Implementation::Cisco],
         }
     }
 }
@@ -71,6 +76,21 @@ pub fn has_charon_marker(line: &[u8]) -> bool {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(hay, needle).is_some()
+}
+
+/// True when `line` carries a Cisco IKEv2 debug prefix: `IKEv2-PROTO-1:`, `IKEv2-PLAT-3:`,
+/// `IKEv2-ERROR:` (ASA and IOS XE) or `IKEv2:(SESSION ID =`, `IKEv2:(SA ID =`, `IKEv2:%` (IOS).
+pub fn has_cisco_marker(line: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::find(line, b"IKEv2") else {
+        return false;
+    };
+    let rest = line.get(at + 5..).unwrap_or_default();
+    rest.starts_with(b"-PROTO-")
+        || rest.starts_with(b"-PLAT-")
+        || rest.starts_with(b"-ERROR:")
+        || rest.starts_with(b":(SESSION ID")
+        || rest.starts_with(b":(SA ID")
+        || rest.starts_with(b":%")
 }
 
 fn pluto_line(line: &[u8]) -> bool {
@@ -117,12 +137,18 @@ pub fn detect(head: &[u8]) -> Option<Format> {
     if sample.iter().filter(|&&b| b == 0).count() > 0 {
         return None;
     }
-    let mut scores = [0u32; 6];
+    let mut scores = [0u32; 7];
     for line in head.split(|&b| b == b'\n').take(400) {
         if line.first() == Some(&b'{') && contains(line, b"\"MESSAGE\"") {
             if contains(line, b"charon") || has_charon_marker(line) || contains(line, b"pluto") {
                 scores[2] += 3;
             }
+            continue;
+        }
+        // IOS prints its own time followed by a colon, as pluto's log file does: the IKEv2
+        // prefix decides.
+        if has_cisco_marker(line) {
+            scores[6] += 2;
             continue;
         }
         if has_charon_marker(line) {
@@ -178,6 +204,7 @@ pub fn detect(head: &[u8]) -> Option<Format> {
         Format::Windows,
         Format::Apple,
         Format::FortiGate,
+        Format::Cisco,
     ];
     let (best, score) = scores
         .iter()
@@ -205,12 +232,23 @@ mod tests {
             ("Error,11/26/2026 11:03:41 PM,RasClient,20227,None,\"The user x dialed a connection named y which has failed. The error code returned on failure is 809.\"\n", Format::Windows),
             ("2026-11-26 23:03:41.719+0000 0x1 Default 0x0 1 0 NEIKEv2Provider: x\n", Format::Apple),
             ("ike 0:vpn:12: negotiation failure\n", Format::FortiGate),
+            ("IKEv2-PROTO-1: (16): Failed to find a matching policy\n", Format::Cisco),
+            ("IKEv2-PLAT-1: Peer ID check failed\n", Format::Cisco),
+            ("Nov 30 22:49:14.464: IKEv2:% IKEv2 profile not found\n", Format::Cisco),
+            ("*May  2 16:05:33.248: IKEv2:(SESSION ID = 31,SA ID = 1):Deleting SA\n", Format::Cisco),
+            ("IKEv2-ERROR:(SESSION ID = 71,SA ID = 1):: Auth exchange failed\n", Format::Cisco),
         ];
         for (text, want) in cases {
             assert_eq!(detect(text.as_bytes()), Some(*want), "{text}");
         }
         let report = "{\n  \"proof\": [\n    {\"file\": \"gateway.log\", \"pattern\": \"09[IKE] <rw|1> no trusted RSA public key found for 'x'\"}\n  ]\n}\n";
-        for text in ["hello\nworld\n", "", "\u{0}\u{1}binary", report] {
+        for text in [
+            "hello\nworld\n",
+            "",
+            "\u{0}\u{1}binary",
+            report,
+            "IKEv2 is a protocol\nIKEv2-PROTO is not a line\n",
+        ] {
             assert_eq!(detect(text.as_bytes()), None, "{text:?}");
         }
     }

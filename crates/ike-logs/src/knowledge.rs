@@ -15,6 +15,7 @@ pub enum Implementation {
     Windows,
     Apple,
     FortiGate,
+    Cisco,
 }
 
 impl Implementation {
@@ -25,6 +26,7 @@ impl Implementation {
             Implementation::Windows => "Windows",
             Implementation::Apple => "Apple",
             Implementation::FortiGate => "FortiGate",
+            Implementation::Cisco => "Cisco",
         }
     }
 }
@@ -83,7 +85,7 @@ pub struct Entry {
     pub checks: &'static [&'static str],
 }
 
-use Implementation::{Apple, FortiGate, Libreswan, StrongSwan, Windows};
+use Implementation::{Apple, Cisco, FortiGate, Libreswan, StrongSwan, Windows};
 use Role::{Cause, Context, Progress, Symptom, TimeContext};
 
 const INIT: Option<Phase> = Some(Phase::IkeSaInit);
@@ -211,6 +213,11 @@ pub const ENTRIES: &[Entry] = &[
     entry!("charon.constraint-identity", StrongSwan, "constraint check failed: identity ", "", AUTH, Some("auth-id"), Cause,
         "the peer's identity is not the one configured as remote identity",
         ["compare the configured remote id with the identity and certificate the peer presents"]),
+    // 5.9.x wording of the same check (the Android app prints it when the server's certificate
+    // does not hold the address or name the profile dials).
+    entry!("charon.constraint-identity", StrongSwan, "certificate does not confirm identity", "constraint check failed", AUTH, Some("auth-id"), Cause,
+        "the certificate does not hold the identity configured for the peer (the name or address dialled is not in its subjectAltName)",
+        ["dial the name or address the certificate was issued for", "or reissue the certificate with that name or address as subjectAltName"]),
     entry!("charon.no-peer-config", StrongSwan, "no matching peer config found", "", AUTH, Some("auth-id"), Cause,
         "the identities (IDi/IDr) or authentication round match no connection on the responder",
         ["read the identities on the 'looking for peer configs matching' line just before"]),
@@ -410,6 +417,53 @@ pub const ENTRIES: &[Entry] = &[
         "traffic selectors (phase-2 selectors) do not match", []),
     entry!("fortigate.established", FortiGate, "SA proposal chosen, matched", "", NONE, None, Progress,
         "FortiOS matched a proposal", []),
+    // ---- Cisco IOS / IOS XE / ASA (debug crypto ikev2 protocol, platform, error) ----
+    // Lines as the debugs print them after the `IKEv2-PROTO-N: (sa):`, `IKEv2-PLAT-N:`,
+    // `IKEv2-ERROR:` or `IKEv2:(SESSION ID = n,SA ID = n):` prefix; IOS wraps long lines, so the
+    // patterns are the parts that stay on one line.
+    entry!("cisco.no-matching-policy", Cisco, "Failed to find a matching policy", "", INIT, Some("proposal-ike"), Cause,
+        "the responder found no IKE policy matching the received proposals; the 'Received Policies' and 'Expected Policies' lines list both sides",
+        ["compare encryption, integrity, PRF and DH group of 'Received Policies' with 'Expected Policies'", "on IOS XE an ESP proposal in those lines means the first Child SA (transform set)"]),
+    entry!("cisco.verify-policies", Cisco, "Failed to verify the proposed policies", "", INIT, None, Context,
+        "the proposals received do not match the configured policies", []),
+    entry!("cisco.no-proposal-received", Cisco, "Received no proposal chosen notify", "", INIT, None, Symptom,
+        "the peer answered NO_PROPOSAL_CHOSEN; only its debugs say which algorithm differs",
+        ["read the responder's 'Received Policies' / 'Expected Policies' lines"]),
+    entry!("cisco.no-proposal-received", Cisco, "NOTIFY(NO_PROPOSAL_CHOSEN)", "", NONE, None, Symptom,
+        "the peer answered NO_PROPOSAL_CHOSEN (IKE_SA_INIT: IKE proposal; IKE_AUTH: the Child SA's transform set)", []),
+    entry!("cisco.init-failed", Cisco, "Failed SA init exchange", "", INIT, None, Symptom,
+        "the IKE_SA_INIT exchange failed; the lines before say why", []),
+    entry!("cisco.init-failed", Cisco, "Initial exchange failed", "", INIT, None, Symptom,
+        "the IKE_SA_INIT exchange failed; the lines before say why", []),
+    entry!("cisco.peer-id-check", Cisco, "Peer ID check failed", "", AUTH, Some("auth-id"), Cause,
+        "the ASA could not find the peer's identity (its address or name) in the peer certificate's subjectAltName",
+        ["put the peer's IKE identity in its certificate's subjectAltName", "or set peer-id-validate nocheck in the tunnel group"]),
+    entry!("cisco.profile-by-cert", Cisco, "Profile could not be found by peer certificate", "", AUTH, Some("auth-id"), Cause,
+        "no IKEv2 profile matches the identity the peer presented with its certificate (ID type or value differ from 'match identity remote')",
+        ["compare the peer's identity (type and value) with 'match identity remote' of the IKEv2 profile", "ASA peers send their certificate DN unless 'crypto isakmp identity address'"]),
+    entry!("cisco.profile-not-found", Cisco, "IKEv2 profile not found", "", NONE, None, Context,
+        "no IKEv2 profile was found for a lookup; harmless during config exchange, fatal when it follows the identity search", []),
+    entry!("cisco.cert-encoding", Cisco, "Unsupported cert encoding found", "", AUTH, Some("implementation"), Cause,
+        "the peer asked for HTTP-URL certificate lookup that this ASA does not negotiate (CSCul48246): the two implementations do not interoperate",
+        ["on the IOS router: no crypto ikev2 http-url cert", "or upgrade the ASA to a release with the fix"]),
+    entry!("cisco.item-not-found", Cisco, "locate an item in the database", "", AUTH, None, Symptom,
+        "a lookup failed during the exchange (profile, key, identity or certificate); the lines before say which", []),
+    entry!("cisco.auth-failed", Cisco, "Auth exchange failed", "", AUTH, None, Symptom,
+        "the IKE_AUTH exchange failed; the lines before (or the peer's debugs) say why", []),
+    entry!("cisco.auth-failed", Cisco, "Verify auth failed", "", AUTH, None, Symptom,
+        "the peer's AUTH payload or identity did not verify", []),
+    entry!("cisco.auth-failed", Cisco, "Failed to authenticate the IKE SA", "", AUTH, None, Symptom,
+        "the IKE SA could not be authenticated (pre-shared key, certificate or identity)", []),
+    entry!("cisco.auth-failed", Cisco, "NOTIFY(AUTHENTICATION_FAILED)", "", AUTH, None, Symptom,
+        "the peer refused the authentication; only its debugs say why", []),
+    entry!("cisco.ts-unacceptable", Cisco, "NOTIFY(TS_UNACCEPTABLE)", "", CHILD, Some("traffic-selectors"), Cause,
+        "the peer refused the traffic selectors (crypto ACLs / proxy identities differ)", []),
+    entry!("cisco.retransmit", Cisco, "Retransmitting packet", "", NONE, None, Symptom,
+        "no answer yet: the request is sent again", []),
+    entry!("cisco.dh-retry", Cisco, "KE payload contained the wrong DH group", "", NONE, None, Progress,
+        "the responder asks for another DH group (INVALID_KE_PAYLOAD); normal once", []),
+    entry!("cisco.ike-established", Cisco, "IKEV2 SA created", "", NONE, None, Progress,
+        "the IKE SA is authenticated and established", []),
 ];
 
 /// Windows RAS/IKE error codes: number, constant, category (when it decides), phase, meaning.

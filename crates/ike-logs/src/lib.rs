@@ -16,7 +16,8 @@
 //! Supported: strongSwan charon (filelog with any time format, syslog/daemon.log, `journalctl`
 //! text and `-o json`, `swanctl --log`, the Android app's log), Libreswan pluto (log file,
 //! syslog, journal; 4.x and 5.x wording), Windows RasClient events (text, XML, CSV), Apple
-//! `log show` of the IKEv2 client, FortiGate `diagnose debug application ike -1`.
+//! `log show` of the IKEv2 client, FortiGate `diagnose debug application ike -1`, Cisco IOS / IOS
+//! XE / ASA `debug crypto ikev2`.
 
 pub mod detect;
 pub mod explain;

@@ -60,11 +60,13 @@ fn automaton(format: Format) -> &'static Automaton {
     static WINDOWS: OnceLock<Automaton> = OnceLock::new();
     static APPLE: OnceLock<Automaton> = OnceLock::new();
     static FORTIGATE: OnceLock<Automaton> = OnceLock::new();
+    static CISCO: OnceLock<Automaton> = OnceLock::new();
     let cell = match format {
         Format::Charon | Format::Pluto | Format::JournalJson => &DAEMONS,
         Format::Windows => &WINDOWS,
         Format::Apple => &APPLE,
         Format::FortiGate => &FORTIGATE,
+        Format::Cisco => &CISCO,
     };
     cell.get_or_init(|| build(format.implementations()))
 }
@@ -346,9 +348,15 @@ fn trim_cr(line: &[u8]) -> &[u8] {
 /// The time at the start of a line (or, for CSV exports, of its second field).
 fn line_time(format: Format, config: &ScanConfig, line: &[u8]) -> Option<(i64, bool)> {
     let trimmed = {
+        // IOS marks a time not synchronised by NTP with '*' and one that lost its
+        // synchronisation with '.': the time itself follows.
         let skip = line
             .iter()
-            .take_while(|c| **c == b' ' || **c == b'\t')
+            .take_while(|c| {
+                **c == b' '
+                    || **c == b'\t'
+                    || (format == Format::Cisco && matches!(**c, b'*' | b'.'))
+            })
             .count();
         &line[skip..]
     };
@@ -593,6 +601,32 @@ mod tests {
     }
 
     #[test]
+    fn cisco_debug_lines_wrapped_and_timed() {
+        let log = "*May  2 16:05:33.248: IKEv2:(SESSION ID = 31,SA ID = 1):Process auth response notify\n\
+                   IKEv2-PLAT-1: Peer ID check failed\n\
+                   Nov 30 22:49:14.468: IKEv2:(SESSION ID = 172,SA ID = 1):: Failed to\n\
+                   locate an item in the database\n\
+                   IKEv2-PROTO-1: (16): Failed to find a matching policy\n";
+        let (recs, stats) = records(Format::Cisco, log);
+        assert_eq!(stats.lines, 5);
+        let tags: Vec<(&str, u64)> = recs.iter().map(|r| (r.tag(), r.line)).collect();
+        assert_eq!(
+            tags,
+            vec![
+                ("cisco.peer-id-check", 2),
+                ("cisco.item-not-found", 4),
+                ("cisco.no-matching-policy", 5)
+            ]
+        );
+        let (recs, _) = records(
+            Format::Cisco,
+            "*May  2 16:05:33.248: IKEv2:(SESSION ID = 1,SA ID = 1):Auth exchange failed\n",
+        );
+        assert_eq!(recs.len(), 1);
+        assert!(recs[0].time_ns.is_some());
+    }
+
+    #[test]
     fn long_lines_are_cut_and_counted_and_memory_stays_bounded() {
         let mut log = String::from("x 01[IKE] <a|1> received AUTHENTICATION_FAILED notify error ");
         log.push_str(&"A".repeat(600_000));
@@ -619,6 +653,7 @@ mod tests {
             Format::Windows,
             Format::Apple,
             Format::FortiGate,
+            Format::Cisco,
         ] {
             let _ = scan(&junk[..], format, &ScanConfig::default(), &mut |_| {});
         }

@@ -118,7 +118,7 @@ pub fn id_text(id: &IdRepr) -> String {
         (IdType::IPV4_ADDR, [a, b, c, d]) => format!("{a}.{b}.{c}.{d}"),
         (IdType::FQDN | IdType::RFC822_ADDR, data) => String::from_utf8_lossy(data).into_owned(),
         (IdType::DER_ASN1_DN, data) => crate::certs::dn_text(data),
-        (_, data) => data.iter().map(|b| format!("{b:02x}")).collect(),
+        (_, data) => hex::encode(data),
     };
     format!("{} {value}", id.id_type)
 }

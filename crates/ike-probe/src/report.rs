@@ -158,7 +158,7 @@ impl ProbeReport {
 }
 
 fn hex(data: &[u8]) -> String {
-    data.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(data)
 }
 
 /// Everything a responder's IKE_SA_INIT response announces.

@@ -262,7 +262,7 @@ fn frame_of(at: Locator) -> u64 {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 pub fn evidence_json(timeline: &Timeline, e: &EvidenceRef) -> EvidenceJson {

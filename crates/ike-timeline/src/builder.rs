@@ -109,6 +109,9 @@ pub struct TimelineBuilder {
     // ESP is the bulk of a VPN capture: a fast hash and a one-entry cache for the bursts of
     // one flow keep this off the profile.
     esp_index: FxHashMap<EspKey, usize>,
+    /// The first flow of each (source, SPI): a small map that answers almost every lookup
+    /// (SPIs rarely repeat across addresses); `esp_index` holds every flow.
+    esp_by_spi: FxHashMap<u64, u32>,
     last_esp: Option<(EspKey, usize)>,
     keepalive_index: FxHashMap<KeepaliveKey, usize>,
     /// Set by `set_keys` (crate::inner): decrypts SK/SKF payloads as captures are read.
@@ -255,7 +258,16 @@ impl TimelineBuilder {
 
     fn count_esp(&mut self, source: SourceId, p: &EspPacket) {
         let key = (source, p.spi, p.src, p.dst);
-        let cached = self.last_esp.filter(|(k, _)| *k == key).map(|(_, i)| i);
+        let spi_key = (u64::from(source.0) << 32) | u64::from(p.spi);
+        let cached = self
+            .last_esp
+            .filter(|(k, _)| *k == key)
+            .map(|(_, i)| i)
+            .or_else(|| {
+                let i = *self.esp_by_spi.get(&spi_key)? as usize;
+                let flow = self.timeline.esp_flows.get(i)?;
+                (flow.src == p.src && flow.dst == p.dst).then_some(i)
+            });
         let index = match cached {
             Some(i) => i,
             None => {
@@ -289,6 +301,9 @@ impl TimelineBuilder {
                     self.timeline.flows_dropped += 1;
                     return;
                 };
+                if let Ok(compact) = u32::try_from(i) {
+                    self.esp_by_spi.entry(spi_key).or_insert(compact);
+                }
                 i
             }
         };

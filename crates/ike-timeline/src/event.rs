@@ -37,6 +37,8 @@ pub enum EventKind {
     Incomplete(IncompleteDatagram),
     /// A recognised line of a daemon or client log.
     Log(Box<crate::log::LogEvent>),
+    /// A certificate of a PEM/DER file given as evidence (see [`crate::cert`]).
+    Certificate(Box<crate::cert::CertificateEvent>),
 }
 
 /// What the diagnosis needs of one IKEv2 message, kept compact.

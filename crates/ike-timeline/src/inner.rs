@@ -53,6 +53,9 @@ pub struct InnerPayloads {
     /// CERT payloads (encoding, data), at most [`MAX_CERTS`] of at most [`MAX_CERT_LEN`] bytes.
     pub certs: Vec<(CertEncoding, Vec<u8>)>,
     pub cert_requests: usize,
+    /// The CAs named by CERTREQ payloads (SHA-1 of each trusted CA's SubjectPublicKeyInfo,
+    /// RFC 7296 3.7): which CAs the sender trusts. At most [`MAX_CERTREQ_CAS`].
+    pub cert_request_cas: Vec<[u8; 20]>,
     pub config: Option<ConfigRepr>,
     /// The CHILD_SA proposals of an inner SA payload.
     pub child_proposals: Option<Vec<ProposalRepr>>,
@@ -65,6 +68,7 @@ pub struct InnerPayloads {
 
 pub const MAX_CERTS: usize = 8;
 pub const MAX_CERT_LEN: usize = 16 * 1024;
+pub const MAX_CERTREQ_CAS: usize = 64;
 const NOTIFY_DATA_KEPT: usize = 64;
 const ID_KEPT: usize = 512;
 
@@ -81,6 +85,7 @@ impl InnerPayloads {
             auth_method: None,
             certs: Vec::new(),
             cert_requests: 0,
+            cert_request_cas: Vec::new(),
             config: None,
             child_proposals: None,
             ts_i: Vec::new(),
@@ -170,7 +175,19 @@ impl InnerPayloads {
                 {
                     self.certs.push((*encoding, data.clone()));
                 }
-                PayloadRepr::CertificateRequest { .. } => self.cert_requests += 1,
+                PayloadRepr::CertificateRequest { encoding, data } => {
+                    self.cert_requests += 1;
+                    // X.509 Certificate - Signature: a list of 20-byte SHA-1 key hashes.
+                    if *encoding == CertEncoding::X509_SIGNATURE {
+                        for hash in data.chunks_exact(20) {
+                            if self.cert_request_cas.len() < MAX_CERTREQ_CAS {
+                                if let Ok(h) = <[u8; 20]>::try_from(hash) {
+                                    self.cert_request_cas.push(h);
+                                }
+                            }
+                        }
+                    }
+                }
                 PayloadRepr::Configuration(c) => {
                     let mut c = c.clone();
                     c.attributes.truncate(64);

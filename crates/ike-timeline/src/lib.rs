@@ -7,6 +7,7 @@
 //! ([`Limits`]); what goes past a cap is counted and reported, never silently lost.
 
 pub mod builder;
+pub mod cert;
 pub mod event;
 pub mod flows;
 pub mod ingest;
