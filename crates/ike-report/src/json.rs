@@ -545,7 +545,7 @@ pub fn report(timeline: &Timeline, diagnosis: &Diagnosis) -> Report {
             .iter()
             .map(|f| EspFlowJson {
                 source: timeline.source_name(f.source).to_owned(),
-                spi: format!("{:08x}", f.spi),
+                spi: hex::encode(f.spi.to_be_bytes()),
                 src: f.src.to_string(),
                 dst: f.dst.to_string(),
                 udp_encapsulated: f.udp_ports.is_some(),

@@ -15,5 +15,5 @@ pub fn proposal_string(p: &ProposalRepr) -> String {
 
 /// 16 hex digits, as the contract wants SPIs.
 pub fn spi_hex(spi: u64) -> String {
-    format!("{spi:016x}")
+    hex::encode(spi.to_be_bytes())
 }
