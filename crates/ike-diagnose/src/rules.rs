@@ -1,6 +1,8 @@
 //! The rules. Each is a small function over the timeline's views that returns findings; each
 //! says in its doc comment what it looks for and why that decides (or cannot decide) the cause.
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use ike_capture::IcmpKind;
@@ -28,8 +30,8 @@ pub struct Context<'t> {
 
 impl<'t> Context<'t> {
     pub fn new(timeline: &'t Timeline) -> Self {
-        let mut icmp_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
-        let mut incomplete_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        let mut icmp_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::default();
+        let mut incomplete_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::default();
         for (i, e) in timeline.events.iter().enumerate() {
             match &e.kind {
                 EventKind::Icmp(icmp) => icmp_by_ip.entry(icmp.quoted.dst).or_default().push(i),
@@ -37,15 +39,15 @@ impl<'t> Context<'t> {
                 _ => {}
             }
         }
-        let mut esp_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        let mut esp_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::default();
         for (i, f) in timeline.esp_flows.iter().enumerate() {
             esp_by_ip.entry(f.src).or_default().push(i);
         }
-        let mut keepalive_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        let mut keepalive_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::default();
         for (i, k) in timeline.keepalive_flows.iter().enumerate() {
             keepalive_by_ip.entry(k.src.ip()).or_default().push(i);
         }
-        let mut ikev1_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
+        let mut ikev1_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::default();
         let mut restarted_ok = HashSet::new();
         for (i, s) in timeline.sessions.iter().enumerate() {
             if s.ike_major_version == 1 {

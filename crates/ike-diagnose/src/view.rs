@@ -1,7 +1,9 @@
 //! Views the rules share: the same IKE SA as seen by several captures (joined by SPIs), the
 //! chains of attempts linked by INVALID_KE_PAYLOAD/COOKIE restarts, and the clock offset
 //! between two captures estimated from the datagrams both saw.
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use ike_timeline::{IkeMessage, Phase, Session, SourceId, Timeline, Timestamp};
 
@@ -64,7 +66,7 @@ pub struct Msg<'t> {
 /// Groups IKEv2 sessions by initiator SPI, in order of first appearance.
 pub fn sa_views(timeline: &Timeline) -> Vec<SaView<'_>> {
     let mut order: Vec<u64> = Vec::new();
-    let mut by_spi: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_spi: HashMap<u64, Vec<usize>> = HashMap::default();
     for (i, s) in timeline.sessions.iter().enumerate() {
         if s.ike_major_version != 2 {
             continue;

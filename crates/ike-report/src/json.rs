@@ -1,5 +1,5 @@
 //! The contract's JSON report. Field names here are a stable surface: extend, never rename.
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use ike_capture::{IcmpKind, IncompleteReason};
 use ike_diagnose::{Diagnosis, EvidenceRef, Finding};
@@ -9,12 +9,60 @@ use serde::Serialize;
 
 use crate::{proposal_string, spi_hex};
 
+/// A timestamp that serialises as RFC 3339 text without an intermediate `String`.
+#[derive(Debug, Clone, Copy)]
+pub struct Time(pub ike_timeline::Timestamp);
+
+impl Serialize for Time {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&ike_timeline::time::Rfc3339(self.0))
+    }
+}
+
+/// An SPI as lowercase hex of its bytes (16 digits for IKE, 8 for ESP).
+#[derive(Debug, Clone, Copy)]
+pub enum Spi {
+    Ike(u64),
+    Esp(u32),
+}
+
+impl Serialize for Spi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 16];
+        let text = match *self {
+            Spi::Ike(v) => hex::encode_to_slice(v.to_be_bytes(), &mut buf).map(|()| &buf[..]),
+            Spi::Esp(v) => hex::encode_to_slice(v.to_be_bytes(), &mut buf[..8]).map(|()| &buf[..8]),
+        };
+        match text.ok().and_then(|t| std::str::from_utf8(t).ok()) {
+            Some(t) => serializer.serialize_str(t),
+            None => serializer.serialize_str(""),
+        }
+    }
+}
+
+/// An exchange type by name (or number, for one the registry does not name).
+#[derive(Debug, Clone)]
+pub struct ExchangeName(pub std::borrow::Cow<'static, str>);
+
+impl Serialize for ExchangeName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+fn exchange_name(e: ike_wire::ExchangeType) -> ExchangeName {
+    ExchangeName(match e.name() {
+        Some(name) => std::borrow::Cow::Borrowed(name),
+        None => std::borrow::Cow::Owned(e.0.to_string()),
+    })
+}
+
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub struct Report<'t> {
     pub verdict: VerdictJson,
     pub findings: Vec<FindingJson>,
-    pub sessions: Vec<SessionJson>,
-    pub esp: Vec<EspFlowJson>,
+    pub sessions: Vec<SessionJson<'t>>,
+    pub esp: Vec<EspFlowJson<'t>>,
     pub nat_keepalives: Vec<KeepaliveJson>,
     pub icmp: Vec<IcmpJson>,
     pub incomplete_datagrams: Vec<IncompleteJson>,
@@ -67,7 +115,7 @@ pub struct EvidenceJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct SessionJson {
+pub struct SessionJson<'t> {
     pub id: usize,
     pub source: String,
     pub ike_version: u8,
@@ -87,7 +135,7 @@ pub struct SessionJson {
     pub endpoint_changes: Vec<EndpointChangeJson>,
     pub vendor_ids: Vec<VendorIdJson>,
     pub notifies: Vec<NotifyJson>,
-    pub messages: Vec<MessageJson>,
+    pub messages: Vec<MessageJson<'t>>,
     pub messages_dropped: u64,
 }
 
@@ -125,33 +173,33 @@ pub struct NotifyJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct MessageJson {
-    pub source: String,
+pub struct MessageJson<'t> {
+    pub source: &'t str,
     pub frame: u64,
-    pub time: String,
-    pub src: String,
-    pub dst: String,
-    pub exchange: String,
+    pub time: Time,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    pub exchange: ExchangeName,
     /// The exchange type number, for scripts that prefer numbers.
     pub exchange_number: u8,
-    pub spi_i: String,
-    pub spi_r: String,
+    pub spi_i: Spi,
+    pub spi_r: Spi,
     pub message_id: u32,
     pub response: bool,
     pub initiator_flag: bool,
     pub retransmit: bool,
     pub length: u32,
-    pub payloads: Vec<String>,
+    pub payloads: &'t [String],
     pub non_esp_marker: bool,
     /// Size of the SK/SKF payload body (IV, ciphertext, ICV) when encrypted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_len: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ip_fragments: Vec<u64>,
+    #[serde(skip_serializing_if = "<[u64]>::is_empty")]
+    pub ip_fragments: &'t [u64],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment: Option<FragmentJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub malformed: Option<String>,
+    pub malformed: Option<&'t str>,
     /// The decrypted SK/SKF content (with `--keys`): see `crate::inner_json`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decrypted: Option<crate::inner_json::DecryptedJson>,
@@ -164,11 +212,11 @@ pub struct FragmentJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct EspFlowJson {
-    pub source: String,
-    pub spi: String,
-    pub src: String,
-    pub dst: String,
+pub struct EspFlowJson<'t> {
+    pub source: &'t str,
+    pub spi: Spi,
+    pub src: IpAddr,
+    pub dst: IpAddr,
     pub udp_encapsulated: bool,
     pub packets: u64,
     pub bytes: u64,
@@ -176,8 +224,8 @@ pub struct EspFlowJson {
     pub fragmented_packets: u64,
     pub first_frame: u64,
     pub last_frame: u64,
-    pub first_time: String,
-    pub last_time: String,
+    pub first_time: Time,
+    pub last_time: Time,
     pub max_gap_seconds: f64,
 }
 
@@ -305,7 +353,7 @@ fn side(from_initiator: bool) -> &'static str {
     }
 }
 
-pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson {
+pub fn session_json<'t>(timeline: &'t Timeline, id: usize, s: &Session) -> SessionJson<'t> {
     let mut messages = Vec::with_capacity(s.messages.len());
     let mut notifies = Vec::new();
     let mut vendor_ids = Vec::new();
@@ -314,8 +362,8 @@ pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson 
             continue;
         };
         let frame = frame_of(event.at);
-        let source = timeline.source_name(event.source).to_owned();
-        let time = rfc3339_micros(event.time);
+        let source = timeline.source_name(event.source);
+        let time = Time(event.time);
         match &event.kind {
             EventKind::Ike(m) => {
                 for (t, data) in &m.notifies {
@@ -342,25 +390,25 @@ pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson 
                     source,
                     frame,
                     time,
-                    src: endpoint(m.src),
-                    dst: endpoint(m.dst),
-                    exchange: m.exchange.to_string(),
+                    src: m.src,
+                    dst: m.dst,
+                    exchange: exchange_name(m.exchange),
                     exchange_number: m.exchange.0,
-                    spi_i: spi_hex(m.spi_i),
-                    spi_r: spi_hex(m.spi_r),
+                    spi_i: Spi::Ike(m.spi_i),
+                    spi_r: Spi::Ike(m.spi_r),
                     message_id: m.message_id,
                     response: m.response,
                     initiator_flag: m.from_initiator,
                     retransmit: s.retransmits.get(n).copied().unwrap_or(false),
                     length: m.length,
-                    payloads: m.payloads.clone(),
+                    payloads: &m.payloads,
                     non_esp_marker: m.non_esp_marker,
                     encrypted_len: m.encrypted_len,
-                    ip_fragments: m.ip_fragments.clone(),
+                    ip_fragments: &m.ip_fragments,
                     fragment: m
                         .fragment
                         .map(|(number, total)| FragmentJson { number, total }),
-                    malformed: m.malformed.clone(),
+                    malformed: m.malformed.as_deref(),
                     decrypted: m.inner.as_deref().map(crate::inner_json::decrypted),
                 });
             }
@@ -368,21 +416,21 @@ pub fn session_json(timeline: &Timeline, id: usize, s: &Session) -> SessionJson 
                 source,
                 frame,
                 time,
-                src: endpoint(v1.src),
-                dst: endpoint(v1.dst),
-                exchange: ikev1_exchange_name(v1.exchange),
+                src: v1.src,
+                dst: v1.dst,
+                exchange: ExchangeName(std::borrow::Cow::Owned(ikev1_exchange_name(v1.exchange))),
                 exchange_number: v1.exchange,
-                spi_i: spi_hex(v1.spi_i),
-                spi_r: spi_hex(v1.spi_r),
+                spi_i: Spi::Ike(v1.spi_i),
+                spi_r: Spi::Ike(v1.spi_r),
                 message_id: v1.message_id,
                 response: false,
                 initiator_flag: false,
                 retransmit: false,
                 length: v1.length,
-                payloads: Vec::new(),
+                payloads: &[],
                 non_esp_marker: false,
                 encrypted_len: None,
-                ip_fragments: Vec::new(),
+                ip_fragments: &[],
                 fragment: None,
                 malformed: None,
                 decrypted: None,
@@ -482,7 +530,7 @@ fn source_kind(kind: SourceKind) -> &'static str {
 }
 
 /// Builds the whole report object.
-pub fn report(timeline: &Timeline, diagnosis: &Diagnosis) -> Report {
+pub fn report<'t>(timeline: &'t Timeline, diagnosis: &Diagnosis) -> Report<'t> {
     let v = &diagnosis.verdict;
     let mut icmp = Vec::new();
     let mut incomplete = Vec::new();
@@ -544,10 +592,10 @@ pub fn report(timeline: &Timeline, diagnosis: &Diagnosis) -> Report {
             .esp_flows
             .iter()
             .map(|f| EspFlowJson {
-                source: timeline.source_name(f.source).to_owned(),
-                spi: hex::encode(f.spi.to_be_bytes()),
-                src: f.src.to_string(),
-                dst: f.dst.to_string(),
+                source: timeline.source_name(f.source),
+                spi: Spi::Esp(f.spi),
+                src: f.src,
+                dst: f.dst,
                 udp_encapsulated: f.udp_ports.is_some(),
                 packets: f.packets,
                 bytes: f.bytes,
@@ -555,8 +603,8 @@ pub fn report(timeline: &Timeline, diagnosis: &Diagnosis) -> Report {
                 fragmented_packets: f.fragmented_packets,
                 first_frame: f.first_frame,
                 last_frame: f.last_frame,
-                first_time: rfc3339_micros(f.first_ts),
-                last_time: rfc3339_micros(f.last_ts),
+                first_time: Time(f.first_ts),
+                last_time: Time(f.last_ts),
                 max_gap_seconds: f.max_gap_ns as f64 / 1e9,
             })
             .collect(),

@@ -4,40 +4,50 @@ use ike_capture::Timestamp;
 
 /// Formats `ts` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
 pub fn rfc3339_micros(ts: Timestamp) -> String {
-    let nanos = ts.0;
-    let secs = nanos.div_euclid(1_000_000_000);
-    let micros = nanos.rem_euclid(1_000_000_000) / 1_000;
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    // Reports print one of these per message and flow: digits are written by hand, since the
-    // formatting machinery showed up in profiles of large captures.
-    let mut out = [0u8; 27];
-    let mut put = |at: usize, width: usize, mut value: i64| {
-        for i in (0..width).rev() {
-            out[at + i] = b'0' + (value.rem_euclid(10)) as u8;
-            value /= 10;
+    Rfc3339(ts).to_string()
+}
+
+/// `ts` displayed as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC, microseconds), without allocating.
+#[derive(Debug, Clone, Copy)]
+pub struct Rfc3339(pub Timestamp);
+
+impl std::fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let nanos = self.0 .0;
+        let secs = nanos.div_euclid(1_000_000_000);
+        let micros = nanos.rem_euclid(1_000_000_000) / 1_000;
+        let days = secs.div_euclid(86_400);
+        let sod = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        // Reports print one of these per message and flow: digits are written by hand, since
+        // the formatting machinery showed up in profiles of large captures.
+        let mut out = [0u8; 27];
+        let mut put = |at: usize, width: usize, mut value: i64| {
+            for i in (0..width).rev() {
+                out[at + i] = b'0' + (value.rem_euclid(10)) as u8;
+                value /= 10;
+            }
+        };
+        put(0, 4, y.clamp(0, 9999));
+        put(5, 2, i64::from(m));
+        put(8, 2, i64::from(d));
+        put(11, 2, sod / 3600);
+        put(14, 2, (sod / 60) % 60);
+        put(17, 2, sod % 60);
+        put(20, 6, micros);
+        for (at, sep) in [
+            (4, b'-'),
+            (7, b'-'),
+            (10, b'T'),
+            (13, b':'),
+            (16, b':'),
+            (19, b'.'),
+            (26, b'Z'),
+        ] {
+            out[at] = sep;
         }
-    };
-    put(0, 4, y.clamp(0, 9999));
-    put(5, 2, i64::from(m));
-    put(8, 2, i64::from(d));
-    put(11, 2, sod / 3600);
-    put(14, 2, (sod / 60) % 60);
-    put(17, 2, sod % 60);
-    put(20, 6, micros);
-    for (at, sep) in [
-        (4, b'-'),
-        (7, b'-'),
-        (10, b'T'),
-        (13, b':'),
-        (16, b':'),
-        (19, b'.'),
-        (26, b'Z'),
-    ] {
-        out[at] = sep;
+        f.write_str(std::str::from_utf8(&out).map_err(|_| std::fmt::Error)?)
     }
-    out.iter().map(|&b| b as char).collect()
 }
 
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
