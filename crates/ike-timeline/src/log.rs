@@ -1,67 +1,40 @@
 //! Log lines on the timeline. A recognised daemon or client log line becomes a [`LogEvent`]:
 //! what the line is (its knowledge entry), the SA it belongs to in its log, and the message ID,
 //! addresses and SPIs that join it to the captured packets of the same SA.
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use ike_logs::{Entry, Implementation, LogRecord};
+use ike_logs::LogRecord;
 
 use crate::builder::Timeline;
 use crate::event::{Event, EventKind};
 
+/// A recognised log line: the scanner's record (what the line is, its SA, message ID,
+/// addresses, SPIs, text) and whether its time is its own. Derefs to the record.
 #[derive(Debug, Clone)]
 pub struct LogEvent {
-    /// The knowledge entry of the line (tag, phase, category, meaning).
-    pub entry: &'static Entry,
-    /// Connection name, and the SA's number in this log (charon's unique id, pluto's serial).
-    pub conn: Option<String>,
-    pub sa_ref: Option<u32>,
-    pub exchange: Option<&'static str>,
-    pub message_id: Option<u32>,
-    pub response: Option<bool>,
-    pub src: Option<SocketAddr>,
-    pub dst: Option<SocketAddr>,
-    pub peer: Option<IpAddr>,
-    pub bytes: Option<u32>,
-    pub ike_spis: Option<(u64, u64)>,
-    pub child_spis: Vec<u32>,
-    /// errno, Windows error code, retransmit count...
-    pub number: Option<i64>,
+    pub record: LogRecord,
     /// The line had a time of its own (or its record's); otherwise the event took the time of
     /// the line before it.
     pub time_known: bool,
-    pub year_inferred: bool,
-    /// The line as written (bounded).
-    pub text: String,
+}
+
+impl std::ops::Deref for LogEvent {
+    type Target = LogRecord;
+    fn deref(&self) -> &LogRecord {
+        &self.record
+    }
 }
 
 impl LogEvent {
-    pub fn from_record(r: LogRecord) -> Self {
+    pub fn from_record(record: LogRecord) -> Self {
         LogEvent {
-            entry: r.entry,
-            conn: r.conn,
-            sa_ref: r.sa_ref,
-            exchange: r.exchange,
-            message_id: r.message_id,
-            response: r.response,
-            src: r.src,
-            dst: r.dst,
-            peer: r.peer,
-            bytes: r.bytes,
-            ike_spis: r.ike_spis,
-            child_spis: r.child_spis,
-            number: r.number,
-            time_known: r.time_ns.is_some(),
-            year_inferred: r.year_inferred,
-            text: r.text,
+            time_known: record.time_ns.is_some(),
+            record,
         }
     }
 
     pub fn tag(&self) -> &'static str {
         self.entry.tag
-    }
-
-    pub fn implementation(&self) -> Implementation {
-        self.entry.implementation
     }
 
     /// Every address the line names.
