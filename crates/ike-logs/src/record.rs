@@ -41,6 +41,36 @@ pub struct LogRecord {
 }
 
 impl LogRecord {
+    /// A record of `entry` at `line`, with nothing extracted from the text yet.
+    pub fn new(
+        line: u64,
+        time: Option<(i64, bool)>,
+        entry: &'static Entry,
+        text: String,
+        cut: bool,
+    ) -> Self {
+        LogRecord {
+            line,
+            time_ns: time.map(|t| t.0),
+            year_inferred: time.is_some_and(|t| t.1),
+            entry,
+            conn: None,
+            sa_ref: None,
+            exchange: None,
+            message_id: None,
+            response: None,
+            src: None,
+            dst: None,
+            peer: None,
+            bytes: None,
+            ike_spis: None,
+            child_spis: Vec::new(),
+            number: None,
+            text,
+            cut,
+        }
+    }
+
     pub fn implementation(&self) -> Implementation {
         self.entry.implementation
     }
@@ -391,26 +421,7 @@ mod tests {
     use crate::knowledge::by_tag;
 
     fn rec(tag: &str, text: &str) -> LogRecord {
-        let mut r = LogRecord {
-            line: 1,
-            time_ns: None,
-            year_inferred: false,
-            entry: by_tag(tag).expect(tag),
-            conn: None,
-            sa_ref: None,
-            exchange: None,
-            message_id: None,
-            response: None,
-            src: None,
-            dst: None,
-            peer: None,
-            bytes: None,
-            ike_spis: None,
-            child_spis: Vec::new(),
-            number: None,
-            text: text.to_owned(),
-            cut: false,
-        };
+        let mut r = LogRecord::new(1, None, by_tag(tag).expect(tag), text.to_owned(), false);
         extract(&mut r);
         r
     }

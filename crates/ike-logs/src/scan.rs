@@ -316,26 +316,13 @@ fn emit(
     if time.is_some() {
         carry.last_time = time;
     }
-    let mut record = LogRecord {
-        line: line_no,
-        time_ns: time.map(|t| t.0),
-        year_inferred: time.is_some_and(|t| t.1),
+    let mut record = LogRecord::new(
+        line_no,
+        time,
         entry,
-        conn: None,
-        sa_ref: None,
-        exchange: None,
-        message_id: None,
-        response: None,
-        src: None,
-        dst: None,
-        peer: None,
-        bytes: None,
-        ike_spis: None,
-        child_spis: Vec::new(),
-        number: None,
-        text: cut_str(&text, TEXT_KEPT).to_owned(),
+        cut_str(&text, TEXT_KEPT).to_owned(),
         cut,
-    };
+    );
     extract(&mut record);
     stats.records += 1;
     sink(record);
@@ -435,24 +422,14 @@ fn windows_context(
                     ) {
                         carry.windows_event = None;
                         let record = LogRecord {
-                            line: line_no,
-                            time_ns: carry.last_time.map(|t| t.0),
-                            year_inferred: carry.last_time.is_some_and(|t| t.1),
-                            entry,
-                            conn: None,
-                            sa_ref: None,
-                            exchange: None,
-                            message_id: None,
-                            response: None,
-                            src: None,
-                            dst: None,
-                            peer: None,
-                            bytes: None,
-                            ike_spis: None,
-                            child_spis: Vec::new(),
                             number: Some(code),
-                            text: cut_str(&text, TEXT_KEPT).to_owned(),
-                            cut: false,
+                            ..LogRecord::new(
+                                line_no,
+                                carry.last_time,
+                                entry,
+                                cut_str(&text, TEXT_KEPT).to_owned(),
+                                false,
+                            )
                         };
                         stats.records += 1;
                         sink(record);
@@ -477,24 +454,14 @@ fn windows_context(
                 carry.windows_event = None;
                 stats.records += 1;
                 sink(LogRecord {
-                    line: line_no,
-                    time_ns: carry.last_time.map(|t| t.0),
-                    year_inferred: carry.last_time.is_some_and(|t| t.1),
-                    entry,
-                    conn: None,
-                    sa_ref: None,
-                    exchange: None,
-                    message_id: None,
-                    response: None,
-                    src: None,
-                    dst: None,
-                    peer: None,
-                    bytes: None,
-                    ike_spis: None,
-                    child_spis: Vec::new(),
                     number: Some(code),
-                    text: cut_str(&text, TEXT_KEPT).to_owned(),
-                    cut: false,
+                    ..LogRecord::new(
+                        line_no,
+                        carry.last_time,
+                        entry,
+                        cut_str(&text, TEXT_KEPT).to_owned(),
+                        false,
+                    )
                 });
             }
         }
