@@ -129,6 +129,10 @@ impl<'t> Context<'t> {
 
 pub type Rule = fn(&Context<'_>, &SaView<'_>) -> Vec<Finding>;
 
+/// The largest encrypted IKE message that holds nothing but one notify (header, SK header, IV,
+/// an 8-byte notify, padding, ICV): the size of a bare refusal such as AUTHENTICATION_FAILED.
+const LONE_NOTIFY_MAX: u32 = 96;
+
 /// Every rule, in the order they run (the ranking does not depend on it).
 pub const RULES: &[(&str, Rule)] = &[
     (
@@ -854,7 +858,6 @@ fn auth_answered_not_established(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Fi
     // a certificate-sized answer followed at once by the initiator's INFORMATIONAL means the
     // initiator refused the responder. Any other answer carried the responder's AUTH, so the
     // IKE SA was authenticated and the CHILD_SA is what failed.
-    const LONE_NOTIFY_MAX: u32 = 96;
     const WITH_CERTIFICATE_MIN: u32 = 600;
     let initiator_closes = follow_up
         .iter()
@@ -900,7 +903,7 @@ fn auth_answered_not_established(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Fi
             "IKE_AUTH is answered but the SA never comes up: authentication or the CHILD_SA was refused".into(),
         )
     };
-    let small = last.m.length <= 96;
+    let small = last.m.length <= LONE_NOTIFY_MAX;
     let mut fix = vec![
         "add the SA keys (--keys, e.g. from strongSwan's save-keys or a charon log at ike level 4) so the encrypted IKE_AUTH answer can be read".into(),
         "or add either peer's log: it names the notify (AUTHENTICATION_FAILED, TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN, ...)".into(),
@@ -1294,7 +1297,6 @@ fn auth_never_arrives(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
 /// was created in IKE_AUTH. What a rekey adds to the IKE_AUTH CHILD_SA is its own DH exchange
 /// (PFS), so a rekey-only refusal points to the PFS group.
 fn child_rekey_rejected(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Finding> {
-    const LONE_NOTIFY_MAX: u32 = 96;
     if view.phase_reached() != Phase::Established {
         return Vec::new();
     }
