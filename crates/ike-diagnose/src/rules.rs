@@ -900,10 +900,9 @@ fn auth_answered_not_established(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Fi
         (
             None,
             Confidence::Medium,
-            "IKE_AUTH is answered but the SA never comes up: authentication or the CHILD_SA was refused".into(),
+            "IKE_AUTH is answered but the SA never comes up: the authentication was refused".into(),
         )
     };
-    let small = last.m.length <= LONE_NOTIFY_MAX;
     let mut fix = vec![
         "add the SA keys (--keys, e.g. from strongSwan's save-keys or a charon log at ike level 4) so the encrypted IKE_AUTH answer can be read".into(),
         "or add either peer's log: it names the notify (AUTHENTICATION_FAILED, TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN, ...)".into(),
@@ -911,7 +910,7 @@ fn auth_answered_not_established(ctx: &Context<'_>, view: &SaView<'_>) -> Vec<Fi
     if refused_by_initiator {
         fix.insert(0, "the initiator closes the SA right after the responder's certificate-sized answer: it refuses the responder's certificate or identity (trust chain, validity dates and clock, SAN against the expected ID)".into());
     }
-    if small && !eap_rounds {
+    if refused_by_responder && !eap_rounds {
         fix.insert(0, format!("the answer is only {} bytes, the size of a lone notify such as AUTHENTICATION_FAILED: check the PSK, the identities and the certificates first", last.m.length));
     }
     if eap_rounds {
