@@ -103,14 +103,7 @@ fn doctor_decrypted(capture: &Path, keys: &Path) -> PerFrame {
 
 #[test]
 fn decrypted_payloads_agree_with_tshark() {
-    let dir = common::workspace_root().join("tests/fixtures/lab");
-    let mut scenarios: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("ike-keys.csv").exists())
-        .collect();
-    scenarios.sort();
+    let scenarios = common::lab::scenarios(&["ike-keys.csv"]);
     let mut compared = 0usize;
     let mut frames_compared = 0usize;
     for scenario in &scenarios {

@@ -37,14 +37,7 @@ const NOT_ON_THE_WIRE: &[(&str, &str)] = &[
 
 #[test]
 fn captures_and_keys_give_phase_and_category() {
-    let dir = common::workspace_root().join("tests/fixtures/lab");
-    let mut scenarios: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("ike-keys.csv").exists())
-        .collect();
-    scenarios.sort();
+    let scenarios = common::lab::scenarios(&["ike-keys.csv"]);
     let mut failures = Vec::new();
     let mut checked = 0;
     println!(
