@@ -1,5 +1,6 @@
 #!/bin/bash
-# CI entry point of the failure lab (as root): install the Debian packages the lab needs,
+# CI entry point of the failure lab (as root): install the Debian packages (scripts/deps.sh),
+# check them (scripts/preflight.sh),
 # run every scenario, verify each from the daemons' own logs and the captures, and compare
 # the result with the committed fixtures (tests/fixtures/lab). Exits non-zero when any
 # scenario did not reproduce or drifted from its fixture; the last line is "N passed, M failed".
@@ -12,23 +13,15 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-export DEBIAN_FRONTEND=noninteractive
-PACKAGES=(
-    strongswan-charon strongswan-swanctl strongswan-pki
-    libcharon-extra-plugins libstrongswan-extra-plugins
-    tcpdump tshark nftables iproute2 iputils-ping util-linux
-    libfaketime socat jq python3 openssl libnss3-tools
-)
-echo "lab: installing packages"
-if ! { apt-get update -q && apt-get install -y -q "${PACKAGES[@]}"; } >/tmp/ikelab-apt.log 2>&1; then
+echo "lab: installing packages (scripts/install-deps.sh)"
+if ! bash "$LAB_DIR/../scripts/install-deps.sh" >/tmp/ikelab-apt.log 2>&1; then
     tail -n 30 /tmp/ikelab-apt.log
     echo "lab: package installation failed"
     echo "0 passed, 1 failed"
     exit 1
 fi
-if ! "$LAB_DIR/install-libreswan.sh" >>/tmp/ikelab-apt.log 2>&1; then
-    tail -n 30 /tmp/ikelab-apt.log
-    echo "lab: Libreswan installation failed"
+if ! bash "$LAB_DIR/../scripts/preflight.sh"; then
+    echo "lab: preflight failed"
     echo "0 passed, 1 failed"
     exit 1
 fi
