@@ -77,6 +77,9 @@ pub struct DissectStats {
     /// Events emitted, by kind.
     pub ike_datagrams: u64,
     pub esp_packets: u64,
+    /// Of `esp_packets`, those carried in UDP (RFC 3948): a capture filtered to the IKE ports
+    /// still holds these, never bare ESP.
+    pub esp_in_udp_packets: u64,
     pub nat_keepalives: u64,
     pub icmp_errors: u64,
     pub incomplete_datagrams: u64,
@@ -113,6 +116,17 @@ pub struct DissectStats {
 }
 
 impl DissectStats {
+    /// Frames that were neither IKE, NAT-T keepalives nor ESP in UDP: bare ESP, ICMP errors,
+    /// and traffic unrelated to IKE. Zero in a non-empty capture means it may have been
+    /// filtered to the IKE ports (bare ESP and ICMP could not have shown in it).
+    pub fn frames_beyond_ike_ports(&self) -> u64 {
+        self.esp_packets.saturating_sub(self.esp_in_udp_packets)
+            + self.icmp_errors
+            + self.skipped_non_ip
+            + self.skipped_unrelated
+            + self.skipped_unrelated_fragments
+    }
+
     /// Frames skipped for any reason.
     pub fn skipped(&self) -> u64 {
         self.skipped_unsupported_link_type
@@ -876,6 +890,7 @@ impl Dissector {
                     }
                     (Some(spi), Some(seq)) => {
                         self.stats.esp_packets += 1;
+                        self.stats.esp_in_udp_packets += 1;
                         sink(NetEvent::Esp(EspPacket {
                             frame: frame.number,
                             ts: frame.ts,

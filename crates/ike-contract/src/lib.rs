@@ -13,7 +13,7 @@ pub enum Outcome {
 }
 
 /// A phase as the contract names it (`IKE_SA_INIT`, `IKE_AUTH`, `CHILD_SA`, `ESTABLISHED`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum FailurePhase {
     #[serde(rename = "IKE_SA_INIT")]
     IkeSaInit,
@@ -26,6 +26,18 @@ pub enum FailurePhase {
 }
 
 impl FailurePhase {
+    pub const ALL: [FailurePhase; 4] = [
+        FailurePhase::IkeSaInit,
+        FailurePhase::IkeAuth,
+        FailurePhase::ChildSa,
+        FailurePhase::Established,
+    ];
+
+    /// The phase the contract spells `name` (`None` for any other text).
+    pub fn parse(name: &str) -> Option<FailurePhase> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             FailurePhase::IkeSaInit => "IKE_SA_INIT",
@@ -36,7 +48,7 @@ impl FailurePhase {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     UdpBlocked,
@@ -52,10 +64,34 @@ pub enum Category {
     Clock,
     MtuFragmentation,
     Implementation,
+    DataPlane,
     ConfigOther,
 }
 
 impl Category {
+    pub const ALL: [Category; 15] = [
+        Category::UdpBlocked,
+        Category::Nat,
+        Category::AuthCert,
+        Category::AuthPsk,
+        Category::AuthId,
+        Category::AuthEap,
+        Category::ProposalIke,
+        Category::ProposalDh,
+        Category::ProposalEsp,
+        Category::TrafficSelectors,
+        Category::Clock,
+        Category::MtuFragmentation,
+        Category::Implementation,
+        Category::DataPlane,
+        Category::ConfigOther,
+    ];
+
+    /// The category the contract spells `name` (`None` for any other text).
+    pub fn parse(name: &str) -> Option<Category> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::UdpBlocked => "udp-blocked",
@@ -71,6 +107,7 @@ impl Category {
             Category::Clock => "clock",
             Category::MtuFragmentation => "mtu-fragmentation",
             Category::Implementation => "implementation",
+            Category::DataPlane => "data-plane",
             Category::ConfigOther => "config-other",
         }
     }
@@ -82,4 +119,82 @@ pub enum Confidence {
     Low,
     Medium,
     High,
+}
+
+/// Which end of an IKE SA an input was recorded at (a capture point, a daemon's log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum End {
+    Initiator,
+    Responder,
+    /// Two ends in one input (e.g. a capture on a host running both peers).
+    Both,
+    Unknown,
+}
+
+impl End {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            End::Initiator => "initiator",
+            End::Responder => "responder",
+            End::Both => "both",
+            End::Unknown => "unknown",
+        }
+    }
+
+    /// The end that also saw what `other` saw.
+    pub fn join(self, other: End) -> End {
+        match (self, other) {
+            (a, End::Unknown) => a,
+            (End::Unknown, b) => b,
+            (a, b) if a == b => a,
+            _ => End::Both,
+        }
+    }
+}
+
+/// Who states a fact, ranked by how much they know about it (most first): a peer's statement
+/// about its own action ("received proposals unacceptable", "unable to add SAD entry") outranks
+/// that peer's reading of the other's answer ("received NO_PROPOSAL_CHOSEN"), which outranks an
+/// inference from the shape of the packets (sizes, timing, silence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Knowledge {
+    /// Inferred from sizes, timing or silence on the wire.
+    WireShape,
+    /// A peer's reading of the other peer's answer (a notify it received).
+    PeerReading,
+    /// A statement about one's own action or state: a daemon's own decision, the content of a
+    /// decrypted message read by its sender's intent, a certificate file's dates.
+    OwnStatement,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for c in Category::ALL {
+            assert_eq!(Category::parse(c.as_str()), Some(c));
+        }
+        for p in FailurePhase::ALL {
+            assert_eq!(FailurePhase::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(Category::parse("data-plane"), Some(Category::DataPlane));
+        assert_eq!(Category::parse("nope"), None);
+    }
+
+    #[test]
+    fn ends_join() {
+        assert_eq!(End::Initiator.join(End::Unknown), End::Initiator);
+        assert_eq!(End::Initiator.join(End::Responder), End::Both);
+        assert_eq!(End::Unknown.join(End::Unknown), End::Unknown);
+    }
+
+    #[test]
+    fn knowledge_ranks_own_statements_first() {
+        assert!(Knowledge::OwnStatement > Knowledge::PeerReading);
+        assert!(Knowledge::PeerReading > Knowledge::WireShape);
+    }
 }

@@ -3,9 +3,9 @@
 //! - the CA certificates among them (`--ca`, or files whose basicConstraints say CA) are the trust
 //!   anchors against which the chains seen in decrypted CERT payloads are verified
 //!   (`ike_cert::verify_chain`), at the time of the capture and now: the decrypted-evidence rules
-//!   (`rules_inner.rs`) use [`CertFiles::verify`] and [`judge_rejected`] instead of guessing;
+//!   (`rules/auth.rs`) use [`CertFiles::verify`] and [`judge_rejected`] instead of guessing;
 //! - without keys, each end-entity certificate is checked against the time of a failed IKE_AUTH
-//!   attempt whose peer it names ([`certificate_files`]): a weaker statement (Medium), since the
+//!   attempt whose peer it names ([`file_at_attempt`]): a weaker statement (Medium), since the
 //!   wire does not show that this certificate was the one used.
 //!
 //! Which CAs a verifying peer trusts is taken from its CERTREQ payloads when it sent some (they
@@ -17,7 +17,7 @@ use std::net::IpAddr;
 
 use ike_cert::{CertInfo, ChainError, Validity};
 use ike_timeline::cert::CertificateEvent;
-use ike_timeline::{EventKind, Phase, SourceId, Timeline};
+use ike_timeline::{Phase, SourceId, Timeline};
 
 use crate::model::{Category, Confidence, EvidenceRef, FailurePhase, Finding};
 
@@ -453,184 +453,177 @@ pub fn chain_note(leaf: &CertInfo, outcome: &ChainOutcome<'_>) -> String {
 }
 
 /// Without decrypted certificates: every end-entity certificate file is checked against the
-/// time of each IKE SA attempt that failed in IKE_AUTH and whose peer it names (by address in
-/// its SAN, or by a name in its SAN or subject that a log line or a decrypted ID mentions).
-/// Invalid at that time (or, with a CA given, not chaining to it) is a Medium finding: the file
-/// is evidence of the certificate, not proof that it was the one used. A certificate that
-/// passes makes no finding.
-pub fn certificate_files(ctx: &crate::rules::Context<'_>) -> Vec<Finding> {
-    let timeline = ctx.timeline;
-    let files = CertFiles::from_timeline(timeline);
-    let mut out = Vec::new();
+/// time of an IKE SA attempt that failed in IKE_AUTH and whose peer it names (by address in its
+/// SAN, or by a name in its SAN or subject that a log line of the SA or a decrypted ID
+/// mentions). Invalid at that time (or, with a CA given, not chaining to it) is a finding of
+/// medium confidence: the file is evidence of the certificate, not proof that it was the one
+/// used. A certificate that passes makes no finding.
+pub fn file_at_attempt(sa: &crate::context::SaContext<'_, '_>) -> Option<Finding> {
+    let timeline = sa.timeline();
+    let files = &sa.ev.cert_files;
     let end_entities: Vec<CertFile<'_>> = files.end_entities().take(64).collect();
-    if end_entities.is_empty() {
-        return out;
+    if end_entities.is_empty() || sa.superseded() || sa.phase_reached() != Phase::IkeAuth {
+        return None;
     }
+    // Decrypted CERT payloads show which certificates were used: the decrypted rules judge those.
+    if sa.msgs.iter().any(|m| {
+        m.m.inner
+            .as_deref()
+            .is_some_and(|i| i.is_decrypted() && !i.certs.is_empty())
+    }) {
+        return None;
+    }
+    let auth = sa
+        .msgs
+        .iter()
+        .find(|m| m.m.exchange == ike_wire::ExchangeType::IKE_AUTH && !m.retransmit);
+    let at_time = sa.msgs.first().map(|m| m.time).or_else(|| {
+        sa.logs
+            .iter()
+            .flat_map(|l| l.lines.first())
+            .map(|l| l.event.time)
+            .next()
+    })?;
+    let at = at_time.0.div_euclid(1_000_000_000);
     let now = now();
-    let mentions = mentions_in_logs(timeline, &end_entities);
-    for sa in &ctx.views {
-        if ctx.restarted.contains(&sa.spi_i) || sa.phase_reached() != Phase::IkeAuth {
-            continue;
-        }
-        let msgs = sa.messages();
-        // Decrypted CERT payloads show which certificates were used: rules_inner judges those.
-        if msgs.iter().any(|m| {
-            m.m.inner
-                .as_deref()
-                .is_some_and(|i| i.is_decrypted() && !i.certs.is_empty())
-        }) {
-            continue;
-        }
-        let Some(auth) = msgs
+    let (initiator, responder) = (sa.session.initiator.ip(), sa.session.responder.ip());
+    let decrypted_ids: Vec<(Party, String)> = sa
+        .msgs
+        .iter()
+        .filter_map(|m| m.m.inner.as_deref())
+        .flat_map(|i| {
+            let client = i.id_i.iter().map(|id| (Party::Client, id));
+            client.chain(i.id_r.iter().map(|id| (Party::Gateway, id)))
+        })
+        .map(|(party, id)| (party, ike_timeline::inner::id_display(id)))
+        .collect();
+    for file in &end_entities {
+        let info = file.info();
+        let by_address = |ip: IpAddr| !ip.is_unspecified() && info.san_ip.contains(&ip);
+        let mention = mention_in_logs(sa, info);
+        let party = if by_address(responder) {
+            Some((
+                Party::Gateway,
+                "its SAN holds the gateway's address".to_string(),
+            ))
+        } else if by_address(initiator) {
+            Some((
+                Party::Client,
+                "its SAN holds the client's address".to_string(),
+            ))
+        } else if let Some((party, id)) = decrypted_ids
             .iter()
-            .find(|m| m.m.exchange == ike_wire::ExchangeType::IKE_AUTH && !m.retransmit)
-        else {
+            .find(|(_, id)| info.contains_identity(id))
+        {
+            Some((
+                *party,
+                format!("it holds the identity {id} seen in IKE_AUTH"),
+            ))
+        } else if let Some((name, _)) = &mention {
+            Some((
+                party_of(info),
+                format!("a log of this attempt names {name}"),
+            ))
+        } else if end_entities.len() == 1 {
+            // The user handed over one certificate with a failed attempt: it is the one in
+            // question, on the side its EKU says.
+            Some((
+                party_of(info),
+                "the only end-entity certificate given".to_string(),
+            ))
+        } else {
+            None
+        };
+        let Some((party, why)) = party else {
             continue;
         };
-        let Some(first) = msgs.first() else {
-            continue;
-        };
-        let at = first.time.0.div_euclid(1_000_000_000);
-        let (initiator, responder) = sa.first_session().map_or((None, None), |s| {
-            (Some(s.initiator.ip()), Some(s.responder.ip()))
-        });
-        let decrypted_ids: Vec<(Party, String)> = msgs
-            .iter()
-            .filter_map(|m| m.m.inner.as_deref())
-            .flat_map(|i| {
-                let client = i.id_i.iter().map(|id| (Party::Client, id));
-                client.chain(i.id_r.iter().map(|id| (Party::Gateway, id)))
-            })
-            .map(|(party, id)| (party, ike_timeline::inner::id_display(id)))
-            .collect();
-        for (n, file) in end_entities.iter().enumerate() {
-            let info = file.info();
-            let by_address = |ip: Option<IpAddr>| ip.is_some_and(|ip| info.san_ip.contains(&ip));
-            let party = if by_address(responder) {
-                Some((
-                    Party::Gateway,
-                    "its SAN holds the gateway's address".to_string(),
-                ))
-            } else if by_address(initiator) {
-                Some((
-                    Party::Client,
-                    "its SAN holds the client's address".to_string(),
-                ))
-            } else if let Some((party, id)) = decrypted_ids
-                .iter()
-                .find(|(_, id)| info.contains_identity(id))
-            {
-                Some((
-                    *party,
-                    format!("it holds the identity {id} seen in IKE_AUTH"),
-                ))
-            } else {
-                mentions
-                    .get(n)
-                    .and_then(|m| m.as_ref())
-                    .map(|(name, _)| (party_of(info), format!("a log names {name}")))
-            };
-            let Some((party, why)) = party else {
-                continue;
-            };
-            let who = party.noun();
-            let validity = info.validity_at(at);
-            let when = ike_cert::format_time;
-            let (category, title, fix) = match validity {
-                Validity::Expired => (
-                    Category::AuthCert,
-                    format!(
-                        "the {who} certificate {} ({}) expired on {}, before this IKE_AUTH attempt",
-                        file_name(timeline.source_name(file.source)),
-                        info.subject,
-                        when(info.not_after)
-                    ),
-                    vec![format!("renew the {who} certificate")],
+        let who = party.noun();
+        let when = ike_cert::format_time;
+        let (category, title, fix) = match info.validity_at(at) {
+            Validity::Expired => (
+                Category::AuthCert,
+                format!(
+                    "the {who} certificate {} ({}) expired on {}, before this IKE_AUTH attempt",
+                    file_name(timeline.source_name(file.source)),
+                    info.subject,
+                    when(info.not_after)
                 ),
-                Validity::NotYetValid if info.validity_at(now) == Validity::Valid => (
-                    Category::Clock,
-                    format!(
-                        "the {who} certificate {} ({}) was not yet valid at this IKE_AUTH attempt (valid from {}) but is valid now: a clock was behind",
-                        file_name(timeline.source_name(file.source)),
-                        info.subject,
-                        when(info.not_before)
-                    ),
-                    vec!["set the clocks of both ends (NTP) and retry".to_string()],
+                format!("renew the {who} certificate"),
+            ),
+            Validity::NotYetValid if info.validity_at(now) == Validity::Valid => (
+                Category::Clock,
+                format!(
+                    "the {who} certificate {} ({}) was not yet valid at this IKE_AUTH attempt (valid from {}) but is valid now: a clock was behind",
+                    file_name(timeline.source_name(file.source)),
+                    info.subject,
+                    when(info.not_before)
                 ),
-                Validity::NotYetValid => (
-                    Category::AuthCert,
-                    format!(
-                        "the {who} certificate {} ({}) is not valid before {}",
-                        file_name(timeline.source_name(file.source)),
-                        info.subject,
-                        when(info.not_before)
-                    ),
-                    vec!["use a certificate that is valid now".to_string()],
+                "set the clocks of both ends (NTP) and retry".to_string(),
+            ),
+            Validity::NotYetValid => (
+                Category::AuthCert,
+                format!(
+                    "the {who} certificate {} ({}) is not valid before {}",
+                    file_name(timeline.source_name(file.source)),
+                    info.subject,
+                    when(info.not_before)
                 ),
-                Validity::Valid => {
-                    // Valid at the attempt: only a given CA can still fault it.
-                    let Some(outcome) = files
-                        .has_ca()
-                        .then(|| files.verify(&info.der, &[], &[], at, now))
-                        .flatten()
-                    else {
-                        continue;
-                    };
-                    if outcome.at_capture != Err(ChainError::UnknownIssuer) {
-                        continue;
-                    }
-                    (
-                        Category::AuthCert,
-                        format!(
-                            "the {who} certificate {} ({}, issuer {}) does not chain to the CA given: an untrusted CA or a missing intermediate",
-                            file_name(timeline.source_name(file.source)),
-                            info.subject,
-                            info.issuer
-                        ),
-                        vec![format!(
-                            "install the CA that issued the {who} certificate ({}) on the {}, with any intermediate",
-                            info.issuer,
-                            party.verifier()
-                        )],
-                    )
+                "use a certificate that is valid now".to_string(),
+            ),
+            Validity::Valid => {
+                // Valid at the attempt: only a given CA can still fault it.
+                let outcome = files
+                    .has_ca()
+                    .then(|| files.verify(&info.der, &[], &[], at, now))
+                    .flatten()?;
+                if outcome.at_capture != Err(ChainError::UnknownIssuer) {
+                    continue;
                 }
-            };
-            let mut evidence = vec![file.evidence(format!(
-                "certificate {} (valid {} .. {}, SAN [{}]): {why}",
-                info.subject,
-                when(info.not_before),
-                when(info.not_after),
-                info.san_list().join(", ")
-            ))];
-            if let Some(e) = ctx.timeline.events.get(auth.index) {
-                evidence.push(EvidenceRef {
-                    source: auth.source,
-                    at: Some(e.at),
-                    note: format!("IKE_AUTH attempt at {}, not established", when(at)),
-                });
+                (
+                    Category::AuthCert,
+                    format!(
+                        "the {who} certificate {} ({}, issuer {}) does not chain to the CA given: an untrusted CA or a missing intermediate",
+                        file_name(timeline.source_name(file.source)),
+                        info.subject,
+                        info.issuer
+                    ),
+                    format!(
+                        "install the CA that issued the {who} certificate ({}) on the {}, with any intermediate",
+                        info.issuer,
+                        party.verifier()
+                    ),
+                )
             }
-            if let Some(Some((_, Some((source, at_line))))) = mentions.get(n) {
-                evidence.push(EvidenceRef {
-                    source: *source,
-                    at: Some(*at_line),
-                    note: "the log line that names the certificate's identity".into(),
-                });
-            }
-            out.push(Finding {
-                rule: "certificate-file-at-attempt",
-                phase: FailurePhase::IkeAuth,
-                category: Some(category),
-                confidence: Confidence::Medium,
-                title,
-                evidence,
-                fix,
-                attempts: 1,
-            });
-            // One certificate is enough to name the cause of an attempt.
-            break;
+        };
+        let mut evidence = vec![file.evidence(format!(
+            "certificate {} (valid {} .. {}, SAN [{}]): {why}",
+            info.subject,
+            when(info.not_before),
+            when(info.not_after),
+            info.san_list().join(", ")
+        ))];
+        if let Some(auth) = auth {
+            evidence.push(auth.cite(format!("IKE_AUTH attempt at {}, not established", when(at))));
         }
+        if let Some((_, Some(line))) = &mention {
+            evidence.push(line.cite("the log line that names the certificate's identity"));
+        }
+        // The file is evidence of the certificate, not proof it was the one used: ranked with
+        // the wire's shape, below any daemon's statement.
+        return Some(
+            Finding::decided(
+                "certificate-file-at-attempt",
+                FailurePhase::IkeAuth,
+                category,
+                ike_contract::Knowledge::WireShape,
+                title,
+            )
+            .confidence(Confidence::Medium)
+            .evidence(evidence)
+            .fix([crate::fix::Fix::text(fix)]),
+        );
     }
-    out
+    None
 }
 
 /// A client certificate carries clientAuth without serverAuth; anything else is taken as the
@@ -643,43 +636,27 @@ fn party_of(info: &CertInfo) -> Party {
     }
 }
 
-type Mention = Option<(String, Option<(SourceId, ike_timeline::Locator)>)>;
-
-/// For each certificate, the first of its names (DNS or email SAN) a log line mentions, with
-/// that line. Log lines are read once.
-fn mentions_in_logs(timeline: &Timeline, certs: &[CertFile<'_>]) -> Vec<Mention> {
-    let names: Vec<Vec<String>> = certs
+/// The first of the certificate's names (DNS or email SAN) that a log line of the SA mentions,
+/// with that line.
+fn mention_in_logs<'t>(
+    sa: &crate::context::SaContext<'_, 't>,
+    info: &CertInfo,
+) -> Option<(String, Option<crate::context::Line<'t>>)> {
+    let names: Vec<String> = info
+        .san_dns
         .iter()
-        .map(|c| {
-            c.info()
-                .san_dns
-                .iter()
-                .chain(c.info().san_email.iter())
-                .filter(|n| !n.starts_with('*') && n.len() >= 3)
-                .map(|n| n.to_ascii_lowercase())
-                .take(8)
-                .collect()
-        })
+        .chain(info.san_email.iter())
+        .filter(|n| !n.starts_with('*') && n.len() >= 3)
+        .map(|n| n.to_ascii_lowercase())
+        .take(8)
         .collect();
-    let mut found: Vec<Mention> = vec![None; certs.len()];
-    for event in &timeline.events {
-        let EventKind::Log(l) = &event.kind else {
-            continue;
-        };
-        if found.iter().all(Option::is_some) {
-            break;
-        }
-        let text = l.text.to_ascii_lowercase();
-        for (i, list) in names.iter().enumerate() {
-            if found.get(i).is_some_and(Option::is_some) {
-                continue;
-            }
-            if let Some(name) = list.iter().find(|n| text.contains(n.as_str())) {
-                if let Some(slot) = found.get_mut(i) {
-                    *slot = Some((name.clone(), Some((event.source, event.at))));
-                }
+    for log in &sa.logs {
+        for line in &log.lines {
+            let text = line.log.text.to_ascii_lowercase();
+            if let Some(name) = names.iter().find(|n| text.contains(n.as_str())) {
+                return Some((name.clone(), Some(*line)));
             }
         }
     }
-    found
+    None
 }

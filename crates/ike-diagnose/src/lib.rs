@@ -1,61 +1,101 @@
-//! The diagnosis engine. Small named rules each read the [`Timeline`] (never a source format)
-//! and produce [`Finding`]s: phase, category, confidence, title, evidence and fix. Findings
-//! are ranked and the first one becomes the [`Verdict`].
+//! The diagnosis engine. For every IKE SA of the [`Timeline`] (one SA seen from two ends is one
+//! SA; SAs known only from logs included), a [`context::SaContext`] is built once; every rule of
+//! the one registry ([`rules::all`]) reads it and returns findings; the findings are ranked by
+//! who knows ([`verdict`]) into a verdict per SA and one overall. Rules read typed evidence
+//! (messages, flows, log facts, coverage), never a source format.
 
 pub mod certs;
+pub mod context;
+pub mod fix;
 pub mod model;
 pub mod nat;
+pub mod proposal;
 pub mod rules;
-pub mod rules_inner;
-pub mod rules_logs;
-pub mod view;
+pub mod verdict;
+
+#[cfg(test)]
+mod fixture;
 
 pub use model::{
-    Category, Confidence, Diagnosis, EvidenceRef, FailurePhase, Finding, Outcome, Verdict,
+    Candidate, Category, Confidence, Diagnosis, EvidenceRef, FailurePhase, Finding, Knowledge,
+    Outcome, PeerRow, Severity, Verdict,
 };
 
-use ike_timeline::{Phase, Timeline};
+use ike_logs::Fact;
+use ike_timeline::Timeline;
 
-/// Diagnoses the timeline: runs every rule on every IKE SA, merges the findings that repeat
-/// across attempts, ranks them, states the verdict.
+use crate::verdict::SaState;
+
+/// Diagnoses the timeline: runs every rule on every IKE SA, ranks each SA's findings into its
+/// verdict, and states the overall verdict.
 pub fn diagnose(timeline: &Timeline) -> Diagnosis {
-    let ctx = rules::Context::new(timeline);
-    let mut findings: Vec<Finding> = Vec::new();
-    // Log lines that name a cause come first: among equally confident findings the first found
-    // ranks first, and a daemon's own words outrank the shape of the packets.
-    for finding in rules_logs::diagnose_logs(timeline) {
-        merge(&mut findings, finding);
+    let evidence = context::Evidence::new(timeline);
+    let n = timeline.sessions.len();
+    let mut verdicts = Vec::with_capacity(n);
+    let mut states = Vec::with_capacity(n);
+    let mut tops: Vec<Option<verdict::Rank>> = Vec::with_capacity(n);
+    let mut findings_out: Vec<Finding> = Vec::new();
+    for i in 0..n {
+        let Some(sa) = evidence.sa(i) else {
+            continue;
+        };
+        let mut findings = Vec::new();
+        let ikev1 = sa.session.ike_major_version != 2;
+        if !ikev1 {
+            for rule in rules::all() {
+                for mut f in rule.check(&sa) {
+                    f.session = Some(i);
+                    findings.push(f);
+                }
+            }
+        }
+        let state = SaState {
+            phase: sa.phase_reached(),
+            established_in_log: sa.logs.iter().any(|l| l.has(Fact::ChildEstablished))
+                && !sa.logs.iter().any(|l| l.has(Fact::PeerDeletedChild)),
+            superseded: sa.superseded(),
+            ikev1,
+        };
+        let (failures, warnings, unsettled) = verdict::split(findings);
+        let failures = verdict::rank_failures(failures, &state);
+        let v = verdict::sa_verdict(&failures, &warnings, &unsettled, &state);
+        tops.push(failures.first().map(verdict::overall_rank));
+        if !state.superseded {
+            for f in failures {
+                merge_finding(&mut findings_out, f);
+            }
+        }
+        verdicts.push(v);
+        states.push(state);
     }
-    for sa in &ctx.views {
-        for (_, rule) in rules::RULES {
-            for finding in rule(&ctx, sa) {
-                merge(&mut findings, finding);
+    // An attempt replaced by a restart (INVALID_KE_PAYLOAD, COOKIE) is judged by its replacement.
+    for (i, s) in timeline.sessions.iter().enumerate() {
+        if let Some(r) = &s.restart_of {
+            if let (Some(replacement), true) =
+                (verdicts.get(i).cloned(), r.session < verdicts.len())
+            {
+                let mut v = replacement;
+                v.summary = format!("restarted ({}) as a new attempt: {}", r.reason, v.summary);
+                verdicts[r.session] = v;
             }
         }
     }
-    // Certificate files checked against the failed attempts they name (without decryption).
-    for finding in certs::certificate_files(&ctx) {
-        merge(&mut findings, finding);
-    }
-    // Most likely first: confidence, then a decided category, then the order found.
-    findings.sort_by(|a, b| {
-        b.confidence
-            .cmp(&a.confidence)
-            .then(b.category.is_some().cmp(&a.category.is_some()))
-    });
-    let verdict = verdict_from(timeline, &findings);
+    let overall = verdict::overall(timeline, &verdicts, &states, &tops);
+    let peers = verdict::peers(timeline, &verdicts, &states);
+    let findings = order_findings(findings_out, &overall);
     Diagnosis {
-        verdict,
+        verdict: overall,
         findings,
-        clock_offsets: view::clock_offsets(timeline),
+        sessions: verdicts,
+        peers: if peers.len() > 1 { peers } else { Vec::new() },
     }
 }
 
-/// The same rule with the same conclusion on another attempt (a client retrying with new
-/// SPIs) adds weight, not a new finding.
-fn merge(findings: &mut Vec<Finding>, finding: Finding) {
+/// The same rule with the same conclusion on another attempt (a client retrying with new SPIs)
+/// adds weight, not a new finding.
+fn merge_finding(out: &mut Vec<Finding>, finding: Finding) {
     const EXTRA_EVIDENCE: usize = 2;
-    if let Some(existing) = findings.iter_mut().find(|f| {
+    if let Some(existing) = out.iter_mut().find(|f| {
         f.rule == finding.rule && f.category == finding.category && f.phase == finding.phase
     }) {
         existing.attempts += 1;
@@ -66,59 +106,23 @@ fn merge(findings: &mut Vec<Finding>, finding: Finding) {
         }
         return;
     }
-    findings.push(finding);
+    out.push(finding);
 }
 
-fn verdict_from(timeline: &Timeline, findings: &[Finding]) -> Verdict {
-    // Attempts that a restart replaced are judged through their replacement.
-    let restarted = view::restarted_spis(timeline);
-    let v2: Vec<_> = timeline
-        .sessions
-        .iter()
-        .filter(|s| s.ike_major_version == 2 && !restarted.contains(&s.spi_i))
-        .collect();
-    if let Some(top) = findings.first() {
-        return Verdict {
-            outcome: Outcome::Failed,
-            phase: Some(top.phase),
-            category: top.category,
-            summary: top.title.clone(),
+/// The finding the verdict rests on comes first, then by rank.
+fn order_findings(mut out: Vec<Finding>, overall: &Verdict) -> Vec<Finding> {
+    out.sort_by(|a, b| {
+        let agrees = |f: &Finding| {
+            overall.outcome == Outcome::Failed
+                && f.category == overall.category
+                && (overall.phase.is_none() || Some(f.phase) == overall.phase)
+                && (f.category.is_some() || f.candidates == overall.candidates)
         };
-    }
-    if let Some(verdict) = rules_logs::verdict_from_logs(timeline) {
-        return verdict;
-    }
-    if timeline.sessions.is_empty() {
-        return Verdict {
-            outcome: Outcome::NoIkeTraffic,
-            phase: None,
-            category: None,
-            summary: "no IKE traffic in the evidence".into(),
-        };
-    }
-    if !v2.is_empty() && v2.iter().all(|s| s.phase_reached == Phase::Established) {
-        return Verdict {
-            outcome: Outcome::Established,
-            phase: None,
-            category: None,
-            summary: format!(
-                "{} IKE SA{} established",
-                v2.len(),
-                if v2.len() == 1 { "" } else { "s" }
-            ),
-        };
-    }
-    let furthest = v2.iter().map(|s| s.phase_reached).max();
-    Verdict {
-        outcome: Outcome::Inconclusive,
-        phase: None,
-        category: None,
-        summary: match furthest {
-            Some(p) => format!(
-                "not every IKE SA was seen to establish (furthest phase reached: {}); no rule named a cause",
-                p.as_str()
-            ),
-            None => "only IKEv1 traffic was seen".into(),
-        },
-    }
+        agrees(b)
+            .cmp(&agrees(a))
+            .then(b.knowledge.cmp(&a.knowledge))
+            .then(b.category.is_some().cmp(&a.category.is_some()))
+            .then(b.confidence.cmp(&a.confidence))
+    });
+    out
 }

@@ -8,7 +8,7 @@ use ike_timeline::Locator;
 use ike_wire::{ExchangeType, NotifyType};
 use sha1::{Digest, Sha1};
 
-use crate::view::SaView;
+use crate::context::SaContext;
 
 pub fn natd_hash(spi_i: u64, spi_r: u64, addr: SocketAddr) -> [u8; 20] {
     let mut h = Sha1::new();
@@ -56,25 +56,28 @@ fn matches(data: Option<&[u8]>, expected: [u8; 20]) -> Option<bool> {
     data.map(|d| d == expected)
 }
 
-/// One sighting per source that saw a successful IKE_SA_INIT request with NATD payloads.
-pub fn sightings(view: &SaView<'_>) -> Vec<NatSighting> {
-    let mut out = Vec::new();
-    for (_, session) in view.iter() {
-        let mut sighting: Option<NatSighting> = None;
-        for &index in &session.messages {
-            let Some((event, m)) = view.timeline.ike(index) else {
+/// One sighting per capture that saw a successful IKE_SA_INIT request with NATD payloads.
+pub fn sightings(sa: &SaContext<'_, '_>) -> Vec<NatSighting> {
+    let mut out: Vec<NatSighting> = Vec::new();
+    let timeline = sa.timeline();
+    for msg in &sa.msgs {
+        if msg.m.exchange != ExchangeType::IKE_SA_INIT {
+            continue;
+        }
+        // The same datagram as each capture saw it (addresses differ across a NAT).
+        let sightings = std::iter::once(msg.index).chain(msg.seen_in.iter().copied());
+        for index in sightings {
+            let Some((event, m)) = timeline.ike(index) else {
                 continue;
             };
-            if m.exchange != ExchangeType::IKE_SA_INIT {
-                continue;
-            }
             let src_hash = m.notify_data(NotifyType::NAT_DETECTION_SOURCE_IP);
             let dst_hash = m.notify_data(NotifyType::NAT_DETECTION_DESTINATION_IP);
             if src_hash.is_none() && dst_hash.is_none() {
                 continue;
             }
+            let existing = out.iter().position(|s| s.source == event.source);
             if !m.response {
-                sighting = Some(NatSighting {
+                let sighting = NatSighting {
                     source: event.source,
                     request_frame: Some(event.at),
                     response_frame: None,
@@ -87,9 +90,13 @@ pub fn sightings(view: &SaView<'_>) -> Vec<NatSighting> {
                     responder_source_matches: None,
                     initiator_seen: m.src,
                     responder_seen: m.dst,
-                });
+                };
+                match existing {
+                    Some(i) => out[i] = sighting,
+                    None => out.push(sighting),
+                }
             } else if m.spi_r != 0 {
-                if let Some(s) = sighting.as_mut() {
+                if let Some(s) = existing.and_then(|i| out.get_mut(i)) {
                     s.response_frame = Some(event.at);
                     s.responder_source_matches =
                         matches(src_hash, natd_hash(m.spi_i, m.spi_r, m.src));
@@ -98,7 +105,6 @@ pub fn sightings(view: &SaView<'_>) -> Vec<NatSighting> {
                 }
             }
         }
-        out.extend(sighting);
     }
     out
 }

@@ -58,7 +58,7 @@ fn cites(finding: &Value, source_suffix: &str, frame: Option<u64>) -> bool {
 /// The first finding, which must come from the chain check and say `category`.
 fn chain_finding(report: &Value, category: &str) -> Value {
     let top = &report["findings"][0];
-    assert_eq!(top["rule"], "inner-cert-chain", "{report:#}");
+    assert_eq!(top["rule"], "decrypted-cert-chain", "{report:#}");
     assert_eq!(top["category"], category, "{top:#}");
     assert_eq!(top["confidence"], "high", "{top:#}");
     top.clone()
@@ -199,7 +199,7 @@ fn healthy_certificates_make_no_finding() {
         "{report:#}"
     );
     assert!(
-        findings(&report, "inner-cert-chain").is_empty(),
+        findings(&report, "decrypted-cert-chain").is_empty(),
         "{report:#}"
     );
 }
@@ -228,10 +228,29 @@ fn expired_certificate_file_without_keys() {
         verdict(&report),
         ("failed".into(), "IKE_AUTH".into(), "auth-cert".into())
     );
-    // Without a log naming it, the file is not tied to the attempt: no finding.
+    // Without a log, the only certificate given is the one in question: the wire says the
+    // gateway refused the client, the file says why.
     let (report, _) = diagnose(
         &[],
         &[&dir.join("client.pcap"), &dir.join("certs/client.pem")],
+    );
+    assert_eq!(
+        findings(&report, "certificate-file-at-attempt").len(),
+        1,
+        "{report:#}"
+    );
+    assert_eq!(
+        verdict(&report),
+        ("failed".into(), "IKE_AUTH".into(), "auth-cert".into())
+    );
+    // Two certificates and nothing naming either: neither is tied to the attempt.
+    let (report, _) = diagnose(
+        &[],
+        &[
+            &dir.join("client.pcap"),
+            &dir.join("certs/client.pem"),
+            &dir.join("certs/gateway.pem"),
+        ],
     );
     assert!(
         findings(&report, "certificate-file-at-attempt").is_empty(),

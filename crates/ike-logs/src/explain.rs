@@ -39,7 +39,7 @@ pub fn explain(term: &str) -> Vec<Explanation> {
                     title: format!("Windows error {} ({})", c.code, c.name),
                     meaning: c.meaning.to_owned(),
                     phase: Some(c.phase.as_str()),
-                    category: c.category,
+                    category: c.category.map(|c| c.as_str()),
                     causes: Vec::new(),
                     checks: c.checks.iter().map(|s| (*s).to_owned()).collect(),
                 });
@@ -83,7 +83,7 @@ pub fn explain(term: &str) -> Vec<Explanation> {
                 ),
                 meaning: e.meaning.to_owned(),
                 phase: e.phase.map(|p| p.as_str()),
-                category: e.category,
+                category: e.category.map(|c| c.as_str()),
                 causes: Vec::new(),
                 checks: e.checks.iter().map(|s| (*s).to_owned()).collect(),
             });

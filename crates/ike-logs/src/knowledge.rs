@@ -7,6 +7,8 @@
 //! Strings were checked against the implementations' sources or real logs (the lab's daemon
 //! logs, public issue threads); the tag names the line, not a source location.
 
+pub use ike_contract::{Category, FailurePhase, Knowledge};
+
 /// Who wrote the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Implementation {
@@ -31,26 +33,6 @@ impl Implementation {
     }
 }
 
-/// A phase in the contract's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Phase {
-    IkeSaInit,
-    IkeAuth,
-    ChildSa,
-    Established,
-}
-
-impl Phase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::IkeSaInit => "IKE_SA_INIT",
-            Phase::IkeAuth => "IKE_AUTH",
-            Phase::ChildSa => "CHILD_SA",
-            Phase::Established => "ESTABLISHED",
-        }
-    }
-}
-
 /// How much a line says on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -66,18 +48,186 @@ pub enum Role {
     TimeContext,
 }
 
+/// What a line states, in the terms the diagnosis reasons with. Several implementations' lines
+/// state the same fact (charon's "MAC mismatched" and pluto's "computed hash does not match" are
+/// both [`Fact::PskMismatch`]); rules ask for facts, never for an implementation's wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fact {
+    // --- progress of the negotiation, as the writer did it ---
+    /// The writer sent an IKE datagram (addresses and size on the line).
+    PacketSent,
+    /// The writer received an IKE datagram.
+    PacketReceived,
+    /// The writer built an IKE message (payloads listed).
+    MessageBuilt,
+    /// The writer parsed an IKE message (payloads listed).
+    MessageParsed,
+    /// The writer starts an IKE SA: it is the initiator.
+    Initiating,
+    /// A peer starts an IKE SA with the writer: it is the responder.
+    PeerInitiating,
+    /// The writer sent IKE_SA_INIT (as initiator).
+    InitSent,
+    /// The writer answered IKE_SA_INIT (as responder).
+    InitAnswered,
+    /// The writer sent IKE_AUTH (as initiator).
+    AuthSent,
+    /// An authentication by the writer ("(myself) with pre-shared key") or of the peer ("with
+    /// ECDSA_WITH_SHA256_DER successful"): the method is the record's `detail`.
+    Authentication,
+    /// The writer selected a proposal of the peer's (IKE or ESP; the proposal is on the line).
+    ProposalSelected,
+    /// The proposals the writer received (context for a refusal).
+    ProposalsReceived,
+    /// The proposals the writer has configured (context for a refusal).
+    ProposalsConfigured,
+    /// The writer asks for / retries with another key exchange method (INVALID_KE_PAYLOAD).
+    DhRetry,
+    IkeEstablished,
+    ChildEstablished,
+    DaemonStart,
+    /// The writer detected NAT (or fakes it to force UDP encapsulation).
+    NatDetected,
+    /// The writer splits a message with IKEv2 fragmentation.
+    Fragmenting,
+    /// The writer deletes an SA.
+    Deleting,
+    /// A line that only carries the time or data of a multi-line record.
+    Record,
+    // --- what the writer saw go wrong, without knowing why ---
+    /// No answer yet: the writer sends the request again.
+    Retransmit,
+    /// The writer stopped retransmitting: never answered.
+    GaveUp,
+    /// A responder received a retransmit of a request it already answered.
+    AnsweredRetransmit,
+    /// A responder dropped a half-open IKE SA: IKE_AUTH never arrived.
+    HalfOpenTimeout,
+    /// The peer refused the writer's authentication (AUTHENTICATION_FAILED received).
+    PeerRefusedAuth,
+    /// The peer refused the writer's IKE proposals (NO_PROPOSAL_CHOSEN received).
+    PeerRefusedProposals,
+    /// The peer refused the writer's CHILD_SA proposals (NO_PROPOSAL_CHOSEN received in
+    /// IKE_AUTH or CREATE_CHILD_SA).
+    PeerRefusedChildProposals,
+    /// The peer refused the writer's traffic selectors (TS_UNACCEPTABLE received).
+    PeerRefusedTs,
+    /// The peer could not give the writer a virtual IP (INTERNAL_ADDRESS_FAILURE,
+    /// FAILED_CP_REQUIRED received).
+    PeerRefusedVirtualIp,
+    /// The peer deleted a CHILD_SA.
+    PeerDeletedChild,
+    /// A CHILD_SA could not be created; the line before says why.
+    ChildFailed,
+    /// A CHILD_SA rekey was refused.
+    RekeyFailed,
+    /// An authentication failed, direction not stated.
+    AuthFailed,
+    /// The negotiation failed; the lines before say why.
+    NegotiationFailed,
+    /// A lookup (profile, key, identity) failed.
+    LookupFailed,
+    /// The writer abandoned the exchange.
+    Fatal,
+    /// The writer listens on no interface.
+    NoInterfaces,
+    /// A client's numeric error code (Windows RAS/IKE).
+    ErrorCode,
+    /// A client could not verify the server's certificate (no reason given).
+    CertNotVerified,
+    // --- detail that refines a cause ---
+    /// No common algorithm of one transform type in a proposal.
+    TransformUnacceptable,
+    /// No common key exchange method in a proposal.
+    KeUnacceptable,
+    /// A certificate is outside its validity period at the writer's time.
+    CertOutsideValidity,
+    /// The issuer of a received certificate is not trusted by the writer.
+    NoIssuer,
+    /// The kernel refused an IPsec request (errno on the line).
+    NetlinkError,
+    /// No proposal in common (pluto's summary; the next lines say for what).
+    NoLocalProposal,
+    /// The writer runs without IPv4 IKE sockets.
+    SocketMissing,
+    // --- the writer's own statement of the cause ---
+    /// The peer's PSK AUTH does not verify with the writer's key.
+    PskMismatch,
+    /// The writer has no PSK for these identities.
+    PskMissing,
+    /// The writer trusts no public key for the peer's identity (refined by the lines before).
+    NoTrustedKey,
+    /// The writer's own private key is not loaded.
+    NoPrivateKey,
+    CertRevoked,
+    /// A certificate the writer cannot use (unsupported critical extension).
+    CertUnusable,
+    /// The peer's identity matches no connection or is not the expected one.
+    IdentityRejected,
+    /// The writer refused the EAP exchange or its credentials.
+    EapRejected,
+    /// The writer accepts none of the peer's IKE proposals.
+    ProposalsRejected,
+    /// No connection of the writer matches the peer (addresses, version, identity).
+    NoMatchingConnection,
+    /// The writer accepts none of the peer's CHILD_SA proposals.
+    ChildProposalsRejected,
+    /// The writer refused the peer's traffic selectors.
+    TsRejected,
+    /// A TS_UNACCEPTABLE notify, sent or received.
+    TsRefused,
+    /// The writer could not assign a virtual IP.
+    VirtualIpFailed,
+    /// The writer's kernel refused to install an IPsec SA or policy.
+    KernelRefusedSa,
+    /// The writer cannot bind its IKE port: another program holds it.
+    PortInUse,
+    /// The writer has no usable kernel IPsec interface.
+    KernelIpsecMissing,
+    /// The two implementations do not interoperate (a feature one of them does not support).
+    Incompatible,
+}
+
+impl Fact {
+    /// How much the writer knows about what the line states: its own action, or its reading
+    /// of what the peer answered (or did not answer).
+    pub fn knowledge(self) -> Knowledge {
+        match self {
+            Fact::Retransmit
+            | Fact::GaveUp
+            | Fact::AnsweredRetransmit
+            | Fact::HalfOpenTimeout
+            | Fact::PeerRefusedAuth
+            | Fact::PeerRefusedProposals
+            | Fact::PeerRefusedChildProposals
+            | Fact::PeerRefusedTs
+            | Fact::PeerRefusedVirtualIp
+            | Fact::PeerDeletedChild
+            | Fact::AuthFailed
+            | Fact::NegotiationFailed
+            | Fact::LookupFailed
+            | Fact::ErrorCode
+            | Fact::CertNotVerified
+            | Fact::TsRefused => Knowledge::PeerReading,
+            _ => Knowledge::OwnStatement,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Entry {
     /// Stable name of the line, e.g. `charon.psk-mac-mismatch`.
     pub tag: &'static str,
+    /// What the line states.
+    pub fact: Fact,
     pub implementation: Implementation,
     /// Literal text that identifies the line (case-sensitive, as logged).
     pub pattern: &'static str,
     /// A second literal the line must also hold (empty: none).
     pub require: &'static str,
-    pub phase: Option<Phase>,
-    /// Contract category when the line decides it.
-    pub category: Option<&'static str>,
+    pub phase: Option<FailurePhase>,
+    /// The contract's category when the line decides it.
+    pub category: Option<Category>,
     pub role: Role,
     /// What the line means, for people.
     pub meaning: &'static str,
@@ -85,18 +235,21 @@ pub struct Entry {
     pub checks: &'static [&'static str],
 }
 
+use Category as C;
+use Fact as F;
 use Implementation::{Apple, Cisco, FortiGate, Libreswan, StrongSwan, Windows};
 use Role::{Cause, Context, Progress, Symptom, TimeContext};
 
-const INIT: Option<Phase> = Some(Phase::IkeSaInit);
-const AUTH: Option<Phase> = Some(Phase::IkeAuth);
-const CHILD: Option<Phase> = Some(Phase::ChildSa);
-const NONE: Option<Phase> = None;
+const INIT: Option<FailurePhase> = Some(FailurePhase::IkeSaInit);
+const AUTH: Option<FailurePhase> = Some(FailurePhase::IkeAuth);
+const CHILD: Option<FailurePhase> = Some(FailurePhase::ChildSa);
+const NONE: Option<FailurePhase> = None;
 
 macro_rules! entry {
-    ($tag:literal, $imp:expr, $pattern:literal, $require:literal, $phase:expr, $cat:expr, $role:expr, $meaning:literal, [$($check:literal),* $(,)?]) => {
+    ($tag:literal, $fact:expr, $imp:expr, $pattern:literal, $require:literal, $phase:expr, $cat:expr, $role:expr, $meaning:literal, [$($check:literal),* $(,)?]) => {
         Entry {
             tag: $tag,
+            fact: $fact,
             implementation: $imp,
             pattern: $pattern,
             require: $require,
@@ -112,357 +265,369 @@ macro_rules! entry {
 /// Every line the parsers recognise.
 pub const ENTRIES: &[Entry] = &[
     // ---- strongSwan charon: progress ----
-    entry!("charon.packet-sent", StrongSwan, "sending packet: from ", "", NONE, None, Progress,
+    entry!("charon.packet-sent", F::PacketSent, StrongSwan, "sending packet: from ", "", NONE, None, Progress,
         "charon sent an IKE datagram (addresses, ports and size are on the line)", []),
-    entry!("charon.packet-received", StrongSwan, "received packet: from ", "", NONE, None, Progress,
+    entry!("charon.packet-received", F::PacketReceived, StrongSwan, "received packet: from ", "", NONE, None, Progress,
         "charon received an IKE datagram", []),
-    entry!("charon.generating", StrongSwan, "] generating ", "", NONE, None, Progress,
+    entry!("charon.generating", F::MessageBuilt, StrongSwan, "] generating ", "", NONE, None, Progress,
         "charon built an IKE message; the payloads are listed in brackets", []),
-    entry!("charon.generating", StrongSwan, "> generating ", "", NONE, None, Progress,
+    entry!("charon.generating", F::MessageBuilt, StrongSwan, "> generating ", "", NONE, None, Progress,
         "charon built an IKE message; the payloads are listed in brackets", []),
-    entry!("charon.parsed", StrongSwan, "] parsed ", "", NONE, None, Progress,
+    entry!("charon.parsed", F::MessageParsed, StrongSwan, "] parsed ", "", NONE, None, Progress,
         "charon parsed an IKE message; the payloads are listed in brackets", []),
-    entry!("charon.parsed", StrongSwan, "> parsed ", "", NONE, None, Progress,
+    entry!("charon.parsed", F::MessageParsed, StrongSwan, "> parsed ", "", NONE, None, Progress,
         "charon parsed an IKE message; the payloads are listed in brackets", []),
-    entry!("charon.initiating", StrongSwan, "initiating IKE_SA ", "", NONE, None, Progress,
+    entry!("charon.initiating", F::Initiating, StrongSwan, "initiating IKE_SA ", "", NONE, None, Progress,
         "charon starts an IKE SA as initiator", []),
-    entry!("charon.peer-initiating", StrongSwan, " is initiating an IKE_SA", "", NONE, None, Progress,
+    entry!("charon.peer-initiating", F::PeerInitiating, StrongSwan, " is initiating an IKE_SA", "", NONE, None, Progress,
         "a peer starts an IKE SA with this responder", []),
-    entry!("charon.ike-established", StrongSwan, " established between ", "IKE_SA", NONE, None, Progress,
+    entry!("charon.ike-established", F::IkeEstablished, StrongSwan, " established between ", "IKE_SA", NONE, None, Progress,
         "the IKE SA is authenticated and established", []),
-    entry!("charon.child-established", StrongSwan, " established with SPIs ", "CHILD_SA", NONE, None, Progress,
+    entry!("charon.child-established", F::ChildEstablished, StrongSwan, " established with SPIs ", "CHILD_SA", NONE, None, Progress,
         "a CHILD_SA is installed (its ESP SPIs are on the line)", []),
-    entry!("charon.retransmit", StrongSwan, " of request with message ID ", "retransmit", NONE, None, Symptom,
+    entry!("charon.retransmit", F::Retransmit, StrongSwan, " of request with message ID ", "retransmit", NONE, None, Symptom,
         "charon got no answer and sends the request again; message ID 0 is IKE_SA_INIT, 1 is the first IKE_AUTH",
         ["message ID 0: is the responder reachable on UDP 500 and its daemon listening?",
          "message ID 1 after the move to UDP 4500: is UDP 4500 open, and is the IKE_AUTH request larger than the path MTU?"]),
-    entry!("charon.give-up", StrongSwan, "giving up after ", "retransmit", NONE, None, Symptom,
+    entry!("charon.give-up", F::GaveUp, StrongSwan, "giving up after ", "retransmit", NONE, None, Symptom,
         "charon stopped retransmitting: the peer never answered this request", []),
-    entry!("charon.peer-not-responding", StrongSwan, "establishing IKE_SA failed, peer not responding", "", NONE, None, Symptom,
+    entry!("charon.peer-not-responding", F::GaveUp, StrongSwan, "establishing IKE_SA failed, peer not responding", "", NONE, None, Symptom,
         "summary of a request that was never answered", []),
-    entry!("charon.responder-retransmit", StrongSwan, "received retransmit of request with ID ", "", NONE, Some("udp-blocked"), Symptom,
+    entry!("charon.responder-retransmit", F::AnsweredRetransmit, StrongSwan, "received retransmit of request with ID ", "", NONE, Some(C::UdpBlocked), Symptom,
         "the responder answers but the initiator keeps resending: the responses do not reach it (return path, NAT or firewall)",
         ["capture on the initiator: do the responses arrive?", "check firewalls and NAT between the peers for the return direction"]),
-    entry!("charon.half-open-timeout", StrongSwan, "deleting half open IKE_SA with ", "", AUTH, None, Symptom,
+    entry!("charon.half-open-timeout", F::HalfOpenTimeout, StrongSwan, "deleting half open IKE_SA with ", "", AUTH, None, Symptom,
         "the responder answered IKE_SA_INIT but IKE_AUTH never arrived",
         ["is UDP 4500 open towards the responder?", "is the IKE_AUTH request IP-fragmented and the fragments dropped? enable IKEv2 fragmentation"]),
-    entry!("charon.nat-local", StrongSwan, "local host is behind NAT", "", NONE, None, Context,
+    entry!("charon.nat-local", F::NatDetected, StrongSwan, "local host is behind NAT", "", NONE, None, Context,
         "NAT detected on this side: IKE and ESP move to UDP 4500", []),
-    entry!("charon.nat-remote", StrongSwan, "remote host is behind NAT", "", NONE, None, Context,
+    entry!("charon.nat-remote", F::NatDetected, StrongSwan, "remote host is behind NAT", "", NONE, None, Context,
         "NAT detected on the peer's side: IKE and ESP move to UDP 4500", []),
-    entry!("charon.nat-faked", StrongSwan, "faking NAT situation to enforce UDP encapsulation", "", NONE, None, Context,
+    entry!("charon.nat-faked", F::NatDetected, StrongSwan, "faking NAT situation to enforce UDP encapsulation", "", NONE, None, Context,
         "UDP encapsulation is forced (encap=yes): IKE and ESP move to UDP 4500", []),
-    entry!("charon.fragmenting", StrongSwan, "splitting IKE message (", "", NONE, None, Context,
+    entry!("charon.fragmenting", F::Fragmenting, StrongSwan, "splitting IKE message (", "", NONE, None, Context,
         "IKEv2 fragmentation (RFC 7383) is in use for a large message", []),
-    entry!("charon.child-deleted-by-peer", StrongSwan, "received DELETE for ESP CHILD_SA", "", NONE, None, Context,
+    entry!("charon.child-deleted-by-peer", F::PeerDeletedChild, StrongSwan, "received DELETE for ESP CHILD_SA", "", NONE, None, Context,
         "the peer deleted a CHILD_SA", []),
-    entry!("charon.daemon-start", StrongSwan, "Starting IKE charon daemon", "", NONE, None, Progress,
+    entry!("charon.daemon-start", F::DaemonStart, StrongSwan, "Starting IKE charon daemon", "", NONE, None, Progress,
         "charon started", []),
-    entry!("pluto.daemon-start", Libreswan, "Starting Pluto", "", NONE, None, Progress,
+    entry!("pluto.daemon-start", F::DaemonStart, Libreswan, "Starting Pluto", "", NONE, None, Progress,
         "pluto started", []),
-    entry!("charon.child-failed", StrongSwan, "failed to establish CHILD_SA, keeping IKE_SA", "", CHILD, None, Symptom,
+    entry!("charon.child-failed", F::ChildFailed, StrongSwan, "failed to establish CHILD_SA, keeping IKE_SA", "", CHILD, None, Symptom,
         "the IKE SA is up but the CHILD_SA could not be created; the line before says why", []),
-    entry!("charon.rekey-failed", StrongSwan, "CHILD_SA rekeying failed", "", CHILD, None, Symptom,
+    entry!("charon.rekey-failed", F::RekeyFailed, StrongSwan, "CHILD_SA rekeying failed", "", CHILD, None, Symptom,
         "a CHILD_SA rekey (CREATE_CHILD_SA) was refused", []),
-    entry!("charon.dh-retry", StrongSwan, " unacceptable, requesting ", "", NONE, None, Progress,
+    entry!("charon.authentication", F::Authentication, StrongSwan, "authentication of '", "' ", NONE, None, Progress,
+        "charon authenticates itself ('(myself)') or verified the peer ('successful'); the method is on the line", []),
+    entry!("charon.deleting", F::Deleting, StrongSwan, "deleting IKE_SA ", "", NONE, None, Progress,
+        "charon deletes an IKE SA (on request, timeout or shutdown)", []),
+    entry!("charon.proposal-selected", F::ProposalSelected, StrongSwan, "selected proposal: ", "", NONE, None, Progress,
+        "charon accepted one of the peer's proposals (IKE or ESP, named on the line)", []),
+    entry!("charon.proposals-received", F::ProposalsReceived, StrongSwan, "received proposals: ", "", NONE, None, Context,
+        "the proposals charon received from the peer", []),
+    entry!("charon.proposals-configured", F::ProposalsConfigured, StrongSwan, "configured proposals: ", "", NONE, None, Context,
+        "the proposals charon has configured for this connection", []),
+    entry!("charon.dh-retry", F::DhRetry, StrongSwan, " unacceptable, requesting ", "", NONE, None, Progress,
         "the responder asks for another key exchange method (INVALID_KE_PAYLOAD); normal once", []),
-    entry!("charon.dh-retry", StrongSwan, "peer didn't accept ", "", NONE, None, Progress,
+    entry!("charon.dh-retry", F::DhRetry, StrongSwan, "peer didn't accept ", "", NONE, None, Progress,
         "the initiator retries with the key exchange method the responder asked for; normal once", []),
-    entry!("charon.transform-unacceptable", StrongSwan, "no acceptable ENCRYPTION_ALGORITHM found", "", NONE, None, Context,
+    entry!("charon.transform-unacceptable", F::TransformUnacceptable, StrongSwan, "no acceptable ENCRYPTION_ALGORITHM found", "", NONE, None, Context,
         "no common encryption algorithm in a proposal", []),
-    entry!("charon.transform-unacceptable", StrongSwan, "no acceptable INTEGRITY_ALGORITHM found", "", NONE, None, Context,
+    entry!("charon.transform-unacceptable", F::TransformUnacceptable, StrongSwan, "no acceptable INTEGRITY_ALGORITHM found", "", NONE, None, Context,
         "no common integrity algorithm in a proposal", []),
-    entry!("charon.transform-unacceptable", StrongSwan, "no acceptable PSEUDO_RANDOM_FUNCTION found", "", NONE, None, Context,
+    entry!("charon.transform-unacceptable", F::TransformUnacceptable, StrongSwan, "no acceptable PSEUDO_RANDOM_FUNCTION found", "", NONE, None, Context,
         "no common PRF in a proposal", []),
-    entry!("charon.transform-unacceptable", StrongSwan, "no acceptable EXTENDED_SEQUENCE_NUMBERS found", "", NONE, None, Context,
+    entry!("charon.transform-unacceptable", F::TransformUnacceptable, StrongSwan, "no acceptable EXTENDED_SEQUENCE_NUMBERS found", "", NONE, None, Context,
         "ESN setting differs", []),
-    entry!("charon.ke-unacceptable", StrongSwan, "no acceptable DIFFIE_HELLMAN_GROUP found", "", NONE, None, Context,
+    entry!("charon.ke-unacceptable", F::KeUnacceptable, StrongSwan, "no acceptable DIFFIE_HELLMAN_GROUP found", "", NONE, None, Context,
         "no common Diffie-Hellman group in a proposal (in CREATE_CHILD_SA: PFS mismatch)", []),
-    entry!("charon.ke-unacceptable", StrongSwan, "no acceptable KEY_EXCHANGE_METHOD found", "", NONE, None, Context,
+    entry!("charon.ke-unacceptable", F::KeUnacceptable, StrongSwan, "no acceptable KEY_EXCHANGE_METHOD found", "", NONE, None, Context,
         "no common key exchange method in a proposal (in CREATE_CHILD_SA: PFS mismatch)", []),
-    entry!("charon.cert-dates", StrongSwan, "certificate invalid (valid from ", "", AUTH, Some("auth-cert"), Context,
+    entry!("charon.cert-dates", F::CertOutsideValidity, StrongSwan, "certificate invalid (valid from ", "", AUTH, Some(C::AuthCert), Context,
         "a certificate is outside its validity period at the log's time: expired, or not yet valid (then often a wrong clock)",
         ["compare the dates with the host's clock (date -u)", "renew the certificate if it expired"]),
-    entry!("charon.no-issuer", StrongSwan, "no issuer certificate found for ", "", AUTH, Some("auth-cert"), Context,
+    entry!("charon.no-issuer", F::NoIssuer, StrongSwan, "no issuer certificate found for ", "", AUTH, Some(C::AuthCert), Context,
         "the CA (or an intermediate) of a received certificate is not trusted on this side",
         ["install the issuing CA as trusted (swanctl x509ca / ipsec.d/cacerts)", "send the intermediate certificates"]),
-    entry!("charon.auth-failed-received", StrongSwan, "received AUTHENTICATION_FAILED notify", "", AUTH, None, Symptom,
+    entry!("charon.auth-failed-received", F::PeerRefusedAuth, StrongSwan, "received AUTHENTICATION_FAILED notify", "", AUTH, None, Symptom,
         "the peer refused our authentication; only the peer's log says why (PSK, certificate, identity or EAP)",
         ["read the responder's log at the same time", "MAC mismatched there: PSK; no trusted public key: certificate or identity; no matching peer config: identity"]),
-    entry!("charon.no-proposal-init", StrongSwan, "received NO_PROPOSAL_CHOSEN notify error", "", INIT, None, Symptom,
+    entry!("charon.no-proposal-init", F::PeerRefusedProposals, StrongSwan, "received NO_PROPOSAL_CHOSEN notify error", "", INIT, None, Symptom,
         "the responder refused IKE_SA_INIT: no common proposal, or no connection matches the addresses at all",
         ["responder log 'no IKE config found': addresses/connection (config-other)", "responder log 'received proposals unacceptable': compare received and configured proposals"]),
     // ---- strongSwan charon: causes ----
-    entry!("charon.psk-mac-mismatch", StrongSwan, "but MAC mismatched", "", AUTH, Some("auth-psk"), Cause,
+    entry!("charon.psk-mac-mismatch", F::PskMismatch, StrongSwan, "but MAC mismatched", "", AUTH, Some(C::AuthPsk), Cause,
         "the peer's AUTH payload does not verify with the configured pre-shared key: the keys differ",
         ["compare the secrets byte for byte (quotes, trailing spaces, encoding)", "check that the secret selected is the one for these identities"]),
-    entry!("charon.psk-missing", StrongSwan, "no shared key found for ", "", AUTH, Some("auth-psk"), Cause,
+    entry!("charon.psk-missing", F::PskMissing, StrongSwan, "no shared key found for ", "", AUTH, Some(C::AuthPsk), Cause,
         "no pre-shared key is configured for this pair of identities",
         ["add a secret whose id matches the identities on the line"]),
-    entry!("charon.no-trusted-key", StrongSwan, " public key found for ", "no trusted", AUTH, Some("auth-cert"), Cause,
+    entry!("charon.no-trusted-key", F::NoTrustedKey, StrongSwan, " public key found for ", "no trusted", AUTH, Some(C::AuthCert), Cause,
         "no certificate trusted for the peer's identity: untrusted chain, expired or not yet valid, or the identity is not in the certificate",
         ["lines just before: 'no issuer certificate found' (chain), 'certificate invalid (valid from...)' (dates)",
          "neither: the peer's identity is not in its certificate's subject or subjectAltName"]),
-    entry!("charon.no-private-key", StrongSwan, "no private key found for ", "", AUTH, Some("auth-cert"), Cause,
+    entry!("charon.no-private-key", F::NoPrivateKey, StrongSwan, "no private key found for ", "", AUTH, Some(C::AuthCert), Cause,
         "the own private key for the certificate or identity is not loaded",
         ["load the key (swanctl --load-creds)", "make the local identity match the certificate"]),
-    entry!("charon.revoked", StrongSwan, "certificate was revoked on ", "", AUTH, Some("auth-cert"), Cause,
+    entry!("charon.revoked", F::CertRevoked, StrongSwan, "certificate was revoked on ", "", AUTH, Some(C::AuthCert), Cause,
         "the peer's certificate is revoked", []),
-    entry!("charon.critical-extension", StrongSwan, "found unsupported critical X.509 extension", "", AUTH, Some("auth-cert"), Cause,
+    entry!("charon.critical-extension", F::CertUnusable, StrongSwan, "found unsupported critical X.509 extension", "", AUTH, Some(C::AuthCert), Cause,
         "a certificate carries a critical extension strongSwan does not support, so it is not loaded", []),
-    entry!("charon.constraint-identity", StrongSwan, "constraint check failed: identity ", "", AUTH, Some("auth-id"), Cause,
+    entry!("charon.constraint-identity", F::IdentityRejected, StrongSwan, "constraint check failed: identity ", "", AUTH, Some(C::AuthId), Cause,
         "the peer's identity is not the one configured as remote identity",
         ["compare the configured remote id with the identity and certificate the peer presents"]),
     // 5.9.x wording of the same check (the Android app prints it when the server's certificate
     // does not hold the address or name the profile dials).
-    entry!("charon.constraint-identity", StrongSwan, "certificate does not confirm identity", "constraint check failed", AUTH, Some("auth-id"), Cause,
+    entry!("charon.constraint-identity", F::IdentityRejected, StrongSwan, "certificate does not confirm identity", "constraint check failed", AUTH, Some(C::AuthId), Cause,
         "the certificate does not hold the identity configured for the peer (the name or address dialled is not in its subjectAltName)",
         ["dial the name or address the certificate was issued for", "or reissue the certificate with that name or address as subjectAltName"]),
-    entry!("charon.no-peer-config", StrongSwan, "no matching peer config found", "", AUTH, Some("auth-id"), Cause,
+    entry!("charon.no-peer-config", F::IdentityRejected, StrongSwan, "no matching peer config found", "", AUTH, Some(C::AuthId), Cause,
         "the identities (IDi/IDr) or authentication round match no connection on the responder",
         ["read the identities on the 'looking for peer configs matching' line just before"]),
-    entry!("charon.idr-mismatch", StrongSwan, "' does not match to '", "IDir", AUTH, Some("auth-id"), Cause,
+    entry!("charon.idr-mismatch", F::IdentityRejected, StrongSwan, "' does not match to '", "IDir", AUTH, Some(C::AuthId), Cause,
         "the responder presented another identity than the one configured", []),
-    entry!("charon.eap-config", StrongSwan, "peer requested EAP, config unacceptable", "", AUTH, Some("auth-eap"), Cause,
+    entry!("charon.eap-config", F::EapRejected, StrongSwan, "peer requested EAP, config unacceptable", "", AUTH, Some(C::AuthEap), Cause,
         "the client wants EAP but no connection allows EAP for it", []),
-    entry!("charon.eap-config", StrongSwan, "peer requested EAP, config inacceptable", "", AUTH, Some("auth-eap"), Cause,
+    entry!("charon.eap-config", F::EapRejected, StrongSwan, "peer requested EAP, config inacceptable", "", AUTH, Some(C::AuthEap), Cause,
         "the client wants EAP but no connection allows EAP for it", []),
-    entry!("charon.eap-no-key", StrongSwan, "no EAP key found for hosts ", "", AUTH, Some("auth-eap"), Cause,
+    entry!("charon.eap-no-key", F::EapRejected, StrongSwan, "no EAP key found for hosts ", "", AUTH, Some(C::AuthEap), Cause,
         "no EAP secret for this user", []),
-    entry!("charon.eap-failed", StrongSwan, "EAP-MS-CHAPv2 verification failed", "", AUTH, Some("auth-eap"), Cause,
+    entry!("charon.eap-failed", F::EapRejected, StrongSwan, "EAP-MS-CHAPv2 verification failed", "", AUTH, Some(C::AuthEap), Cause,
         "the EAP-MSCHAPv2 password is wrong (or RADIUS refused it)", []),
-    entry!("charon.eap-failed", StrongSwan, "EAP-MS-CHAPv2 failed with error ", "", AUTH, Some("auth-eap"), Cause,
+    entry!("charon.eap-failed", F::EapRejected, StrongSwan, "EAP-MS-CHAPv2 failed with error ", "", AUTH, Some(C::AuthEap), Cause,
         "the EAP server refused the EAP-MSCHAPv2 credentials", []),
-    entry!("charon.eap-failed", StrongSwan, " method failed", "EAP", AUTH, Some("auth-eap"), Cause,
+    entry!("charon.eap-failed", F::EapRejected, StrongSwan, " method failed", "EAP", AUTH, Some(C::AuthEap), Cause,
         "the EAP method failed: credentials refused", []),
-    entry!("charon.eap-failed", StrongSwan, " failed for peer ", "EAP method", AUTH, Some("auth-eap"), Cause,
+    entry!("charon.eap-failed", F::EapRejected, StrongSwan, " failed for peer ", "EAP method", AUTH, Some(C::AuthEap), Cause,
         "the EAP method failed for this peer: credentials refused", []),
-    entry!("charon.proposals-unacceptable", StrongSwan, "received proposals unacceptable", "", INIT, Some("proposal-ike"), Cause,
+    entry!("charon.proposals-unacceptable", F::ProposalsRejected, StrongSwan, "received proposals unacceptable", "", INIT, Some(C::ProposalIke), Cause,
         "no IKE proposal of the initiator is acceptable",
         ["compare the 'received proposals' and 'configured proposals' lines", "only the DH group differs: proposal-dh"]),
     // strongSwan before 5.9 spelled it "inacceptable".
-    entry!("charon.proposals-unacceptable", StrongSwan, "received proposals inacceptable", "", INIT, Some("proposal-ike"), Cause,
+    entry!("charon.proposals-unacceptable", F::ProposalsRejected, StrongSwan, "received proposals inacceptable", "", INIT, Some(C::ProposalIke), Cause,
         "no IKE proposal of the initiator is acceptable",
         ["compare the 'received proposals' and 'configured proposals' lines", "only the DH group differs: proposal-dh"]),
-    entry!("charon.no-ike-config", StrongSwan, "no IKE config found for ", "", INIT, Some("config-other"), Cause,
+    entry!("charon.no-ike-config", F::NoMatchingConnection, StrongSwan, "no IKE config found for ", "", INIT, Some(C::ConfigOther), Cause,
         "no connection matches the local and remote addresses; the initiator only sees NO_PROPOSAL_CHOSEN",
         ["check local_addrs/left and remote_addrs/right (public vs private address behind NAT)", "check that an IKEv2 connection is loaded"]),
-    entry!("charon.child-no-proposal", StrongSwan, "no acceptable proposal found", "", CHILD, Some("proposal-esp"), Cause,
+    entry!("charon.child-no-proposal", F::ChildProposalsRejected, StrongSwan, "no acceptable proposal found", "", CHILD, Some(C::ProposalEsp), Cause,
         "no common CHILD_SA (ESP/AH) proposal; in a rekey with KE, the PFS groups differ",
         ["compare esp_proposals on both sides", "rekey refused with KE: DH group (PFS) only on one side"]),
-    entry!("charon.child-no-proposal-received", StrongSwan, "received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built", "", CHILD, Some("proposal-esp"), Cause,
+    entry!("charon.child-no-proposal-received", F::PeerRefusedChildProposals, StrongSwan, "received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built", "", CHILD, Some(C::ProposalEsp), Cause,
         "the responder found no common CHILD_SA proposal", []),
-    entry!("charon.ts-unacceptable", StrongSwan, "traffic selectors ", "acceptable", CHILD, Some("traffic-selectors"), Cause,
+    entry!("charon.ts-unacceptable", F::TsRejected, StrongSwan, "traffic selectors ", "acceptable", CHILD, Some(C::TrafficSelectors), Cause,
         "the proposed traffic selectors do not fit the responder's configuration", []),
-    entry!("charon.ts-unacceptable-received", StrongSwan, "received TS_UNACCEPTABLE notify", "", CHILD, Some("traffic-selectors"), Cause,
+    entry!("charon.ts-unacceptable-received", F::PeerRefusedTs, StrongSwan, "received TS_UNACCEPTABLE notify", "", CHILD, Some(C::TrafficSelectors), Cause,
         "the responder refused the proposed traffic selectors",
         ["compare local_ts/remote_ts (leftsubnet/rightsubnet) on both sides"]),
-    entry!("charon.pool-full", StrongSwan, " is full, unable to assign address", "", CHILD, Some("config-other"), Cause,
+    entry!("charon.pool-full", F::VirtualIpFailed, StrongSwan, " is full, unable to assign address", "", CHILD, Some(C::ConfigOther), Cause,
         "the virtual IP pool is exhausted", ["enlarge the pool or release stale leases"]),
-    entry!("charon.no-virtual-ip", StrongSwan, "no virtual IP found", "", CHILD, Some("config-other"), Cause,
+    entry!("charon.no-virtual-ip", F::VirtualIpFailed, StrongSwan, "no virtual IP found", "", CHILD, Some(C::ConfigOther), Cause,
         "no virtual IP could be assigned (pool missing or exhausted)", []),
-    entry!("charon.address-failure", StrongSwan, "received INTERNAL_ADDRESS_FAILURE notify", "", CHILD, Some("config-other"), Cause,
+    entry!("charon.address-failure", F::PeerRefusedVirtualIp, StrongSwan, "received INTERNAL_ADDRESS_FAILURE notify", "", CHILD, Some(C::ConfigOther), Cause,
         "the gateway could not assign a virtual IP (pool exhausted or missing)", []),
-    entry!("charon.cp-required", StrongSwan, "received FAILED_CP_REQUIRED notify", "", CHILD, Some("config-other"), Cause,
+    entry!("charon.cp-required", F::PeerRefusedVirtualIp, StrongSwan, "received FAILED_CP_REQUIRED notify", "", CHILD, Some(C::ConfigOther), Cause,
         "the gateway requires a virtual IP request (CP) that the client did not send", []),
-    entry!("charon.cp-failed", StrongSwan, "configuration payload negotiation failed", "", CHILD, Some("config-other"), Cause,
+    entry!("charon.cp-failed", F::VirtualIpFailed, StrongSwan, "configuration payload negotiation failed", "", CHILD, Some(C::ConfigOther), Cause,
         "the configuration payload (virtual IP, DNS) could not be satisfied", []),
-    entry!("charon.netlink-error", StrongSwan, "received netlink error: ", "", CHILD, Some("implementation"), Context,
+    entry!("charon.netlink-error", F::NetlinkError, StrongSwan, "received netlink error: ", "", CHILD, Some(C::Implementation), Context,
         "the kernel refused an IPsec request; the errno names the missing feature", []),
-    entry!("charon.sad-failed", StrongSwan, "unable to add SAD entry with SPI ", "", CHILD, Some("implementation"), Cause,
+    entry!("charon.sad-failed", F::KernelRefusedSa, StrongSwan, "unable to add SAD entry with SPI ", "", CHILD, Some(C::Implementation), Cause,
         "the kernel refused to install an IPsec SA", []),
-    entry!("charon.sad-install-failed", StrongSwan, "unable to install inbound and outbound IPsec SA (SAD) in kernel", "", CHILD, Some("implementation"), Cause,
+    entry!("charon.sad-install-failed", F::KernelRefusedSa, StrongSwan, "unable to install inbound and outbound IPsec SA (SAD) in kernel", "", CHILD, Some(C::Implementation), Cause,
         "the kernel refused to install the CHILD_SA's IPsec SAs",
         ["see the netlink error just before: errno 93/97 XFRM or ESP missing, 2 or 38 algorithm missing"]),
-    entry!("charon.spd-install-failed", StrongSwan, "unable to install IPsec policies (SPD) in kernel", "", CHILD, Some("implementation"), Cause,
+    entry!("charon.spd-install-failed", F::KernelRefusedSa, StrongSwan, "unable to install IPsec policies (SPD) in kernel", "", CHILD, Some(C::Implementation), Cause,
         "the kernel refused the IPsec policies", []),
-    entry!("charon.spi-failed", StrongSwan, "allocating SPI failed", "", CHILD, Some("implementation"), Cause,
+    entry!("charon.spi-failed", F::KernelRefusedSa, StrongSwan, "allocating SPI failed", "", CHILD, Some(C::Implementation), Cause,
         "the kernel could not allocate an SPI (XFRM missing, or a 32-bit userland on a 64-bit kernel)", []),
-    entry!("charon.bind-failed", StrongSwan, "unable to bind socket: ", "", INIT, Some("implementation"), Cause,
+    entry!("charon.bind-failed", F::PortInUse, StrongSwan, "unable to bind socket: ", "", INIT, Some(C::Implementation), Cause,
         "charon cannot bind its IKE port: another program holds it",
         ["ss -lunp 'sport = :500 or sport = :4500'", "stop the other IKE daemon"]),
-    entry!("charon.socket-failed", StrongSwan, "could not open IPv4 socket", "", INIT, Some("implementation"), Context,
+    entry!("charon.socket-failed", F::SocketMissing, StrongSwan, "could not open IPv4 socket", "", INIT, Some(C::Implementation), Context,
         "charon runs without IPv4 IKE sockets", []),
-    entry!("charon.netlink-socket", StrongSwan, "unable to create netlink socket", "", INIT, Some("implementation"), Cause,
+    entry!("charon.netlink-socket", F::KernelIpsecMissing, StrongSwan, "unable to create netlink socket", "", INIT, Some(C::Implementation), Cause,
         "the kernel has no (or no permitted) XFRM netlink interface", []),
-    entry!("charon.kernel-ipsec-missing", StrongSwan, "unmet dependency: CUSTOM:kernel-ipsec", "", INIT, Some("implementation"), Cause,
+    entry!("charon.kernel-ipsec-missing", F::KernelIpsecMissing, StrongSwan, "unmet dependency: CUSTOM:kernel-ipsec", "", INIT, Some(C::Implementation), Cause,
         "no kernel IPsec backend could be loaded", []),
     // ---- Libreswan pluto ----
-    entry!("pluto.sent-init", Libreswan, "sent IKE_SA_INIT request", "", NONE, None, Progress,
+    entry!("pluto.sent-init", F::InitSent, Libreswan, "sent IKE_SA_INIT request", "", NONE, None, Progress,
         "pluto sent IKE_SA_INIT", []),
-    entry!("pluto.sent-init-reply", Libreswan, "sent IKE_SA_INIT reply", "", NONE, None, Progress,
+    entry!("pluto.sent-init-reply", F::InitAnswered, Libreswan, "sent IKE_SA_INIT reply", "", NONE, None, Progress,
         "pluto answered IKE_SA_INIT", []),
-    entry!("pluto.sent-init-reply", Libreswan, "sent IKE_SA_INIT response", "", NONE, None, Progress,
+    entry!("pluto.sent-init-reply", F::InitAnswered, Libreswan, "sent IKE_SA_INIT response", "", NONE, None, Progress,
         "pluto answered IKE_SA_INIT", []),
-    entry!("pluto.sent-init-reply", Libreswan, "sent IKE_SA_INIT (or IKE_INTERMEDIATE) response", "", NONE, None, Progress,
+    entry!("pluto.sent-init-reply", F::InitAnswered, Libreswan, "sent IKE_SA_INIT (or IKE_INTERMEDIATE) response", "", NONE, None, Progress,
         "pluto answered IKE_SA_INIT (5.x wording)", []),
-    entry!("pluto.sent-auth", Libreswan, "sent IKE_AUTH request", "", NONE, None, Progress,
+    entry!("pluto.sent-auth", F::AuthSent, Libreswan, "sent IKE_AUTH request", "", NONE, None, Progress,
         "pluto sent IKE_AUTH", []),
-    entry!("pluto.ike-established", Libreswan, "established IKE SA", "", NONE, None, Progress,
+    entry!("pluto.ike-established", F::IkeEstablished, Libreswan, "established IKE SA", "", NONE, None, Progress,
         "the IKE SA is authenticated (Libreswan 4.x/5.x)", []),
-    entry!("pluto.child-established", Libreswan, "established Child SA", "", NONE, None, Progress,
+    entry!("pluto.child-established", F::ChildEstablished, Libreswan, "established Child SA", "", NONE, None, Progress,
         "a Child SA is installed (Libreswan 4.x/5.x)", []),
-    entry!("pluto.child-established", Libreswan, "IPsec SA established", "", NONE, None, Progress,
+    entry!("pluto.child-established", F::ChildEstablished, Libreswan, "IPsec SA established", "", NONE, None, Progress,
         "a Child SA is installed (older Libreswan)", []),
-    entry!("pluto.retransmit", Libreswan, ": retransmission; will wait ", "", NONE, None, Symptom,
+    entry!("pluto.deleting", F::Deleting, Libreswan, "deleting state (", "", NONE, None, Progress,
+        "pluto deletes a state (an IKE or Child SA)", []),
+    entry!("pluto.retransmit", F::Retransmit, Libreswan, ": retransmission; will wait ", "", NONE, None, Symptom,
         "pluto got no answer and resends; the state name says which exchange (PARENT_I1/IKE_SA_INIT_I: IKE_SA_INIT, PARENT_I2/IKE_AUTH_I: IKE_AUTH)", []),
-    entry!("pluto.timeout", Libreswan, " timeout exceeded after ", "", NONE, None, Symptom,
+    entry!("pluto.timeout", F::GaveUp, Libreswan, " timeout exceeded after ", "", NONE, None, Symptom,
         "pluto gave up waiting for an answer; 'Possible authentication failure' in IKE_AUTH usually means the request never arrived",
         ["IKE_SA_INIT: UDP 500 blocked, daemon down or IKE version mismatch", "IKE_AUTH: fragmentation or UDP 4500"]),
-    entry!("pluto.duplicate-init", Libreswan, "received duplicate IKE_SA_INIT message request", "", INIT, Some("udp-blocked"), Symptom,
+    entry!("pluto.duplicate-init", F::AnsweredRetransmit, Libreswan, "received duplicate IKE_SA_INIT message request", "", INIT, Some(C::UdpBlocked), Symptom,
         "the responder answers but the initiator keeps resending: the responses are lost on the way back", []),
     // 4.x/5.x: "IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED";
     // 3.2x: "IKE SA authentication request rejected: AUTHENTICATION_FAILED".
-    entry!("pluto.auth-rejected", Libreswan, "authentication request rejected", "", AUTH, None, Symptom,
+    entry!("pluto.auth-rejected", F::PeerRefusedAuth, Libreswan, "authentication request rejected", "", AUTH, None, Symptom,
         "the peer refused our authentication; only its log says why", []),
-    entry!("pluto.psk-mismatch", Libreswan, "authentication failed: computed hash does not match", "", AUTH, Some("auth-psk"), Cause,
+    entry!("pluto.psk-mismatch", F::PskMismatch, Libreswan, "authentication failed: computed hash does not match", "", AUTH, Some(C::AuthPsk), Cause,
         "the peer's PSK AUTH payload does not verify: the pre-shared keys differ", []),
-    entry!("pluto.psk-missing", Libreswan, "No matching PSK found", "", AUTH, Some("auth-psk"), Cause,
+    entry!("pluto.psk-missing", F::PskMissing, Libreswan, "No matching PSK found", "", AUTH, Some(C::AuthPsk), Cause,
         "no pre-shared key for these identities", []),
-    entry!("pluto.psk-missing", Libreswan, "authentication failed: no PSK found", "", AUTH, Some("auth-psk"), Cause,
+    entry!("pluto.psk-missing", F::PskMissing, Libreswan, "authentication failed: no PSK found", "", AUTH, Some(C::AuthPsk), Cause,
         "no pre-shared key for these identities", []),
-    entry!("pluto.no-proposal-sent", Libreswan, "with unencrypted notification NO_PROPOSAL_CHOSEN", "", INIT, Some("proposal-ike"), Cause,
+    entry!("pluto.no-proposal-sent", F::ProposalsRejected, Libreswan, "with unencrypted notification NO_PROPOSAL_CHOSEN", "", INIT, Some(C::ProposalIke), Cause,
         "pluto refused IKE_SA_INIT: no common IKE proposal (or no IKEv2 connection at all)", []),
-    entry!("pluto.no-connection", Libreswan, "no suitable connection found with IKEv2 policy", "", INIT, Some("config-other"), Cause,
+    entry!("pluto.no-connection", F::NoMatchingConnection, Libreswan, "no suitable connection found with IKEv2 policy", "", INIT, Some(C::ConfigOther), Cause,
         "no IKEv2 connection matches this peer", []),
-    entry!("pluto.no-connection", Libreswan, "but no connection has been authorized with policy", "", INIT, Some("config-other"), Cause,
+    entry!("pluto.no-connection", F::NoMatchingConnection, Libreswan, "but no connection has been authorized with policy", "", INIT, Some(C::ConfigOther), Cause,
         "no loaded connection matches this peer's first message and authentication policy (connection not loaded, wrong addresses, or IKE version or authby differ)",
         ["ipsec status: is the connection loaded (ipsec auto --add)?", "do left=/right= and the IKE version and authby match the peer?"]),
-    entry!("pluto.no-proposal-child", Libreswan, "with encrypted notification NO_PROPOSAL_CHOSEN", "", CHILD, Some("proposal-esp"), Cause,
+    entry!("pluto.no-proposal-child", F::ChildProposalsRejected, Libreswan, "with encrypted notification NO_PROPOSAL_CHOSEN", "", CHILD, Some(C::ProposalEsp), Cause,
         "pluto refused the Child SA proposal", []),
-    entry!("pluto.no-local-proposal", Libreswan, "no local proposal matches remote proposals", "", NONE, None, Context,
+    entry!("pluto.no-local-proposal", F::NoLocalProposal, Libreswan, "no local proposal matches remote proposals", "", NONE, None, Context,
         "no proposal in common; ESP in the remote proposals means the Child SA", []),
-    entry!("pluto.ts-unacceptable", Libreswan, "with encrypted notification TS_UNACCEPTABLE", "", CHILD, Some("traffic-selectors"), Cause,
+    entry!("pluto.ts-unacceptable", F::TsRejected, Libreswan, "with encrypted notification TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,
         "pluto refused the traffic selectors", []),
-    entry!("pluto.ts-unacceptable", Libreswan, "No IKEv2 connection found with compatible Traffic Selectors", "", CHILD, Some("traffic-selectors"), Cause,
+    entry!("pluto.ts-unacceptable", F::TsRejected, Libreswan, "No IKEv2 connection found with compatible Traffic Selectors", "", CHILD, Some(C::TrafficSelectors), Cause,
         "no connection covers the proposed traffic selectors", []),
-    entry!("pluto.dropping-notify", Libreswan, "NO_PROPOSAL_CHOSEN notification", "dropping unexpected", NONE, None, Symptom,
+    entry!("pluto.dropping-notify", F::PeerRefusedProposals, Libreswan, "NO_PROPOSAL_CHOSEN notification", "dropping unexpected", NONE, None, Symptom,
         "the peer answered NO_PROPOSAL_CHOSEN (IKE_SA_INIT: IKE proposal; IKE_AUTH: Child SA proposal)", []),
-    entry!("pluto.dropping-ts", Libreswan, "TS_UNACCEPTABLE notification", "dropping unexpected", CHILD, Some("traffic-selectors"), Cause,
+    entry!("pluto.dropping-ts", F::PeerRefusedTs, Libreswan, "TS_UNACCEPTABLE notification", "dropping unexpected", CHILD, Some(C::TrafficSelectors), Cause,
         "the peer refused the traffic selectors", []),
     // The notify as pluto names it in any line, debug dumps included ("Notify Message Type:
     // v2N_TS_UNACCEPTABLE"), whether sent or received: the Child SA's selectors were refused.
-    entry!("pluto.ts-notify", Libreswan, "v2N_TS_UNACCEPTABLE", "", CHILD, Some("traffic-selectors"), Cause,
+    entry!("pluto.ts-notify", F::TsRefused, Libreswan, "v2N_TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,
         "a TS_UNACCEPTABLE notify was sent or received: the Child SA's traffic selectors fit no connection",
         ["compare leftsubnet/rightsubnet (local_ts/remote_ts) on both sides"]),
-    entry!("pluto.unauth-no-proposal", Libreswan, "received unauthenticated v2N_NO_PROPOSAL_CHOSEN", "", INIT, None, Symptom,
+    entry!("pluto.unauth-no-proposal", F::PeerRefusedProposals, Libreswan, "received unauthenticated v2N_NO_PROPOSAL_CHOSEN", "", INIT, None, Symptom,
         "the responder answered NO_PROPOSAL_CHOSEN to IKE_SA_INIT", []),
-    entry!("pluto.netlink-add-sa", Libreswan, "netlink response for Add SA ", "", CHILD, Some("implementation"), Cause,
+    entry!("pluto.netlink-add-sa", F::KernelRefusedSa, Libreswan, "netlink response for Add SA ", "", CHILD, Some(C::Implementation), Cause,
         "the kernel refused to install the IPsec SA; the errno names the missing feature", []),
-    entry!("pluto.bind-failed", Libreswan, "Address already in use", "bind", INIT, Some("implementation"), Cause,
+    entry!("pluto.bind-failed", F::PortInUse, Libreswan, "Address already in use", "bind", INIT, Some(C::Implementation), Cause,
         "pluto cannot bind its IKE port: another IKE daemon holds it", []),
-    entry!("pluto.xfrm-socket-policy", Libreswan, "setsockopt IP_XFRM_POLICY", "", INIT, Some("implementation"), Cause,
+    entry!("pluto.xfrm-socket-policy", F::KernelIpsecMissing, Libreswan, "setsockopt IP_XFRM_POLICY", "", INIT, Some(C::Implementation), Cause,
         "the kernel refuses the per-socket IPsec bypass policy pluto sets on its IKE sockets; the errno names why",
         ["errno 95 on ARM: a 64-bit kernel with a 32-bit userland (no XFRM compat layer)", "otherwise check the kernel's XFRM support (CONFIG_XFRM_USER)"]),
-    entry!("pluto.no-interfaces", Libreswan, "no public interfaces found", "", INIT, None, Symptom,
+    entry!("pluto.no-interfaces", F::NoInterfaces, Libreswan, "no public interfaces found", "", INIT, None, Symptom,
         "pluto listens on no interface, so no IKE packet is answered", ["the lines before say why the interfaces were refused"]),
-    entry!("pluto.peer-id-mismatch", Libreswan, "mismatched on first found connection", "Peer ID", AUTH, Some("auth-id"), Cause,
+    entry!("pluto.peer-id-mismatch", F::IdentityRejected, Libreswan, "mismatched on first found connection", "Peer ID", AUTH, Some(C::AuthId), Cause,
         "the peer's identity matches no connection", []),
-    entry!("pluto.san-mismatch", Libreswan, "is not specified on the certificate SubjectAltName", "", AUTH, Some("auth-id"), Cause,
+    entry!("pluto.san-mismatch", F::IdentityRejected, Libreswan, "is not specified on the certificate SubjectAltName", "", AUTH, Some(C::AuthId), Cause,
         "the peer's identity is not in its certificate's subjectAltName", []),
-    entry!("pluto.san-mismatch", Libreswan, "unmatched IKE ID in certificate SAN", "", AUTH, Some("auth-id"), Cause,
+    entry!("pluto.san-mismatch", F::IdentityRejected, Libreswan, "unmatched IKE ID in certificate SAN", "", AUTH, Some(C::AuthId), Cause,
         "the peer's identity is not in its certificate's subjectAltName", []),
-    entry!("pluto.cert-expired", Libreswan, "SEC_ERROR_EXPIRED_CERTIFICATE", "", AUTH, Some("auth-cert"), Cause,
+    entry!("pluto.cert-expired", F::CertOutsideValidity, Libreswan, "SEC_ERROR_EXPIRED_CERTIFICATE", "", AUTH, Some(C::AuthCert), Cause,
         "NSS rejects a certificate as expired (also printed for not-yet-valid ones: check the clock)", []),
-    entry!("pluto.cert-untrusted", Libreswan, "SEC_ERROR_UNKNOWN_ISSUER", "", AUTH, Some("auth-cert"), Cause,
+    entry!("pluto.cert-untrusted", F::NoIssuer, Libreswan, "SEC_ERROR_UNKNOWN_ISSUER", "", AUTH, Some(C::AuthCert), Cause,
         "NSS does not know the certificate's issuer", []),
-    entry!("pluto.cert-untrusted", Libreswan, "SEC_ERROR_UNTRUSTED_ISSUER", "", AUTH, Some("auth-cert"), Cause,
+    entry!("pluto.cert-untrusted", F::NoIssuer, Libreswan, "SEC_ERROR_UNTRUSTED_ISSUER", "", AUTH, Some(C::AuthCert), Cause,
         "NSS does not trust the certificate's issuer", []),
-    entry!("pluto.eap-required", Libreswan, "Peer attempted EAP authentication, but IKE_AUTH is required", "", AUTH, Some("auth-eap"), Cause,
+    entry!("pluto.eap-required", F::EapRejected, Libreswan, "Peer attempted EAP authentication, but IKE_AUTH is required", "", AUTH, Some(C::AuthEap), Cause,
         "the client uses EAP but the connection expects certificate or PSK authentication", []),
-    entry!("pluto.ikev1-psk-mismatch", Libreswan, "mismatch of preshared secrets", "", AUTH, Some("auth-psk"), Cause,
+    entry!("pluto.ikev1-psk-mismatch", F::PskMismatch, Libreswan, "mismatch of preshared secrets", "", AUTH, Some(C::AuthPsk), Cause,
         "IKEv1: the peer's encrypted payload does not decrypt: the pre-shared keys differ", []),
-    entry!("pluto.fatal", Libreswan, "encountered fatal error in state", "", NONE, None, Symptom,
+    entry!("pluto.fatal", F::Fatal, Libreswan, "encountered fatal error in state", "", NONE, None, Symptom,
         "pluto abandoned the exchange; the line before says why", []),
     // ---- Windows RasClient ----
-    entry!("windows.error-code", Windows, "error code returned on failure is ", "", NONE, None, Symptom,
+    entry!("windows.error-code", F::ErrorCode, Windows, "error code returned on failure is ", "", NONE, None, Symptom,
         "a Windows VPN connection failed with this error code (see `ike-doctor explain CODE`)", []),
-    entry!("windows.error-code", Windows, "which has failed. The error code", "", NONE, None, Symptom,
+    entry!("windows.error-code", F::ErrorCode, Windows, "which has failed. The error code", "", NONE, None, Symptom,
         "a Windows VPN connection failed with this error code (see `ike-doctor explain CODE`)", []),
-    entry!("windows.time", Windows, "TimeCreated", "", NONE, None, TimeContext, "time of a Windows event", []),
-    entry!("windows.time", Windows, "Date:", "", NONE, None, TimeContext, "time of a Windows event", []),
-    entry!("windows.xml-data", Windows, "<Data", "", NONE, None, TimeContext, "data of a Windows event (XML)", []),
-    entry!("windows.xml-id", Windows, "<EventID", "", NONE, None, TimeContext, "id of a Windows event (XML)", []),
+    entry!("windows.time", F::Record, Windows, "TimeCreated", "", NONE, None, TimeContext, "time of a Windows event", []),
+    entry!("windows.time", F::Record, Windows, "Date:", "", NONE, None, TimeContext, "time of a Windows event", []),
+    entry!("windows.xml-data", F::Record, Windows, "<Data", "", NONE, None, TimeContext, "data of a Windows event (XML)", []),
+    entry!("windows.xml-id", F::Record, Windows, "<EventID", "", NONE, None, TimeContext, "id of a Windows event (XML)", []),
     // ---- Apple NetworkExtension (NEIKEv2) ----
-    entry!("apple.init-no-response", Apple, "Failed to receive IKE SA Init packet", "", INIT, None, Symptom,
+    entry!("apple.init-no-response", F::GaveUp, Apple, "Failed to receive IKE SA Init packet", "", INIT, None, Symptom,
         "the IKEv2 server never answered IKE_SA_INIT", []),
-    entry!("apple.no-proposal", Apple, "NO_PROPOSAL_CHOSEN", "", NONE, None, Symptom,
+    entry!("apple.no-proposal", F::PeerRefusedProposals, Apple, "NO_PROPOSAL_CHOSEN", "", NONE, None, Symptom,
         "the server refused the proposals (iOS/macOS default proposals: check the server accepts them)", []),
-    entry!("apple.auth-failed", Apple, "AUTHENTICATION_FAILED", "", AUTH, None, Symptom,
+    entry!("apple.auth-failed", F::PeerRefusedAuth, Apple, "AUTHENTICATION_FAILED", "", AUTH, None, Symptom,
         "the server refused the authentication", []),
-    entry!("apple.auth-failed", Apple, "User authentication failed", "", AUTH, None, Symptom,
+    entry!("apple.auth-failed", F::PeerRefusedAuth, Apple, "User authentication failed", "", AUTH, None, Symptom,
         "authentication failed; on iOS and macOS also shown for an identity or SAN mismatch", []),
-    entry!("apple.server-cert", Apple, "Certificate authentication data could not be verified", "", AUTH, Some("auth-cert"), Cause,
+    entry!("apple.server-cert", F::CertNotVerified, Apple, "Certificate authentication data could not be verified", "", AUTH, Some(C::AuthCert), Cause,
         "the client could not verify the server's certificate", []),
-    entry!("apple.ts-unacceptable", Apple, "TS_UNACCEPTABLE", "", CHILD, Some("traffic-selectors"), Cause,
+    entry!("apple.ts-unacceptable", F::PeerRefusedTs, Apple, "TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,
         "the server refused the traffic selectors", []),
     // ---- FortiGate (diagnose debug application ike -1) ----
-    entry!("fortigate.no-proposal", FortiGate, "no SA proposal chosen", "", INIT, Some("proposal-ike"), Cause,
+    entry!("fortigate.no-proposal", F::ProposalsRejected, FortiGate, "no SA proposal chosen", "", INIT, Some(C::ProposalIke), Cause,
         "FortiOS found no matching phase-1 proposal", ["compare encryption, integrity and DH group of phase 1 on both peers"]),
-    entry!("fortigate.no-proposal", FortiGate, "no suitable proposal found", "", INIT, Some("proposal-ike"), Cause,
+    entry!("fortigate.no-proposal", F::ProposalsRejected, FortiGate, "no suitable proposal found", "", INIT, Some(C::ProposalIke), Cause,
         "FortiOS found no matching phase-1 proposal", ["compare encryption, integrity and DH group of phase 1 on both peers"]),
-    entry!("fortigate.no-proposal", FortiGate, "peer SA proposal not match local policy", "", NONE, None, Context,
+    entry!("fortigate.no-proposal", F::ProposalsRejected, FortiGate, "peer SA proposal not match local policy", "", NONE, None, Context,
         "FortiOS found no matching proposal", []),
-    entry!("fortigate.negotiation-failure", FortiGate, "negotiation failure", "", NONE, None, Symptom,
+    entry!("fortigate.negotiation-failure", F::NegotiationFailed, FortiGate, "negotiation failure", "", NONE, None, Symptom,
         "FortiOS gave up the negotiation; the lines before say why", []),
-    entry!("fortigate.psk-mismatch", FortiGate, "probable pre-shared secret mismatch", "", AUTH, Some("auth-psk"), Cause,
+    entry!("fortigate.psk-mismatch", F::PskMismatch, FortiGate, "probable pre-shared secret mismatch", "", AUTH, Some(C::AuthPsk), Cause,
         "the pre-shared keys differ", []),
-    entry!("fortigate.auth-failed", FortiGate, "AUTHENTICATION_FAILED", "", AUTH, None, Symptom,
+    entry!("fortigate.auth-failed", F::PeerRefusedAuth, FortiGate, "AUTHENTICATION_FAILED", "", AUTH, None, Symptom,
         "authentication refused", []),
-    entry!("fortigate.no-response", FortiGate, "negotiation timeout", "", NONE, None, Symptom,
+    entry!("fortigate.no-response", F::GaveUp, FortiGate, "negotiation timeout", "", NONE, None, Symptom,
         "the peer did not answer", []),
-    entry!("fortigate.no-gateway", FortiGate, "no matching gateway for new request", "", INIT, Some("config-other"), Cause,
+    entry!("fortigate.no-gateway", F::NoMatchingConnection, FortiGate, "no matching gateway for new request", "", INIT, Some(C::ConfigOther), Cause,
         "no phase-1 gateway matches the peer's address or identity", []),
-    entry!("fortigate.ts", FortiGate, "TS_UNACCEPTABLE", "", CHILD, Some("traffic-selectors"), Cause,
+    entry!("fortigate.ts", F::TsRefused, FortiGate, "TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,
         "traffic selectors (phase-2 selectors) do not match", []),
-    entry!("fortigate.established", FortiGate, "SA proposal chosen, matched", "", NONE, None, Progress,
+    entry!("fortigate.established", F::ProposalSelected, FortiGate, "SA proposal chosen, matched", "", NONE, None, Progress,
         "FortiOS matched a proposal", []),
     // ---- Cisco IOS / IOS XE / ASA (debug crypto ikev2 protocol, platform, error) ----
     // Lines as the debugs print them after the `IKEv2-PROTO-N: (sa):`, `IKEv2-PLAT-N:`,
     // `IKEv2-ERROR:` or `IKEv2:(SESSION ID = n,SA ID = n):` prefix; IOS wraps long lines, so the
     // patterns are the parts that stay on one line.
-    entry!("cisco.no-matching-policy", Cisco, "Failed to find a matching policy", "", INIT, Some("proposal-ike"), Cause,
+    entry!("cisco.no-matching-policy", F::ProposalsRejected, Cisco, "Failed to find a matching policy", "", INIT, Some(C::ProposalIke), Cause,
         "the responder found no IKE policy matching the received proposals; the 'Received Policies' and 'Expected Policies' lines list both sides",
         ["compare encryption, integrity, PRF and DH group of 'Received Policies' with 'Expected Policies'", "on IOS XE an ESP proposal in those lines means the first Child SA (transform set)"]),
-    entry!("cisco.verify-policies", Cisco, "Failed to verify the proposed policies", "", INIT, None, Context,
+    entry!("cisco.verify-policies", F::ProposalsRejected, Cisco, "Failed to verify the proposed policies", "", INIT, None, Context,
         "the proposals received do not match the configured policies", []),
-    entry!("cisco.no-proposal-received", Cisco, "Received no proposal chosen notify", "", INIT, None, Symptom,
+    entry!("cisco.no-proposal-received", F::PeerRefusedProposals, Cisco, "Received no proposal chosen notify", "", INIT, None, Symptom,
         "the peer answered NO_PROPOSAL_CHOSEN; only its debugs say which algorithm differs",
         ["read the responder's 'Received Policies' / 'Expected Policies' lines"]),
-    entry!("cisco.no-proposal-received", Cisco, "NOTIFY(NO_PROPOSAL_CHOSEN)", "", NONE, None, Symptom,
+    entry!("cisco.no-proposal-received", F::PeerRefusedProposals, Cisco, "NOTIFY(NO_PROPOSAL_CHOSEN)", "", NONE, None, Symptom,
         "the peer answered NO_PROPOSAL_CHOSEN (IKE_SA_INIT: IKE proposal; IKE_AUTH: the Child SA's transform set)", []),
-    entry!("cisco.init-failed", Cisco, "Failed SA init exchange", "", INIT, None, Symptom,
+    entry!("cisco.init-failed", F::NegotiationFailed, Cisco, "Failed SA init exchange", "", INIT, None, Symptom,
         "the IKE_SA_INIT exchange failed; the lines before say why", []),
-    entry!("cisco.init-failed", Cisco, "Initial exchange failed", "", INIT, None, Symptom,
+    entry!("cisco.init-failed", F::NegotiationFailed, Cisco, "Initial exchange failed", "", INIT, None, Symptom,
         "the IKE_SA_INIT exchange failed; the lines before say why", []),
-    entry!("cisco.peer-id-check", Cisco, "Peer ID check failed", "", AUTH, Some("auth-id"), Cause,
+    entry!("cisco.peer-id-check", F::IdentityRejected, Cisco, "Peer ID check failed", "", AUTH, Some(C::AuthId), Cause,
         "the ASA could not find the peer's identity (its address or name) in the peer certificate's subjectAltName",
         ["put the peer's IKE identity in its certificate's subjectAltName", "or set peer-id-validate nocheck in the tunnel group"]),
-    entry!("cisco.profile-by-cert", Cisco, "Profile could not be found by peer certificate", "", AUTH, Some("auth-id"), Cause,
+    entry!("cisco.profile-by-cert", F::IdentityRejected, Cisco, "Profile could not be found by peer certificate", "", AUTH, Some(C::AuthId), Cause,
         "no IKEv2 profile matches the identity the peer presented with its certificate (ID type or value differ from 'match identity remote')",
         ["compare the peer's identity (type and value) with 'match identity remote' of the IKEv2 profile", "ASA peers send their certificate DN unless 'crypto isakmp identity address'"]),
-    entry!("cisco.profile-not-found", Cisco, "IKEv2 profile not found", "", NONE, None, Context,
+    entry!("cisco.profile-not-found", F::LookupFailed, Cisco, "IKEv2 profile not found", "", NONE, None, Context,
         "no IKEv2 profile was found for a lookup; harmless during config exchange, fatal when it follows the identity search", []),
-    entry!("cisco.cert-encoding", Cisco, "Unsupported cert encoding found", "", AUTH, Some("implementation"), Cause,
+    entry!("cisco.cert-encoding", F::Incompatible, Cisco, "Unsupported cert encoding found", "", AUTH, Some(C::Implementation), Cause,
         "the peer asked for HTTP-URL certificate lookup that this ASA does not negotiate (CSCul48246): the two implementations do not interoperate",
         ["on the IOS router: no crypto ikev2 http-url cert", "or upgrade the ASA to a release with the fix"]),
-    entry!("cisco.item-not-found", Cisco, "locate an item in the database", "", AUTH, None, Symptom,
+    entry!("cisco.item-not-found", F::LookupFailed, Cisco, "locate an item in the database", "", AUTH, None, Symptom,
         "a lookup failed during the exchange (profile, key, identity or certificate); the lines before say which", []),
-    entry!("cisco.auth-failed", Cisco, "Auth exchange failed", "", AUTH, None, Symptom,
+    entry!("cisco.auth-failed", F::AuthFailed, Cisco, "Auth exchange failed", "", AUTH, None, Symptom,
         "the IKE_AUTH exchange failed; the lines before (or the peer's debugs) say why", []),
-    entry!("cisco.auth-failed", Cisco, "Verify auth failed", "", AUTH, None, Symptom,
+    entry!("cisco.auth-failed", F::AuthFailed, Cisco, "Verify auth failed", "", AUTH, None, Symptom,
         "the peer's AUTH payload or identity did not verify", []),
-    entry!("cisco.auth-failed", Cisco, "Failed to authenticate the IKE SA", "", AUTH, None, Symptom,
+    entry!("cisco.auth-failed", F::AuthFailed, Cisco, "Failed to authenticate the IKE SA", "", AUTH, None, Symptom,
         "the IKE SA could not be authenticated (pre-shared key, certificate or identity)", []),
-    entry!("cisco.auth-failed", Cisco, "NOTIFY(AUTHENTICATION_FAILED)", "", AUTH, None, Symptom,
+    entry!("cisco.auth-failed", F::AuthFailed, Cisco, "NOTIFY(AUTHENTICATION_FAILED)", "", AUTH, None, Symptom,
         "the peer refused the authentication; only its debugs say why", []),
-    entry!("cisco.ts-unacceptable", Cisco, "NOTIFY(TS_UNACCEPTABLE)", "", CHILD, Some("traffic-selectors"), Cause,
+    entry!("cisco.ts-unacceptable", F::TsRefused, Cisco, "NOTIFY(TS_UNACCEPTABLE)", "", CHILD, Some(C::TrafficSelectors), Cause,
         "the peer refused the traffic selectors (crypto ACLs / proxy identities differ)", []),
-    entry!("cisco.retransmit", Cisco, "Retransmitting packet", "", NONE, None, Symptom,
+    entry!("cisco.retransmit", F::Retransmit, Cisco, "Retransmitting packet", "", NONE, None, Symptom,
         "no answer yet: the request is sent again", []),
-    entry!("cisco.dh-retry", Cisco, "KE payload contained the wrong DH group", "", NONE, None, Progress,
+    entry!("cisco.dh-retry", F::DhRetry, Cisco, "KE payload contained the wrong DH group", "", NONE, None, Progress,
         "the responder asks for another DH group (INVALID_KE_PAYLOAD); normal once", []),
-    entry!("cisco.ike-established", Cisco, "IKEV2 SA created", "", NONE, None, Progress,
+    entry!("cisco.ike-established", F::IkeEstablished, Cisco, "IKEV2 SA created", "", NONE, None, Progress,
         "the IKE SA is authenticated and established", []),
 ];
 
@@ -470,37 +635,37 @@ pub const ENTRIES: &[Entry] = &[
 pub struct WindowsCode {
     pub code: u32,
     pub name: &'static str,
-    pub category: Option<&'static str>,
-    pub phase: Phase,
+    pub category: Option<Category>,
+    pub phase: FailurePhase,
     pub meaning: &'static str,
     pub checks: &'static [&'static str],
 }
 
 pub const WINDOWS_CODES: &[WindowsCode] = &[
-    WindowsCode { code: 691, name: "ERROR_AUTHENTICATION_FAILURE", category: Some("auth-eap"), phase: Phase::IkeAuth,
+    WindowsCode { code: 691, name: "ERROR_AUTHENTICATION_FAILURE", category: Some(C::AuthEap), phase: FailurePhase::IkeAuth,
         meaning: "access denied: the user name or password (EAP) was refused",
         checks: &["check the credentials and the RADIUS/NPS log"] },
-    WindowsCode { code: 809, name: "ERROR_VPN_TIMEOUT", category: None, phase: Phase::IkeSaInit,
+    WindowsCode { code: 809, name: "ERROR_VPN_TIMEOUT", category: None, phase: FailurePhase::IkeSaInit,
         meaning: "the VPN server did not respond: UDP 500/4500 blocked, IKE_AUTH fragments dropped, or (L2TP) a server behind NAT",
         checks: &["capture on the client: is IKE_SA_INIT answered?", "answered but IKE_AUTH not: large certificate payloads, enable IKEv2 fragmentation", "behind NAT with L2TP: AssumeUDPEncapsulationContextOnSendRule"] },
-    WindowsCode { code: 810, name: "ERROR_VPN_BAD_CERT", category: Some("auth-cert"), phase: Phase::IkeAuth,
+    WindowsCode { code: 810, name: "ERROR_VPN_BAD_CERT", category: Some(C::AuthCert), phase: FailurePhase::IkeAuth,
         meaning: "the server's certificate is not valid for this connection", checks: &[] },
-    WindowsCode { code: 811, name: "ERROR_VPN_BAD_PSK", category: Some("auth-psk"), phase: Phase::IkeAuth,
+    WindowsCode { code: 811, name: "ERROR_VPN_BAD_PSK", category: Some(C::AuthPsk), phase: FailurePhase::IkeAuth,
         meaning: "the pre-shared key is wrong", checks: &[] },
-    WindowsCode { code: 812, name: "ERROR_NO_AUTHENTICATION_METHOD", category: Some("auth-eap"), phase: Phase::IkeAuth,
+    WindowsCode { code: 812, name: "ERROR_NO_AUTHENTICATION_METHOD", category: Some(C::AuthEap), phase: FailurePhase::IkeAuth,
         meaning: "a policy on the RAS/VPN (NPS) server refused the connection (authentication method or conditions)", checks: &[] },
-    WindowsCode { code: 864, name: "(EAP server certificate)", category: Some("auth-cert"), phase: Phase::IkeAuth,
+    WindowsCode { code: 864, name: "(EAP server certificate)", category: Some(C::AuthCert), phase: FailurePhase::IkeAuth,
         meaning: "the certificate validating the NPS server certificate is not in the Trusted Root store", checks: &[] },
-    WindowsCode { code: 13801, name: "ERROR_IPSEC_IKE_AUTH_FAIL", category: None, phase: Phase::IkeAuth,
+    WindowsCode { code: 13801, name: "ERROR_IPSEC_IKE_AUTH_FAIL", category: None, phase: FailurePhase::IkeAuth,
         meaning: "IKE authentication credentials are unacceptable: the server certificate is not trusted or does not carry the server name, or the wrong client certificate was picked",
         checks: &["does the server certificate's SAN hold the exact name or address the client dials?", "is its issuing CA in the computer's Trusted Root store?", "does it have the Server Authentication EKU?"] },
-    WindowsCode { code: 13806, name: "ERROR_IPSEC_IKE_NO_CERT", category: Some("auth-cert"), phase: Phase::IkeAuth,
+    WindowsCode { code: 13806, name: "ERROR_IPSEC_IKE_NO_CERT", category: Some(C::AuthCert), phase: FailurePhase::IkeAuth,
         meaning: "IKE failed to find a valid machine certificate (missing, untrusted chain or wrong EKU)", checks: &[] },
-    WindowsCode { code: 13819, name: "ERROR_IPSEC_IKE_INVALID_CERT_TYPE", category: Some("auth-cert"), phase: Phase::IkeAuth,
+    WindowsCode { code: 13819, name: "ERROR_IPSEC_IKE_INVALID_CERT_TYPE", category: Some(C::AuthCert), phase: FailurePhase::IkeAuth,
         meaning: "the certificate type or key usage is not acceptable", checks: &[] },
-    WindowsCode { code: 13843, name: "ERROR_IPSEC_IKE_INVALID_PAYLOAD", category: None, phase: Phase::IkeAuth,
+    WindowsCode { code: 13843, name: "ERROR_IPSEC_IKE_INVALID_PAYLOAD", category: None, phase: FailurePhase::IkeAuth,
         meaning: "an invalid payload was received", checks: &[] },
-    WindowsCode { code: 13868, name: "ERROR_IPSEC_IKE_POLICY_MATCH", category: Some("proposal-ike"), phase: Phase::IkeSaInit,
+    WindowsCode { code: 13868, name: "ERROR_IPSEC_IKE_POLICY_MATCH", category: Some(C::ProposalIke), phase: FailurePhase::IkeSaInit,
         meaning: "policy match error: no IKE proposal in common (Windows defaults are 3DES/SHA1/MODP1024)",
         checks: &["Set-VpnConnectionIPsecConfiguration on the client, or add the client's proposals on the server"] },
 ];

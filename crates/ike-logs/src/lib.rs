@@ -27,6 +27,6 @@ pub mod scan;
 pub mod time;
 
 pub use detect::{detect, Format};
-pub use knowledge::{Entry, Implementation, Phase, Role};
+pub use knowledge::{Entry, Fact, Implementation, Role};
 pub use record::LogRecord;
 pub use scan::{scan, ScanConfig, ScanStats};

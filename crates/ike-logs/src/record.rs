@@ -34,6 +34,12 @@ pub struct LogRecord {
     pub child_spis: Vec<u32>,
     /// The number the line is about: errno, Windows error code, retransmit count.
     pub number: Option<i64>,
+    /// The value the line names: the proposals of a proposal line (`IKE:AES_CBC_256/...`).
+    pub detail: Option<String>,
+    /// For an authentication line: whether it is the writer's own ("(myself)").
+    pub of_self: Option<bool>,
+    /// A certificate's validity period a line names (nanoseconds since the epoch, from and to).
+    pub validity: Option<(i64, i64)>,
     /// The line as written (cut to [`TEXT_KEPT`] bytes).
     pub text: String,
     /// The line was longer than the scanner's line limit and was cut.
@@ -66,6 +72,9 @@ impl LogRecord {
             ike_spis: None,
             child_spis: Vec::new(),
             number: None,
+            detail: None,
+            validity: None,
+            of_self: None,
             text,
             cut,
         }
@@ -306,6 +315,20 @@ fn charon_fields(r: &mut LogRecord, t: &str) {
             }
         }
         "charon.half-open-timeout" => r.peer = after(t, "IKE_SA with ").and_then(first_ip),
+        "charon.cert-dates" => r.validity = validity(t),
+        "charon.authentication" => {
+            r.of_self = Some(t.contains("' (myself) with "));
+            r.detail = after(t, " with ").map(|rest| {
+                let method = rest.trim_end().trim_end_matches(" successful");
+                cut_str(method, 64).to_owned()
+            });
+        }
+        "charon.proposal-selected"
+        | "charon.proposals-received"
+        | "charon.proposals-configured" => {
+            let marker = r.entry.pattern;
+            r.detail = after(t, marker).map(|rest| cut_str(rest.trim(), 256).to_owned());
+        }
         "charon.peer-initiating" => {
             if let Some(i) = t.find(" is initiating an IKE_SA") {
                 let head = &t[..i];
@@ -329,6 +352,16 @@ fn charon_fields(r: &mut LogRecord, t: &str) {
         }
         _ => {}
     }
+}
+
+/// The dates of "certificate invalid (valid from Nov 27 23:21:20 2025 to Nov 27 23:21:20 2026)".
+fn validity(t: &str) -> Option<(i64, i64)> {
+    let rest = after(t, "valid from ")?;
+    let (from, _) = crate::time::parse_prefix(rest.as_bytes())?;
+    let (to, _) = crate::time::parse_prefix(after(rest, " to ")?.as_bytes())?;
+    let from = crate::time::resolve(&from, None, 0).0;
+    let to = crate::time::resolve(&to, None, 0).0;
+    Some((from, to))
 }
 
 /// The state serial of a line that starts (after its time prefix, if any) with `#12:`.
@@ -453,8 +486,38 @@ mod tests {
             "x 09[KNL] <home|1> received netlink error: Protocol not supported (93)",
         );
         assert_eq!(r.number, Some(93));
+        let r = rec(
+            "charon.proposal-selected",
+            "x 07[CFG] <rw|1> selected proposal: ESP:AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ",
+        );
+        assert_eq!(
+            r.detail.as_deref(),
+            Some("ESP:AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ")
+        );
         let r = rec("charon.child-established", "x <rw|1> CHILD_SA net{1} established with SPIs b76f7d7d_i 39761c09_o and TS 10.99.100.0/24 === 10.99.200.1/32");
         assert_eq!(r.child_spis, vec![0xb76f7d7d, 0x39761c09]);
+    }
+
+    #[test]
+    fn authentication_lines() {
+        let r = rec("charon.authentication", "x 11[IKE] <home|1> authentication of 'client.ikelab.test' (myself) with pre-shared key");
+        assert_eq!(
+            (r.of_self, r.detail.as_deref()),
+            (Some(true), Some("pre-shared key"))
+        );
+        let r = rec("charon.authentication", "x 11[IKE] <rw|1> authentication of 'client.ikelab.test' with ECDSA_WITH_SHA256_DER successful");
+        assert_eq!(
+            (r.of_self, r.detail.as_deref()),
+            (Some(false), Some("ECDSA_WITH_SHA256_DER"))
+        );
+    }
+
+    #[test]
+    fn certificate_dates() {
+        let r = rec("charon.cert-dates", "Nov 26 23:21:17.212 09[CFG] <1>   certificate invalid (valid from Oct 22 23:21:16 2025 to Oct 27 23:21:16 2026)");
+        let (from, to) = r.validity.expect("dates");
+        assert_eq!(from, 1_761_175_276_000_000_000);
+        assert_eq!(to - from, 370 * 86_400 * 1_000_000_000);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use ike_capture::{IcmpKind, IncompleteReason};
-use ike_diagnose::{Diagnosis, EvidenceRef, Finding};
+use ike_diagnose::{Candidate, Diagnosis, EvidenceRef, Finding, PeerRow, Verdict};
 use ike_timeline::time::rfc3339_micros;
 use ike_timeline::{EventKind, Locator, Session, SourceKind, Timeline};
 use serde::Serialize;
@@ -67,7 +67,11 @@ pub struct Report<'t> {
     pub icmp: Vec<IcmpJson>,
     pub incomplete_datagrams: Vec<IncompleteJson>,
     pub inputs: Vec<InputJson>,
-    /// Clock offsets between captures that saw the same datagrams.
+    /// Per pair of peers, when there are several: attempts, established, failed by phase and
+    /// category.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub peers: Vec<PeerJson>,
+    /// Clock offsets between captures that saw the same datagrams, and of logs against captures.
     pub clock_offsets: Vec<ClockOffsetJson>,
     pub notes: Vec<NoteJson>,
     pub limits: LimitsJson,
@@ -88,6 +92,18 @@ pub struct VerdictJson {
     pub phase: Option<&'static str>,
     pub category: Option<&'static str>,
     pub summary: String,
+    /// When the category is open: the (phase, category) pairs the evidence still allows.
+    pub candidates: Vec<CandidateJson>,
+    /// Problems that did not stop an established SA.
+    pub warnings: Vec<FindingJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CandidateJson {
+    pub phase: &'static str,
+    pub category: &'static str,
+    pub why: String,
+    pub decided_by: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -95,10 +111,45 @@ pub struct FindingJson {
     pub rule: &'static str,
     pub phase: &'static str,
     pub category: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<CandidateJson>,
     pub confidence: ike_diagnose::Confidence,
+    /// Who states what the finding rests on: `own-statement`, `peer-reading`, `wire-shape`.
+    pub knowledge: ike_diagnose::Knowledge,
     pub title: String,
     pub evidence: Vec<EvidenceJson>,
     pub fix: Vec<String>,
+    /// The fixes that are configuration lines, as data: the peer to change, the syntax, where
+    /// the line goes and the line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<ChangeJson>,
+    /// How many IKE SA attempts showed it.
+    pub attempts: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangeJson {
+    /// `initiator` or `responder`.
+    pub peer: &'static str,
+    pub syntax: &'static str,
+    pub section: Option<String>,
+    pub line: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PeerJson {
+    pub initiator: IpAddr,
+    pub responder: IpAddr,
+    pub attempts: usize,
+    pub established: usize,
+    pub failed: Vec<PeerFailedJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PeerFailedJson {
+    pub phase: &'static str,
+    pub category: Option<&'static str>,
+    pub count: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -118,6 +169,10 @@ pub struct EvidenceJson {
 pub struct SessionJson<'t> {
     pub id: usize,
     pub source: String,
+    /// Every input that saw the SA (captures, and logs joined to it).
+    pub sources: Vec<&'t str>,
+    /// The verdict of this SA.
+    pub verdict: VerdictJson,
     pub ike_version: u8,
     pub spi_i: String,
     pub spi_r: String,
@@ -200,9 +255,19 @@ pub struct MessageJson<'t> {
     pub fragment: Option<FragmentJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub malformed: Option<&'t str>,
+    /// The same datagram in the other captures that hold it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seen_in: Vec<SightingJson<'t>>,
     /// The decrypted SK/SKF content (with `--keys`): see `crate::inner_json`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decrypted: Option<crate::inner_json::DecryptedJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SightingJson<'t> {
+    pub source: &'t str,
+    pub frame: u64,
+    pub time: Time,
 }
 
 #[derive(Debug, Serialize)]
@@ -227,6 +292,19 @@ pub struct EspFlowJson<'t> {
     pub first_time: Time,
     pub last_time: Time,
     pub max_gap_seconds: f64,
+    /// The same SPI as the other captures saw it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seen_in: Vec<EspSightingJson<'t>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EspSightingJson<'t> {
+    pub source: &'t str,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub packets: u64,
+    pub first_frame: u64,
+    pub last_frame: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -278,6 +356,20 @@ pub struct InputJson {
     pub kind: &'static str,
     pub units_read: u64,
     pub bytes_read: u64,
+    pub coverage: CoverageJson,
+}
+
+/// What an input could have shown (see the contract's coverage rules).
+#[derive(Debug, Serialize)]
+pub struct CoverageJson {
+    pub end: ike_contract::End,
+    pub first: Option<Time>,
+    pub last: Option<Time>,
+    /// What a capture held nothing beyond (`ike-ports-only`), or `null`.
+    pub filtered: Option<&'static str>,
+    /// Why reading stopped early, or `null`.
+    pub truncated: Option<String>,
+    pub starts_mid_sa: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -334,14 +426,70 @@ pub fn finding_json(timeline: &Timeline, f: &Finding) -> FindingJson {
         rule: f.rule,
         phase: f.phase.as_str(),
         category: f.category.map(|c| c.as_str()),
+        candidates: f.candidates.iter().map(candidate_json).collect(),
         confidence: f.confidence,
+        knowledge: f.knowledge,
         title: f.title.clone(),
         evidence: f
             .evidence
             .iter()
             .map(|e| evidence_json(timeline, e))
             .collect(),
-        fix: f.fix.clone(),
+        fix: f.fix.iter().map(|x| x.text.clone()).collect(),
+        changes: f
+            .fix
+            .iter()
+            .filter_map(|x| x.change.as_ref())
+            .map(|c| ChangeJson {
+                peer: c.peer.as_str(),
+                syntax: c.syntax.as_str(),
+                section: c.section.clone(),
+                line: c.line.clone(),
+            })
+            .collect(),
+        attempts: f.attempts,
+    }
+}
+
+pub fn candidate_json(c: &Candidate) -> CandidateJson {
+    CandidateJson {
+        phase: c.phase.as_str(),
+        category: c.category.as_str(),
+        why: c.why.to_string(),
+        decided_by: c.decided_by.to_string(),
+    }
+}
+
+pub fn verdict_json(timeline: &Timeline, v: &Verdict) -> VerdictJson {
+    VerdictJson {
+        outcome: v.outcome,
+        phase: v.phase.map(|p| p.as_str()),
+        category: v.category.map(|c| c.as_str()),
+        summary: v.summary.clone(),
+        candidates: v.candidates.iter().map(candidate_json).collect(),
+        warnings: v
+            .warnings
+            .iter()
+            .map(|w| finding_json(timeline, w))
+            .collect(),
+    }
+}
+
+fn peer_json(p: &PeerRow) -> PeerJson {
+    PeerJson {
+        initiator: p.initiator,
+        responder: p.responder,
+        attempts: p.attempts,
+        established: p.established,
+        failed: p
+            .failed
+            .iter()
+            .map(|(phase, category, count)| PeerFailedJson {
+                phase: phase.as_str(),
+                category: category.map(|c| c.as_str()),
+                count: *count,
+            })
+            .collect(),
     }
 }
 
@@ -353,7 +501,12 @@ fn side(from_initiator: bool) -> &'static str {
     }
 }
 
-pub fn session_json<'t>(timeline: &'t Timeline, id: usize, s: &Session) -> SessionJson<'t> {
+pub fn session_json<'t>(
+    timeline: &'t Timeline,
+    id: usize,
+    s: &Session,
+    verdict: Option<&Verdict>,
+) -> SessionJson<'t> {
     let mut messages = Vec::with_capacity(s.messages.len());
     let mut notifies = Vec::new();
     let mut vendor_ids = Vec::new();
@@ -409,6 +562,18 @@ pub fn session_json<'t>(timeline: &'t Timeline, id: usize, s: &Session) -> Sessi
                         .fragment
                         .map(|(number, total)| FragmentJson { number, total }),
                     malformed: m.malformed.as_deref(),
+                    seen_in: s
+                        .seen_in
+                        .get(n)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|&other| timeline.events.get(other))
+                        .map(|e| SightingJson {
+                            source: timeline.source_name(e.source),
+                            frame: frame_of(e.at),
+                            time: Time(e.time),
+                        })
+                        .collect(),
                     decrypted: m.inner.as_deref().map(crate::inner_json::decrypted),
                 });
             }
@@ -433,6 +598,7 @@ pub fn session_json<'t>(timeline: &'t Timeline, id: usize, s: &Session) -> Sessi
                 ip_fragments: &[],
                 fragment: None,
                 malformed: None,
+                seen_in: Vec::new(),
                 decrypted: None,
             }),
             _ => {}
@@ -448,6 +614,15 @@ pub fn session_json<'t>(timeline: &'t Timeline, id: usize, s: &Session) -> Sessi
     SessionJson {
         id: id + 1,
         source: timeline.source_name(s.source).to_owned(),
+        sources: s.sources.iter().map(|&x| timeline.source_name(x)).collect(),
+        verdict: verdict
+            .map(|v| verdict_json(timeline, v))
+            .unwrap_or_else(|| {
+                verdict_json(
+                    timeline,
+                    &Verdict::new(ike_diagnose::Outcome::Inconclusive, "not judged"),
+                )
+            }),
         ike_version: s.ike_major_version,
         spi_i: spi_hex(s.spi_i),
         spi_r: spi_hex(s.spi_r),
@@ -571,12 +746,7 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &Diagnosis) -> Report<'t> {
         }
     }
     Report {
-        verdict: VerdictJson {
-            outcome: v.outcome,
-            phase: v.phase.map(|p| p.as_str()),
-            category: v.category.map(|c| c.as_str()),
-            summary: v.summary.clone(),
-        },
+        verdict: verdict_json(timeline, v),
         findings: diagnosis
             .findings
             .iter()
@@ -586,28 +756,9 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &Diagnosis) -> Report<'t> {
             .sessions
             .iter()
             .enumerate()
-            .map(|(i, s)| session_json(timeline, i, s))
+            .map(|(i, s)| session_json(timeline, i, s, diagnosis.sessions.get(i)))
             .collect(),
-        esp: timeline
-            .esp_flows
-            .iter()
-            .map(|f| EspFlowJson {
-                source: timeline.source_name(f.source),
-                spi: Spi::Esp(f.spi),
-                src: f.src,
-                dst: f.dst,
-                udp_encapsulated: f.udp_ports.is_some(),
-                packets: f.packets,
-                bytes: f.bytes,
-                max_ip_len: f.max_ip_len,
-                fragmented_packets: f.fragmented_packets,
-                first_frame: f.first_frame,
-                last_frame: f.last_frame,
-                first_time: Time(f.first_ts),
-                last_time: Time(f.last_ts),
-                max_gap_seconds: f.max_gap_ns as f64 / 1e9,
-            })
-            .collect(),
+        esp: esp_json(timeline),
         nat_keepalives: timeline
             .keepalive_flows
             .iter()
@@ -632,9 +783,18 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &Diagnosis) -> Report<'t> {
                 kind: source_kind(s.kind),
                 units_read: s.units_read,
                 bytes_read: s.bytes_read,
+                coverage: CoverageJson {
+                    end: s.coverage.end,
+                    first: s.coverage.first.map(Time),
+                    last: s.coverage.last.map(Time),
+                    filtered: s.coverage.filtered.map(|f| f.as_str()),
+                    truncated: s.coverage.truncated.as_ref().map(|t| t.reason.clone()),
+                    starts_mid_sa: s.coverage.starts_mid_sa,
+                },
             })
             .collect(),
-        clock_offsets: diagnosis
+        peers: diagnosis.peers.iter().map(peer_json).collect(),
+        clock_offsets: timeline
             .clock_offsets
             .iter()
             .map(|c| ClockOffsetJson {
@@ -668,6 +828,51 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &Diagnosis) -> Report<'t> {
             sessions_not_tracked: timeline.sessions_untracked,
         },
     }
+}
+
+/// ESP flows, each SPI once: the flow as the first capture saw it, with the other captures'
+/// sightings of the same SPI (a capture on each end sees the same flow, at other addresses
+/// across a NAT).
+fn esp_json(timeline: &Timeline) -> Vec<EspFlowJson<'_>> {
+    let mut out: Vec<EspFlowJson<'_>> = Vec::new();
+    let mut by_spi: rustc_hash::FxHashMap<u32, usize> = Default::default();
+    for f in &timeline.esp_flows {
+        let source = timeline.source_name(f.source);
+        if let Some(&i) = by_spi.get(&f.spi) {
+            if let Some(first) = out.get_mut(i) {
+                if first.source != source {
+                    first.seen_in.push(EspSightingJson {
+                        source,
+                        src: f.src,
+                        dst: f.dst,
+                        packets: f.packets,
+                        first_frame: f.first_frame,
+                        last_frame: f.last_frame,
+                    });
+                    continue;
+                }
+            }
+        }
+        by_spi.entry(f.spi).or_insert(out.len());
+        out.push(EspFlowJson {
+            source,
+            spi: Spi::Esp(f.spi),
+            src: f.src,
+            dst: f.dst,
+            udp_encapsulated: f.udp_ports.is_some(),
+            packets: f.packets,
+            bytes: f.bytes,
+            max_ip_len: f.max_ip_len,
+            fragmented_packets: f.fragmented_packets,
+            first_frame: f.first_frame,
+            last_frame: f.last_frame,
+            first_time: Time(f.first_ts),
+            last_time: Time(f.last_ts),
+            max_gap_seconds: f.max_gap_ns as f64 / 1e9,
+            seen_in: Vec::new(),
+        });
+    }
+    out
 }
 
 /// The report as pretty JSON text.

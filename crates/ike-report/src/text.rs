@@ -35,18 +35,59 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
         _ => {}
     }
     let _ = writeln!(out, "\n  {}", v.summary);
-
-    for (n, f) in diagnosis.findings.iter().enumerate() {
+    if !v.candidates.is_empty() {
+        let _ = writeln!(out, "  still possible:");
+        for c in &v.candidates {
+            let _ = writeln!(
+                out,
+                "    {} {}: {} (decided by {})",
+                c.phase.as_str(),
+                c.category.as_str(),
+                c.why,
+                c.decided_by
+            );
+        }
+    }
+    for w in &v.warnings {
         let _ = writeln!(
             out,
-            "\nFinding {}: {} [{} / {}, {:?} confidence, rule {}]",
+            "  warning: {} [{}]",
+            w.title,
+            w.category.map(|c| c.as_str()).unwrap_or("-")
+        );
+    }
+
+    let findings = diagnosis.findings.iter().chain(&v.warnings);
+    for (n, f) in findings.enumerate() {
+        let kind = if f.severity == ike_diagnose::Severity::Warning {
+            "Warning"
+        } else {
+            "Finding"
+        };
+        let _ = writeln!(
+            out,
+            "\n{kind} {}: {} [{} / {}, {:?} confidence, rule {}{}]",
             n + 1,
             f.title,
             f.phase.as_str(),
             f.category.map(|c| c.as_str()).unwrap_or("category open"),
             f.confidence,
-            f.rule
+            f.rule,
+            if f.attempts > 1 {
+                format!(", {} attempts", f.attempts)
+            } else {
+                String::new()
+            }
         );
+        for c in &f.candidates {
+            let _ = writeln!(
+                out,
+                "  could be: {} {} ({})",
+                c.phase.as_str(),
+                c.category.as_str(),
+                c.why
+            );
+        }
         for e in &f.evidence {
             let e = evidence_json(timeline, e);
             let place = match (e.frame, e.line) {
@@ -60,19 +101,49 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
             }
         }
         for fix in &f.fix {
-            let _ = writeln!(out, "  fix: {fix}");
+            let _ = writeln!(out, "  fix: {}", fix.text);
         }
     }
 
-    for c in &diagnosis.clock_offsets {
+    for c in &timeline.clock_offsets {
         let _ = writeln!(
             out,
-            "\nClock: {} runs {:+.6} s against {} (from {} datagrams both captured)",
+            "\nClock: {} runs {:+.6} s against {} (from {} datagrams both hold)",
             timeline.source_name(c.other),
             c.offset_seconds,
             timeline.source_name(c.reference),
             c.matched_datagrams
         );
+    }
+
+    if !diagnosis.peers.is_empty() {
+        let _ = writeln!(out, "\nPeers: {}", diagnosis.peers.len());
+        let _ = writeln!(
+            out,
+            "  {:<40} {:>8} {:>11}  failed",
+            "initiator => responder", "attempts", "established"
+        );
+        for p in diagnosis.peers.iter().take(LADDERS_SHOWN) {
+            let failed: Vec<String> = p
+                .failed
+                .iter()
+                .map(|(phase, category, n)| {
+                    format!(
+                        "{n} {} {}",
+                        phase.as_str(),
+                        category.map(|c| c.as_str()).unwrap_or("open")
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {:<40} {:>8} {:>11}  {}",
+                format!("{} => {}", p.initiator, p.responder),
+                p.attempts,
+                p.established,
+                failed.join(", ")
+            );
+        }
     }
 
     let sessions = &timeline.sessions;
@@ -81,7 +152,7 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
     }
     for (i, s) in sessions.iter().enumerate() {
         if i < LADDERS_SHOWN {
-            ladder(&mut out, timeline, i, s);
+            ladder(&mut out, timeline, i, s, diagnosis.sessions.get(i));
         } else {
             let _ = writeln!(
                 out,
@@ -174,7 +245,14 @@ fn frame(at: Locator) -> String {
     }
 }
 
-fn ladder(out: &mut String, timeline: &Timeline, i: usize, s: &Session) {
+fn ladder(
+    out: &mut String,
+    timeline: &Timeline,
+    i: usize,
+    s: &Session,
+    verdict: Option<&ike_diagnose::Verdict>,
+) {
+    let sources: Vec<&str> = s.sources.iter().map(|&x| timeline.source_name(x)).collect();
     let _ = writeln!(
         out,
         "\nIKE SA #{} IKEv{} {}_i {}_r  {} => {}  ({})",
@@ -184,8 +262,18 @@ fn ladder(out: &mut String, timeline: &Timeline, i: usize, s: &Session) {
         spi_hex(s.spi_r),
         s.initiator,
         s.responder,
-        timeline.source_name(s.source)
+        sources.join(", ")
     );
+    if let Some(v) = verdict {
+        let _ = write!(out, "  verdict: {:?}", v.outcome);
+        if let Some(p) = v.phase {
+            let _ = write!(out, " in {}", p.as_str());
+        }
+        if let Some(c) = v.category {
+            let _ = write!(out, " ({})", c.as_str());
+        }
+        let _ = writeln!(out, ": {}", v.summary);
+    }
     let _ = write!(out, "  reached {}", s.phase_reached.as_str());
     if let Some(why) = &s.established_by {
         let _ = write!(out, " ({why})");
@@ -250,6 +338,16 @@ fn ladder(out: &mut String, timeline: &Timeline, i: usize, s: &Session) {
                 let mut tail = String::new();
                 if retransmit {
                     tail.push_str("  (retransmit)");
+                }
+                if let Some(seen) = s.seen_in.get(n).filter(|seen| !seen.is_empty()) {
+                    let also: Vec<String> = seen
+                        .iter()
+                        .filter_map(|&o| timeline.events.get(o))
+                        .map(|o| {
+                            format!("{} frame {}", timeline.source_name(o.source), frame(o.at))
+                        })
+                        .collect();
+                    let _ = write!(tail, "  (also {})", also.join(", "));
                 }
                 if !m.ip_fragments.is_empty() {
                     let _ = write!(tail, "  (IP fragments: {} frames)", m.ip_fragments.len());

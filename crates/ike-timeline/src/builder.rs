@@ -53,6 +53,8 @@ pub struct Source {
     /// Frames or lines read.
     pub units_read: u64,
     pub bytes_read: u64,
+    /// What the input could have shown.
+    pub coverage: crate::coverage::Coverage,
 }
 
 /// Something the user must know about their input: an error that stopped reading a file, or
@@ -73,6 +75,10 @@ pub struct Timeline {
     pub esp_flows: Vec<EspFlow>,
     pub keepalive_flows: Vec<KeepaliveFlow>,
     pub notes: Vec<IngestNote>,
+    /// Log lines grouped per SA and joined to it (see [`crate::join`]).
+    pub log_groups: Vec<crate::join::LogGroup>,
+    /// Clock offsets between captures that saw the same datagrams, and of logs against captures.
+    pub clock_offsets: Vec<crate::clock::ClockOffset>,
     /// IKE messages not kept because a cap was reached.
     pub ike_events_dropped: u64,
     pub other_events_dropped: u64,
@@ -133,6 +139,7 @@ impl TimelineBuilder {
             kind,
             units_read: 0,
             bytes_read: 0,
+            coverage: Default::default(),
         });
         id
     }
@@ -361,14 +368,45 @@ impl TimelineBuilder {
         }
     }
 
-    /// Orders the events by time (stable: same-time events keep source and frame order) and
-    /// reconstructs the sessions from them.
+    /// Orders the events by time (stable: same-time events keep source and frame order), puts
+    /// each log on the captures' clock, reconstructs the sessions, joins one SA's sessions seen
+    /// by several captures, and joins the log lines to their SAs.
     pub fn finish(mut self) -> Timeline {
         let mut timeline = std::mem::take(&mut self.timeline);
-        timeline.events.sort_by_key(|e| (e.time, e.source, e.at));
-        let (sessions, untracked) = session::reconstruct(&timeline, self.limits.max_sessions);
+        let order = |e: &Event| (e.time, e.source, e.at);
+        timeline.events.sort_by_key(order);
+        // Logs written in another clock (often local time without a zone) are moved onto the
+        // captures' clock, once their packet lines show by how much.
+        let log_offsets = crate::clock::log_offsets(&timeline);
+        let shifted: Vec<(SourceId, i64)> = log_offsets
+            .iter()
+            .filter(|o| o.offset_ns().abs() >= 1_000_000_000)
+            .map(|o| (o.other, o.offset_ns()))
+            .collect();
+        if !shifted.is_empty() {
+            for event in &mut timeline.events {
+                if let Some((_, offset)) = shifted.iter().find(|(s, _)| *s == event.source) {
+                    event.time = ike_capture::Timestamp(event.time.0 - offset);
+                }
+            }
+            timeline.events.sort_by_key(order);
+        }
+        let (per_source, untracked) = session::reconstruct(&timeline, self.limits.max_sessions);
+        let capture_offsets = crate::clock::capture_offsets(&timeline);
+        // Each capture's clock against the first capture it shares datagrams with.
+        let offset_of = |source: SourceId| -> i64 {
+            capture_offsets
+                .iter()
+                .find(|o| o.other == source)
+                .map_or(0, |o| o.offset_ns())
+        };
+        let mut sessions = session::merge(&timeline, per_source, &offset_of);
+        timeline.log_groups = crate::join::join_logs(&timeline, &mut sessions);
         timeline.sessions = sessions;
         timeline.sessions_untracked = untracked;
+        crate::coverage::finish(&mut timeline, &capture_offsets);
+        timeline.clock_offsets = capture_offsets;
+        timeline.clock_offsets.extend(log_offsets);
         timeline
     }
 }

@@ -38,6 +38,7 @@ pub fn capture_reader<R: Read>(
     let mut dissector = Dissector::new(config.clone());
     let mut next_progress = PROGRESS_EVERY;
     let mut frames = 0u64;
+    let mut coverage = crate::coverage::Coverage::default();
     let name = builder
         .source_mut(source)
         .map(|s| s.name.clone())
@@ -46,6 +47,7 @@ pub fn capture_reader<R: Read>(
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 frames += 1;
+                coverage.saw(frame.ts);
                 dissector.dissect(&frame, &mut |event| builder.push_net_event(source, event));
                 let consumed = reader.bytes_consumed();
                 if consumed >= next_progress {
@@ -60,6 +62,11 @@ pub fn capture_reader<R: Read>(
                     None,
                     format!("{name}: {e}; the rest of the file was skipped after {frames} frames"),
                 );
+                coverage.truncated = Some(crate::coverage::Truncation {
+                    offset: e.offset,
+                    last_read: (frames > 0).then_some(crate::Locator::Frame(frames)),
+                    reason: e.to_string(),
+                });
                 break;
             }
         }
@@ -68,9 +75,13 @@ pub fn capture_reader<R: Read>(
     let stats = dissector.stats();
     let bytes = reader.bytes_consumed();
     progress(bytes);
+    if frames > 0 && stats.frames_beyond_ike_ports() == 0 {
+        coverage.filtered = Some(crate::coverage::Filter::IkePortsOnly);
+    }
     if let Some(s) = builder.source_mut(source) {
         s.units_read = frames;
         s.bytes_read = bytes;
+        s.coverage = coverage;
     }
     // Unrelated traffic is the normal case; only frames that were damaged or unreadable deserve
     // a word to the user.

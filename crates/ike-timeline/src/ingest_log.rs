@@ -48,6 +48,7 @@ pub fn log_reader<R: Read>(
     let mut progress_kept = 0u64;
     let mut progress_dropped = 0u64;
     let mut records = 0u64;
+    let mut coverage = crate::coverage::Coverage::default();
     let result = ike_logs::scan(reader, format, config, &mut |record| {
         records += 1;
         if matches!(record.entry.role, Role::Progress | Role::Context) {
@@ -56,6 +57,9 @@ pub fn log_reader<R: Read>(
                 return;
             }
             progress_kept += 1;
+        }
+        if let Some(t) = record.time_ns {
+            coverage.saw(Timestamp(t));
         }
         let time = record.time_ns.map(Timestamp).unwrap_or(last_time);
         last_time = time;
@@ -95,11 +99,23 @@ pub fn log_reader<R: Read>(
                 );
             }
         }
-        Err(e) => builder.note(
-            Some(source),
-            None,
-            format!("{name}: {e}; the rest of the log was skipped"),
-        ),
+        Err(e) => {
+            builder.note(
+                Some(source),
+                None,
+                format!("{name}: {e}; the rest of the log was skipped"),
+            );
+            coverage.truncated = Some(crate::coverage::Truncation {
+                offset: 0,
+                last_read: None,
+                reason: e.to_string(),
+            });
+        }
+    }
+    if let Some(s) = builder.source_mut(source) {
+        s.coverage.first = coverage.first;
+        s.coverage.last = coverage.last;
+        s.coverage.truncated = coverage.truncated;
     }
     if progress_dropped > 0 {
         builder.note(

@@ -8,18 +8,25 @@
 
 pub mod builder;
 pub mod cert;
+pub mod clock;
+pub mod coverage;
 pub mod event;
 pub mod flows;
 pub mod ingest;
 pub mod ingest_log;
 pub mod inner;
+pub mod join;
 pub mod log;
 pub mod session;
 pub mod time;
 
 pub use builder::{IngestNote, Limits, Source, SourceKind, Timeline, TimelineBuilder};
+pub use clock::ClockOffset;
+pub use coverage::{Coverage, Filter, Truncation};
 pub use event::{Event, EventKind, IkeMessage, IkeV1Message, Locator, SourceId};
 pub use flows::{EspFlow, KeepaliveFlow};
 pub use ike_capture::Timestamp;
+pub use ike_contract::End;
+pub use join::{JoinedBy, LogGroup};
 pub use log::LogEvent;
 pub use session::{Direction, EndpointChange, Phase, Restart, Session};

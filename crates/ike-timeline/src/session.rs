@@ -58,9 +58,14 @@ pub struct Restart {
     pub reason: &'static str,
 }
 
+/// One IKE SA, as every capture that saw it shows it: datagrams seen by several captures are
+/// listed once, with the other sightings in `seen_in`.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// The capture the SA is described from (its first sighting of the SA).
     pub source: SourceId,
+    /// Every capture that saw the SA, `source` first.
+    pub sources: Vec<SourceId>,
     /// 2 for IKEv2, 1 for IKEv1 (recognised, not parsed further).
     pub ike_major_version: u8,
     pub spi_i: u64,
@@ -72,8 +77,10 @@ pub struct Session {
     /// Endpoints as last seen (after the NAT-T move and any later change).
     pub initiator_now: SocketAddr,
     pub responder_now: SocketAddr,
-    /// Indices into [`Timeline::events`], in time order.
+    /// Indices into [`Timeline::events`], in time order: one per datagram (its first sighting).
     pub messages: Vec<usize>,
+    /// For each of `messages`, the same datagram as the other captures saw it (event indices).
+    pub seen_in: Vec<Vec<usize>>,
     /// Which of `messages` are retransmissions (same direction, ID and bytes as an earlier one).
     pub retransmits: Vec<bool>,
     pub phase_reached: Phase,
@@ -163,6 +170,7 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
                 };
                 let mut session = Session {
                     source: event.source,
+                    sources: vec![event.source],
                     ike_major_version: key.1,
                     spi_i: key.2,
                     spi_r: 0,
@@ -171,6 +179,7 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
                     initiator_now: initiator,
                     responder_now: responder,
                     messages: Vec::new(),
+                    seen_in: Vec::new(),
                     retransmits: Vec::new(),
                     phase_reached: Phase::IkeSaInit,
                     established_by: None,
@@ -216,11 +225,13 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
         }
         let EventKind::Ike(m) = &event.kind else {
             session.messages.push(index);
+            session.seen_in.push(Vec::new());
             session.retransmits.push(false);
             continue;
         };
         let retransmit = is_retransmit(timeline, session, m);
         session.messages.push(index);
+        session.seen_in.push(Vec::new());
         session.retransmits.push(retransmit);
         track_endpoints(session, index, m);
         if m.exchange == ExchangeType::IKE_SA_INIT {
@@ -397,6 +408,158 @@ fn mark_established_by_esp(
             "ESP SPI 0x{:08x} from {} after the IKE_AUTH response ({} packets)",
             flow.spi, flow.src, flow.packets
         ));
+    }
+}
+
+/// One SA seen by several captures becomes one session: the per-capture sessions with the
+/// same SPIs are joined, each datagram listed once (matched by direction, exchange, message ID
+/// and bytes; the k-th copy in one capture is the k-th in the other) with its other sightings
+/// in `seen_in`, in the order of the first capture's clock (`offset_ns` maps each capture's
+/// times onto it). Restart links are renumbered.
+pub fn merge(
+    timeline: &Timeline,
+    per_source: Vec<Session>,
+    offset_ns: &dyn Fn(SourceId) -> i64,
+) -> Vec<Session> {
+    let time = |index: usize| {
+        timeline
+            .events
+            .get(index)
+            .map_or(0, |e| e.time.0 - offset_ns(e.source))
+    };
+    // Groups of per-source sessions of one SA, in order of first appearance.
+    let mut group_of: HashMap<(u8, u64), usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, s) in per_source.iter().enumerate() {
+        let key = (s.ike_major_version, s.spi_i);
+        // Responder SPIs that disagree are different SAs that share an initiator SPI.
+        let joined = group_of.get(&key).copied().filter(|&g| {
+            groups[g].iter().all(|&j| {
+                let other = &per_source[j];
+                other.source != s.source
+                    && (other.spi_r == 0 || s.spi_r == 0 || other.spi_r == s.spi_r)
+            })
+        });
+        match joined {
+            Some(g) => groups[g].push(i),
+            None => {
+                group_of.insert(key, groups.len());
+                groups.push(vec![i]);
+            }
+        }
+    }
+    let mut merged_index = vec![0usize; per_source.len()];
+    for (g, members) in groups.iter().enumerate() {
+        for &i in members {
+            merged_index[i] = g;
+        }
+    }
+    let mut slots: Vec<Option<Session>> = per_source.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(groups.len());
+    for members in &groups {
+        let mut parts: Vec<Session> = members.iter().filter_map(|&i| slots[i].take()).collect();
+        // The capture whose first message comes first in time describes the SA (normally the
+        // initiator's side); the others add their sightings.
+        parts.sort_by_key(|s| (s.messages.first().map_or(i64::MAX, |&m| time(m)), s.source));
+        let mut parts = parts.into_iter();
+        let Some(mut base) = parts.next() else {
+            continue;
+        };
+        for other in parts {
+            absorb(timeline, &mut base, other);
+        }
+        if base.sources.len() > 1 {
+            order_by_time(&mut base, &time);
+        }
+        if let Some(r) = base.restart_of.as_mut() {
+            r.session = merged_index.get(r.session).copied().unwrap_or(r.session);
+        }
+        out.push(base);
+    }
+    out
+}
+
+/// Adds `other`'s sightings of the same SA to `base`.
+fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
+    type Key = (bool, bool, u32, u8, u64);
+    let key = |index: usize| -> Option<Key> {
+        let (_, m) = timeline.ike(index)?;
+        Some((
+            m.from_initiator,
+            m.response,
+            m.message_id,
+            m.exchange.0,
+            m.digest,
+        ))
+    };
+    let mut positions: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (n, &index) in base.messages.iter().enumerate() {
+        if let Some(k) = key(index) {
+            positions.entry(k).or_default().push(n);
+        }
+    }
+    let mut used: HashMap<Key, usize> = HashMap::new();
+    for (n, &index) in other.messages.iter().enumerate() {
+        let matched = key(index).and_then(|k| {
+            let k_th = used.entry(k).or_insert(0);
+            let position = positions.get(&k).and_then(|p| p.get(*k_th)).copied();
+            *k_th += 1;
+            position
+        });
+        match matched {
+            Some(position) => {
+                if let Some(seen) = base.seen_in.get_mut(position) {
+                    seen.push(index);
+                }
+            }
+            None => {
+                base.messages.push(index);
+                base.seen_in.push(Vec::new());
+                base.retransmits
+                    .push(other.retransmits.get(n).copied().unwrap_or(false));
+            }
+        }
+    }
+    base.sources.push(other.source);
+    if base.spi_r == 0 {
+        base.spi_r = other.spi_r;
+    }
+    if other.phase_reached > base.phase_reached {
+        base.phase_reached = other.phase_reached;
+        base.established_by = other.established_by;
+    }
+    if base.offered.is_none() {
+        base.offered = other.offered;
+    }
+    if base.chosen.is_none() {
+        base.chosen = other.chosen;
+    }
+    if base.ke_sent.is_empty() {
+        base.ke_sent = other.ke_sent;
+    }
+    if base.restart_of.is_none() {
+        base.restart_of = other.restart_of;
+    }
+    if base.auth_response_at.is_none() {
+        base.auth_response_at = other.auth_response_at;
+    }
+    base.last_auth_message_id = base.last_auth_message_id.max(other.last_auth_message_id);
+    base.messages_dropped += other.messages_dropped;
+}
+
+/// Puts the messages (with their sightings and marks) in the order of the reference clock.
+fn order_by_time(session: &mut Session, time: &dyn Fn(usize) -> i64) {
+    let mut rows: Vec<(usize, Vec<usize>, bool)> = std::mem::take(&mut session.messages)
+        .into_iter()
+        .zip(std::mem::take(&mut session.seen_in))
+        .zip(std::mem::take(&mut session.retransmits))
+        .map(|((m, seen), r)| (m, seen, r))
+        .collect();
+    rows.sort_by_key(|(m, _, _)| (time(*m), *m));
+    for (m, seen, r) in rows {
+        session.messages.push(m);
+        session.seen_in.push(seen);
+        session.retransmits.push(r);
     }
 }
 

@@ -1,0 +1,759 @@
+//! What the rules read: the shared indexes over the whole timeline ([`Evidence`], built once),
+//! and for each IKE SA its [`SaContext`] (built once per SA): its messages in order with every
+//! capture that saw them, its ESP flows, keepalives, ICMP errors and incomplete datagrams
+//! (looked up by the SA's address pairs, never by walking every flow), the log lines joined to
+//! it with their facts, the certificate files, and the coverage of the inputs that saw it.
+use std::net::IpAddr;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use ike_capture::{IcmpError, IncompleteDatagram};
+use ike_contract::{End, FailurePhase};
+use ike_logs::{Fact, Implementation};
+use ike_timeline::{
+    Coverage, EspFlow, Event, EventKind, IkeMessage, JoinedBy, KeepaliveFlow, Locator, LogEvent,
+    Phase, Session, SourceId, SourceKind, Timeline, Timestamp,
+};
+use ike_wire::{ExchangeType, NotifyType};
+
+use crate::certs::CertFiles;
+use crate::model::EvidenceRef;
+
+type Pair = (IpAddr, IpAddr);
+
+/// An unordered pair of addresses, as a key.
+fn pair(a: IpAddr, b: IpAddr) -> Pair {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// Indexes over the whole timeline, built once.
+pub struct Evidence<'t> {
+    pub timeline: &'t Timeline,
+    esp_by_pair: FxHashMap<Pair, Vec<usize>>,
+    keepalives_by_pair: FxHashMap<Pair, Vec<usize>>,
+    icmp_by_pair: FxHashMap<Pair, Vec<usize>>,
+    incomplete_by_pair: FxHashMap<Pair, Vec<usize>>,
+    ikev1_by_pair: FxHashMap<Pair, Vec<usize>>,
+    /// IKEv2 sessions per (initiator, responder) address pair, in order of first message.
+    attempts_by_pair: FxHashMap<(IpAddr, IpAddr), Vec<usize>>,
+    /// Log groups (indices into `timeline.log_groups`) per session.
+    groups_by_session: Vec<Vec<usize>>,
+    /// Daemon-level groups (lines naming no SA), per log source.
+    daemon_groups: FxHashMap<SourceId, Vec<usize>>,
+    /// Log sources with at least one group joined to an SA.
+    joined_sources: FxHashSet<SourceId>,
+    /// Sessions a later attempt replaced (INVALID_KE_PAYLOAD or COOKIE), and those whose
+    /// replacement got past IKE_SA_INIT.
+    pub restarted: FxHashSet<usize>,
+    pub restarted_ok: FxHashSet<usize>,
+    pub cert_files: CertFiles<'t>,
+}
+
+impl<'t> Evidence<'t> {
+    pub fn new(timeline: &'t Timeline) -> Self {
+        let mut esp_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
+        for (i, f) in timeline.esp_flows.iter().enumerate() {
+            esp_by_pair.entry(pair(f.src, f.dst)).or_default().push(i);
+        }
+        let mut keepalives_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
+        for (i, k) in timeline.keepalive_flows.iter().enumerate() {
+            keepalives_by_pair
+                .entry(pair(k.src.ip(), k.dst.ip()))
+                .or_default()
+                .push(i);
+        }
+        let mut icmp_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
+        let mut incomplete_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
+        for (i, e) in timeline.events.iter().enumerate() {
+            match &e.kind {
+                EventKind::Icmp(icmp) => icmp_by_pair
+                    .entry(pair(icmp.quoted.src, icmp.quoted.dst))
+                    .or_default()
+                    .push(i),
+                EventKind::Incomplete(d) => incomplete_by_pair
+                    .entry(pair(d.src, d.dst))
+                    .or_default()
+                    .push(i),
+                _ => {}
+            }
+        }
+        let mut ikev1_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
+        let mut restarted = FxHashSet::default();
+        let mut restarted_ok = FxHashSet::default();
+        for (i, s) in timeline.sessions.iter().enumerate() {
+            if s.ike_major_version == 1 {
+                ikev1_by_pair
+                    .entry(pair(s.initiator.ip(), s.responder.ip()))
+                    .or_default()
+                    .push(i);
+            }
+            if let Some(r) = &s.restart_of {
+                restarted.insert(r.session);
+                if s.phase_reached > Phase::IkeSaInit {
+                    restarted_ok.insert(r.session);
+                }
+            }
+        }
+        let mut attempts_by_pair: FxHashMap<(IpAddr, IpAddr), Vec<usize>> = FxHashMap::default();
+        for (i, s) in timeline.sessions.iter().enumerate() {
+            if s.ike_major_version == 2 && !s.messages.is_empty() {
+                attempts_by_pair
+                    .entry((s.initiator.ip(), s.responder.ip()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let start = |i: &usize| {
+            timeline.sessions[*i]
+                .messages
+                .first()
+                .and_then(|&m| timeline.events.get(m))
+                .map(|e| e.time)
+        };
+        for list in attempts_by_pair.values_mut() {
+            list.sort_by_key(start);
+        }
+        let mut groups_by_session = vec![Vec::new(); timeline.sessions.len()];
+        let mut daemon_groups: FxHashMap<SourceId, Vec<usize>> = FxHashMap::default();
+        let mut joined_sources = FxHashSet::default();
+        for (g, group) in timeline.log_groups.iter().enumerate() {
+            match group.session {
+                Some(s) => {
+                    if let Some(list) = groups_by_session.get_mut(s) {
+                        list.push(g);
+                    }
+                    joined_sources.insert(group.source);
+                }
+                None if group.joined_by == JoinedBy::DaemonLevel => {
+                    daemon_groups.entry(group.source).or_default().push(g)
+                }
+                None => {}
+            }
+        }
+        Evidence {
+            timeline,
+            esp_by_pair,
+            keepalives_by_pair,
+            icmp_by_pair,
+            incomplete_by_pair,
+            ikev1_by_pair,
+            attempts_by_pair,
+            groups_by_session,
+            daemon_groups,
+            joined_sources,
+            restarted,
+            restarted_ok,
+            cert_files: CertFiles::from_timeline(timeline),
+        }
+    }
+
+    /// The context of session `index`.
+    pub fn sa(&self, index: usize) -> Option<SaContext<'_, 't>> {
+        let session = self.timeline.sessions.get(index)?;
+        Some(SaContext::new(self, index, session))
+    }
+
+    /// Every capture source.
+    pub fn captures(&self) -> impl Iterator<Item = SourceId> + '_ {
+        self.timeline
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == SourceKind::Capture)
+            .map(|(i, _)| SourceId(i as u32))
+    }
+
+    pub fn coverage(&self, source: SourceId) -> Option<&'t Coverage> {
+        self.timeline
+            .sources
+            .get(source.0 as usize)
+            .map(|s| &s.coverage)
+    }
+}
+
+/// One datagram of the SA, as its first capture saw it, with the other sightings.
+#[derive(Clone, Copy)]
+pub struct Msg<'t> {
+    /// Event index of the first sighting.
+    pub index: usize,
+    pub source: SourceId,
+    pub at: Locator,
+    pub time: Timestamp,
+    pub m: &'t IkeMessage,
+    pub retransmit: bool,
+    /// Event indices of the same datagram in other captures.
+    pub seen_in: &'t [usize],
+}
+
+impl Msg<'_> {
+    pub fn is(&self, exchange: ExchangeType, response: bool) -> bool {
+        self.m.exchange == exchange && self.m.response == response
+    }
+
+    /// Cites this datagram.
+    pub fn cite(&self, note: impl Into<String>) -> EvidenceRef {
+        EvidenceRef {
+            source: self.source,
+            at: Some(self.at),
+            note: note.into(),
+        }
+    }
+
+    /// A one-line description, as a ladder shows it.
+    pub fn describe(&self) -> String {
+        let m = self.m;
+        format!(
+            "{} {} {} (message ID {}, {} bytes){} [ {} ]",
+            m.exchange,
+            if m.response { "response" } else { "request" },
+            if m.from_initiator {
+                format!("{} -> {}", m.src, m.dst)
+            } else {
+                format!("{} <- {}", m.dst, m.src)
+            },
+            m.message_id,
+            m.length,
+            if self.retransmit { ", retransmit" } else { "" },
+            m.payloads.join(" ")
+        )
+    }
+}
+
+/// One log line of the SA (or of a daemon whose log concerns it).
+#[derive(Clone, Copy)]
+pub struct Line<'t> {
+    pub event: &'t Event,
+    pub log: &'t LogEvent,
+    /// The end of the SA the writer is.
+    pub end: End,
+}
+
+impl Line<'_> {
+    pub fn fact(&self) -> Fact {
+        self.log.entry.fact
+    }
+
+    pub fn cite(&self, note: impl Into<String>) -> EvidenceRef {
+        EvidenceRef {
+            source: self.event.source,
+            at: Some(self.event.at),
+            note: note.into(),
+        }
+    }
+
+    /// Cites the line with what it means.
+    pub fn cite_meaning(&self) -> EvidenceRef {
+        self.cite(self.log.entry.meaning)
+    }
+}
+
+/// The lines one log holds about the SA.
+pub struct LogView<'t> {
+    pub source: SourceId,
+    pub end: End,
+    pub implementation: Option<Implementation>,
+    /// In log order.
+    pub lines: Vec<Line<'t>>,
+    /// Lines of the same log that name no SA (daemon start, bind failures).
+    pub daemon: Vec<Line<'t>>,
+}
+
+impl<'t> LogView<'t> {
+    pub fn has(&self, fact: Fact) -> bool {
+        self.lines.iter().any(|l| l.fact() == fact)
+    }
+
+    pub fn first(&self, fact: Fact) -> Option<Line<'t>> {
+        self.lines.iter().find(|l| l.fact() == fact).copied()
+    }
+
+    pub fn all(&self, fact: Fact) -> impl Iterator<Item = Line<'t>> + '_ {
+        self.lines.iter().filter(move |l| l.fact() == fact).copied()
+    }
+
+    /// The position of `line` in the log's lines.
+    pub fn position(&self, line: &Line<'_>) -> Option<usize> {
+        self.lines
+            .iter()
+            .position(|l| std::ptr::eq(l.event, line.event))
+    }
+
+    /// Lines just before position `i`, closest first.
+    pub fn before(&self, i: usize, n: usize) -> impl Iterator<Item = Line<'t>> + '_ {
+        self.lines[..i.min(self.lines.len())]
+            .iter()
+            .rev()
+            .take(n)
+            .copied()
+    }
+}
+
+/// One IKE SA and everything known about it.
+pub struct SaContext<'e, 't> {
+    pub ev: &'e Evidence<'t>,
+    pub index: usize,
+    pub session: &'t Session,
+    /// Every datagram once, in time order (retransmits included).
+    pub msgs: Vec<Msg<'t>>,
+    /// Addresses the SA was seen at (both peers, before and after NAT and the NAT-T move).
+    pub addresses: Vec<IpAddr>,
+    pub esp: Vec<&'t EspFlow>,
+    pub keepalives: Vec<&'t KeepaliveFlow>,
+    pub icmp: Vec<(SourceId, Locator, &'t IcmpError)>,
+    pub incomplete: Vec<(SourceId, Locator, &'t IncompleteDatagram)>,
+    /// IKEv1 sessions between the same peers.
+    pub ikev1: Vec<&'t Session>,
+    /// The logs that speak of this SA, one view per log.
+    pub logs: Vec<LogView<'t>>,
+}
+
+impl<'e, 't> SaContext<'e, 't> {
+    fn new(ev: &'e Evidence<'t>, index: usize, session: &'t Session) -> Self {
+        let timeline = ev.timeline;
+        let mut msgs = Vec::with_capacity(session.messages.len());
+        let mut addresses: Vec<IpAddr> = Vec::new();
+        let add = |a: IpAddr, list: &mut Vec<IpAddr>| {
+            if !a.is_unspecified() && !list.contains(&a) && list.len() < 16 {
+                list.push(a);
+            }
+        };
+        for a in [
+            session.initiator,
+            session.responder,
+            session.initiator_now,
+            session.responder_now,
+        ] {
+            add(a.ip(), &mut addresses);
+        }
+        for (n, &index) in session.messages.iter().enumerate() {
+            let Some((event, m)) = timeline.ike(index) else {
+                continue;
+            };
+            let seen_in = session.seen_in.get(n).map_or(&[][..], Vec::as_slice);
+            msgs.push(Msg {
+                index,
+                source: event.source,
+                at: event.at,
+                time: event.time,
+                m,
+                retransmit: session.retransmits.get(n).copied().unwrap_or(false),
+                seen_in,
+            });
+            for &other in seen_in {
+                if let Some((_, o)) = timeline.ike(other) {
+                    add(o.src.ip(), &mut addresses);
+                    add(o.dst.ip(), &mut addresses);
+                }
+            }
+        }
+        let mut pairs: Vec<Pair> = Vec::new();
+        for (i, &a) in addresses.iter().enumerate() {
+            for &b in &addresses[i + 1..] {
+                pairs.push(pair(a, b));
+            }
+        }
+        let collect = |index: &FxHashMap<Pair, Vec<usize>>| -> Vec<usize> {
+            let mut out: Vec<usize> = pairs
+                .iter()
+                .flat_map(|p| index.get(p).into_iter().flatten().copied())
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        let esp = collect(&ev.esp_by_pair)
+            .into_iter()
+            .filter_map(|i| timeline.esp_flows.get(i))
+            .collect();
+        let keepalives = collect(&ev.keepalives_by_pair)
+            .into_iter()
+            .filter_map(|i| timeline.keepalive_flows.get(i))
+            .collect();
+        let icmp = collect(&ev.icmp_by_pair)
+            .into_iter()
+            .filter_map(|i| {
+                let e = timeline.events.get(i)?;
+                match &e.kind {
+                    EventKind::Icmp(icmp) => Some((e.source, e.at, icmp)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let incomplete = collect(&ev.incomplete_by_pair)
+            .into_iter()
+            .filter_map(|i| {
+                let e = timeline.events.get(i)?;
+                match &e.kind {
+                    EventKind::Incomplete(d) => Some((e.source, e.at, d)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let ikev1 = collect(&ev.ikev1_by_pair)
+            .into_iter()
+            .filter(|&i| i != index)
+            .filter_map(|i| timeline.sessions.get(i))
+            .collect();
+        let logs = log_views(ev, index);
+        SaContext {
+            ev,
+            index,
+            session,
+            msgs,
+            addresses,
+            esp,
+            keepalives,
+            icmp,
+            incomplete,
+            ikev1,
+            logs,
+        }
+    }
+
+    pub fn timeline(&self) -> &'t Timeline {
+        self.ev.timeline
+    }
+
+    /// Replaced by a later attempt (INVALID_KE_PAYLOAD, COOKIE): judged through that one.
+    pub fn superseded(&self) -> bool {
+        self.ev.restarted.contains(&self.index)
+    }
+
+    pub fn phase_reached(&self) -> Phase {
+        self.session.phase_reached
+    }
+
+    pub fn established(&self) -> bool {
+        self.session.phase_reached == Phase::Established
+    }
+
+    /// Datagrams of an exchange, requests or responses.
+    pub fn exchange(
+        &self,
+        exchange: ExchangeType,
+        response: bool,
+    ) -> impl Iterator<Item = Msg<'t>> + '_ {
+        self.msgs
+            .iter()
+            .filter(move |x| x.is(exchange, response))
+            .copied()
+    }
+
+    pub fn first(&self, exchange: ExchangeType, response: bool) -> Option<Msg<'t>> {
+        self.exchange(exchange, response).next()
+    }
+
+    pub fn last(&self, exchange: ExchangeType, response: bool) -> Option<Msg<'t>> {
+        self.exchange(exchange, response).last()
+    }
+
+    /// Whether every datagram is of IKE_SA_INIT (the SA never went further on the wire).
+    pub fn only_init(&self) -> bool {
+        self.msgs
+            .iter()
+            .all(|x| x.m.exchange == ExchangeType::IKE_SA_INIT)
+    }
+
+    /// The captures that saw this datagram.
+    pub fn sources_of(&self, msg: &Msg<'_>) -> Vec<SourceId> {
+        let mut out = vec![msg.source];
+        for &i in msg.seen_in {
+            if let Some(e) = self.ev.timeline.events.get(i) {
+                if !out.contains(&e.source) {
+                    out.push(e.source);
+                }
+            }
+        }
+        out
+    }
+
+    /// The captures that saw the SA.
+    pub fn captures(&self) -> Vec<SourceId> {
+        self.session
+            .sources
+            .iter()
+            .copied()
+            .filter(|s| {
+                self.ev
+                    .timeline
+                    .sources
+                    .get(s.0 as usize)
+                    .is_some_and(|src| src.kind == SourceKind::Capture)
+            })
+            .collect()
+    }
+
+    /// Nanoseconds the capture of `msg` goes on after it; with several captures of the SA, the
+    /// longest.
+    pub fn covered_after(&self, msg: &Msg<'_>) -> i64 {
+        self.sources_of(msg)
+            .into_iter()
+            .filter_map(|s| self.ev.coverage(s))
+            .map(|c| c.covered_after(msg.time))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether some capture of the SA could show bare ESP (IP protocol 50): it was not limited
+    /// to the IKE ports. UDP-encapsulated ESP shows in any capture of the IKE ports.
+    pub fn esp_visible(&self) -> bool {
+        if self.session.moved_to_4500_at.is_some() {
+            return !self.captures().is_empty();
+        }
+        self.captures()
+            .into_iter()
+            .filter_map(|s| self.ev.coverage(s))
+            .any(|c| c.shows_bare_esp())
+    }
+
+    /// The capture truncation that cut this SA's evidence, if one did.
+    pub fn truncated(&self) -> Option<(SourceId, &'t ike_timeline::Truncation)> {
+        self.captures().into_iter().find_map(|s| {
+            self.ev
+                .coverage(s)
+                .and_then(|c| c.truncated.as_ref())
+                .map(|t| (s, t))
+        })
+    }
+
+    /// ESP flows between the SA's addresses.
+    pub fn esp_from(&self, sender: IpAddr) -> impl Iterator<Item = &'t EspFlow> + '_ {
+        self.esp.iter().copied().filter(move |f| f.src == sender)
+    }
+
+    /// ICMP errors quoting the SA's packets on `port` (any port: `None`).
+    pub fn icmp_on(&self, port: Option<u16>) -> Vec<(SourceId, Locator, &'t IcmpError)> {
+        self.icmp
+            .iter()
+            .copied()
+            .filter(|(_, _, i)| match (port, i.quoted.ports) {
+                (None, _) => true,
+                (Some(p), Some((s, d))) => s == p || d == p,
+                (Some(_), None) => false,
+            })
+            .collect()
+    }
+
+    /// The log view of the given end, if a log of that end speaks of the SA.
+    pub fn log_of(&self, end: End) -> Option<&LogView<'t>> {
+        self.logs.iter().find(|l| l.end == end)
+    }
+
+    /// Every log line of the SA with `fact`, from any log.
+    pub fn lines(&self, fact: Fact) -> impl Iterator<Item = Line<'t>> + '_ {
+        self.logs.iter().flat_map(move |l| l.all(fact))
+    }
+
+    pub fn has_line(&self, fact: Fact) -> bool {
+        self.logs.iter().any(|l| l.has(fact))
+    }
+
+    /// The implementation of each end, from the logs (and vendor IDs on the wire).
+    pub fn implementation(&self, end: End) -> Option<Implementation> {
+        if let Some(log) = self.log_of(end) {
+            if log.implementation.is_some() {
+                return log.implementation;
+            }
+        }
+        let from_initiator = end == End::Initiator;
+        self.msgs
+            .iter()
+            .filter(|x| x.m.from_initiator == from_initiator)
+            .flat_map(|x| x.m.vendor_ids.iter())
+            .find_map(|v| {
+                let info = ike_wire::vendor::identify(v)?;
+                match info.implementation {
+                    "strongSwan" => Some(Implementation::StrongSwan),
+                    "Libreswan" => Some(Implementation::Libreswan),
+                    _ => None,
+                }
+            })
+    }
+
+    /// The connection name the log of `end` gives.
+    pub fn conn(&self, end: End) -> Option<String> {
+        let log = self.log_of(end)?;
+        log.lines.iter().find_map(|l| l.log.conn.clone())
+    }
+
+    /// The phase a finding about the SA's present state belongs to, from how far it got.
+    pub fn failure_phase(&self) -> FailurePhase {
+        match self.session.phase_reached {
+            Phase::IkeSaInit => FailurePhase::IkeSaInit,
+            Phase::IkeAuth => FailurePhase::IkeAuth,
+            Phase::Established => FailurePhase::Established,
+        }
+    }
+
+    /// The next IKEv2 attempt of the same initiator with the same responder, when it starts within
+    /// `within_ns` after this SA's last message.
+    pub fn next_attempt(&self, within_ns: i64) -> Option<&'t Session> {
+        let key = (self.session.initiator.ip(), self.session.responder.ip());
+        let list = self.ev.attempts_by_pair.get(&key)?;
+        let at = list.iter().position(|&i| i == self.index)?;
+        let next = *list.get(at + 1)?;
+        let session = self.ev.timeline.sessions.get(next)?;
+        let last = self.msgs.last()?.time;
+        let start = session
+            .messages
+            .first()
+            .and_then(|&m| self.ev.timeline.events.get(m))?
+            .time;
+        (start >= last && start.0 - last.0 <= within_ns).then_some(session)
+    }
+
+    /// Whether a notify of `t` appears in a cleartext response of IKE_SA_INIT.
+    pub fn init_answered_with(&self, t: NotifyType) -> Option<Msg<'t>> {
+        self.exchange(ExchangeType::IKE_SA_INIT, true)
+            .find(|x| x.m.has_notify(t))
+    }
+
+    /// The first IKE_SA_INIT response that completes the exchange (SA chosen, responder SPI).
+    pub fn init_completed(&self) -> Option<Msg<'t>> {
+        self.exchange(ExchangeType::IKE_SA_INIT, true)
+            .find(|x| x.m.spi_r != 0 && x.m.proposals.is_some())
+    }
+
+    /// The fix values the SA shows (each rule adds its own).
+    pub fn fix_values(&self) -> crate::fix::Values {
+        let mut v = crate::fix::Values {
+            initiator: self.implementation(End::Initiator),
+            responder: self.implementation(End::Responder),
+            initiator_conn: self.conn(End::Initiator),
+            responder_conn: self.conn(End::Responder),
+            responder_address: Some(self.session.responder.ip()).filter(|a| !a.is_unspecified()),
+            ..Default::default()
+        };
+        v.ike_offered = self
+            .session
+            .offered
+            .iter()
+            .flatten()
+            .map(|p| p.to_string())
+            .collect();
+        if let Some(log) = self.log_of(End::Responder) {
+            for l in log.all(Fact::ProposalsConfigured) {
+                if let Some(d) = &l.log.detail {
+                    let list = if d.starts_with("IKE:") {
+                        &mut v.ike_accepted
+                    } else {
+                        &mut v.esp_accepted
+                    };
+                    for p in d.split(", ") {
+                        if !list.iter().any(|x| x == p) {
+                            list.push(p.to_owned());
+                        }
+                    }
+                }
+            }
+            for l in log.all(Fact::ProposalsReceived) {
+                if let Some(d) = &l.log.detail {
+                    let list = if d.starts_with("IKE:") {
+                        &mut v.ike_offered
+                    } else {
+                        &mut v.esp_offered
+                    };
+                    for p in d.split(", ") {
+                        if !list.iter().any(|x| x == p) {
+                            list.push(p.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(log) = self.log_of(End::Initiator) {
+            for l in log.all(Fact::ProposalsConfigured) {
+                if let Some(d) = &l.log.detail {
+                    let list = if d.starts_with("IKE:") {
+                        &mut v.ike_offered
+                    } else {
+                        &mut v.esp_offered
+                    };
+                    for p in d.split(", ") {
+                        if !list.iter().any(|x| x == p) {
+                            list.push(p.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        v
+    }
+}
+
+/// The logs that speak of session `index`: its joined groups, one view per log source, with
+/// the daemon-level lines of each such log (and of logs that joined no SA at all: a daemon that
+/// never logged an SA may still say why, e.g. it could not bind its port).
+fn log_views<'t>(ev: &Evidence<'t>, index: usize) -> Vec<LogView<'t>> {
+    let timeline = ev.timeline;
+    let mut views: Vec<LogView<'t>> = Vec::new();
+    let line_of = |i: usize, end: End| -> Option<Line<'t>> {
+        let event = timeline.events.get(i)?;
+        match &event.kind {
+            EventKind::Log(log) => Some(Line { event, log, end }),
+            _ => None,
+        }
+    };
+    for &g in ev.groups_by_session.get(index).into_iter().flatten() {
+        let Some(group) = timeline.log_groups.get(g) else {
+            continue;
+        };
+        let end = group.end;
+        let view = match views.iter_mut().position(|v| v.source == group.source) {
+            Some(i) => &mut views[i],
+            None => {
+                views.push(LogView {
+                    source: group.source,
+                    end,
+                    implementation: None,
+                    lines: Vec::new(),
+                    daemon: Vec::new(),
+                });
+                let last = views.len() - 1;
+                &mut views[last]
+            }
+        };
+        view.end = view.end.join(end);
+        view.lines
+            .extend(group.events.iter().filter_map(|&i| line_of(i, end)));
+    }
+    // Logs that joined no SA: their daemon-level lines concern this SA too.
+    for (source, _) in ev.daemon_groups.iter() {
+        if !ev.joined_sources.contains(source) && !views.iter().any(|v| v.source == *source) {
+            views.push(LogView {
+                source: *source,
+                end: End::Unknown,
+                implementation: None,
+                lines: Vec::new(),
+                daemon: Vec::new(),
+            });
+        }
+    }
+    for view in &mut views {
+        view.lines.sort_by_key(|l| l.event.at);
+        if let Some(groups) = ev.daemon_groups.get(&view.source) {
+            for &g in groups {
+                if let Some(group) = timeline.log_groups.get(g) {
+                    view.daemon
+                        .extend(group.events.iter().filter_map(|&i| line_of(i, view.end)));
+                }
+            }
+        }
+        view.implementation = view
+            .lines
+            .iter()
+            .chain(&view.daemon)
+            .map(|l| l.log.entry.implementation)
+            .next();
+        // A log of one end: every line carries it.
+        let end = view.end;
+        for l in view.lines.iter_mut().chain(view.daemon.iter_mut()) {
+            l.end = end;
+        }
+    }
+    views
+}

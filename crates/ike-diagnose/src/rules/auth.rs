@@ -1,0 +1,1716 @@
+//! IKE_AUTH: requests that get no answer (IP fragments, UDP 4500 after the NAT-T move), IKE_AUTH
+//! that never arrives, and authentication refused in either direction (the responder refuses the
+//! initiator, the initiator refuses the responder), from the wire's shape, from decrypted
+//! exchanges with their certificates, from certificate files, and from either peer's log.
+use ike_capture::IcmpKind;
+use ike_contract::{Category, End, FailurePhase, Knowledge};
+use ike_logs::Fact;
+use ike_timeline::inner::{id_display, InnerPayloads};
+use ike_timeline::IkeMessage;
+use ike_wire::{AuthMethod, CertEncoding, ExchangeType, NotifyType};
+
+use super::{
+    candidate, Rule, ANSWER_WAIT_NS, LONE_NOTIFY_MAX, MAX_UNFRAGMENTED_IKE, WITH_CERTIFICATE_MIN,
+};
+use crate::certs::Party;
+use crate::context::{Line, Msg, SaContext};
+use crate::fix;
+use crate::model::{Candidate, Confidence, EvidenceRef, Finding, Severity};
+
+pub const RULES: &[&dyn Rule] = &[
+    &AuthUnanswered,
+    &AuthNeverArrives,
+    &ResponderRefusesAuth,
+    &InitiatorRefusesResponder,
+    &InitiatorStartsOver,
+    &DecryptedAuthExchange,
+    &CertificateFileAtAttempt,
+    &AuthCauseInLog,
+    &AuthRefusalReadInLog,
+    &AuthNeverAnsweredInLog,
+];
+
+const AUTH: FailurePhase = FailurePhase::IkeAuth;
+
+/// Candidates for an authentication refused, by the credentials the refused peer used.
+fn refusal_candidates(credential: Credential, decided_by: &'static str) -> Vec<Candidate> {
+    match credential {
+        Credential::Psk => vec![
+            candidate(
+                AUTH,
+                Category::AuthPsk,
+                "the pre-shared keys differ",
+                decided_by,
+            ),
+            candidate(
+                AUTH,
+                Category::AuthId,
+                "no connection holds this identity, which gets the same answer",
+                decided_by,
+            ),
+        ],
+        Credential::Eap => vec![
+            candidate(
+                AUTH,
+                Category::AuthEap,
+                "the EAP credentials or method are refused",
+                decided_by,
+            ),
+            candidate(
+                AUTH,
+                Category::AuthId,
+                "the identity matches no connection",
+                decided_by,
+            ),
+        ],
+        Credential::Certificate => vec![
+            candidate(
+                AUTH,
+                Category::AuthCert,
+                "the certificate is not trusted (CA, intermediate), expired or revoked",
+                decided_by,
+            ),
+            candidate(
+                AUTH,
+                Category::AuthId,
+                "the identity is not in the certificate's subjectAltName, or not the one expected",
+                decided_by,
+            ),
+            candidate(
+                AUTH,
+                Category::Clock,
+                "a clock makes a valid certificate look expired or not yet valid",
+                decided_by,
+            ),
+        ],
+        Credential::Unknown => vec![
+            candidate(
+                AUTH,
+                Category::AuthPsk,
+                "the pre-shared keys differ",
+                decided_by,
+            ),
+            candidate(
+                AUTH,
+                Category::AuthCert,
+                "the certificate is not trusted, expired or revoked",
+                decided_by,
+            ),
+            candidate(
+                AUTH,
+                Category::AuthId,
+                "the identity matches no connection or not the certificate",
+                decided_by,
+            ),
+        ],
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Credential {
+    Psk,
+    Certificate,
+    Eap,
+    Unknown,
+}
+
+/// The credentials a message of `size` bytes carries, judged by size (encrypted): a certificate
+/// makes IKE_AUTH large.
+fn credential_by_size(size: u32) -> Credential {
+    if size >= WITH_CERTIFICATE_MIN {
+        Credential::Certificate
+    } else {
+        Credential::Psk
+    }
+}
+
+/// IKE_AUTH requests never answered after a good IKE_SA_INIT. Large ones in IP fragments that
+/// never arrive whole point to the MTU; small ones after the move to UDP 4500 to UDP 4500 being
+/// blocked.
+pub struct AuthUnanswered;
+
+impl Rule for AuthUnanswered {
+    fn id(&self) -> &'static str {
+        "auth-unanswered"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.phase_reached() != ike_timeline::Phase::IkeAuth {
+            return Vec::new();
+        }
+        let requests: Vec<Msg<'_>> = sa.exchange(ExchangeType::IKE_AUTH, false).collect();
+        let Some(last_id) = requests.iter().map(|x| x.m.message_id).max() else {
+            return Vec::new();
+        };
+        // The last IKE_AUTH round (EAP runs several) must be the one without an answer.
+        if sa
+            .exchange(ExchangeType::IKE_AUTH, true)
+            .any(|x| x.m.message_id == last_id)
+        {
+            return Vec::new();
+        }
+        let round: Vec<Msg<'_>> = requests
+            .iter()
+            .filter(|x| x.m.message_id == last_id)
+            .copied()
+            .collect();
+        let first = round[0];
+        let last = round[round.len() - 1];
+        if round.len() == 1 && sa.covered_after(&last) < ANSWER_WAIT_NS {
+            return vec![Finding {
+                severity: Severity::Unsettled,
+                ..Finding::open(
+                    self.id(),
+                    AUTH,
+                    Knowledge::WireShape,
+                    format!(
+                        "the capture ends {:.1} s after the IKE_AUTH request: too soon to say whether it was answered",
+                        sa.covered_after(&last) as f64 / 1e9
+                    ),
+                    Vec::new(),
+                )
+                .evidence([first.cite(first.describe())])
+            }];
+        }
+        let largest_ip = round.iter().map(|x| x.m.ip_len).max().unwrap_or(0);
+        let fragmented: Vec<Msg<'_>> = round
+            .iter()
+            .filter(|x| !x.m.ip_fragments.is_empty())
+            .copied()
+            .collect();
+        let icmp_mtu: Vec<_> = sa
+            .icmp_on(None)
+            .into_iter()
+            .filter(|(_, _, i)| {
+                matches!(
+                    i.kind,
+                    IcmpKind::FragmentationNeeded { .. } | IcmpKind::ReassemblyTimeExceeded
+                )
+            })
+            .collect();
+        let negotiated_fragmentation = {
+            let mut i = false;
+            let mut r = false;
+            for x in sa.exchange(ExchangeType::IKE_SA_INIT, false) {
+                i |= x.m.has_notify(NotifyType::FRAGMENTATION_SUPPORTED);
+            }
+            for x in sa.exchange(ExchangeType::IKE_SA_INIT, true) {
+                r |= x.m.has_notify(NotifyType::FRAGMENTATION_SUPPORTED);
+            }
+            i && r
+        };
+        let largest_answered = sa
+            .msgs
+            .iter()
+            .filter(|x| !x.m.from_initiator || x.m.response)
+            .map(|x| x.m.ip_len)
+            .max()
+            .unwrap_or(0);
+        let mut evidence = vec![first.cite(first.describe())];
+        if round.len() > 1 {
+            evidence.push(last.cite(format!(
+                "{} IKE_AUTH transmissions, none answered",
+                round.len()
+            )));
+        }
+        let mut values = sa.fix_values();
+        if !fragmented.is_empty() || !sa.incomplete.is_empty() || !icmp_mtu.is_empty() {
+            if let Some(f) = fragmented.first() {
+                evidence.push(f.cite(format!(
+                    "the IKE_AUTH request is a {} byte IP datagram sent in {} IP fragments (frames {})",
+                    f.m.ip_len,
+                    f.m.ip_fragments.len(),
+                    f.m.ip_fragments.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                )));
+            }
+            for (source, at, d) in sa.incomplete.iter().take(3) {
+                evidence.push(EvidenceRef {
+                    source: *source,
+                    at: Some(*at),
+                    note: format!(
+                        "IP datagram {} -> {} never reassembled here: {} fragments, {} bytes seen",
+                        d.src, d.dst, d.fragments_seen, d.bytes_seen
+                    ),
+                });
+            }
+            for (source, at, i) in icmp_mtu.iter().take(3) {
+                if let IcmpKind::FragmentationNeeded { mtu } = i.kind {
+                    values.path_mtu = Some(mtu);
+                }
+                evidence.push(EvidenceRef {
+                    source: *source,
+                    at: Some(*at),
+                    note: format!(
+                        "ICMP {} from {}",
+                        match i.kind {
+                            IcmpKind::FragmentationNeeded { mtu } =>
+                                format!("fragmentation needed, MTU {mtu}"),
+                            _ => "reassembly time exceeded".into(),
+                        },
+                        i.from
+                    ),
+                });
+            }
+            let mut fixes = Vec::new();
+            if negotiated_fragmentation {
+                fixes.push(fix::Fix::text("IKEv2 fragmentation was negotiated yet fragments are lost: lower the fragment size (strongSwan: charon.fragment_size, e.g. 1280)"));
+            }
+            fixes.extend(fix::for_category(Category::MtuFragmentation, &values));
+            return vec![Finding::decided(
+                self.id(),
+                AUTH,
+                Category::MtuFragmentation,
+                Knowledge::WireShape,
+                format!(
+                    "IKE_AUTH ({largest_ip} bytes) leaves as IP fragments and is never answered{}",
+                    if largest_answered > 0 {
+                        format!(
+                            "; the largest datagram that got through was {largest_answered} bytes"
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .evidence(evidence)
+            .fix(fixes)];
+        }
+        let on_4500 = round
+            .iter()
+            .any(|x| x.m.src.port() == 4500 || x.m.dst.port() == 4500 || x.m.non_esp_marker);
+        let init_on_500 = sa
+            .exchange(ExchangeType::IKE_SA_INIT, false)
+            .any(|x| x.m.dst.port() == 500);
+        let nat = crate::nat::describe(&crate::nat::sightings(sa), sa.timeline());
+        if on_4500 && init_on_500 && largest_ip <= MAX_UNFRAGMENTED_IKE + 28 {
+            if let Some(note) = &nat {
+                evidence.push(EvidenceRef {
+                    source: first.source,
+                    at: None,
+                    note: note.clone(),
+                });
+                return vec![Finding::decided(
+                    self.id(),
+                    AUTH,
+                    Category::Nat,
+                    Knowledge::WireShape,
+                    format!("IKE_SA_INIT works on UDP 500 but IKE_AUTH ({largest_ip} bytes, not fragmented) is never answered after the NAT-T move to UDP 4500: UDP 4500 is blocked"),
+                )
+                .evidence(evidence)
+                .fix(fix::for_category(Category::Nat, &values))];
+            }
+        }
+        let decided_by =
+            "a capture at the responder (does IKE_AUTH arrive?) or the responder's log";
+        let mut candidates = Vec::new();
+        if on_4500 {
+            candidates.push(candidate(
+                AUTH,
+                Category::Nat,
+                "UDP 4500 blocked after the NAT-T move",
+                decided_by,
+            ));
+        }
+        candidates.push(candidate(
+            AUTH,
+            Category::MtuFragmentation,
+            "IP fragments dropped beyond this capture point",
+            decided_by,
+        ));
+        if !on_4500 {
+            candidates.push(candidate(
+                AUTH,
+                Category::Nat,
+                "UDP 4500 blocked after the NAT-T move",
+                decided_by,
+            ));
+        }
+        candidates.push(candidate(
+            AUTH,
+            Category::UdpBlocked,
+            "the responder drops or never gets this request",
+            decided_by,
+        ));
+        let mut fixes = fix::to_decide(&["a capture at the responder", "the responder's log"]);
+        fixes.extend(fix::for_category(Category::MtuFragmentation, &values));
+        vec![Finding::open(
+            self.id(),
+            AUTH,
+            Knowledge::WireShape,
+            format!("IKE_AUTH ({largest_ip} bytes) is never answered although IKE_SA_INIT was"),
+            candidates,
+        )
+        .evidence(evidence)
+        .fix(fixes)]
+    }
+}
+
+/// IKE_SA_INIT completes but no capture ever sees an IKE_AUTH request: it was lost before this
+/// capture point (IP fragments dropped, UDP 4500 blocked after the NAT-T move).
+pub struct AuthNeverArrives;
+
+impl Rule for AuthNeverArrives {
+    fn id(&self) -> &'static str {
+        "auth-never-arrives"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.phase_reached() != ike_timeline::Phase::IkeAuth || sa.superseded() || !sa.only_init()
+        {
+            return Vec::new();
+        }
+        let Some(response) = sa.init_completed() else {
+            return Vec::new();
+        };
+        // Requests retransmitted after the answer are the return path's case.
+        if sa
+            .msgs
+            .iter()
+            .any(|x| !x.m.response && x.retransmit && x.time > response.time)
+        {
+            return Vec::new();
+        }
+        // A capture cut short cannot show IKE_AUTH; one that ends cleanly is taken to have run
+        // on (a responder sends nothing more to show how long).
+        if sa.truncated().is_some() && sa.covered_after(&response) < ANSWER_WAIT_NS {
+            return vec![Finding {
+                severity: Severity::Unsettled,
+                ..Finding::open(
+                    self.id(),
+                    AUTH,
+                    Knowledge::WireShape,
+                    "the capture ends right after IKE_SA_INIT: too soon to say whether IKE_AUTH follows",
+                    Vec::new(),
+                )
+                .evidence([response.cite(response.describe())])
+            }];
+        }
+        let mut evidence = vec![
+            response.cite(format!("IKE_SA_INIT completes: {}", response.describe())),
+            EvidenceRef {
+                source: response.source,
+                at: None,
+                note: "no IKE_AUTH request is ever seen in this capture".into(),
+            },
+        ];
+        if let Some(n) = crate::nat::describe(&crate::nat::sightings(sa), sa.timeline()) {
+            evidence.push(EvidenceRef {
+                source: response.source,
+                at: None,
+                note: n,
+            });
+        }
+        let decided_by =
+            "a capture at the initiator (IP fragments, or small datagrams on UDP 4500)";
+        let values = sa.fix_values();
+        vec![Finding::open(
+            self.id(),
+            AUTH,
+            Knowledge::WireShape,
+            "IKE_SA_INIT completes but IKE_AUTH never arrives here: it is lost on the way (a large IKE_AUTH in IP fragments, or UDP 4500 blocked after the NAT-T move)",
+            vec![
+                candidate(AUTH, Category::MtuFragmentation, "IKE_AUTH with certificates is IP-fragmented and the fragments are dropped", decided_by),
+                candidate(AUTH, Category::Nat, "UDP 4500 is blocked after the NAT-T move", decided_by),
+            ],
+        )
+        .evidence(evidence)
+        .fix(fix::to_decide(&["a capture at the initiator"]).into_iter().chain(fix::for_category(Category::MtuFragmentation, &values)))]
+    }
+}
+
+/// The responder answers IKE_AUTH with a lone notify (the size of AUTHENTICATION_FAILED) and the
+/// SA never comes up: the responder refused the initiator's authentication. Which credential
+/// failed is encrypted; the sizes say which kind was used.
+pub struct ResponderRefusesAuth;
+
+impl Rule for ResponderRefusesAuth {
+    fn id(&self) -> &'static str {
+        "auth-refused-by-responder"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.established() || decrypted_answer(sa).is_some() {
+            return Vec::new();
+        }
+        let responses: Vec<Msg<'_>> = sa
+            .exchange(ExchangeType::IKE_AUTH, true)
+            .filter(|x| !x.retransmit)
+            .collect();
+        let Some(last) = responses.last().copied() else {
+            return Vec::new();
+        };
+        if last.m.length > LONE_NOTIFY_MAX {
+            return Vec::new();
+        }
+        let rounds = {
+            let mut ids: Vec<u32> = responses.iter().map(|x| x.m.message_id).collect();
+            ids.dedup();
+            ids.len()
+        };
+        let request_size = sa
+            .first(ExchangeType::IKE_AUTH, false)
+            .map_or(0, |x| x.m.length);
+        let credential = if rounds >= 3 {
+            Credential::Eap
+        } else {
+            credential_by_size(request_size)
+        };
+        let evidence = vec![last.cite(format!(
+            "{} ({} bytes): the size of a lone notify such as AUTHENTICATION_FAILED",
+            last.describe(),
+            last.m.length
+        ))];
+        let decided_by = "the responder's log, or the SA keys (--keys)";
+        let values = sa.fix_values();
+        if credential == Credential::Eap {
+            return vec![Finding::decided(
+                self.id(),
+                AUTH,
+                Category::AuthEap,
+                Knowledge::WireShape,
+                format!("authentication fails after {rounds} IKE_AUTH rounds (EAP): the EAP exchange does not succeed"),
+            )
+            .confidence(Confidence::Medium)
+            .evidence(evidence)
+            .fix(fix::for_category(Category::AuthEap, &values))];
+        }
+        let mut fixes = fix::to_decide(&[decided_by]);
+        fixes.extend(fix::for_category(
+            if credential == Credential::Psk {
+                Category::AuthPsk
+            } else {
+                Category::AuthCert
+            },
+            &values,
+        ));
+        vec![Finding::open(
+            self.id(),
+            AUTH,
+            Knowledge::WireShape,
+            format!(
+                "the responder refuses the initiator's authentication ({} byte answer to a {} byte IKE_AUTH request, {})",
+                last.m.length,
+                request_size,
+                if credential == Credential::Psk { "a pre-shared key or EAP by its size" } else { "with a certificate by its size" }
+            ),
+            refusal_candidates(credential, decided_by),
+        )
+        .evidence(evidence)
+        .fix(fixes)]
+    }
+}
+
+/// IKE_AUTH answered in full, then at once the initiator's own INFORMATIONAL request, and nothing
+/// shows the SA up: the initiator refused the responder (its certificate or identity) and
+/// says so with AUTHENTICATION_FAILED. A CHILD_SA the initiator could not install ends the same
+/// way on the wire (it deletes it at once).
+pub struct InitiatorRefusesResponder;
+
+impl Rule for InitiatorRefusesResponder {
+    fn id(&self) -> &'static str {
+        "auth-refused-by-initiator"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.established() || decrypted_answer(sa).is_some() {
+            return Vec::new();
+        }
+        let Some(answer) = sa
+            .exchange(ExchangeType::IKE_AUTH, true)
+            .filter(|x| !x.retransmit)
+            .last()
+        else {
+            return Vec::new();
+        };
+        if answer.m.length <= LONE_NOTIFY_MAX {
+            return Vec::new();
+        }
+        let close = sa.msgs.iter().copied().find(|x| {
+            x.m.exchange == ExchangeType::INFORMATIONAL
+                && x.m.from_initiator
+                && !x.m.response
+                && x.time >= answer.time
+                && x.time.0 - answer.time.0 < 2_000_000_000
+        });
+        let Some(close) = close else {
+            return Vec::new();
+        };
+        // Anything after that exchange shows the IKE SA alive.
+        let later = sa
+            .msgs
+            .iter()
+            .any(|x| x.time > close.time && x.m.message_id > close.m.message_id);
+        if later {
+            return Vec::new();
+        }
+        let certificate = answer.m.length >= WITH_CERTIFICATE_MIN
+            || sa
+                .exchange(ExchangeType::IKE_SA_INIT, true)
+                .any(|x| x.m.payloads.iter().any(|p| p == "CERTREQ"));
+        let evidence = vec![
+            answer.cite(format!(
+                "{}: a full answer (the responder authenticated itself)",
+                answer.describe()
+            )),
+            close.cite(format!("then at once the initiator's {}", close.describe())),
+        ];
+        let decided_by = "the initiator's log, the SA keys (--keys), or the responder's certificate with the CA the initiator trusts";
+        let values = sa.fix_values();
+        let rounds = {
+            let mut ids: Vec<u32> = sa
+                .exchange(ExchangeType::IKE_AUTH, true)
+                .map(|x| x.m.message_id)
+                .collect();
+            ids.dedup();
+            ids.len()
+        };
+        if rounds >= 2 {
+            // The initiator went on past the responder's authentication (round one) into more
+            // rounds: EAP. Giving up after them is the EAP exchange failing.
+            return vec![Finding::decided(
+                self.id(),
+                AUTH,
+                Category::AuthEap,
+                Knowledge::WireShape,
+                format!("after {rounds} IKE_AUTH rounds (EAP) the initiator gives up: the EAP exchange fails (credentials or method)"),
+            )
+            .confidence(Confidence::Medium)
+            .evidence(evidence)
+            .fix(fix::for_category(Category::AuthEap, &values))];
+        }
+        if certificate {
+            let mut fixes = fix::to_decide(&[decided_by]);
+            fixes.extend(fix::for_category(Category::AuthCert, &values));
+            return vec![Finding::open(
+                self.id(),
+                AUTH,
+                Knowledge::WireShape,
+                "the initiator refuses the responder's authentication: right after the responder's certificate-sized IKE_AUTH answer it closes the SA (a CHILD_SA it could not install looks the same)",
+                refusal_candidates(Credential::Certificate, decided_by),
+            )
+            .evidence(evidence)
+            .fix(fixes)];
+        }
+        let child = FailurePhase::ChildSa;
+        let mut fixes = fix::to_decide(&[decided_by]);
+        fixes.extend(fix::for_category(Category::Implementation, &values));
+        vec![Finding::open(
+            self.id(),
+            child,
+            Knowledge::WireShape,
+            "the responder authenticates (a full IKE_AUTH answer without a certificate) and the initiator closes at once: it could not install the CHILD_SA, or it refuses the responder's identity",
+            vec![
+                candidate(child, Category::Implementation, "the initiator's kernel refused the IPsec SA and it deletes the CHILD_SA", decided_by),
+                candidate(AUTH, Category::AuthId, "the initiator does not accept the responder's identity", decided_by),
+                candidate(child, Category::ProposalEsp, "the answer refused the CHILD_SA and the initiator gives up the IKE SA", decided_by),
+            ],
+        )
+        .evidence(evidence)
+        .fix(fixes)]
+    }
+}
+
+/// IKE_AUTH answered in full, nothing more on this SA, and the initiator starts a new IKE SA with
+/// the same responder soon after, without closing this one: something failed at the initiator
+/// after the answer (it could not install the CHILD_SA, or it refused the responder silently).
+/// With the keys, an answer that accepted the CHILD_SA leaves the install.
+pub struct InitiatorStartsOver;
+
+impl Rule for InitiatorStartsOver {
+    fn id(&self) -> &'static str {
+        "auth-answered-initiator-starts-over"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.established() || sa.superseded() {
+            return Vec::new();
+        }
+        let Some(answer) = sa
+            .exchange(ExchangeType::IKE_AUTH, true)
+            .filter(|x| !x.retransmit)
+            .last()
+        else {
+            return Vec::new();
+        };
+        if answer.m.length <= LONE_NOTIFY_MAX
+            || sa
+                .msgs
+                .iter()
+                .any(|x| x.time > answer.time && x.m.exchange != ExchangeType::IKE_AUTH)
+        {
+            return Vec::new();
+        }
+        let Some(next) = sa.next_attempt(30_000_000_000) else {
+            return Vec::new();
+        };
+        // The same attempt again: the responder gives the same answer (another connection from
+        // the same host would be answered otherwise).
+        let timeline = sa.timeline();
+        let repeats = next
+            .messages
+            .iter()
+            .filter_map(|&i| timeline.ike(i))
+            .any(|(_, m)| {
+                m.exchange == ExchangeType::IKE_AUTH && m.response && m.length == answer.m.length
+            });
+        if !repeats {
+            return Vec::new();
+        }
+        let mut evidence = vec![answer.cite(format!("{}: a full answer", answer.describe()))];
+        if let Some(first) = next
+            .messages
+            .first()
+            .and_then(|&i| sa.timeline().events.get(i))
+        {
+            evidence.push(EvidenceRef {
+                source: first.source,
+                at: Some(first.at),
+                note: "then the initiator starts a new IKE SA with the same responder, without closing this one".into(),
+            });
+        }
+        let values = sa.fix_values();
+        let child = FailurePhase::ChildSa;
+        if let Some(resp) = inner(answer.m) {
+            let accepted = resp.auth_method.is_some()
+                && resp.child_proposals.is_some()
+                && !resp.has_notify(NotifyType::AUTHENTICATION_FAILED);
+            if accepted {
+                evidence[0] = answer.cite(describe_inner(&answer, resp));
+                return vec![Finding::decided(
+                    self.id(),
+                    child,
+                    Category::Implementation,
+                    Knowledge::WireShape,
+                    "the responder accepted the CHILD_SA, yet the initiator starts over without using it: it could not install the IPsec SA (kernel support)",
+                )
+                .confidence(Confidence::Medium)
+                .evidence(evidence)
+                .fix(fix::for_category(Category::Implementation, &values))];
+            }
+        }
+        let decided_by = "the initiator's log, or the SA keys (--keys)";
+        vec![Finding::open(
+            self.id(),
+            child,
+            Knowledge::WireShape,
+            "after a full IKE_AUTH answer the initiator abandons the SA and starts over: it could not install the CHILD_SA, or it refused the responder without saying so",
+            vec![
+                candidate(child, Category::Implementation, "the initiator's kernel refused the IPsec SA", decided_by),
+                candidate(AUTH, Category::AuthCert, "the initiator does not trust the responder's certificate", decided_by),
+                candidate(AUTH, Category::AuthId, "the initiator does not accept the responder's identity", decided_by),
+            ],
+        )
+        .evidence(evidence)
+        .fix(fix::to_decide(&[decided_by]).into_iter().chain(fix::for_category(Category::Implementation, &values)))]
+    }
+}
+
+fn inner(m: &IkeMessage) -> Option<&InnerPayloads> {
+    m.inner.as_deref().filter(|i| i.is_decrypted())
+}
+
+/// The last decrypted IKE_AUTH answer.
+fn decrypted_answer<'t>(sa: &SaContext<'_, 't>) -> Option<Msg<'t>> {
+    sa.exchange(ExchangeType::IKE_AUTH, true)
+        .filter(|m| inner(m.m).is_some())
+        .last()
+}
+
+fn describe_inner(msg: &Msg<'_>, inner: &InnerPayloads) -> String {
+    format!(
+        "decrypted {} {} {}: [ {} ]",
+        msg.m.exchange,
+        if msg.m.response {
+            "response"
+        } else {
+            "request"
+        },
+        msg.m.message_id,
+        inner.payloads.join(" ")
+    )
+}
+
+fn method_name(method: Option<AuthMethod>) -> String {
+    method.map_or_else(|| "EAP (no AUTH payload)".to_string(), |m| m.to_string())
+}
+
+/// The X.509 certificates of CERT payloads: the first is the sender's, the others its chain.
+fn x509_certs(inner: &InnerPayloads) -> Vec<Vec<u8>> {
+    inner
+        .certs
+        .iter()
+        .filter(|(encoding, _)| *encoding == CertEncoding::X509_SIGNATURE)
+        .map(|(_, der)| der.clone())
+        .collect()
+}
+
+/// Whether an identity as displayed can be looked up in a certificate's SAN.
+fn san_identity(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with("DN:")
+        && !id.starts_with("KEYID:")
+        && !id.starts_with("ID type")
+}
+
+/// With the SA keys: the decrypted IKE_AUTH exchange says who refused whom, with which
+/// credentials; certificates in CERT payloads are checked (identity in the SAN, then, with CA
+/// certificates, the chain at the capture time and now; without, the dates and the issuer).
+pub struct DecryptedAuthExchange;
+
+impl Rule for DecryptedAuthExchange {
+    fn id(&self) -> &'static str {
+        "decrypted-auth"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        let msgs: Vec<Msg<'_>> = sa.msgs.iter().filter(|m| !m.retransmit).copied().collect();
+        let request = msgs.iter().copied().find(|m| {
+            m.is(ExchangeType::IKE_AUTH, false) && inner(m.m).is_some_and(|i| i.id_i.is_some())
+        });
+        let Some(response) = decrypted_answer(sa) else {
+            return Vec::new();
+        };
+        let Some(resp) = inner(response.m) else {
+            return Vec::new();
+        };
+        let req = request.as_ref().and_then(|r| inner(r.m));
+        let mut ev = vec![response.cite(describe_inner(&response, resp))];
+        if let (Some(r), Some(ri)) = (request, req) {
+            ev.insert(0, r.cite(describe_inner(&r, ri)));
+        }
+        let values = sa.fix_values();
+        if let Some((4, _)) = resp.eap {
+            return vec![Finding::decided(
+                self.id(),
+                AUTH,
+                Category::AuthEap,
+                Knowledge::OwnStatement,
+                "the gateway answers EAP-Failure: the EAP credentials (user name, password, or the RADIUS server's decision) are refused",
+            )
+            .evidence(ev)
+            .fix(fix::for_category(Category::AuthEap, &values))];
+        }
+        let eap_used = msgs
+            .iter()
+            .filter(|m| m.m.exchange == ExchangeType::IKE_AUTH)
+            .any(|m| inner(m.m).is_some_and(|i| i.eap.is_some()));
+        let initiator_gives_up = msgs.iter().copied().find(|m| {
+            m.time >= response.time
+                && m.m.exchange == ExchangeType::INFORMATIONAL
+                && m.m.from_initiator
+                && inner(m.m).is_some_and(|i| i.has_notify(NotifyType::AUTHENTICATION_FAILED))
+        });
+        if let (true, Some(gives_up), None) = (eap_used, initiator_gives_up, resp.auth_method) {
+            // In the middle of EAP (the responder's own AUTH came in round one): the initiator
+            // abandons the EAP method, e.g. after an MSCHAPv2 failure request.
+            if let Some(gi) = inner(gives_up.m) {
+                ev.push(gives_up.cite(describe_inner(&gives_up, gi)));
+            }
+            return vec![Finding::decided(
+                self.id(),
+                AUTH,
+                Category::AuthEap,
+                Knowledge::OwnStatement,
+                "the EAP exchange fails: the initiator abandons it with AUTHENTICATION_FAILED after the server's EAP answer (credentials refused)",
+            )
+            .evidence(ev)
+            .fix(fix::for_category(Category::AuthEap, &values))];
+        }
+        let responder_authenticated = resp.auth_method.is_some();
+        if !responder_authenticated && resp.has_notify(NotifyType::AUTHENTICATION_FAILED) {
+            return vec![responder_refused(sa, &msgs, request, ev)];
+        }
+        if responder_authenticated {
+            let rejection = msgs.iter().copied().find(|m| {
+                m.time >= response.time
+                    && m.m.exchange == ExchangeType::INFORMATIONAL
+                    && m.m.from_initiator
+                    && inner(m.m).is_some_and(|i| i.has_notify(NotifyType::AUTHENTICATION_FAILED))
+            });
+            if let Some(rejection) = rejection {
+                if let Some(ri) = inner(rejection.m) {
+                    ev.push(rejection.cite(describe_inner(&rejection, ri)));
+                }
+                return vec![initiator_refused(sa, req, resp, &response, ev)];
+            }
+            if !sa.established() && !has_child_refusal(resp) {
+                if let Some(f) = unexplained_gateway_chain(sa, request, &response) {
+                    return vec![f];
+                }
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// Notifies by which an authenticated responder refuses the CHILD_SA (judged in child.rs).
+fn has_child_refusal(resp: &InnerPayloads) -> bool {
+    [
+        NotifyType::NO_PROPOSAL_CHOSEN,
+        NotifyType::TS_UNACCEPTABLE,
+        NotifyType::SINGLE_PAIR_REQUIRED,
+        NotifyType::INTERNAL_ADDRESS_FAILURE,
+        NotifyType::FAILED_CP_REQUIRED,
+    ]
+    .iter()
+    .any(|n| resp.has_notify(*n))
+}
+
+/// With CA certificates given: the chain check of the certificate a peer refused, as a finding.
+/// The flag says whether the chain verified at the capture time.
+fn chain_finding(
+    sa: &SaContext<'_, '_>,
+    party: Party,
+    msg: &Msg<'_>,
+    inner: &InnerPayloads,
+    certreq: &[[u8; 20]],
+    mut ev: Vec<EvidenceRef>,
+    confidence: Confidence,
+) -> Option<(Finding, bool)> {
+    let files = &sa.ev.cert_files;
+    if !files.has_ca() {
+        return None;
+    }
+    let chain = x509_certs(inner);
+    let (leaf_der, sent) = chain.split_first()?;
+    let leaf = ike_cert::parse(leaf_der).ok()?;
+    let at = msg.time.0.div_euclid(1_000_000_000);
+    let outcome = files.verify(leaf_der, sent, certreq, at, crate::certs::now())?;
+    let judgement = crate::certs::judge_rejected(sa.timeline(), party, &leaf, &outcome, at);
+    ev.push(msg.cite(crate::certs::chain_note(&leaf, &outcome)));
+    ev.extend(judgement.evidence);
+    let found = Finding::decided(
+        "decrypted-cert-chain",
+        AUTH,
+        judgement.category,
+        Knowledge::OwnStatement,
+        judgement.title,
+    )
+    .confidence(confidence)
+    .evidence(ev)
+    .fix(judgement.fix.into_iter().map(fix::Fix::text));
+    Some((found, outcome.at_capture.is_ok()))
+}
+
+/// The responder authenticated with a certificate and the SA never came up, with no
+/// AUTHENTICATION_FAILED seen: a gateway chain that fails against the CA the client trusts is
+/// the likely reason.
+fn unexplained_gateway_chain(
+    sa: &SaContext<'_, '_>,
+    request: Option<Msg<'_>>,
+    response: &Msg<'_>,
+) -> Option<Finding> {
+    let resp = inner(response.m)?;
+    resp.auth_method?;
+    let certreq = request
+        .as_ref()
+        .and_then(|r| inner(r.m))
+        .map(|r| r.cert_request_cas.clone())
+        .unwrap_or_default();
+    let ev = vec![response.cite(describe_inner(response, resp))];
+    let (found, verified) = chain_finding(
+        sa,
+        Party::Gateway,
+        response,
+        resp,
+        &certreq,
+        ev,
+        Confidence::Medium,
+    )?;
+    (!verified).then_some(found)
+}
+
+/// The responder answered AUTHENTICATION_FAILED to the initiator's IKE_AUTH request.
+fn responder_refused(
+    sa: &SaContext<'_, '_>,
+    msgs: &[Msg<'_>],
+    request: Option<Msg<'_>>,
+    ev: Vec<EvidenceRef>,
+) -> Finding {
+    let rule = "decrypted-auth";
+    let req = request.as_ref().and_then(|r| inner(r.m));
+    let method = req.and_then(|r| r.auth_method);
+    let id = req
+        .and_then(|r| r.id_i.as_ref())
+        .map(id_display)
+        .unwrap_or_default();
+    let capture_time = msgs.first().map(|m| m.time.0 / 1_000_000_000);
+    let mut values = sa.fix_values();
+    values.refused_by = Some(End::Responder);
+    values.id_presented = Some(id.clone()).filter(|i| !i.is_empty());
+    match method {
+        // A different key and an identity that no connection holds get the same bare
+        // AUTHENTICATION_FAILED: even decrypted, the wire cannot tell auth-psk from auth-id.
+        Some(AuthMethod::PSK) => {
+            let decided_by = "the responder's log: 'MAC mismatched' means the key, 'no matching peer config' the identity";
+            let mut fixes = fix::to_decide(&[decided_by]);
+            fixes.extend(fix::for_category(Category::AuthPsk, &values));
+            Finding::open(
+                rule,
+                AUTH,
+                Knowledge::OwnStatement,
+                format!("the gateway rejects the client's pre-shared-key AUTH (IDi {id}) with AUTHENTICATION_FAILED: the PSKs differ, or no connection on the gateway holds this identity"),
+                refusal_candidates(Credential::Psk, decided_by),
+            )
+            .confidence(Confidence::High)
+            .evidence(ev)
+            .fix(fixes)
+        }
+        None if req.is_some_and(|r| r.eap.is_some() || r.auth_method.is_none()) => Finding::decided(
+            rule,
+            AUTH,
+            Category::AuthEap,
+            Knowledge::OwnStatement,
+            format!("the gateway rejects the client's EAP authentication (IDi {id}): AUTHENTICATION_FAILED"),
+        )
+        .evidence(ev)
+        .fix(fix::for_category(Category::AuthEap, &values)),
+        _ => {
+            let cert = req
+                .and_then(|r| x509_certs(r).into_iter().next())
+                .and_then(|der| ike_cert::parse(&der).ok());
+            if let Some(cert) = cert.as_ref().filter(|c| san_identity(&id) && !c.contains_identity(&id)) {
+                values.id_expected = Some(id.clone());
+                values.san = cert.san_list();
+                values.refused_by = Some(End::Initiator);
+                return Finding::decided(
+                    rule,
+                    AUTH,
+                    Category::AuthId,
+                    Knowledge::OwnStatement,
+                    format!("the client authenticates as {id}, which is not in its certificate's subjectAltName [{}]: the gateway rejects it (AUTHENTICATION_FAILED)", cert.san_list().join(", ")),
+                )
+                .evidence(ev)
+                .fix(fix::for_category(Category::AuthId, &values));
+            }
+            if let (Some(request), Some(r)) = (request, req) {
+                if let Some((f, _)) = chain_finding(sa, Party::Client, &request, r, &[], ev.clone(), Confidence::High) {
+                    return f;
+                }
+            }
+            let mut title = format!("the gateway rejects the client's certificate authentication ({}, IDi {id}): AUTHENTICATION_FAILED", method_name(method));
+            if let (Some(cert), Some(at)) = (&cert, capture_time) {
+                match cert.validity_at(at) {
+                    ike_cert::Validity::Expired => {
+                        title = format!("the client's certificate ({}) expired on {}, before this capture: the gateway rejects it (AUTHENTICATION_FAILED)", cert.subject, ike_cert::format_time(cert.not_after));
+                    }
+                    ike_cert::Validity::NotYetValid => {
+                        title = format!("the client's certificate ({}) is not valid before {}: the gateway rejects it (AUTHENTICATION_FAILED)", cert.subject, ike_cert::format_time(cert.not_before));
+                    }
+                    ike_cert::Validity::Valid => {}
+                }
+            }
+            Finding::decided(rule, AUTH, Category::AuthCert, Knowledge::OwnStatement, title)
+                .evidence(ev)
+                .fix(fix::for_category(Category::AuthCert, &values))
+        }
+    }
+}
+
+/// The responder authenticated itself, then the initiator sent AUTHENTICATION_FAILED: the client
+/// does not accept the gateway's certificate or identity.
+fn initiator_refused(
+    sa: &SaContext<'_, '_>,
+    req: Option<&InnerPayloads>,
+    resp: &InnerPayloads,
+    response: &Msg<'_>,
+    ev: Vec<EvidenceRef>,
+) -> Finding {
+    let rule = "decrypted-client-refuses-gateway";
+    let wanted = req.and_then(|r| r.id_r.as_ref()).map(id_display);
+    let got = resp.id_r.as_ref().map(id_display).unwrap_or_default();
+    let cert = x509_certs(resp)
+        .into_iter()
+        .next()
+        .and_then(|der| ike_cert::parse(&der).ok());
+    let at = response.time.0 / 1_000_000_000;
+    let mut values = sa.fix_values();
+    values.refused_by = Some(End::Initiator);
+    let Some(cert) = cert else {
+        return Finding::decided(rule, AUTH, Category::AuthCert, Knowledge::OwnStatement, format!("the client rejects the gateway's authentication ({}, IDr {got}) and sends AUTHENTICATION_FAILED", method_name(resp.auth_method)))
+            .evidence(ev)
+            .fix(fix::for_category(Category::AuthCert, &values));
+    };
+    if let Some(wanted) = wanted.filter(|w| san_identity(w) && !cert.contains_identity(w)) {
+        values.id_expected = Some(wanted.clone());
+        values.san = cert.san_list();
+        return Finding::decided(
+            rule,
+            AUTH,
+            Category::AuthId,
+            Knowledge::OwnStatement,
+            format!("the client expects the gateway identity {wanted}, which is not in the gateway certificate's subjectAltName [{}]: the client rejects it (AUTHENTICATION_FAILED)", cert.san_list().join(", ")),
+        )
+        .evidence(ev)
+        .fix(fix::for_category(Category::AuthId, &values));
+    }
+    let certreq = req.map(|r| r.cert_request_cas.as_slice()).unwrap_or(&[]);
+    if let Some((f, _)) = chain_finding(
+        sa,
+        Party::Gateway,
+        response,
+        resp,
+        certreq,
+        ev.clone(),
+        Confidence::High,
+    ) {
+        return f;
+    }
+    match cert.validity_at(at) {
+        ike_cert::Validity::Expired => {
+            return Finding::decided(
+                rule,
+                AUTH,
+                Category::AuthCert,
+                Knowledge::OwnStatement,
+                format!(
+                    "the gateway's certificate ({}) expired on {}: the client rejects it",
+                    cert.subject,
+                    ike_cert::format_time(cert.not_after)
+                ),
+            )
+            .evidence(ev)
+            .fix([fix::Fix::text("renew the gateway certificate")]);
+        }
+        ike_cert::Validity::NotYetValid => {
+            return Finding::decided(
+                rule,
+                AUTH,
+                Category::AuthCert,
+                Knowledge::OwnStatement,
+                format!(
+                    "the gateway's certificate ({}) is not valid before {}: the client rejects it",
+                    cert.subject,
+                    ike_cert::format_time(cert.not_before)
+                ),
+            )
+            .evidence(ev)
+            .fix([fix::Fix::text(
+                "use a gateway certificate that is valid now",
+            )]);
+        }
+        ike_cert::Validity::Valid => {}
+    }
+    // Valid at the capture time and naming the expected identity, and no CA given: the client
+    // does not trust its issuer, or its own clock is wrong. The client's own certificate from
+    // the same CA says the CA is known, so then the clock is the suspect.
+    let client_issuer = req
+        .and_then(|r| r.certs.first())
+        .and_then(|(_, der)| ike_cert::parse(der).ok())
+        .map(|c| c.issuer);
+    let decided_by = "the CA certificate the client trusts (--ca), or the client's log";
+    if client_issuer.as_deref() == Some(cert.issuer.as_str()) {
+        return Finding::open(
+            rule,
+            AUTH,
+            Knowledge::OwnStatement,
+            format!("the gateway's certificate is valid at the capture time ({} .. {}) and issued by the CA the client's own certificate comes from, yet the client rejects it: the client's clock is likely wrong", ike_cert::format_time(cert.not_before), ike_cert::format_time(cert.not_after)),
+            vec![
+                candidate(AUTH, Category::Clock, "the client's clock makes the certificate look expired or not yet valid", decided_by),
+                candidate(AUTH, Category::AuthCert, "the client does not trust the CA after all (another trust store) or checks revocation", decided_by),
+            ],
+        )
+        .evidence(ev)
+        .fix([fix::Fix::text("set the client's clock (NTP) and retry")]);
+    }
+    Finding::open(
+        rule,
+        AUTH,
+        Knowledge::OwnStatement,
+        format!("the client rejects the gateway's certificate (issuer {}): it most likely does not trust that CA (or misses an intermediate)", cert.issuer),
+        vec![
+            candidate(AUTH, Category::AuthCert, "the client does not trust the gateway certificate's CA or misses an intermediate", decided_by),
+            candidate(AUTH, Category::Clock, "the client's clock makes the certificate look expired or not yet valid", decided_by),
+        ],
+    )
+    .evidence(ev)
+    .fix([fix::Fix::text(format!("install the CA that issued the gateway certificate ({}) on the client, with any intermediate", cert.issuer))])
+}
+
+/// Certificate files given with a failed IKE_AUTH attempt: the one the attempt names is checked
+/// at the attempt's time (see [`crate::certs::file_at_attempt`]).
+pub struct CertificateFileAtAttempt;
+
+impl Rule for CertificateFileAtAttempt {
+    fn id(&self) -> &'static str {
+        "certificate-file-at-attempt"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        crate::certs::file_at_attempt(sa).into_iter().collect()
+    }
+}
+
+/// A peer's own statement of why it refused the authentication: a PSK that does not verify, no
+/// trusted public key (refined by the lines before it: no issuer, dates outside the validity,
+/// else the identity not in the certificate), an identity no connection holds, EAP refused.
+pub struct AuthCauseInLog;
+
+impl Rule for AuthCauseInLog {
+    fn id(&self) -> &'static str {
+        "log-auth-cause"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for log in &sa.logs {
+            let Some(line) = log.lines.iter().copied().find(|l| {
+                l.log.entry.role == ike_logs::Role::Cause
+                    && l.log.entry.phase == Some(AUTH)
+                    && l.log.entry.category.is_some()
+            }) else {
+                continue;
+            };
+            let mut values = sa.fix_values();
+            values.refused_by = Some(log.end).filter(|e| *e != End::Unknown);
+            let (category, title, evidence) = match line.fact() {
+                Fact::NoTrustedKey => no_trusted_key(sa, log, &line),
+                _ => {
+                    let category = line.log.entry.category.unwrap_or(Category::AuthCert);
+                    (
+                        Some(category),
+                        format!(
+                            "{} log: {}",
+                            line.log.entry.implementation.as_str(),
+                            line.log.entry.meaning
+                        ),
+                        vec![line.cite_meaning()],
+                    )
+                }
+            };
+            let decided = if let Some(c) = category {
+                Finding::decided(self.id(), AUTH, c, Knowledge::OwnStatement, title)
+                    .evidence(evidence)
+                    .fix(fix::for_category(c, &values))
+            } else {
+                let decided_by = "the other end's clock (a capture or its log), or the certificate";
+                Finding::open(
+                    self.id(),
+                    AUTH,
+                    Knowledge::OwnStatement,
+                    title,
+                    vec![
+                        candidate(
+                            AUTH,
+                            Category::Clock,
+                            "this host's clock is behind",
+                            decided_by,
+                        ),
+                        candidate(
+                            AUTH,
+                            Category::AuthCert,
+                            "the certificate was issued valid from a later date",
+                            decided_by,
+                        ),
+                    ],
+                )
+                .evidence(evidence)
+            };
+            out.push(decided);
+            break;
+        }
+        out
+    }
+}
+
+/// "no trusted public key found": which of chain, dates (expired, or a clock) or identity, from
+/// the lines before it.
+fn no_trusted_key(
+    sa: &SaContext<'_, '_>,
+    log: &crate::context::LogView<'_>,
+    line: &Line<'_>,
+) -> (Option<Category>, String, Vec<EvidenceRef>) {
+    let i = log.position(line).unwrap_or(0);
+    let mut evidence = vec![line.cite_meaning()];
+    if let Some(chain) = log.before(i, 12).find(|l| l.fact() == Fact::NoIssuer) {
+        evidence.insert(0, chain.cite_meaning());
+        return (
+            Some(Category::AuthCert),
+            "certificate not trusted: no issuer certificate (CA or intermediate) for the peer's certificate".into(),
+            evidence,
+        );
+    }
+    if let Some(dates) = log
+        .before(i, 12)
+        .find(|l| l.fact() == Fact::CertOutsideValidity)
+    {
+        evidence.insert(0, dates.cite_meaning());
+        // The host's own clock, as it wrote the line (before any offset was applied).
+        let host_time = dates.log.record.time_ns;
+        let Some(((from, to), host)) = dates.log.validity.zip(host_time) else {
+            return (
+                Some(Category::AuthCert),
+                "certificate outside its validity period".into(),
+                evidence,
+            );
+        };
+        // Another clock: the offset of this log against the captures, when one was measured.
+        let log_offset = sa
+            .timeline()
+            .clock_offsets
+            .iter()
+            .find(|o| o.other == line.event.source)
+            .map(|o| o.offset_ns());
+        const DAY: i64 = 86_400 * 1_000_000_000;
+        if host < from {
+            let behind = from - host;
+            let real = log_offset.map(|o| host - o);
+            if real.is_some_and(|r| r >= from) || (real.is_none() && behind > 7 * DAY) {
+                return (
+                    Some(Category::Clock),
+                    format!(
+                        "the certificate is not yet valid at this host's time, {} days before its start: the host's clock is wrong",
+                        behind / DAY
+                    ),
+                    evidence,
+                );
+            }
+            return (
+                None,
+                "a certificate is not yet valid at this host's time: its clock is behind, or the certificate was issued valid from later".into(),
+                evidence,
+            );
+        }
+        if host > to {
+            let real = log_offset.map(|o| host - o);
+            if real.is_some_and(|r| r <= to) {
+                return (
+                    Some(Category::Clock),
+                    "the certificate looks expired at this host's time, but the other clocks show it valid: this host's clock is ahead".into(),
+                    evidence,
+                );
+            }
+            return (
+                Some(Category::AuthCert),
+                "the peer's certificate has expired".into(),
+                evidence,
+            );
+        }
+        return (
+            Some(Category::AuthCert),
+            "certificate outside its validity period".into(),
+            evidence,
+        );
+    }
+    (
+        Some(Category::AuthId),
+        "no certificate holds the peer's identity: the identity is not in the certificate's subject or subjectAltName (the chain itself was never the problem)".into(),
+        evidence,
+    )
+}
+
+/// A peer's reading that the other refused its authentication (AUTHENTICATION_FAILED received),
+/// or a responder's reading that the initiator refused it (the initiator's AUTHENTICATION_FAILED
+/// INFORMATIONAL): only the refusing peer's log says why; the credentials used narrow it.
+pub struct AuthRefusalReadInLog;
+
+impl Rule for AuthRefusalReadInLog {
+    fn id(&self) -> &'static str {
+        "log-auth-refused"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.established() && !sa.msgs.is_empty() {
+            return Vec::new();
+        }
+        for log in &sa.logs {
+            let credential = own_credential(log);
+            if let Some(line) = log.first(Fact::PeerRefusedAuth) {
+                let decided_by = "the other peer's log";
+                return vec![Finding::open(
+                    self.id(),
+                    AUTH,
+                    Knowledge::PeerReading,
+                    "the peer refused this side's authentication (AUTHENTICATION_FAILED); only the peer's log says why",
+                    refusal_candidates(credential, decided_by),
+                )
+                .evidence([line.cite_meaning()])
+                .fix(fix::to_decide(&[decided_by]))];
+            }
+            // A responder that parsed the initiator's AUTHENTICATION_FAILED: the client refused it.
+            let refused = log.lines.iter().copied().find(|l| {
+                l.fact() == Fact::MessageParsed
+                    && l.log.response == Some(false)
+                    && l.log.exchange == Some("INFORMATIONAL")
+                    && l.log.text.contains("N(AUTH_FAILED)")
+            });
+            if let Some(line) = refused {
+                let decided_by = "the initiator's log, or the responder's certificate with the CA the initiator trusts";
+                let credential = if credential == Credential::Unknown {
+                    Credential::Certificate
+                } else {
+                    credential
+                };
+                return vec![Finding::open(
+                    self.id(),
+                    AUTH,
+                    Knowledge::PeerReading,
+                    "the initiator refused this side's authentication (AUTHENTICATION_FAILED after IKE_AUTH): it does not accept its certificate or identity, or its clock is wrong",
+                    refusal_candidates(credential, decided_by),
+                )
+                .evidence([line.cite("the initiator's INFORMATIONAL with AUTHENTICATION_FAILED")])
+                .fix(fix::to_decide(&[decided_by]))];
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// The credential a log's writer authenticated itself with.
+fn own_credential(log: &crate::context::LogView<'_>) -> Credential {
+    let method = log
+        .all(Fact::Authentication)
+        .find(|l| l.log.of_self == Some(true))
+        .and_then(|l| l.log.detail.clone());
+    match method.as_deref() {
+        Some("pre-shared key") => Credential::Psk,
+        Some(m) if m.starts_with("EAP") => Credential::Eap,
+        Some(_) => Credential::Certificate,
+        None => Credential::Unknown,
+    }
+}
+
+/// IKE_AUTH never answered (the initiator's retransmits, sizes from its packet lines) or never
+/// arrived (the responder drops the half-open SA).
+pub struct AuthNeverAnsweredInLog;
+
+impl Rule for AuthNeverAnsweredInLog {
+    fn id(&self) -> &'static str {
+        "log-auth-unanswered"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.established() {
+            return Vec::new();
+        }
+        let decided_by = "a capture at the initiator, or the initiator's log with its packet sizes";
+        let candidates = || {
+            vec![
+                candidate(
+                    AUTH,
+                    Category::MtuFragmentation,
+                    "IKE_AUTH with certificates is IP-fragmented and the fragments are dropped",
+                    decided_by,
+                ),
+                candidate(
+                    AUTH,
+                    Category::Nat,
+                    "UDP 4500 is blocked after the NAT-T move",
+                    decided_by,
+                ),
+            ]
+        };
+        let values = sa.fix_values();
+        for log in &sa.logs {
+            let retransmits: Vec<Line<'_>> = log
+                .lines
+                .iter()
+                .copied()
+                .filter(|l| {
+                    matches!(l.fact(), Fact::Retransmit | Fact::GaveUp)
+                        && (l.log.exchange == Some("IKE_AUTH") || l.log.message_id == Some(1))
+                })
+                .collect();
+            if let Some(last) = retransmits.last().copied() {
+                if log.has(Fact::IkeEstablished) {
+                    continue;
+                }
+                let mut evidence = vec![last.cite_meaning()];
+                let sent: Vec<Line<'_>> = log
+                    .all(Fact::PacketSent)
+                    .filter(|l| l.log.bytes.is_some())
+                    .collect();
+                let largest = sent.iter().filter_map(|l| l.log.bytes).max();
+                let on_4500 = sent
+                    .iter()
+                    .any(|l| l.log.dst.is_some_and(|d| d.port() == 4500))
+                    || log.has(Fact::NatDetected);
+                if let Some(size) = largest.filter(|s| *s > MAX_UNFRAGMENTED_IKE) {
+                    if let Some(l) = sent.iter().find(|l| l.log.bytes == Some(size)) {
+                        evidence.push(l.cite(format!("the IKE_AUTH request is {size} bytes: IP-fragmented on a 1500-byte path")));
+                    }
+                    return vec![Finding::decided(
+                        self.id(),
+                        AUTH,
+                        Category::MtuFragmentation,
+                        Knowledge::OwnStatement,
+                        format!("IKE_AUTH ({size} bytes) is never answered: its IP fragments are dropped on the way"),
+                    )
+                    .confidence(Confidence::Medium)
+                    .evidence(evidence)
+                    .fix(fix::for_category(Category::MtuFragmentation, &values))];
+                }
+                if largest.is_some() && on_4500 {
+                    return vec![Finding::decided(
+                        self.id(),
+                        AUTH,
+                        Category::Nat,
+                        Knowledge::OwnStatement,
+                        "IKE_AUTH is never answered after the move to UDP 4500, and it is small enough not to be fragmented: UDP 4500 is blocked",
+                    )
+                    .confidence(Confidence::Medium)
+                    .evidence(evidence)
+                    .fix(fix::for_category(Category::Nat, &values))];
+                }
+                return vec![Finding::open(
+                    self.id(),
+                    AUTH,
+                    Knowledge::PeerReading,
+                    "IKE_AUTH is never answered after IKE_SA_INIT succeeded: UDP 4500 blocked, or IKE_AUTH fragmented and its fragments dropped",
+                    candidates(),
+                )
+                .evidence(evidence)
+                .fix(fix::for_category(Category::MtuFragmentation, &values))];
+            }
+            // The responder gave up waiting for IKE_AUTH, or answered IKE_SA_INIT and never saw
+            // anything more.
+            let half_open = log.first(Fact::HalfOpenTimeout);
+            let answered = log.lines.iter().copied().find(|l| {
+                (l.fact() == Fact::MessageBuilt
+                    && l.log.exchange == Some("IKE_SA_INIT")
+                    && l.log.response == Some(true)
+                    && l.log.text.contains("[ SA "))
+                    || l.fact() == Fact::InitAnswered
+            });
+            let auth_seen = log.lines.iter().any(|l| {
+                (matches!(l.fact(), Fact::MessageParsed | Fact::PacketReceived)
+                    && (l.log.exchange == Some("IKE_AUTH")
+                        || l.log.src.is_some_and(|s| s.port() == 4500)))
+                    || l.fact() == Fact::IkeEstablished
+            });
+            if let Some(line) = half_open.or(answered.filter(|_| !auth_seen)) {
+                if auth_seen {
+                    continue;
+                }
+                return vec![Finding::open(
+                    self.id(),
+                    AUTH,
+                    Knowledge::PeerReading,
+                    "the responder answered IKE_SA_INIT and IKE_AUTH never arrived: UDP 4500 blocked, or IKE_AUTH fragments dropped",
+                    candidates(),
+                )
+                .evidence([line.cite_meaning()])
+                .fix(fix::for_category(Category::MtuFragmentation, &values))];
+            }
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::*;
+    use ike_contract::Outcome;
+
+    fn auth_exchange(lab: &mut Lab, c: ike_timeline::SourceId, request: usize, answer: usize) {
+        init_exchange(lab, c, 0, 1);
+        lab.send(
+            c,
+            10,
+            Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I).sk(request),
+        );
+        lab.send(
+            c,
+            20,
+            Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, R).sk(answer),
+        );
+    }
+
+    #[test]
+    fn a_lone_notify_to_a_psk_request_leaves_psk_and_identity_open() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        auth_exchange(&mut lab, c, 260, 40);
+        lab.until(c, 5000);
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(
+            (v.outcome, v.phase, v.category),
+            (Outcome::Failed, Some(AUTH), None)
+        );
+        let cats: Vec<_> = v.candidates.iter().map(|c| c.category).collect();
+        assert_eq!(cats, vec![Category::AuthPsk, Category::AuthId]);
+    }
+
+    #[test]
+    fn the_client_refusing_the_gateways_certificate_is_an_auth_failure_not_a_child_sa_one() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        auth_exchange(&mut lab, c, 800, 1400);
+        lab.send(
+            c,
+            22,
+            Ike::new(1, 2, ExchangeType::INFORMATIONAL, 2, I).sk(40),
+        );
+        lab.send(
+            c,
+            24,
+            Ike::new(1, 2, ExchangeType::INFORMATIONAL, 2, R).sk(40),
+        );
+        lab.until(c, 5000);
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!((v.phase, v.category), (Some(AUTH), None));
+        let cats: Vec<_> = v.candidates.iter().map(|c| c.category).collect();
+        assert_eq!(
+            cats,
+            vec![Category::AuthCert, Category::AuthId, Category::Clock]
+        );
+    }
+
+    #[test]
+    fn a_psk_answer_then_the_initiator_closing_leaves_even_the_phase_open() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        auth_exchange(&mut lab, c, 260, 220);
+        lab.send(
+            c,
+            22,
+            Ike::new(1, 2, ExchangeType::INFORMATIONAL, 2, I).sk(40),
+        );
+        lab.send(
+            c,
+            24,
+            Ike::new(1, 2, ExchangeType::INFORMATIONAL, 2, R).sk(40),
+        );
+        lab.until(c, 5000);
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!((v.phase, v.category), (None, None));
+        assert!(v
+            .candidates
+            .iter()
+            .any(|c| c.phase == FailurePhase::ChildSa && c.category == Category::Implementation));
+    }
+
+    #[test]
+    fn fragmented_ikeauth_without_answer_is_the_mtu() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        init_exchange(&mut lab, c, 0, 1);
+        lab.send(
+            c,
+            10,
+            Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I)
+                .sk(3000)
+                .fragments(3),
+        );
+        lab.send(
+            c,
+            1010,
+            Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I)
+                .sk(3000)
+                .fragments(3),
+        );
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(AUTH), Some(Category::MtuFragmentation))
+        );
+    }
+
+    #[test]
+    fn a_small_ikeauth_unanswered_after_the_nat_t_move_is_udp_4500() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        // NAT detection hashes that match no address seen here: the client is behind NAT.
+        let natd = |t| notify(t, &[0xab; 20]);
+        lab.send(
+            c,
+            0,
+            Ike::new(1, 0, ExchangeType::IKE_SA_INIT, 0, I)
+                .with(sa(14))
+                .with(nonce())
+                .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
+                .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP)),
+        );
+        lab.send(
+            c,
+            2,
+            Ike::new(1, 2, ExchangeType::IKE_SA_INIT, 0, R)
+                .with(sa(14))
+                .with(nonce())
+                .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
+                .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP)),
+        );
+        for t in [10, 1010, 2410] {
+            lab.send(
+                c,
+                t,
+                Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I)
+                    .sk(260)
+                    .between("192.0.2.10:4500", "198.51.100.1:4500"),
+            );
+        }
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(AUTH), Some(Category::Nat)),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_responders_mac_mismatch_decides_psk() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        auth_exchange(&mut lab, c, 260, 40);
+        lab.log(
+            "gateway.log",
+            "\
+Nov 26 23:21:16.665 10[IKE] <rw|1> 192.0.2.10 is initiating an IKE_SA
+Nov 26 23:21:16.700 12[IKE] <rw|1> tried 1 shared key for 'gateway' - 'client', but MAC mismatched
+",
+        );
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!((v.phase, v.category), (Some(AUTH), Some(Category::AuthPsk)));
+    }
+
+    #[test]
+    fn no_issuer_before_no_trusted_key_is_the_chain() {
+        let mut lab = Lab::new();
+        lab.log(
+            "client.log",
+            "\
+Nov 26 23:21:16.600 09[IKE] <home|1> initiating IKE_SA home[1] to 198.51.100.1
+Nov 26 23:21:16.700 12[CFG] <home|1>   no issuer certificate found for \"CN=gateway\"
+Nov 26 23:21:16.700 12[IKE] <home|1> no trusted ECDSA public key found for 'gateway'
+",
+        );
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(AUTH), Some(Category::AuthCert))
+        );
+    }
+
+    #[test]
+    fn a_certificate_far_in_this_hosts_future_means_its_clock() {
+        let mut lab = Lab::new();
+        lab.log("client.log", "\
+Oct 22 23:21:16.600 09[IKE] <home|1> initiating IKE_SA home[1] to 198.51.100.1
+Oct 22 23:21:16.700 12[CFG] <home|1>   certificate invalid (valid from Nov 26 23:21:10 2025 to Nov 26 23:21:10 2026)
+Oct 22 23:21:16.700 12[IKE] <home|1> no trusted ECDSA public key found for 'gateway'
+");
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(AUTH), Some(Category::Clock)),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_initiators_own_reading_stays_open_by_its_credential() {
+        let mut lab = Lab::new();
+        lab.log(
+            "client.log",
+            "\
+Nov 26 23:21:16.600 09[IKE] <home|1> initiating IKE_SA home[1] to 198.51.100.1
+Nov 26 23:21:16.650 09[IKE] <home|1> authentication of 'client' (myself) with pre-shared key
+Nov 26 23:21:16.700 12[IKE] <home|1> received AUTHENTICATION_FAILED notify error
+",
+        );
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!((v.phase, v.category), (Some(AUTH), None));
+        assert_eq!(v.candidates[0].category, Category::AuthPsk);
+    }
+}

@@ -1,0 +1,747 @@
+//! CHILD_SA: the IKE SA is authenticated but the CHILD_SA is refused (proposals, traffic
+//! selectors, virtual IP), its rekey is refused (PFS), or a kernel will not install it; from the
+//! daemons' own statements, their readings of the other's answer, decrypted exchanges, and the
+//! size of the IKE_AUTH answer.
+use ike_contract::{Category, End, FailurePhase, Knowledge};
+use ike_logs::Fact;
+use ike_timeline::inner::InnerPayloads;
+use ike_wire::{ExchangeType, NotifyType};
+
+use super::{candidate, Rule, LONE_NOTIFY_MAX, WITH_CERTIFICATE_MIN};
+use crate::context::{Msg, SaContext};
+use crate::fix;
+use crate::model::{Candidate, Confidence, Finding, Severity};
+
+pub const RULES: &[&dyn Rule] = &[
+    &ChildCauseInLog,
+    &ChildRefusalReadInLog,
+    &ChildDeletedAtOnce,
+    &DecryptedChildRefusal,
+    &ChildRekeyRefused,
+    &AuthAnsweredChildMissing,
+    &ChildMissingInLog,
+];
+
+const CHILD: FailurePhase = FailurePhase::ChildSa;
+
+fn child_candidates(decided_by: &'static str) -> Vec<Candidate> {
+    vec![
+        candidate(
+            CHILD,
+            Category::ProposalEsp,
+            "no common ESP proposal",
+            decided_by,
+        ),
+        candidate(
+            CHILD,
+            Category::TrafficSelectors,
+            "the traffic selectors do not fit the responder's",
+            decided_by,
+        ),
+        candidate(
+            CHILD,
+            Category::ConfigOther,
+            "no virtual IP left in the responder's pool, or a configuration payload required",
+            decided_by,
+        ),
+    ]
+}
+
+/// A peer's own statement of why the CHILD_SA failed: its kernel refused the SA (errno on the
+/// line before), it accepts none of the ESP proposals (in a rekey with KE: the PFS group), it
+/// refuses the traffic selectors, it has no virtual IP.
+pub struct ChildCauseInLog;
+
+impl Rule for ChildCauseInLog {
+    fn id(&self) -> &'static str {
+        "log-child-cause"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        for log in &sa.logs {
+            let Some(line) = log.lines.iter().copied().find(|l| {
+                l.log.entry.role == ike_logs::Role::Cause
+                    && l.log.entry.phase == Some(CHILD)
+                    && l.log.entry.fact.knowledge() == Knowledge::OwnStatement
+                    && l.log.entry.category.is_some()
+            }) else {
+                continue;
+            };
+            let i = log.position(&line).unwrap_or(0);
+            let mut values = sa.fix_values();
+            values.refused_by = Some(log.end).filter(|e| *e != End::Unknown);
+            let mut evidence = vec![line.cite_meaning()];
+            let (category, title) = match line.fact() {
+                Fact::KernelRefusedSa => {
+                    let errno_line = log.before(i, 12).find(|l| l.fact() == Fact::NetlinkError);
+                    let errno = line.log.number.or(errno_line.and_then(|l| l.log.number));
+                    if let Some(e) = errno_line {
+                        evidence.insert(0, e.cite_meaning());
+                    }
+                    if let Some(selected) = log
+                        .before(i, 20)
+                        .find(|l| l.fact() == Fact::ProposalSelected)
+                    {
+                        evidence.insert(0, selected.cite("the same peer had selected the proposal: the proposals match, the install failed"));
+                    }
+                    (
+                        Category::Implementation,
+                        match errno {
+                            Some(n) => format!(
+                                "the kernel refused to install the IPsec SA (errno {n}): {}",
+                                ike_logs::knowledge::errno_meaning(n)
+                            ),
+                            None => "the kernel refused to install the IPsec SA".into(),
+                        },
+                    )
+                }
+                Fact::ChildProposalsRejected => {
+                    let rekey_with_ke = log.before(i, 12).any(|l| {
+                        l.log.exchange == Some("CREATE_CHILD_SA") && l.log.text.contains(" KE ")
+                    });
+                    let ke_refused = log.before(i, 6).any(|l| l.fact() == Fact::KeUnacceptable);
+                    if rekey_with_ke || ke_refused {
+                        (
+                            Category::ProposalDh,
+                            "CHILD_SA (rekey) refused: the PFS Diffie-Hellman group is configured on one side only".into(),
+                        )
+                    } else {
+                        (
+                            Category::ProposalEsp,
+                            "no common CHILD_SA (ESP) proposal; the IKE SA itself is fine".into(),
+                        )
+                    }
+                }
+                _ => (
+                    line.log.entry.category.unwrap_or(Category::ConfigOther),
+                    format!(
+                        "{} log: {}",
+                        line.log.entry.implementation.as_str(),
+                        line.log.entry.meaning
+                    ),
+                ),
+            };
+            if category == Category::ProposalDh {
+                values.esp_offered = proposals_of(log, Fact::ProposalsReceived);
+                values.esp_accepted = proposals_of(log, Fact::ProposalsConfigured);
+            }
+            return vec![Finding::decided(
+                self.id(),
+                CHILD,
+                category,
+                Knowledge::OwnStatement,
+                title,
+            )
+            .evidence(evidence)
+            .fix(fix::for_category(category, &values))];
+        }
+        Vec::new()
+    }
+}
+
+/// ESP proposals of a log's proposal lines.
+fn proposals_of(log: &crate::context::LogView<'_>, fact: Fact) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in log.all(fact) {
+        for p in l.log.detail.iter().flat_map(|d| d.split(", ")) {
+            if p.starts_with("ESP:") && !out.iter().any(|x: &String| x == p) {
+                out.push(p.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// A peer's reading of the other's refusal of the CHILD_SA (a notify it received): traffic
+/// selectors and virtual IPs say what they mean; NO_PROPOSAL_CHOSEN is also what a strongSwan
+/// responder answers when its kernel refused the SA, so it stays open.
+pub struct ChildRefusalReadInLog;
+
+impl Rule for ChildRefusalReadInLog {
+    fn id(&self) -> &'static str {
+        "log-child-refused"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        for log in &sa.logs {
+            let line = log.lines.iter().copied().find(|l| {
+                matches!(
+                    l.fact(),
+                    Fact::PeerRefusedChildProposals
+                        | Fact::PeerRefusedTs
+                        | Fact::PeerRefusedVirtualIp
+                        | Fact::TsRefused
+                ) || (l.fact() == Fact::PeerRefusedProposals
+                    && l.log.entry.phase != Some(FailurePhase::IkeSaInit)
+                    && !l.log.text.contains("IKE_SA_INIT"))
+            });
+            let Some(line) = line else {
+                continue;
+            };
+            let values = sa.fix_values();
+            let evidence = vec![line.cite_meaning()];
+            let decided = |category: Category, title: &str| {
+                Finding::decided(self.id(), CHILD, category, Knowledge::PeerReading, title)
+                    .evidence(evidence.clone())
+                    .fix(fix::for_category(category, &values))
+            };
+            return match line.fact() {
+                Fact::PeerRefusedTs | Fact::TsRefused => vec![decided(Category::TrafficSelectors, "the peer refused the traffic selectors (TS_UNACCEPTABLE)")],
+                Fact::PeerRefusedVirtualIp => vec![decided(Category::ConfigOther, "the peer could not give a virtual IP (INTERNAL_ADDRESS_FAILURE or FAILED_CP_REQUIRED)")],
+                _ => {
+                    let decided_by = "the responder's log ('no acceptable proposal found', or 'selected proposal' followed by 'unable to add SAD entry')";
+                    let rekey = log.lines.iter().any(|l| l.fact() == Fact::RekeyFailed) || line.log.text.contains("CREATE_CHILD_SA");
+                    let mut candidates = vec![
+                        candidate(CHILD, Category::ProposalEsp, "no common ESP proposal", decided_by),
+                        candidate(CHILD, Category::Implementation, "the responder's kernel refused the SA (strongSwan then answers NO_PROPOSAL_CHOSEN too)", decided_by),
+                    ];
+                    if rekey {
+                        candidates.insert(0, candidate(CHILD, Category::ProposalDh, "a rekey refused: the PFS group is configured on one side only", decided_by));
+                    }
+                    vec![Finding::open(
+                        self.id(),
+                        CHILD,
+                        Knowledge::PeerReading,
+                        "the peer refused the CHILD_SA with NO_PROPOSAL_CHOSEN; the IKE SA itself is up",
+                        candidates,
+                    )
+                    .evidence(evidence.clone())
+                    .fix(fix::for_category(Category::ProposalEsp, &values))]
+                }
+            };
+        }
+        Vec::new()
+    }
+}
+
+/// The peer deleted the CHILD_SA as soon as it was established (the responder's log): it could
+/// not use it, most often because its kernel refused to install it.
+pub struct ChildDeletedAtOnce;
+
+impl Rule for ChildDeletedAtOnce {
+    fn id(&self) -> &'static str {
+        "log-child-deleted-at-once"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        for log in &sa.logs {
+            let (Some(est), Some(del)) = (
+                log.first(Fact::ChildEstablished),
+                log.first(Fact::PeerDeletedChild),
+            ) else {
+                continue;
+            };
+            if del.event.at <= est.event.at || del.event.time.0 - est.event.time.0 > 2_000_000_000 {
+                continue;
+            }
+            let decided_by = "the other peer's log";
+            return vec![Finding::open(
+                self.id(),
+                CHILD,
+                Knowledge::PeerReading,
+                "the peer deleted the CHILD_SA as soon as it was established: it could not use it (its kernel refused the SA, or a policy)",
+                vec![
+                    candidate(CHILD, Category::Implementation, "the peer's kernel refused to install the IPsec SA", decided_by),
+                    candidate(FailurePhase::IkeAuth, Category::AuthId, "the peer rejected this side's identity or certificate after all", decided_by),
+                ],
+            )
+            .evidence([est.cite_meaning(), del.cite_meaning()])
+            .fix(fix::to_decide(&[decided_by]))];
+        }
+        Vec::new()
+    }
+}
+
+fn inner(m: &ike_timeline::IkeMessage) -> Option<&InnerPayloads> {
+    m.inner.as_deref().filter(|i| i.is_decrypted())
+}
+
+/// With the SA keys: the responder's decrypted answer refuses the CHILD_SA (NO_PROPOSAL_CHOSEN,
+/// TS_UNACCEPTABLE, INTERNAL_ADDRESS_FAILURE...), a CREATE_CHILD_SA is refused, or the initiator
+/// deletes the CHILD_SA right after IKE_AUTH (it could not install it).
+pub struct DecryptedChildRefusal;
+
+impl Rule for DecryptedChildRefusal {
+    fn id(&self) -> &'static str {
+        "decrypted-child"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let msgs: Vec<Msg<'_>> = sa.msgs.iter().filter(|m| !m.retransmit).copied().collect();
+        let mut values = sa.fix_values();
+        let request = msgs.iter().copied().find(|m| {
+            m.is(ExchangeType::IKE_AUTH, false) && inner(m.m).is_some_and(|i| i.id_i.is_some())
+        });
+        let req = request.as_ref().and_then(|r| inner(r.m));
+        if let Some(r) = req {
+            values.ts_asked = r.ts_r.iter().map(ike_timeline::inner::ts_display).collect();
+            values.esp_offered = r
+                .child_proposals
+                .iter()
+                .flatten()
+                .map(|p| p.to_string())
+                .collect();
+        }
+        let responder_is_strongswan =
+            sa.implementation(End::Responder) == Some(ike_logs::Implementation::StrongSwan);
+        if let Some(response) = msgs
+            .iter()
+            .copied()
+            .rev()
+            .find(|m| m.is(ExchangeType::IKE_AUTH, true) && inner(m.m).is_some())
+        {
+            let resp = inner(response.m).expect("checked");
+            if resp.auth_method.is_some() {
+                let ev = vec![response.cite(describe(&response, resp))];
+                for (notify, category, title) in [
+                    (NotifyType::TS_UNACCEPTABLE, Category::TrafficSelectors, "IKE SA authenticated, but the responder refuses the traffic selectors: TS_UNACCEPTABLE in the IKE_AUTH answer"),
+                    (NotifyType::SINGLE_PAIR_REQUIRED, Category::TrafficSelectors, "IKE SA authenticated, but the responder needs a single pair of traffic selectors: SINGLE_PAIR_REQUIRED"),
+                    (NotifyType::INTERNAL_ADDRESS_FAILURE, Category::ConfigOther, "IKE SA authenticated, but the responder has no virtual IP for the initiator: INTERNAL_ADDRESS_FAILURE"),
+                    (NotifyType::FAILED_CP_REQUIRED, Category::ConfigOther, "IKE SA authenticated, but the responder requires a configuration request the initiator did not send: FAILED_CP_REQUIRED"),
+                ] {
+                    if resp.has_notify(notify) {
+                        let mut title = title.to_string();
+                        if notify == NotifyType::TS_UNACCEPTABLE && !values.ts_asked.is_empty() {
+                            title = format!("{title} (the initiator asked for TSr {})", values.ts_asked.join(", "));
+                        }
+                        out.push(Finding::decided(self.id(), CHILD, category, Knowledge::PeerReading, title)
+                            .evidence(ev.clone())
+                            .fix(fix::for_category(category, &values)));
+                        return out;
+                    }
+                }
+                if resp.has_notify(NotifyType::NO_PROPOSAL_CHOSEN) {
+                    let offered = if values.esp_offered.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (offered: {})", values.esp_offered.join(", "))
+                    };
+                    let title = format!("IKE SA authenticated, but the responder refuses the CHILD_SA with NO_PROPOSAL_CHOSEN{offered}");
+                    // strongSwan answers NO_PROPOSAL_CHOSEN as well when its kernel refused the
+                    // SA it had selected: then only its log tells.
+                    let finding = if responder_is_strongswan
+                        || sa.implementation(End::Responder).is_none()
+                    {
+                        let decided_by = "the responder's log";
+                        Finding::open(self.id(), CHILD, Knowledge::PeerReading, title, vec![
+                            candidate(CHILD, Category::ProposalEsp, "no common ESP proposal", decided_by),
+                            candidate(CHILD, Category::Implementation, "the responder's kernel refused the SA (strongSwan then answers NO_PROPOSAL_CHOSEN too)", decided_by),
+                        ]).confidence(Confidence::High)
+                    } else {
+                        Finding::decided(
+                            self.id(),
+                            CHILD,
+                            Category::ProposalEsp,
+                            Knowledge::PeerReading,
+                            title,
+                        )
+                    };
+                    out.push(
+                        finding
+                            .evidence(ev)
+                            .fix(fix::for_category(Category::ProposalEsp, &values)),
+                    );
+                    return out;
+                }
+                // The initiator deletes the CHILD_SA right after a full answer: it could not
+                // install it.
+                let delete = msgs.iter().copied().find(|m| {
+                    m.time >= response.time
+                        && m.time.0 - response.time.0 < 2_000_000_000
+                        && m.m.exchange == ExchangeType::INFORMATIONAL
+                        && m.m.from_initiator
+                        && !m.m.response
+                        && inner(m.m).is_some_and(|i| {
+                            i.deletes > 0 && !i.has_notify(NotifyType::AUTHENTICATION_FAILED)
+                        })
+                });
+                if let Some(d) = delete {
+                    let mut ev = ev;
+                    ev.push(d.cite(describe(&d, inner(d.m).expect("checked"))));
+                    out.push(Finding::decided(
+                        self.id(),
+                        CHILD,
+                        Category::Implementation,
+                        Knowledge::OwnStatement,
+                        "the initiator deletes the CHILD_SA at once after a full IKE_AUTH answer: it could not install it (kernel IPsec support)",
+                    )
+                    .confidence(Confidence::Medium)
+                    .evidence(ev)
+                    .fix(fix::for_category(Category::Implementation, &values)));
+                    return out;
+                }
+            }
+        }
+        for response in msgs
+            .iter()
+            .filter(|m| m.is(ExchangeType::CREATE_CHILD_SA, true))
+        {
+            let Some(resp) = inner(response.m) else {
+                continue;
+            };
+            let request = msgs.iter().find(|m| {
+                m.is(ExchangeType::CREATE_CHILD_SA, false)
+                    && m.m.message_id == response.m.message_id
+                    && m.m.from_initiator != response.m.from_initiator
+            });
+            let req = request.and_then(|r| inner(r.m));
+            let mut ev = vec![response.cite(describe(response, resp))];
+            if let (Some(r), Some(ri)) = (request, req) {
+                ev.insert(0, r.cite(describe(r, ri)));
+            }
+            let pfs = req.is_some_and(|r| r.payloads.iter().any(|p| p == "KE"));
+            let found = if resp.has_notify(NotifyType::INVALID_KE_PAYLOAD)
+                || (pfs && resp.has_notify(NotifyType::NO_PROPOSAL_CHOSEN))
+            {
+                Some((Category::ProposalDh, "the peer refuses the CHILD_SA rekey with a DH group (PFS): the two ends disagree on the CHILD_SA key exchange"))
+            } else if resp.has_notify(NotifyType::NO_PROPOSAL_CHOSEN) {
+                Some((
+                    Category::ProposalEsp,
+                    "the peer accepts none of the CREATE_CHILD_SA proposals (NO_PROPOSAL_CHOSEN)",
+                ))
+            } else if resp.has_notify(NotifyType::TS_UNACCEPTABLE) {
+                Some((
+                    Category::TrafficSelectors,
+                    "the peer refuses the traffic selectors of CREATE_CHILD_SA (TS_UNACCEPTABLE)",
+                ))
+            } else {
+                None
+            };
+            if let Some((category, title)) = found {
+                if let Some(r) = req {
+                    values.esp_offered = r
+                        .child_proposals
+                        .iter()
+                        .flatten()
+                        .map(|p| p.to_string())
+                        .collect();
+                }
+                out.push(
+                    Finding::decided(self.id(), CHILD, category, Knowledge::PeerReading, title)
+                        .evidence(ev)
+                        .fix(fix::for_category(category, &values)),
+                );
+                break;
+            }
+        }
+        out
+    }
+}
+
+fn describe(msg: &Msg<'_>, inner: &InnerPayloads) -> String {
+    format!(
+        "decrypted {} {} {}: [ {} ]",
+        msg.m.exchange,
+        if msg.m.response {
+            "response"
+        } else {
+            "request"
+        },
+        msg.m.message_id,
+        inner.payloads.join(" ")
+    )
+}
+
+/// CHILD_SA rekeys (CREATE_CHILD_SA) answered with a lone notify after the first CHILD_SA came up
+/// in IKE_AUTH, and none accepted: what a rekey adds to the first CHILD_SA is its own DH
+/// exchange (PFS), so the PFS group is the first suspect.
+pub struct ChildRekeyRefused;
+
+impl Rule for ChildRekeyRefused {
+    fn id(&self) -> &'static str {
+        "child-rekey-refused"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if !sa.established() {
+            return Vec::new();
+        }
+        let answers: Vec<Msg<'_>> = sa.exchange(ExchangeType::CREATE_CHILD_SA, true).collect();
+        let refused: Vec<Msg<'_>> = answers
+            .iter()
+            .filter(|x| x.m.length <= LONE_NOTIFY_MAX)
+            .copied()
+            .collect();
+        let Some(first) = refused.first().copied() else {
+            return Vec::new();
+        };
+        if answers.iter().any(|x| x.m.length > LONE_NOTIFY_MAX) {
+            return Vec::new();
+        }
+        let mut evidence = Vec::new();
+        if let Some(r) = sa
+            .exchange(ExchangeType::CREATE_CHILD_SA, false)
+            .find(|x| x.m.message_id == first.m.message_id)
+        {
+            evidence.push(r.cite(r.describe()));
+        }
+        evidence.push(first.cite(format!(
+            "answered with {} bytes, the size of a lone notify (NO_PROPOSAL_CHOSEN or INVALID_KE_PAYLOAD){}",
+            first.m.length,
+            if refused.len() > 1 { format!("; {} rekeys refused", refused.len()) } else { String::new() }
+        )));
+        let decided_by = "either peer's log, or the SA keys (--keys)";
+        let values = sa.fix_values();
+        vec![Finding::open(
+            self.id(),
+            CHILD,
+            Knowledge::WireShape,
+            "the CHILD_SA came up in IKE_AUTH but every rekey is refused: most likely the PFS DH groups of the ESP proposals differ",
+            vec![
+                candidate(CHILD, Category::ProposalDh, "PFS: a DH group in one side's ESP proposals only (a rekey uses it, the first CHILD_SA does not)", decided_by),
+                candidate(CHILD, Category::ProposalEsp, "the rekey offers other ESP proposals than the first CHILD_SA", decided_by),
+            ],
+        )
+        .evidence(evidence)
+        .fix(fix::for_category(Category::ProposalDh, &values).into_iter().chain(fix::to_decide(&[decided_by])))]
+    }
+}
+
+/// IKE_AUTH answered (not a lone refusal), and nothing after it: no ESP, no other exchange, the
+/// initiator did not close. Without certificates the answer mirrors the request's CHILD_SA
+/// payloads (SA, TSi, TSr); an answer much smaller than the request carries a refusal notify
+/// instead. Otherwise the SA may well be up and idle (or its ESP filtered out of the capture):
+/// the evidence does not say.
+pub struct AuthAnsweredChildMissing;
+
+impl Rule for AuthAnsweredChildMissing {
+    fn id(&self) -> &'static str {
+        "auth-answered-child-missing"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.phase_reached() != ike_timeline::Phase::IkeAuth || sa.superseded() {
+            return Vec::new();
+        }
+        let Some(answer) = sa
+            .exchange(ExchangeType::IKE_AUTH, true)
+            .filter(|x| !x.retransmit)
+            .last()
+        else {
+            return Vec::new();
+        };
+        if answer.m.length <= LONE_NOTIFY_MAX || inner(answer.m).is_some() {
+            return Vec::new();
+        }
+        // The initiator closing at once is the authentication rules' case.
+        let closes = sa.msgs.iter().any(|x| {
+            x.m.exchange == ExchangeType::INFORMATIONAL
+                && x.m.from_initiator
+                && !x.m.response
+                && x.time >= answer.time
+        });
+        if closes {
+            return Vec::new();
+        }
+        let rounds = {
+            let mut ids: Vec<u32> = sa
+                .exchange(ExchangeType::IKE_AUTH, true)
+                .map(|x| x.m.message_id)
+                .collect();
+            ids.dedup();
+            ids.len()
+        };
+        let Some(request) = sa
+            .exchange(ExchangeType::IKE_AUTH, false)
+            .filter(|x| x.m.message_id == answer.m.message_id)
+            .last()
+        else {
+            return Vec::new();
+        };
+        let decided_by = "the SA keys (--keys) or either peer's log";
+        let mut evidence = vec![
+            request.cite(request.describe()),
+            answer.cite(answer.describe()),
+        ];
+        let no_certificates = rounds == 1
+            && request.m.length < WITH_CERTIFICATE_MIN
+            && answer.m.length < WITH_CERTIFICATE_MIN;
+        // The answer is final: its size says what it holds, however long the capture went on.
+        if no_certificates && (answer.m.length as f64) < 0.65 * request.m.length as f64 {
+            evidence.push(crate::model::EvidenceRef {
+                source: answer.source,
+                at: None,
+                note: format!(
+                    "the answer ({} bytes) is far smaller than the request ({} bytes): it lacks the CHILD_SA payloads a full answer echoes (SA, TSi, TSr)",
+                    answer.m.length, request.m.length
+                ),
+            });
+            let values = sa.fix_values();
+            return vec![Finding::open(
+                self.id(),
+                CHILD,
+                Knowledge::WireShape,
+                "the responder authenticates but refuses the CHILD_SA inside its IKE_AUTH answer",
+                child_candidates(decided_by),
+            )
+            .evidence(evidence)
+            .fix(
+                fix::to_decide(&[decided_by])
+                    .into_iter()
+                    .chain(fix::for_category(Category::ProposalEsp, &values)),
+            )];
+        }
+        let why = if !sa.esp_visible() {
+            "IKE_AUTH was answered in full and nothing follows in this capture, which shows only the IKE ports: the SA may be up with its ESP filtered out, or the CHILD_SA was refused inside the encrypted answer"
+        } else {
+            "IKE_AUTH was answered in full and nothing follows: the SA may be up and idle, or the CHILD_SA was refused inside the encrypted answer"
+        };
+        vec![Finding {
+            severity: Severity::Unsettled,
+            ..Finding::open(
+                self.id(),
+                CHILD,
+                Knowledge::WireShape,
+                why,
+                child_candidates(decided_by),
+            )
+            .evidence(evidence)
+        }]
+    }
+}
+
+/// A log shows the IKE SA established and then the SA ending without any CHILD_SA established
+/// (Libreswan's responder logs the IKE SA but not a refused CHILD_SA).
+pub struct ChildMissingInLog;
+
+impl Rule for ChildMissingInLog {
+    fn id(&self) -> &'static str {
+        "log-child-missing"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        if sa.established() || sa.has_line(Fact::ChildEstablished) {
+            return Vec::new();
+        }
+        for log in &sa.logs {
+            let Some(ike) = log.first(Fact::IkeEstablished) else {
+                continue;
+            };
+            let Some(i) = log.position(&ike) else {
+                continue;
+            };
+            // The log must go on after it: a log that ends there cannot show the CHILD_SA.
+            if i + 1 >= log.lines.len() {
+                continue;
+            }
+            let decided_by = "the other peer's log, or the SA keys (--keys)";
+            return vec![Finding::open(
+                self.id(),
+                CHILD,
+                Knowledge::PeerReading,
+                "the IKE SA was authenticated but no CHILD_SA was established",
+                child_candidates(decided_by),
+            )
+            .evidence([ike.cite_meaning()])
+            .fix(fix::to_decide(&[decided_by]))];
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::*;
+    use ike_contract::Outcome;
+
+    #[test]
+    fn the_responders_kernel_outranks_the_initiators_reading() {
+        let mut lab = Lab::new();
+        lab.log("client.log", "\
+Nov 26 23:21:16.600 09[IKE] <home|1> initiating IKE_SA home[1] to 198.51.100.1
+Nov 26 23:21:16.700 12[IKE] <home|1> IKE_SA home[1] established between 192.0.2.10[client]...198.51.100.1[gateway]
+Nov 26 23:21:16.700 12[IKE] <home|1> received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built
+");
+        lab.log(
+            "gateway.log",
+            "\
+Nov 26 23:21:16.600 10[IKE] <rw|1> 192.0.2.10 is initiating an IKE_SA
+Nov 26 23:21:16.690 10[CFG] <rw|1> selected proposal: ESP:AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ
+Nov 26 23:21:16.691 10[KNL] <rw|1> received netlink error: Protocol not supported (93)
+Nov 26 23:21:16.691 10[KNL] <rw|1> unable to add SAD entry with SPI c1a2b3c4 (FAILED)
+Nov 26 23:21:16.691 10[IKE] <rw|1> unable to install inbound and outbound IPsec SA (SAD) in kernel
+",
+        );
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(CHILD), Some(Category::Implementation)),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_initiators_reading_alone_stays_open() {
+        let mut lab = Lab::new();
+        lab.log(
+            "client.log",
+            "\
+Nov 26 23:21:16.600 09[IKE] <home|1> initiating IKE_SA home[1] to 198.51.100.1
+Nov 26 23:21:16.700 12[IKE] <home|1> received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built
+",
+        );
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!((v.phase, v.category), (Some(CHILD), None));
+        assert_eq!(v.candidates[0].category, Category::ProposalEsp);
+    }
+
+    #[test]
+    fn a_small_answer_to_a_psk_request_refuses_the_child_sa() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        init_exchange(&mut lab, c, 0, 1);
+        lab.send(c, 10, Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I).sk(290));
+        lab.send(c, 20, Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, R).sk(140));
+        lab.until(c, 5000);
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(
+            (v.outcome, v.phase, v.category),
+            (Outcome::Failed, Some(CHILD), None)
+        );
+    }
+
+    #[test]
+    fn a_full_answer_and_silence_decides_nothing() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        lab.filtered(c);
+        init_exchange(&mut lab, c, 0, 1);
+        lab.send(c, 10, Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I).sk(290));
+        lab.send(c, 20, Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, R).sk(240));
+        lab.until(c, 5000);
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(v.outcome, Outcome::Inconclusive);
+    }
+
+    #[test]
+    fn a_pfs_rekey_refusal_in_the_responders_log_is_the_dh_group() {
+        let mut lab = Lab::new();
+        lab.log("gateway.log", "\
+Nov 26 23:21:16.600 10[IKE] <rw|1> 192.0.2.10 is initiating an IKE_SA
+Nov 26 23:21:16.700 10[IKE] <rw|1> IKE_SA rw[1] established between 198.51.100.1[gateway]...192.0.2.10[client]
+Nov 26 23:21:26.700 10[ENC] <rw|1> parsed CREATE_CHILD_SA request 2 [ N(REKEY_SA) SA No KE TSi TSr ]
+Nov 26 23:21:26.700 10[CFG] <rw|1> received proposals: ESP:AES_CBC_256/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ
+Nov 26 23:21:26.700 10[CFG] <rw|1> configured proposals: ESP:AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ
+Nov 26 23:21:26.700 10[IKE] <rw|1> no acceptable proposal found
+");
+        let d = diagnose(&lab.finish());
+        assert_eq!(
+            (d.verdict.phase, d.verdict.category),
+            (Some(CHILD), Some(Category::ProposalDh))
+        );
+        let lines: Vec<String> = d.findings[0]
+            .fix
+            .iter()
+            .filter_map(|f| f.change.as_ref())
+            .map(|c| c.line.clone())
+            .collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("esp_proposals = ") && l.contains("modp2048")),
+            "{lines:?}"
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! What a VPN client reports: Windows RAS/IKE error codes and the Apple and appliance lines that
+//! name an error without the daemon's detail. The code decides the category where the client's
+//! documentation says it does; otherwise the candidates it allows.
+use ike_contract::{Category, FailurePhase, Knowledge};
+use ike_logs::Fact;
+
+use super::{candidate, Rule};
+use crate::context::SaContext;
+use crate::fix;
+use crate::model::{Candidate, Finding};
+
+pub const RULES: &[&dyn Rule] = &[&ClientErrorCode];
+
+/// The candidates a code leaves open, from the causes its documentation lists.
+fn code_candidates(code: u32, phase: FailurePhase) -> Vec<Candidate> {
+    let decided_by = "a capture at the client, or the gateway's log";
+    let c = |category: Category, why: &'static str| candidate(phase, category, why, decided_by);
+    match code {
+        809 => vec![
+            c(
+                Category::UdpBlocked,
+                "UDP 500/4500 blocked: the server never answered",
+            ),
+            c(
+                Category::MtuFragmentation,
+                "IKE_AUTH with certificates fragmented and dropped",
+            ),
+            c(
+                Category::Nat,
+                "the server or client behind NAT without NAT-T",
+            ),
+        ],
+        13801 => vec![
+            c(
+                Category::AuthCert,
+                "the server certificate's CA is not trusted, or its EKU is wrong",
+            ),
+            c(
+                Category::AuthId,
+                "the server certificate's SAN does not hold the name the client dials",
+            ),
+        ],
+        _ => vec![
+            c(Category::AuthCert, "a certificate problem"),
+            c(Category::AuthId, "an identity problem"),
+        ],
+    }
+}
+
+/// A Windows client's error code (RasClient events, dialogs).
+pub struct ClientErrorCode;
+
+impl Rule for ClientErrorCode {
+    fn id(&self) -> &'static str {
+        "client-error-code"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        let Some(line) = sa.lines(Fact::ErrorCode).next() else {
+            return Vec::new();
+        };
+        let Some(code) = line.log.number.and_then(|n| u32::try_from(n).ok()) else {
+            return Vec::new();
+        };
+        let known = ike_logs::knowledge::windows_code(code);
+        let phase = known.map_or(FailurePhase::IkeAuth, |k| k.phase);
+        let title = match known {
+            Some(k) => format!("Windows error {code} ({}): {}", k.name, k.meaning),
+            None => format!("Windows VPN error {code}"),
+        };
+        let checks: Vec<fix::Fix> = known
+            .map(|k| k.checks.iter().map(|c| fix::Fix::text(*c)).collect())
+            .unwrap_or_default();
+        let finding = match known.and_then(|k| k.category) {
+            Some(category) => {
+                Finding::decided(self.id(), phase, category, Knowledge::PeerReading, title)
+                    .fix(fix::for_category(category, &sa.fix_values()))
+            }
+            None => Finding::open(
+                self.id(),
+                phase,
+                Knowledge::PeerReading,
+                title,
+                code_candidates(code, phase),
+            ),
+        };
+        vec![finding.evidence([line.cite_meaning()]).fix(checks)]
+    }
+}
