@@ -10,6 +10,10 @@
 #   --check        also compare each output with the committed fixture (truth.json and the set of
 #                  IKE exchanges in client.pcap); a difference fails the scenario
 #   --quiet        keep each scenario's progress in OUT/SCENARIO.run.txt, print it only on failure
+#   --establish    instead of the scenario's proofs, check that it established (both daemons' logs
+#                  show a CHILD_SA, the client's shows no refusal); with FIX_PEER (initiator or
+#                  responder), FIX_SECTION and FIX_LINE, that swanctl.conf line is applied first
+#                  (lab/lib/apply_fix.py): how lab/fix-check.sh proves a report's fix
 #
 # Prints one line per scenario and ends with "N passed, M failed"; exits 1 if any failed.
 set -u
@@ -21,6 +25,7 @@ OUT_ROOT=$LAB_DIR/out
 DO_FIXTURES=no
 DO_CHECK=no
 QUIET=no
+DO_ESTABLISH=no
 
 . "$LAB_DIR/lib/common.sh"
 . "$LAB_DIR/lib/pki.sh"
@@ -159,6 +164,12 @@ run_one() {
     libreswan) pluto_prepare client ;;
     esac
     scenario_install_certs
+    if [ -n "${FIX_PEER:-}" ]; then
+        local fix_role=client fix_other=gateway
+        [ "$FIX_PEER" = responder ] && { fix_role=gateway; fix_other=client; }
+        python3 "$LAB_DIR/lib/apply_fix.py" "$WORK/$fix_role/swanctl/swanctl.conf" "$FIX_SECTION" \
+            "$FIX_LINE" "$WORK/$fix_other/swanctl/swanctl.conf" >&2 || die "the fix does not apply"
+    fi
     if [ "$IMPL_G" = strongswan ]; then
         swan_start gateway "$NS_G" "${GATEWAY_PREFIX[@]}" && swan_load gateway
     else
@@ -202,6 +213,18 @@ run_one() {
             "$OUT/$keyside.pcap" "$OUT/ike-keys.csv"
     fi
     scenario_json >"$OUT/scenario.json"
+    if [ "$DO_ESTABLISH" = yes ]; then
+        local child='CHILD_SA [^ ]+\{[0-9]+\} established with SPIs'
+        local refused='received (AUTHENTICATION_FAILED|NO_PROPOSAL_CHOSEN|TS_UNACCEPTABLE|INTERNAL_ADDRESS_FAILURE|FAILED_CP_REQUIRED)|rekeying failed|giving up after'
+        if grep -qE "$child" "$OUT/client.log" && grep -qE "$child" "$OUT/gateway.log" \
+            && ! grep -qE "$refused" "$OUT/client.log"; then
+            log "ESTABLISHED"
+            exit 0
+        fi
+        log "NOT ESTABLISHED"
+        grep -E "$refused" "$OUT/client.log" >&2
+        exit 1
+    fi
     scenario_proofs
     log "verifying from the daemons' logs and the captures"
     if ! python3 "$LAB_DIR/lib/verify.py" "$OUT" "$EXPECT" "$SCENARIO" "$TRUTH_OUTCOME" \
@@ -242,6 +265,7 @@ main() {
         --fixtures) DO_FIXTURES=yes; shift ;;
         --check) DO_CHECK=yes; shift ;;
         --quiet) QUIET=yes; shift ;;
+        --establish) DO_ESTABLISH=yes; shift ;;
         list) all_scenarios; return 0 ;;
         all) mapfile -t -O "${#names[@]}" names < <(all_scenarios); shift ;;
         -h|--help) sed -n '2,14p' "$0"; return 0 ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project, in stages: install the Debian packages (scripts/deps.sh), check
 # them (scripts/preflight.sh), formatting, lints, build, unit and integration tests (including the
-# ones against tshark and real strongSwan and Libreswan peers), then the failure lab. Needs root
+# ones against tshark and real strongSwan and Libreswan peers), then the failure lab and the check
+# that the fixes the reports give make the lab's configuration scenarios establish. Needs root
 # for the lab and the package installs. Prints each stage's time as it ends and a table of all of
 # them at the end (also when a stage fails); fails when the whole run exceeds its budget.
 #
@@ -42,6 +43,7 @@ stage clippy cargo clippy --workspace --all-targets -- -D warnings
 stage build cargo test --workspace --no-run
 stage cargo-tests cargo test --workspace
 stage lab bash lab/run.sh --quiet --check all
+stage lab-fixes bash lab/fix-check.sh
 summary
 total=$(($(date +%s) - run_start))
 if [ "$total" -gt "$budget" ]; then

@@ -96,10 +96,10 @@ start_bg() {   # start_bg NAME STDOUT_FILE CMD...
     log "started $name pid $pid"
 }
 
-capture_start() {   # capture_start NAME NS IFACE FILE
+capture_start() {   # capture_start NAME NS IFACE FILE  (CAPTURE_FILTER: a capture filter; default: not arp)
     local name=$1 ns=$2 ifc=$3 file=$4
     start_bg "$name" "$WORK/$name.tcpdump.txt" \
-        ip netns exec "$ns" tcpdump -i "$ifc" -U -Z root -s 0 --immediate-mode -w "$file" not arp
+        ip netns exec "$ns" tcpdump -i "$ifc" -U -Z root -s 0 --immediate-mode -w "$file" ${CAPTURE_FILTER:-not arp}
     local i
     for i in $(seq 1 50); do
         grep -q 'listening on' "$WORK/$name.tcpdump.txt" 2>/dev/null && return 0

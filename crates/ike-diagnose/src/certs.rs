@@ -262,7 +262,9 @@ impl Party {
 
 /// What the chain check says about a certificate the other end rejected.
 pub struct Judgement {
-    pub category: Category,
+    /// `None` when the chain check leaves the cause open (`candidates` then).
+    pub category: Option<Category>,
+    pub candidates: Vec<crate::model::Candidate>,
     pub title: String,
     pub fix: Vec<String>,
     pub evidence: Vec<EvidenceRef>,
@@ -301,12 +303,12 @@ pub fn judge_rejected(
                 ),
                 vec!["set the client's clock (NTP) and retry".to_string()],
             ),
-            // The gateway may trust another CA than the one given, or check something the chain
-            // does not show (revocation, key usage): the category stays auth-cert.
+            // The chain is fine: the gateway holds no connection for the identities, trusts
+            // another CA than the one given, checks revocation, or its clock is wrong (open).
             Party::Client => (
                 Category::AuthCert,
                 format!(
-                    "the gateway rejects the client's certificate ({}), although it chains to the given CA{} and is valid at the capture time ({span}): the gateway does not trust that CA, finds it revoked, or its clock is wrong",
+                    "the gateway rejects the client's certificate ({}), although it chains to the given CA{} and is valid at the capture time ({span}): no connection of the gateway holds the identities, it trusts another CA or finds the certificate revoked, or its clock is wrong",
                     leaf.subject,
                     outcome.anchor.map(|a| format!(" ({})", a.name(timeline))).unwrap_or_default()
                 ),
@@ -427,8 +429,19 @@ pub fn judge_rejected(
             "the {who} certificate has expired since the capture: renew it as well"
         ));
     }
+    let open = party == Party::Client && outcome.at_capture.is_ok();
+    let decided_by = "the gateway's log ('no matching peer config', 'no trusted public key')";
     Judgement {
-        category,
+        category: (!open).then_some(category),
+        candidates: if open {
+            vec![
+                crate::rules::candidate(FailurePhase::IkeAuth, Category::AuthId, "no connection of the gateway holds the client's identity or the identity it asked for", decided_by),
+                crate::rules::candidate(FailurePhase::IkeAuth, Category::AuthCert, "the gateway trusts another CA, or finds the certificate revoked", decided_by),
+                crate::rules::candidate(FailurePhase::IkeAuth, Category::Clock, "the gateway's clock is wrong", decided_by),
+            ]
+        } else {
+            Vec::new()
+        },
         title,
         fix,
         evidence,

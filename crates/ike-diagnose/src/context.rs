@@ -501,13 +501,17 @@ impl<'e, 't> SaContext<'e, 't> {
     /// Whether some capture of the SA could show bare ESP (IP protocol 50): it was not limited
     /// to the IKE ports. UDP-encapsulated ESP shows in any capture of the IKE ports.
     pub fn esp_visible(&self) -> bool {
-        if self.session.moved_to_4500_at.is_some() {
-            return !self.captures().is_empty();
-        }
+        let in_udp = self.session.moved_to_4500_at.is_some();
         self.captures()
             .into_iter()
             .filter_map(|s| self.ev.coverage(s))
-            .any(|c| c.shows_bare_esp())
+            .any(|c| {
+                if in_udp {
+                    c.shows_udp_esp()
+                } else {
+                    c.shows_bare_esp()
+                }
+            })
     }
 
     /// The capture truncation that cut this SA's evidence, if one did.
@@ -618,6 +622,21 @@ impl<'e, 't> SaContext<'e, 't> {
             .find(|x| x.m.spi_r != 0 && x.m.proposals.is_some())
     }
 
+    /// The identities of a responder's connection lookup: (its own identity as the initiator
+    /// asked for it, the initiator's identity).
+    pub fn looked_up_identities(&self) -> Option<(String, String)> {
+        let detail = self
+            .lines(Fact::PeerConfigLookup)
+            .find_map(|l| l.log.detail.clone())?;
+        let (local, remote) = detail.split_once("...")?;
+        let id = |side: &str| -> Option<String> {
+            let open = side.find('[')?;
+            let close = side.rfind(']')?;
+            side.get(open + 1..close).map(str::to_owned)
+        };
+        Some((id(local)?, id(remote)?))
+    }
+
     /// The fix values the SA shows (each rule adds its own).
     pub fn fix_values(&self) -> crate::fix::Values {
         let mut v = crate::fix::Values {
@@ -662,6 +681,39 @@ impl<'e, 't> SaContext<'e, 't> {
                             list.push(p.to_owned());
                         }
                     }
+                }
+            }
+        }
+        for log in &self.logs {
+            for l in log.lines.iter().chain(&log.daemon) {
+                match l.fact() {
+                    Fact::ChildEstablishing if v.child.is_none() => v.child = l.log.detail.clone(),
+                    Fact::ConfiguredLocalTs if log.end == End::Responder => {
+                        for ts in l.log.detail.iter().flat_map(|d| d.split([',', ' '])) {
+                            let ts = ts.trim();
+                            if !ts.is_empty()
+                                && ts != "dynamic"
+                                && !v.ts_allowed.iter().any(|x| x == ts)
+                            {
+                                v.ts_allowed.push(ts.to_owned());
+                            }
+                        }
+                    }
+                    Fact::TsRejected if v.ts_asked.is_empty() => {
+                        if let Some(asked) = l
+                            .log
+                            .detail
+                            .as_deref()
+                            .and_then(|d| d.split(" === ").next())
+                        {
+                            v.ts_asked = asked
+                                .split(' ')
+                                .filter(|t| !t.is_empty())
+                                .map(str::to_owned)
+                                .collect();
+                        }
+                    }
+                    _ => {}
                 }
             }
         }

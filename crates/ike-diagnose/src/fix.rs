@@ -85,9 +85,14 @@ pub struct Values {
     pub id_expected: Option<String>,
     pub id_presented: Option<String>,
     pub san: Vec<String>,
-    /// Which end refused (the peer whose configuration decides).
-    pub refused_by: Option<End>,
+    /// The end whose configuration a line changes, when the evidence says (the one that refused,
+    /// or the one whose expectation is wrong).
+    pub change_on: Option<End>,
     pub responder_address: Option<std::net::IpAddr>,
+    /// The IKE version the responder's connection must allow (its connections are for another).
+    pub version_wanted: Option<u8>,
+    /// An exhausted address pool: its name and a larger range to give it.
+    pub pool: Option<(String, String)>,
     /// Seconds of idle before a NAT mapping was lost.
     pub idle_seconds: Option<f64>,
     pub path_mtu: Option<u32>,
@@ -110,13 +115,23 @@ impl Values {
         }
     }
 
-    fn section(&self, end: End, child: bool) -> Option<String> {
-        let conn = self.conn(end)?;
-        Some(match (child, self.child.as_deref()) {
-            (true, Some(c)) => format!("connections.{conn}.children.{c}"),
-            (true, None) => format!("connections.{conn}.children.<child>"),
-            (false, _) => format!("connections.{conn}"),
-        })
+    /// Where a line goes in swanctl.conf; `<conn>`, `<child>` and `<secret>` stand for names
+    /// the evidence does not give (the user's own connection, CHILD_SA and secret).
+    fn section(&self, end: End, part: Part) -> String {
+        let conn = self.conn(end).unwrap_or("<conn>");
+        let child = self.child.as_deref().unwrap_or("<child>");
+        match part {
+            Part::Connection => format!("connections.{conn}"),
+            Part::Child => format!("connections.{conn}.children.{child}"),
+            Part::Remote => format!("connections.{conn}.remote"),
+            Part::Secret => "secrets.<secret>".to_string(),
+            Part::Pool => format!(
+                "pools.{}",
+                self.pool
+                    .as_ref()
+                    .map_or("<pool>", |(name, _)| name.as_str())
+            ),
+        }
     }
 
     /// The syntaxes to write a line in for `end`: its own when known, else strongSwan's and
@@ -132,6 +147,16 @@ impl Values {
     }
 }
 
+/// The part of a peer's configuration a line belongs to.
+#[derive(Clone, Copy)]
+enum Part {
+    Connection,
+    Child,
+    Remote,
+    Secret,
+    Pool,
+}
+
 fn side(end: End) -> &'static str {
     match end {
         End::Initiator => "initiator (client)",
@@ -144,7 +169,7 @@ fn side(end: End) -> &'static str {
 fn lines(
     values: &Values,
     end: End,
-    child: bool,
+    part: Part,
     what: &str,
     line: impl Fn(Syntax) -> Option<String>,
 ) -> Vec<Fix> {
@@ -154,8 +179,8 @@ fn lines(
         .filter_map(|syntax| {
             let line = line(syntax)?;
             let section = match syntax {
-                Syntax::Swanctl => values.section(end, child),
-                Syntax::Libreswan => values.conn(end).map(|c| format!("conn {c}")),
+                Syntax::Swanctl => Some(values.section(end, part)),
+                Syntax::Libreswan => Some(format!("conn {}", values.conn(end).unwrap_or("<conn>"))),
                 Syntax::Windows => None,
             };
             let mut text = format!("on the {}, {what}: `{line}`", side(end));
@@ -210,7 +235,7 @@ fn proposal_lines(values: &Values, esp: bool) -> Vec<Fix> {
         out.extend(lines(
             values,
             End::Responder,
-            esp,
+            if esp { Part::Child } else { Part::Connection },
             "also accept the initiator's proposal",
             |syntax| match syntax {
                 Syntax::Swanctl => strongswan_list(&both).map(|l| format!("{key} = {l}")),
@@ -224,7 +249,7 @@ fn proposal_lines(values: &Values, esp: bool) -> Vec<Fix> {
         out.extend(lines(
             values,
             End::Initiator,
-            esp,
+            if esp { Part::Child } else { Part::Connection },
             "offer what the responder accepts",
             |syntax| match syntax {
                 Syntax::Swanctl => first.strongswan().map(|l| format!("{key} = {l}")),
@@ -269,30 +294,31 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
             out.push(Fix::text("the ESP proposals of both ends must share encryption and integrity (and the DH group, with PFS)"));
         }
         Category::TrafficSelectors => {
-            if !values.ts_asked.is_empty() {
-                let ts = values.ts_asked.join(",");
-                out.extend(lines(
-                    values,
-                    End::Responder,
-                    true,
-                    "allow what the initiator asks for",
-                    |syntax| match syntax {
-                        Syntax::Swanctl => Some(format!("local_ts = {ts}")),
-                        Syntax::Libreswan => Some(format!("leftsubnet={ts}")),
-                        Syntax::Windows => None,
-                    },
-                ));
-            }
+            // What the responder serves is the safer side to follow: it has those networks.
             if !values.ts_allowed.is_empty() {
                 let ts = values.ts_allowed.join(",");
                 out.extend(lines(
                     values,
                     End::Initiator,
-                    true,
+                    Part::Child,
                     "ask for what the responder allows",
                     |syntax| match syntax {
                         Syntax::Swanctl => Some(format!("remote_ts = {ts}")),
                         Syntax::Libreswan => Some(format!("rightsubnet={ts}")),
+                        Syntax::Windows => None,
+                    },
+                ));
+            }
+            if !values.ts_asked.is_empty() {
+                let ts = values.ts_asked.join(",");
+                out.extend(lines(
+                    values,
+                    End::Responder,
+                    Part::Child,
+                    "or allow what the initiator asks for, if the responder has that network",
+                    |syntax| match syntax {
+                        Syntax::Swanctl => Some(format!("local_ts = {ts}")),
+                        Syntax::Libreswan => Some(format!("leftsubnet={ts}")),
                         Syntax::Windows => None,
                     },
                 ));
@@ -303,13 +329,13 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
             out.push(Fix::text("set the same pre-shared key on both ends for this pair of identities (compare byte for byte: quotes, trailing spaces, encoding); the key itself is never printed"));
             out.extend(lines(
                 values,
-                values.refused_by.unwrap_or(End::Responder),
-                false,
+                values.change_on.unwrap_or(End::Responder),
+                Part::Secret,
                 "the secret for the peer's identity must be the other end's",
                 |syntax| match syntax {
                     Syntax::Swanctl => Some(format!(
                         "secret = \"<the {} key>\"",
-                        if values.refused_by == Some(End::Initiator) {
+                        if values.change_on == Some(End::Initiator) {
                             "responder's"
                         } else {
                             "initiator's"
@@ -321,44 +347,44 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
             ));
         }
         Category::AuthId => {
+            let id_line = |name: &str, end: End| {
+                let name = name.to_string();
+                move |syntax: Syntax| match syntax {
+                    Syntax::Swanctl => Some(format!("id = {name}")),
+                    Syntax::Libreswan => Some(format!(
+                        "{}id=@{name}",
+                        if end == End::Initiator {
+                            "right"
+                        } else {
+                            "left"
+                        }
+                    )),
+                    Syntax::Windows => None,
+                }
+            };
             if let (Some(expected), false) = (&values.id_expected, values.san.is_empty()) {
                 let san = values.san.join(", ");
                 out.push(Fix::text(format!(
                     "the identity {expected} is not in the certificate's subjectAltName [{san}]: reissue the certificate with it, or expect one of its names"
                 )));
                 if let Some(name) = values.san.first() {
-                    let peer = values.refused_by.unwrap_or(End::Initiator);
+                    let peer = values.change_on.unwrap_or(End::Initiator);
                     out.extend(lines(
                         values,
                         peer,
-                        false,
+                        Part::Remote,
                         "expect a name the certificate holds",
-                        |syntax| match syntax {
-                            Syntax::Swanctl => Some(format!("remote.id = {name}")),
-                            Syntax::Libreswan => Some(format!(
-                                "{}id=@{name}",
-                                if peer == End::Initiator {
-                                    "right"
-                                } else {
-                                    "left"
-                                }
-                            )),
-                            Syntax::Windows => None,
-                        },
+                        id_line(name, peer),
                     ));
                 }
             } else if let Some(presented) = &values.id_presented {
-                let peer = values.refused_by.unwrap_or(End::Responder);
+                let peer = values.change_on.unwrap_or(End::Responder);
                 out.extend(lines(
                     values,
                     peer,
-                    false,
+                    Part::Remote,
                     "expect the identity the peer presents",
-                    |syntax| match syntax {
-                        Syntax::Swanctl => Some(format!("remote.id = {presented}")),
-                        Syntax::Libreswan => Some(format!("rightid=@{presented}")),
-                        Syntax::Windows => None,
-                    },
+                    id_line(presented, peer),
                 ));
             }
             out.push(Fix::text("the identity each end presents (local id) must be the one the other expects (remote id), of the same type (FQDN, address, email, DN), and held by its certificate's subjectAltName"));
@@ -368,6 +394,18 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
         }
         Category::AuthEap => {
             out.push(Fix::text("check the EAP user name and password on the client, the EAP method on both ends, and the RADIUS/NPS server's decision and log"));
+            out.extend(lines(
+                values,
+                End::Initiator,
+                Part::Secret,
+                "the EAP password must be the one the server has for the user",
+                |syntax| match syntax {
+                    Syntax::Swanctl => {
+                        Some("secret = \"<the password the server has for this user>\"".to_string())
+                    }
+                    _ => None,
+                },
+            ));
         }
         Category::Clock => {
             out.push(Fix::text("set the clock right (NTP) on the host whose time is off, then retry; the certificate itself is fine"));
@@ -391,7 +429,7 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
             ));
         }
         Category::MtuFragmentation => {
-            out.extend(lines(values, End::Initiator, false, "enable IKEv2 fragmentation (RFC 7383), on both ends", |syntax| match syntax {
+            out.extend(lines(values, End::Initiator, Part::Connection, "enable IKEv2 fragmentation (RFC 7383), on both ends", |syntax| match syntax {
                 Syntax::Swanctl => Some("fragmentation = yes".into()),
                 Syntax::Libreswan => Some("fragmentation=yes".into()),
                 Syntax::Windows => Some("New-ItemProperty -Path HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\Parameters -Name EnableIKEv2Fragmentation -Value 1 -PropertyType DWORD".into()),
@@ -409,6 +447,36 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
             out.push(Fix::text("the SAs are up: check routes into the tunnel, the NAT exemption for tunnelled traffic, forward firewall rules and rp_filter on both gateways"));
         }
         Category::ConfigOther => {
+            if let Some(version) = values.version_wanted {
+                out.extend(lines(
+                    values,
+                    End::Responder,
+                    Part::Connection,
+                    "allow the initiator's IKE version",
+                    |syntax| match syntax {
+                        Syntax::Swanctl => Some(format!("version = {version}")),
+                        Syntax::Libreswan => Some(if version == 2 {
+                            "ikev2=yes".into()
+                        } else {
+                            "ikev2=no".into()
+                        }),
+                        Syntax::Windows => None,
+                    },
+                ));
+            }
+            if let Some((_, range)) = &values.pool {
+                out.extend(lines(
+                    values,
+                    End::Responder,
+                    Part::Pool,
+                    "give the exhausted address pool more addresses",
+                    |syntax| match syntax {
+                        Syntax::Swanctl => Some(format!("addrs = {range}")),
+                        Syntax::Libreswan => Some(format!("rightaddresspool={range}")),
+                        Syntax::Windows => None,
+                    },
+                ));
+            }
             out.push(Fix::text("load a connection that matches this peer on the responder: its addresses (local_addrs/remote_addrs, left/right), the IKE version (version = 2, ikev2=yes), the authentication method, and an address pool when the client asks for a virtual IP"));
         }
     }

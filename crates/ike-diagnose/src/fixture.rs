@@ -141,7 +141,7 @@ impl Lab {
     /// Marks a capture as holding only the IKE ports.
     pub fn filtered(&mut self, source: SourceId) {
         if let Some(s) = self.builder.source_mut(source) {
-            s.coverage.filtered = Some(Filter::IkePortsOnly);
+            s.coverage.filtered = Some(Filter::IkeOnly);
         }
     }
 

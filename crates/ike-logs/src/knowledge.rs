@@ -92,6 +92,16 @@ pub enum Fact {
     Fragmenting,
     /// The writer deletes an SA.
     Deleting,
+    /// A responder looks up the connection for both identities (`detail`: `ip[id]...ip[id]`).
+    PeerConfigLookup,
+    /// The initiator starts a CHILD_SA (`detail`: the child's name).
+    ChildEstablishing,
+    /// A connection's configured IKE version (`number`).
+    ConfiguredVersion,
+    /// An address pool loaded (`detail`: `name: first, N entries`).
+    PoolAdded,
+    /// A CHILD_SA's configured local traffic selectors (`detail`).
+    ConfiguredLocalTs,
     /// A line that only carries the time or data of a multi-line record.
     Record,
     // --- what the writer saw go wrong, without knowing why ---
@@ -321,6 +331,16 @@ pub const ENTRIES: &[Entry] = &[
         "charon authenticates itself ('(myself)') or verified the peer ('successful'); the method is on the line", []),
     entry!("charon.deleting", F::Deleting, StrongSwan, "deleting IKE_SA ", "", NONE, None, Progress,
         "charon deletes an IKE SA (on request, timeout or shutdown)", []),
+    entry!("charon.peer-config-lookup", F::PeerConfigLookup, StrongSwan, "looking for peer configs matching ", "", NONE, None, Context,
+        "the responder looks for a connection matching both identities (its own ... the peer's, each after its address)", []),
+    entry!("charon.child-establishing", F::ChildEstablishing, StrongSwan, "establishing CHILD_SA ", "", NONE, None, Progress,
+        "the initiator starts a CHILD_SA (its configuration name is on the line)", []),
+    entry!("charon.conn-version", F::ConfiguredVersion, StrongSwan, "[CFG]   version = ", "", NONE, None, Context,
+        "the IKE version of a connection charon loaded (0 any, 1 IKEv1, 2 IKEv2)", []),
+    entry!("charon.conn-local-ts", F::ConfiguredLocalTs, StrongSwan, "[CFG]    local_ts = ", "", NONE, None, Context,
+        "a CHILD_SA's configured local traffic selectors, as charon loaded them", []),
+    entry!("charon.pool-added", F::PoolAdded, StrongSwan, "added vici pool ", "", NONE, None, Context,
+        "an address pool charon loaded: its first address and size", []),
     entry!("charon.proposal-selected", F::ProposalSelected, StrongSwan, "selected proposal: ", "", NONE, None, Progress,
         "charon accepted one of the peer's proposals (IKE or ESP, named on the line)", []),
     entry!("charon.proposals-received", F::ProposalsReceived, StrongSwan, "received proposals: ", "", NONE, None, Context,

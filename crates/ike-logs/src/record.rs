@@ -316,6 +316,38 @@ fn charon_fields(r: &mut LogRecord, t: &str) {
         }
         "charon.half-open-timeout" => r.peer = after(t, "IKE_SA with ").and_then(first_ip),
         "charon.cert-dates" => r.validity = validity(t),
+        "charon.conn-version" => {
+            r.number = after(t, "version = ")
+                .and_then(leading_number)
+                .map(|n| n as i64)
+        }
+        "charon.conn-local-ts" => {
+            r.detail = after(t, "local_ts = ").map(|rest| cut_str(rest.trim(), 256).to_owned());
+        }
+        "charon.pool-added" => {
+            r.detail =
+                after(t, "added vici pool ").map(|rest| cut_str(rest.trim(), 128).to_owned());
+        }
+        "charon.peer-config-lookup" => {
+            r.detail = after(t, "matching ").map(|rest| cut_str(rest.trim(), 256).to_owned());
+        }
+        "charon.child-establishing" => {
+            r.detail = after(t, "establishing CHILD_SA ").and_then(|rest| {
+                let name = rest.split(['{', ' ']).next()?.trim_matches('\'');
+                (!name.is_empty()).then(|| cut_str(name, 64).to_owned())
+            });
+        }
+        "charon.ts-unacceptable" => {
+            // "traffic selectors 10.99.50.0/24 === 0.0.0.0/0 unacceptable": the responder's own
+            // side first (what the initiator asked for as TSr), then the initiator's.
+            r.detail = after(t, "traffic selectors ").map(|rest| {
+                let pair = rest
+                    .trim_end()
+                    .trim_end_matches(" unacceptable")
+                    .trim_end_matches(" inacceptable");
+                cut_str(pair, 256).to_owned()
+            });
+        }
         "charon.authentication" => {
             r.of_self = Some(t.contains("' (myself) with "));
             r.detail = after(t, " with ").map(|rest| {
@@ -496,6 +528,25 @@ mod tests {
         );
         let r = rec("charon.child-established", "x <rw|1> CHILD_SA net{1} established with SPIs b76f7d7d_i 39761c09_o and TS 10.99.100.0/24 === 10.99.200.1/32");
         assert_eq!(r.child_spis, vec![0xb76f7d7d, 0x39761c09]);
+    }
+
+    #[test]
+    fn identities_selectors_and_child_names() {
+        let r = rec("charon.peer-config-lookup", "x 10[CFG] <1> looking for peer configs matching 10.99.2.2[gateway.ikelab.test]...10.99.2.3[laptop.ikelab.test]");
+        assert_eq!(
+            r.detail.as_deref(),
+            Some("10.99.2.2[gateway.ikelab.test]...10.99.2.3[laptop.ikelab.test]")
+        );
+        let r = rec(
+            "charon.ts-unacceptable",
+            "x 14[IKE] <rw|1> traffic selectors 10.99.50.0/24 === 0.0.0.0/0 unacceptable",
+        );
+        assert_eq!(r.detail.as_deref(), Some("10.99.50.0/24 === 0.0.0.0/0"));
+        let r = rec(
+            "charon.child-establishing",
+            "x 09[IKE] <home|1> establishing CHILD_SA net{1}",
+        );
+        assert_eq!(r.detail.as_deref(), Some("net"));
     }
 
     #[test]

@@ -377,7 +377,14 @@ impl TimelineBuilder {
         timeline.events.sort_by_key(order);
         // Logs written in another clock (often local time without a zone) are moved onto the
         // captures' clock, once their packet lines show by how much.
-        let log_offsets = crate::clock::log_offsets(&timeline);
+        let mut log_offsets = crate::clock::log_offsets(&timeline);
+        // Logs no capture placed: against each other (two hosts' logs of the same exchange).
+        let placed: Vec<SourceId> = log_offsets.iter().map(|o| o.other).collect();
+        log_offsets.extend(
+            crate::clock::log_pair_offsets(&timeline)
+                .into_iter()
+                .filter(|o| !placed.contains(&o.other) && !placed.contains(&o.reference)),
+        );
         let shifted: Vec<(SourceId, i64)> = log_offsets
             .iter()
             .filter(|o| o.offset_ns().abs() >= 1_000_000_000)

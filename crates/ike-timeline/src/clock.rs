@@ -93,8 +93,10 @@ pub fn capture_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
 /// a capture holds (same addresses, ports and length), the log's clock offset against that
 /// capture. Only offsets that agree across most matches are kept.
 pub fn log_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
-    /// A log and a capture a day apart are not the same event; beyond this nothing is matched.
-    const MAX_OFFSET_NS: i64 = 36 * 3600 * 1_000_000_000;
+    /// Beyond a day and a half apart, a log is matched only when many lines agree (a host
+    /// whose clock is years off still logs the same datagrams); two years is the bound.
+    const MAX_OFFSET_NS: i64 = 2 * 366 * 86_400 * 1_000_000_000;
+    const NEAR_NS: i64 = 36 * 3600 * 1_000_000_000;
     type Key = (SocketAddr, SocketAddr, u32);
     let mut captured: FxHashMap<Key, Vec<(SourceId, Timestamp)>> = FxHashMap::default();
     for event in &timeline.events {
@@ -143,7 +145,8 @@ pub fn log_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
                 .iter()
                 .filter(|d| (**d - offset).abs() <= 1_000_000_000)
                 .count();
-            (agreeing * 2 > n).then(|| ClockOffset {
+            let enough = offset.abs() <= NEAR_NS || agreeing >= 3;
+            (agreeing * 2 > n && enough).then(|| ClockOffset {
                 reference,
                 other,
                 offset_seconds: offset as f64 / 1e9,
@@ -151,6 +154,94 @@ pub fn log_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
             })
         })
         .collect()
+}
+
+/// For each pair of logs whose packet lines mirror each other (one sends N bytes, the other
+/// receives N bytes), the second log's clock offset against the first: the offset most matches
+/// agree on (within a second), when at least three do. Addresses are not compared (a NAT
+/// between the peers changes them); the agreement of sizes in time does the matching. Logs of
+/// two hosts with wrong clocks can be years apart: no bound is put on the offset.
+pub fn log_pair_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
+    const MAX_LINES: usize = 400;
+    let mut sent: BTreeMap<SourceId, Vec<(i64, u32)>> = BTreeMap::new();
+    let mut received: BTreeMap<SourceId, Vec<(i64, u32)>> = BTreeMap::new();
+    for event in &timeline.events {
+        let EventKind::Log(l) = &event.kind else {
+            continue;
+        };
+        let Some(t) = l.record.time_ns.filter(|_| l.time_known) else {
+            continue;
+        };
+        let (Some(bytes), fact) = (l.bytes, l.entry.fact) else {
+            continue;
+        };
+        let list = match fact {
+            Fact::PacketSent => sent.entry(event.source).or_default(),
+            Fact::PacketReceived => received.entry(event.source).or_default(),
+            _ => continue,
+        };
+        if list.len() < MAX_LINES {
+            list.push((t, bytes));
+        }
+    }
+    let sources: Vec<SourceId> = sent.keys().chain(received.keys()).copied().collect();
+    let mut out = Vec::new();
+    for (i, &a) in sources.iter().enumerate() {
+        for &b in &sources[i + 1..] {
+            if a == b
+                || out
+                    .iter()
+                    .any(|o: &ClockOffset| o.reference == a && o.other == b)
+            {
+                continue;
+            }
+            // b's time minus a's time for the same datagram, either way.
+            let mut deltas: Vec<i64> = Vec::new();
+            let pairs = [
+                (sent.get(&a), received.get(&b), 1i64),
+                (sent.get(&b), received.get(&a), -1),
+            ];
+            for (from, to, sign) in pairs {
+                let (Some(from), Some(to)) = (from, to) else {
+                    continue;
+                };
+                for (ts, size) in from {
+                    for (tr, r) in to {
+                        if size == r {
+                            deltas.push(sign * (tr - ts));
+                        }
+                    }
+                }
+            }
+            if deltas.len() < 3 {
+                continue;
+            }
+            deltas.sort_unstable();
+            // The window of one second that holds the most deltas.
+            let (mut best, mut best_count, mut lo) = (0usize, 0usize, 0usize);
+            for hi in 0..deltas.len() {
+                while deltas[hi] - deltas[lo] > 1_000_000_000 {
+                    lo += 1;
+                }
+                if hi - lo + 1 > best_count {
+                    best_count = hi - lo + 1;
+                    best = lo;
+                }
+            }
+            if best_count < 3 {
+                continue;
+            }
+            let window = &deltas[best..best + best_count];
+            let offset = window[window.len() / 2];
+            out.push(ClockOffset {
+                reference: a,
+                other: b,
+                offset_seconds: offset as f64 / 1e9,
+                matched_datagrams: best_count,
+            });
+        }
+    }
+    out
 }
 
 fn median(mut values: Vec<i64>) -> Option<i64> {

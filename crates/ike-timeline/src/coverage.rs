@@ -48,6 +48,11 @@ impl Coverage {
         self.filtered.is_none()
     }
 
+    /// Could ESP in UDP (RFC 3948, on 4500) have shown in this input?
+    pub fn shows_udp_esp(&self) -> bool {
+        self.filtered != Some(Filter::IkeOnly)
+    }
+
     /// Nanoseconds the input goes on after `t` (0 when it ends before, or has no times).
     pub fn covered_after(&self, t: Timestamp) -> i64 {
         self.last.map_or(0, |l| (l.0 - t.0).max(0))
@@ -57,15 +62,19 @@ impl Coverage {
 /// What a capture held nothing beyond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {
-    /// Only UDP on the IKE ports (500, 4500 and any `--ike-port`): IKE, NAT-T keepalives and
-    /// ESP in UDP. Bare ESP, ICMP errors and unrelated traffic may have been filtered out.
+    /// Only UDP on the IKE ports (500, 4500 and any `--ike-port`), ESP in UDP among it. Bare
+    /// ESP, ICMP errors and unrelated traffic may have been filtered out.
     IkePortsOnly,
+    /// Only IKE datagrams (and keepalives): no ESP at all, in UDP or bare. Any ESP may have been
+    /// filtered out (a filter on the non-ESP marker), or none was sent.
+    IkeOnly,
 }
 
 impl Filter {
     pub fn as_str(self) -> &'static str {
         match self {
             Filter::IkePortsOnly => "ike-ports-only",
+            Filter::IkeOnly => "ike-only",
         }
     }
 
@@ -73,6 +82,9 @@ impl Filter {
         match self {
             Filter::IkePortsOnly => {
                 "only UDP on the IKE ports: bare ESP and ICMP errors may have been filtered out"
+            }
+            Filter::IkeOnly => {
+                "only IKE: ESP and ICMP errors may have been filtered out, or none was sent"
             }
         }
     }

@@ -76,7 +76,11 @@ pub fn capture_reader<R: Read>(
     let bytes = reader.bytes_consumed();
     progress(bytes);
     if frames > 0 && stats.frames_beyond_ike_ports() == 0 {
-        coverage.filtered = Some(crate::coverage::Filter::IkePortsOnly);
+        coverage.filtered = Some(if stats.esp_packets == 0 {
+            crate::coverage::Filter::IkeOnly
+        } else {
+            crate::coverage::Filter::IkePortsOnly
+        });
     }
     if let Some(s) = builder.source_mut(source) {
         s.units_read = frames;

@@ -879,16 +879,26 @@ fn chain_finding(
     let judgement = crate::certs::judge_rejected(sa.timeline(), party, &leaf, &outcome, at);
     ev.push(msg.cite(crate::certs::chain_note(&leaf, &outcome)));
     ev.extend(judgement.evidence);
-    let found = Finding::decided(
-        "decrypted-cert-chain",
-        AUTH,
-        judgement.category,
-        Knowledge::OwnStatement,
-        judgement.title,
-    )
+    let fixes = judgement.fix.into_iter().map(fix::Fix::text);
+    let found = match judgement.category {
+        Some(category) => Finding::decided(
+            "decrypted-cert-chain",
+            AUTH,
+            category,
+            Knowledge::OwnStatement,
+            judgement.title,
+        ),
+        None => Finding::open(
+            "decrypted-cert-chain",
+            AUTH,
+            Knowledge::OwnStatement,
+            judgement.title,
+            judgement.candidates,
+        ),
+    }
     .confidence(confidence)
     .evidence(ev)
-    .fix(judgement.fix.into_iter().map(fix::Fix::text));
+    .fix(fixes);
     Some((found, outcome.at_capture.is_ok()))
 }
 
@@ -936,7 +946,7 @@ fn responder_refused(
         .unwrap_or_default();
     let capture_time = msgs.first().map(|m| m.time.0 / 1_000_000_000);
     let mut values = sa.fix_values();
-    values.refused_by = Some(End::Responder);
+    values.change_on = Some(End::Responder);
     values.id_presented = Some(id.clone()).filter(|i| !i.is_empty());
     match method {
         // A different key and an identity that no connection holds get the same bare
@@ -972,7 +982,7 @@ fn responder_refused(
             if let Some(cert) = cert.as_ref().filter(|c| san_identity(&id) && !c.contains_identity(&id)) {
                 values.id_expected = Some(id.clone());
                 values.san = cert.san_list();
-                values.refused_by = Some(End::Initiator);
+                values.change_on = Some(End::Initiator);
                 return Finding::decided(
                     rule,
                     AUTH,
@@ -988,21 +998,35 @@ fn responder_refused(
                     return f;
                 }
             }
-            let mut title = format!("the gateway rejects the client's certificate authentication ({}, IDi {id}): AUTHENTICATION_FAILED", method_name(method));
-            if let (Some(cert), Some(at)) = (&cert, capture_time) {
-                match cert.validity_at(at) {
-                    ike_cert::Validity::Expired => {
-                        title = format!("the client's certificate ({}) expired on {}, before this capture: the gateway rejects it (AUTHENTICATION_FAILED)", cert.subject, ike_cert::format_time(cert.not_after));
-                    }
-                    ike_cert::Validity::NotYetValid => {
-                        title = format!("the client's certificate ({}) is not valid before {}: the gateway rejects it (AUTHENTICATION_FAILED)", cert.subject, ike_cert::format_time(cert.not_before));
-                    }
-                    ike_cert::Validity::Valid => {}
-                }
+            // The certificate's own defect, when it has one at the capture time.
+            let defect = cert.as_ref().zip(capture_time).and_then(|(cert, at)| match cert.validity_at(at) {
+                ike_cert::Validity::Expired => Some(format!("the client's certificate ({}) expired on {}, before this capture: the gateway rejects it (AUTHENTICATION_FAILED)", cert.subject, ike_cert::format_time(cert.not_after))),
+                ike_cert::Validity::NotYetValid => Some(format!("the client's certificate ({}) is not valid before {}: the gateway rejects it (AUTHENTICATION_FAILED)", cert.subject, ike_cert::format_time(cert.not_before))),
+                ike_cert::Validity::Valid => None,
+            });
+            if let Some(title) = defect {
+                return Finding::decided(rule, AUTH, Category::AuthCert, Knowledge::OwnStatement, title)
+                    .evidence(ev)
+                    .fix(fix::for_category(Category::AuthCert, &values));
             }
-            Finding::decided(rule, AUTH, Category::AuthCert, Knowledge::OwnStatement, title)
-                .evidence(ev)
-                .fix(fix::for_category(Category::AuthCert, &values))
+            // A valid certificate refused: an untrusted CA (no CA given to check), or an
+            // identity (IDi, or the IDr asked for) that no connection of the gateway holds. The
+            // same bare AUTHENTICATION_FAILED either way.
+            let wanted = req.and_then(|r| r.id_r.as_ref()).map(id_display);
+            let decided_by = "the gateway's log ('no matching peer config' for an identity, 'no trusted public key' for the chain), or the CA the gateway trusts (--ca)";
+            let mut title = format!("the gateway rejects the client's certificate authentication ({}, IDi {id}{}): AUTHENTICATION_FAILED, and the certificate itself is valid at the capture time",
+                method_name(method),
+                wanted.as_deref().map(|w| format!(", IDr asked for {w}")).unwrap_or_default());
+            if cert.is_none() {
+                title = format!("the gateway rejects the client's authentication ({}, IDi {id}): AUTHENTICATION_FAILED", method_name(method));
+            }
+            Finding::open(rule, AUTH, Knowledge::OwnStatement, title, vec![
+                candidate(AUTH, Category::AuthCert, "the gateway does not trust the client certificate's CA (or checks revocation)", decided_by),
+                candidate(AUTH, Category::AuthId, "no connection of the gateway holds the client's identity or the identity it asked the gateway for", decided_by),
+            ])
+            .confidence(Confidence::High)
+            .evidence(ev)
+            .fix(fix::to_decide(&[decided_by]).into_iter().chain(fix::for_category(Category::AuthId, &values)))
         }
     }
 }
@@ -1025,7 +1049,7 @@ fn initiator_refused(
         .and_then(|der| ike_cert::parse(&der).ok());
     let at = response.time.0 / 1_000_000_000;
     let mut values = sa.fix_values();
-    values.refused_by = Some(End::Initiator);
+    values.change_on = Some(End::Initiator);
     let Some(cert) = cert else {
         return Finding::decided(rule, AUTH, Category::AuthCert, Knowledge::OwnStatement, format!("the client rejects the gateway's authentication ({}, IDr {got}) and sends AUTHENTICATION_FAILED", method_name(resp.auth_method)))
             .evidence(ev)
@@ -1162,7 +1186,10 @@ impl Rule for AuthCauseInLog {
                 continue;
             };
             let mut values = sa.fix_values();
-            values.refused_by = Some(log.end).filter(|e| *e != End::Unknown);
+            values.change_on = Some(log.end).filter(|e| *e != End::Unknown);
+            if line.fact() == Fact::IdentityRejected {
+                identity_values(sa, &mut values);
+            }
             let (category, title, evidence) = match line.fact() {
                 Fact::NoTrustedKey => no_trusted_key(sa, log, &line),
                 _ => {
@@ -1213,6 +1240,32 @@ impl Rule for AuthCauseInLog {
     }
 }
 
+/// What a responder's refused identity lookup says about the line to change: the identity the
+/// initiator asked for (IDr) is not one the gateway's certificate holds (then the initiator
+/// must expect another), or the initiator's own identity is not expected (then the responder
+/// must expect it).
+fn identity_values(sa: &SaContext<'_, '_>, values: &mut fix::Values) {
+    let Some((asked, presented)) = sa.looked_up_identities() else {
+        return;
+    };
+    let gateway_san: Vec<String> = sa
+        .ev
+        .cert_files
+        .end_entities()
+        .map(|c| c.info())
+        .filter(|i| !(i.has_eku && i.eku_client_auth && !i.eku_server_auth))
+        .flat_map(|i| i.san_list())
+        .collect();
+    if !gateway_san.is_empty() && !gateway_san.iter().any(|n| n.eq_ignore_ascii_case(&asked)) {
+        values.id_expected = Some(asked);
+        values.san = gateway_san;
+        values.change_on = Some(End::Initiator);
+    } else {
+        values.id_presented = Some(presented);
+        values.change_on = Some(End::Responder);
+    }
+}
+
 /// "no trusted public key found": which of chain, dates (expired, or a clock) or identity, from
 /// the lines before it.
 fn no_trusted_key(
@@ -1244,32 +1297,49 @@ fn no_trusted_key(
                 evidence,
             );
         };
-        // Another clock: the offset of this log against the captures, when one was measured.
-        let log_offset = sa
-            .timeline()
-            .clock_offsets
-            .iter()
-            .find(|o| o.other == line.event.source)
-            .map(|o| o.offset_ns());
+        // Another clock: the offset of this log against a capture or the other peer's log.
+        let source = line.event.source;
+        let log_offset = sa.timeline().clock_offsets.iter().find_map(|o| {
+            if o.other == source {
+                Some(o.offset_ns())
+            } else if o.reference == source
+                && sa
+                    .timeline()
+                    .sources
+                    .get(o.other.0 as usize)
+                    .is_some_and(|s| s.kind == ike_timeline::SourceKind::Log)
+            {
+                Some(-o.offset_ns())
+            } else {
+                None
+            }
+        });
         const DAY: i64 = 86_400 * 1_000_000_000;
         if host < from {
             let behind = from - host;
-            let real = log_offset.map(|o| host - o);
-            if real.is_some_and(|r| r >= from) || (real.is_none() && behind > 7 * DAY) {
-                return (
+            return match log_offset.map(|o| host - o) {
+                Some(real) if real >= from => (
                     Some(Category::Clock),
                     format!(
-                        "the certificate is not yet valid at this host's time, {} days before its start: the host's clock is wrong",
+                        "the certificate is not yet valid at this host's time ({} days before its start) but is by the other clocks: this host's clock is behind",
                         behind / DAY
                     ),
                     evidence,
-                );
-            }
-            return (
-                None,
-                "a certificate is not yet valid at this host's time: its clock is behind, or the certificate was issued valid from later".into(),
-                evidence,
-            );
+                ),
+                Some(_) => (
+                    Some(Category::AuthCert),
+                    "the peer's certificate is not valid yet, by this host's clock and the others: it was issued for a later date".into(),
+                    evidence,
+                ),
+                None => (
+                    None,
+                    format!(
+                        "a certificate is not yet valid at this host's time ({} days before its start): this host's clock is behind, or the certificate was issued for a later date; another clock (the other end's log, a capture) decides",
+                        behind / DAY
+                    ),
+                    evidence,
+                ),
+            };
         }
         if host > to {
             let real = log_offset.map(|o| host - o);
@@ -1683,13 +1753,35 @@ Nov 26 23:21:16.700 12[IKE] <home|1> no trusted ECDSA public key found for 'gate
     }
 
     #[test]
-    fn a_certificate_far_in_this_hosts_future_means_its_clock() {
-        let mut lab = Lab::new();
-        lab.log("client.log", "\
+    fn a_certificate_not_yet_valid_needs_another_clock() {
+        let client = "\
 Oct 22 23:21:16.600 09[IKE] <home|1> initiating IKE_SA home[1] to 198.51.100.1
-Oct 22 23:21:16.700 12[CFG] <home|1>   certificate invalid (valid from Nov 26 23:21:10 2025 to Nov 26 23:21:10 2026)
+Oct 22 23:21:16.601 09[NET] <home|1> sending packet: from 192.0.2.10[500] to 198.51.100.1[500] (464 bytes)
+Oct 22 23:21:16.640 09[NET] <home|1> received packet: from 198.51.100.1[500] to 192.0.2.10[500] (472 bytes)
+Oct 22 23:21:16.650 09[NET] <home|1> sending packet: from 192.0.2.10[4500] to 198.51.100.1[4500] (800 bytes)
+Oct 22 23:21:16.690 09[NET] <home|1> received packet: from 198.51.100.1[4500] to 192.0.2.10[4500] (1200 bytes)
+Oct 22 23:21:16.700 12[CFG] <home|1>   certificate invalid (valid from Nov 19 23:21:10 2025 to Nov 19 23:21:10 2026)
 Oct 22 23:21:16.700 12[IKE] <home|1> no trusted ECDSA public key found for 'gateway'
-");
+";
+        // The client's log alone: its clock, or a certificate issued for later.
+        let mut lab = Lab::new();
+        lab.log("client.log", client);
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!((v.phase, v.category), (Some(AUTH), None), "{v:?}");
+        assert!(v.candidates.iter().any(|c| c.category == Category::Clock));
+        // The gateway's log runs 29 days later and saw the same datagrams: the client's clock.
+        let mut lab = Lab::new();
+        lab.log("client.log", client);
+        lab.log(
+            "gateway.log",
+            "\
+Nov 20 23:21:16.601 10[NET] <rw|1> received packet: from 192.0.2.10[500] to 198.51.100.1[500] (464 bytes)
+Nov 20 23:21:16.602 10[IKE] <rw|1> 192.0.2.10 is initiating an IKE_SA
+Nov 20 23:21:16.640 10[NET] <rw|1> sending packet: from 198.51.100.1[500] to 192.0.2.10[500] (472 bytes)
+Nov 20 23:21:16.651 10[NET] <rw|1> received packet: from 192.0.2.10[4500] to 198.51.100.1[4500] (800 bytes)
+Nov 20 23:21:16.690 10[NET] <rw|1> sending packet: from 198.51.100.1[4500] to 192.0.2.10[4500] (1200 bytes)
+",
+        );
         let v = diagnose(&lab.finish()).verdict;
         assert_eq!(
             (v.phase, v.category),

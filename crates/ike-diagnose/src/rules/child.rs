@@ -69,7 +69,7 @@ impl Rule for ChildCauseInLog {
             };
             let i = log.position(&line).unwrap_or(0);
             let mut values = sa.fix_values();
-            values.refused_by = Some(log.end).filter(|e| *e != End::Unknown);
+            values.change_on = Some(log.end).filter(|e| *e != End::Unknown);
             let mut evidence = vec![line.cite_meaning()];
             let (category, title) = match line.fact() {
                 Fact::KernelRefusedSa => {
@@ -122,8 +122,27 @@ impl Rule for ChildCauseInLog {
                 ),
             };
             if category == Category::ProposalDh {
-                values.esp_offered = proposals_of(log, Fact::ProposalsReceived);
-                values.esp_accepted = proposals_of(log, Fact::ProposalsConfigured);
+                // The CHILD_SA's key exchange (PFS): the lines are ESP proposals.
+                // The proposals of the refused exchange: the lines just before the refusal.
+                let near = |fact: Fact| -> Vec<String> {
+                    log.before(i, 12)
+                        .find(|l| l.fact() == fact)
+                        .and_then(|l| l.log.detail.clone())
+                        .map(|d| {
+                            d.split(", ")
+                                .filter(|p| p.starts_with("ESP:"))
+                                .map(str::to_owned)
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                values.esp_offered = near(Fact::ProposalsReceived);
+                values.esp_accepted = near(Fact::ProposalsConfigured);
+                values.ike_offered.clear();
+                values.ike_accepted.clear();
+            }
+            if line.fact() == Fact::VirtualIpFailed {
+                values.pool = exhausted_pool(log, &line);
             }
             return vec![Finding::decided(
                 self.id(),
@@ -139,17 +158,35 @@ impl Rule for ChildCauseInLog {
     }
 }
 
-/// ESP proposals of a log's proposal lines.
-fn proposals_of(log: &crate::context::LogView<'_>, fact: Fact) -> Vec<String> {
-    let mut out = Vec::new();
-    for l in log.all(fact) {
-        for p in l.log.detail.iter().flat_map(|d| d.split(", ")) {
-            if p.starts_with("ESP:") && !out.iter().any(|x: &String| x == p) {
-                out.push(p.to_owned());
-            }
-        }
-    }
-    out
+/// The pool a "pool 'NAME' is full" line names, with a larger range around its first address
+/// (at least 16 addresses, four times its size), from the line that loaded it.
+fn exhausted_pool(
+    log: &crate::context::LogView<'_>,
+    line: &crate::context::Line<'_>,
+) -> Option<(String, String)> {
+    let text = &line.log.text;
+    let name = text.split('\'').nth(1)?.to_owned();
+    let loaded = log.daemon.iter().chain(&log.lines).find_map(|l| {
+        let d = l
+            .log
+            .detail
+            .as_deref()
+            .filter(|_| l.fact() == Fact::PoolAdded)?;
+        let (pool, rest) = d.split_once(": ")?;
+        (pool == name).then(|| rest.to_owned())
+    })?;
+    let (first, entries) = loaded.split_once(", ")?;
+    let entries: u32 = entries.split_whitespace().next()?.parse().ok()?;
+    let first: std::net::Ipv4Addr = first.trim().parse().ok()?;
+    let wanted = (entries.saturating_mul(4)).max(16);
+    let bits = 32 - wanted.next_power_of_two().trailing_zeros();
+    let mask = if bits == 0 {
+        0
+    } else {
+        u32::MAX << (32 - bits)
+    };
+    let network = std::net::Ipv4Addr::from(u32::from(first) & mask);
+    Some((name, format!("{network}/{bits}")))
 }
 
 /// A peer's reading of the other's refusal of the CHILD_SA (a notify it received): traffic

@@ -72,7 +72,7 @@ impl Rule for IkeVersionMismatch {
             return Vec::new();
         };
         let mut values = sa.fix_values();
-        values.refused_by = Some(End::Responder);
+        values.change_on = Some(End::Responder);
         vec![Finding::decided(
             self.id(),
             INIT,
@@ -146,7 +146,7 @@ impl Rule for InitUnanswered {
             )),
         ];
         let mut values = sa.fix_values();
-        values.refused_by = Some(End::Responder);
+        values.change_on = Some(End::Responder);
         if let Some((source, at, icmp)) = sa.icmp_on(Some(responder.port())).first().copied() {
             let (what, title) = match icmp.kind {
                 IcmpKind::PortUnreachable => (
@@ -481,14 +481,32 @@ impl Rule for ResponderRefusesIkeProposals {
                 continue;
             };
             let mut values = sa.fix_values();
-            values.refused_by = Some(End::Responder);
+            values.change_on = Some(End::Responder);
             let context: Vec<Line<'_>> = log
                 .before(i, 12)
                 .filter(|l| matches!(l.fact(), Fact::TransformUnacceptable | Fact::KeUnacceptable))
                 .collect();
             let no_connection =
                 line.fact() == Fact::NoMatchingConnection || log.has(Fact::NoMatchingConnection);
-            let (category, title) = if no_connection {
+            // A responder whose connections are all for IKEv1 (its configuration dump says so)
+            // has none for an IKEv2 initiator.
+            let versions: Vec<i64> = log
+                .daemon
+                .iter()
+                .chain(&log.lines)
+                .filter(|l| l.fact() == Fact::ConfiguredVersion)
+                .filter_map(|l| l.log.number)
+                .collect();
+            let ikev1_only = !versions.is_empty() && versions.iter().all(|v| *v == 1);
+            if no_connection && ikev1_only {
+                values.version_wanted = Some(2);
+            }
+            let (category, title) = if no_connection && ikev1_only {
+                (
+                    Category::ConfigOther,
+                    "the responder's connections are for IKEv1 only: none matches an IKEv2 initiator (it answers NO_PROPOSAL_CHOSEN, which is not a proposal mismatch)".to_string(),
+                )
+            } else if no_connection {
                 (
                     Category::ConfigOther,
                     "no connection on the responder matches this peer (its addresses, IKE version or authentication): it answers NO_PROPOSAL_CHOSEN, which is not a proposal mismatch".to_string(),
@@ -602,6 +620,17 @@ impl Rule for InitUnansweredInLog {
         }) else {
             return Vec::new();
         };
+        // An initiator that got an answer it would not take (pluto ignores an unauthenticated
+        // NO_PROPOSAL_CHOSEN and times out) was answered: not a path problem.
+        let answered = log.lines.iter().any(|l| {
+            matches!(
+                l.fact(),
+                Fact::PeerRefusedProposals | Fact::PacketReceived | Fact::DhRetry
+            ) || (l.fact() == Fact::MessageParsed && l.log.response == Some(true))
+        });
+        if answered {
+            return Vec::new();
+        }
         let retransmits: Vec<Line<'_>> = log
             .lines
             .iter()
@@ -625,7 +654,7 @@ impl Rule for InitUnansweredInLog {
             evidence.push(g.cite_meaning());
         }
         let mut values = sa.fix_values();
-        values.refused_by = Some(End::Responder);
+        values.change_on = Some(End::Responder);
         // A responder log that speaks of no SA at all and shows its daemon running before the
         // requests: the requests never reached it.
         let asked_at = last.event.time;
