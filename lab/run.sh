@@ -149,7 +149,7 @@ run_one() {
     if [ "$AUTH" != psk ] || [ "${NEED_PKI:-no}" = yes ]; then
         scenario_pki
     fi
-    mkdir -p "$WORK/client/swanctl"/{x509,x509ca,private} "$WORK/gateway/swanctl"/{x509,x509ca,private}
+    mkdir -p "$WORK/client/swanctl"/{x509,x509ca,x509crl,private} "$WORK/gateway/swanctl"/{x509,x509ca,x509crl,private}
 
     capture_start cap_client "$NS_C" eth0 "$OUT/client.pcap"
     capture_start cap_gateway "$NS_G" eth0 "$OUT/gateway.pcap"

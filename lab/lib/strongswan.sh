@@ -154,6 +154,7 @@ connections {
         remote {
             $(swan_auth gateway remote)
             id = $REMOTE_ID_G
+            ${REMOTE_EXTRA_G:-}
         }
         children {
             net {
@@ -186,7 +187,7 @@ gateway_secrets() {
 # swan_prepare ROLE : lay out the role's folder (strongswan.conf, swanctl tree, run dir)
 swan_prepare() {
     local role=$1 d=$WORK/$1
-    mkdir -p "$d/run" "$d/swanctl"/{x509,x509ca,private,conf.d}
+    mkdir -p "$d/run" "$d/swanctl"/{x509,x509ca,x509crl,private,conf.d}
     strongswan_conf "$role" "$OUT/$role.log" >"$d/strongswan.conf"
     if [ "$role" = gateway ]; then
         gateway_swanctl_conf >"$d/swanctl/swanctl.conf"

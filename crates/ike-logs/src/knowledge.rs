@@ -170,6 +170,10 @@ pub enum Fact {
     /// The writer's own private key is not loaded.
     NoPrivateKey,
     CertRevoked,
+    /// The peer's certificate's revocation status is unknown and required.
+    CertStatusUnavailable,
+    /// No revocation status was found for a certificate (not a failure by itself).
+    CertStatusUnknown,
     /// A certificate the writer cannot use (unsupported critical extension).
     CertUnusable,
     /// The peer's identity matches no connection or is not the expected one.
@@ -391,6 +395,14 @@ pub const ENTRIES: &[Entry] = &[
         ["load the key (swanctl --load-creds)", "make the local identity match the certificate"]),
     entry!("charon.revoked", F::CertRevoked, StrongSwan, "certificate was revoked on ", "", AUTH, Some(C::AuthCert), Cause,
         "the peer's certificate is revoked", []),
+    entry!("charon.cert-status-unknown", F::CertStatusUnknown, StrongSwan, "certificate status is not available", "", NONE, None, Context,
+        "no revocation status (CRL or OCSP) was found for a certificate; harmless unless the policy requires one", []),
+    entry!("charon.cert-status-required", F::CertStatusUnavailable, StrongSwan, "constraint check failed: RULE_CRL_VALIDATION", "", AUTH, Some(C::AuthCert), Cause,
+        "the peer's certificate has no good CRL status and the policy requires one (revocation = strict): revoked, or its CRL unreachable",
+        ["is the CRL distribution point reachable from this host (and a fetcher plugin loaded)?", "or relax the revocation policy"]),
+    entry!("charon.cert-status-required", F::CertStatusUnavailable, StrongSwan, "constraint check failed: RULE_OCSP_VALIDATION", "", AUTH, Some(C::AuthCert), Cause,
+        "the peer's certificate has no good OCSP status and the policy requires one (revocation = strict): revoked, or the OCSP responder unreachable",
+        ["is the OCSP responder reachable from this host?", "or relax the revocation policy"]),
     entry!("charon.critical-extension", F::CertUnusable, StrongSwan, "found unsupported critical X.509 extension", "", AUTH, Some(C::AuthCert), Cause,
         "a certificate carries a critical extension strongSwan does not support, so it is not loaded", []),
     entry!("charon.constraint-identity", F::IdentityRejected, StrongSwan, "constraint check failed: identity ", "", AUTH, Some(C::AuthId), Cause,

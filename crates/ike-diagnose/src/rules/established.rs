@@ -501,6 +501,32 @@ mod tests {
     use crate::fixture::*;
     use ike_contract::Outcome;
 
+    /// Three small ESP packets each way: the tunnel carried traffic.
+    fn traffic(lab: &mut Lab, c: ike_timeline::SourceId) {
+        lab.esp(
+            c,
+            100,
+            100,
+            3,
+            "192.0.2.10:0",
+            "198.51.100.1:0",
+            0xc1,
+            100,
+            false,
+        );
+        lab.esp(
+            c,
+            150,
+            100,
+            3,
+            "198.51.100.1:0",
+            "192.0.2.10:0",
+            0xd1,
+            100,
+            false,
+        );
+    }
+
     fn established(lab: &mut Lab, c: ike_timeline::SourceId) {
         init_exchange(lab, c, 0, 1);
         lab.send(c, 10, Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I).sk(290));
@@ -556,28 +582,7 @@ mod tests {
         let mut lab = Lab::new();
         let c = lab.capture("client.pcap");
         established(&mut lab, c);
-        lab.esp(
-            c,
-            100,
-            100,
-            3,
-            "192.0.2.10:0",
-            "198.51.100.1:0",
-            0xc1,
-            100,
-            false,
-        );
-        lab.esp(
-            c,
-            150,
-            100,
-            3,
-            "198.51.100.1:0",
-            "192.0.2.10:0",
-            0xd1,
-            100,
-            false,
-        );
+        traffic(&mut lab, c);
         lab.esp(
             c,
             1000,
@@ -621,28 +626,7 @@ mod tests {
         let mut lab = Lab::new();
         let c = lab.capture("client.pcap");
         established(&mut lab, c);
-        lab.esp(
-            c,
-            100,
-            100,
-            3,
-            "192.0.2.10:0",
-            "198.51.100.1:0",
-            0xc1,
-            100,
-            false,
-        );
-        lab.esp(
-            c,
-            150,
-            100,
-            3,
-            "198.51.100.1:0",
-            "192.0.2.10:0",
-            0xd1,
-            100,
-            false,
-        );
+        traffic(&mut lab, c);
         for t in [10_000, 20_000, 29_000] {
             lab.keepalive(c, t, "192.0.2.10:4500", "198.51.100.1:4500");
         }
@@ -665,28 +649,7 @@ mod tests {
         let mut lab = Lab::new();
         let c = lab.capture("client.pcap");
         established(&mut lab, c);
-        lab.esp(
-            c,
-            100,
-            100,
-            3,
-            "192.0.2.10:0",
-            "198.51.100.1:0",
-            0xc1,
-            100,
-            false,
-        );
-        lab.esp(
-            c,
-            150,
-            100,
-            3,
-            "198.51.100.1:0",
-            "192.0.2.10:0",
-            0xd1,
-            100,
-            false,
-        );
+        traffic(&mut lab, c);
         lab.send(
             c,
             30_000,
