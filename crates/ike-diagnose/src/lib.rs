@@ -48,6 +48,12 @@ pub fn diagnose(timeline: &Timeline) -> Diagnosis {
                     findings.push(f);
                 }
             }
+            if findings.is_empty() {
+                if let Some(mut f) = rules::lines::from_knowledge(&sa) {
+                    f.session = Some(i);
+                    findings.push(f);
+                }
+            }
         }
         let state = SaState {
             phase: sa.phase_reached(),

@@ -223,6 +223,21 @@ pub fn overall(
         .filter(|&i| !states[i].superseded && !states[i].ikev1)
         .collect();
     if timeline.sessions.is_empty() {
+        let lines = timeline
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, ike_timeline::EventKind::Log(_)))
+            .count();
+        if lines > 0 {
+            // Log lines that show steps of a negotiation but neither an SA nor a failure.
+            return Verdict::new(
+                Outcome::Inconclusive,
+                format!(
+                    "{lines} known log line(s) read, none of them a failure or an IKE SA's \
+                     start: give the whole log around them (both peers' if possible), or a capture"
+                ),
+            );
+        }
         return Verdict::new(Outcome::NoIkeTraffic, "no IKE traffic in the evidence");
     }
     if judged.is_empty() {

@@ -198,12 +198,15 @@ pub fn load_certificates(
         if explicit.contains(&canonical) {
             continue;
         }
-        read.extend(ike_timeline::cert::certificate_file(
-            builder,
-            &file.path,
-            &file.display,
-            false,
-        ));
+        match file.open() {
+            Ok(opened) => read.extend(ike_timeline::cert::certificate_stream(
+                builder,
+                opened.content,
+                &file.display,
+                false,
+            )),
+            Err(e) => builder.note(None, None, format!("{}: cannot read: {e}", file.display)),
+        }
     }
     note_certificates(builder, &read);
     Ok(())

@@ -43,16 +43,19 @@ pub fn load(
         read(builder, &path.display().to_string(), &content, true);
     }
     for file in inputs_found {
-        let is_keys = match inputs::detect(&file.path) {
-            Ok(inputs::Kind::Keys) => true,
-            // A charon log at ike level 4 is a log and a key source.
-            Ok(inputs::Kind::Log(_)) => file.size <= ike_keys::MAX_KEY_FILE as u64,
+        let is_keys = match file.detect() {
+            Ok((inputs::Kind::Keys, _)) => true,
+            // A charon log at ike level 4 is a log and a key source (read here only from a file
+            // that can be read twice).
+            Ok((inputs::Kind::Log(_), _)) => {
+                !file.reads_once() && file.size <= ike_keys::MAX_KEY_FILE as u64
+            }
             _ => false,
         };
         if !is_keys {
             continue;
         }
-        if let Ok(content) = read_bounded(&file.path) {
+        if let Ok(content) = file.read_bounded(ike_keys::MAX_KEY_FILE as u64) {
             if ike_keys::looks_like_keys(&content) {
                 read(builder, &file.display, &content, false);
             }

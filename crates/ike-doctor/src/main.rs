@@ -97,9 +97,32 @@ fn main() -> ExitCode {
 }
 
 fn explain(term: &str) -> ExitCode {
+    if term == "-" {
+        return explain_paste();
+    }
     let explanations = ike_logs::explain::explain(term);
     if explanations.is_empty() {
         eprintln!("ike-doctor: nothing known about {term:?} (try a notify name, a Windows error code or a piece of a log line)");
+        return ExitCode::from(2);
+    }
+    print!("{}", ike_logs::explain::render(&explanations));
+    ExitCode::SUCCESS
+}
+
+/// `explain -`: every line of a paste on standard input, each explanation once.
+fn explain_paste() -> ExitCode {
+    use std::io::Read;
+    let mut text = String::new();
+    if let Err(e) = std::io::stdin()
+        .take(ike_logs::explain::MAX_PASTE)
+        .read_to_string(&mut text)
+    {
+        eprintln!("ike-doctor: <stdin>: {e}");
+        return ExitCode::from(2);
+    }
+    let explanations = ike_logs::explain::explain_paste(&text);
+    if explanations.is_empty() {
+        eprintln!("ike-doctor: nothing known in the text given (no notify, error code or log line ike-doctor knows)");
         return ExitCode::from(2);
     }
     print!("{}", ike_logs::explain::render(&explanations));
@@ -137,35 +160,46 @@ fn diagnose(
         eprintln!("ike-doctor: {message}");
         return ExitCode::from(2);
     }
-    let mut unreadable = 0usize;
+    // Why each input that gave nothing was not read, for the exit-2 message.
+    let mut not_read: Vec<String> = Vec::new();
     let mut done_before = 0u64;
     // Logs are read after the captures: the first packet places year-less log times.
     let mut logs: Vec<(&inputs::InputFile, ike_logs::Format)> = Vec::new();
     let mut certificates: Vec<&inputs::InputFile> = Vec::new();
     for file in &files {
-        match inputs::detect(&file.path) {
-            Ok(inputs::Kind::Capture) => {
+        match file.detect() {
+            Ok((inputs::Kind::Capture, compression)) => {
                 let mut progress = |consumed: u64| {
-                    if let Some(bar) = &bar {
+                    // Bytes of a compressed capture are not bytes on disk.
+                    if let (Some(bar), None) = (&bar, compression) {
                         bar.set_position(done_before + consumed);
                     }
                 };
-                ike_timeline::ingest::capture_file(
-                    &mut builder,
-                    &file.path,
-                    &file.display,
-                    &config,
-                    &mut progress,
-                );
+                match file.open() {
+                    Ok(opened) => {
+                        ike_timeline::ingest::capture_stream(
+                            &mut builder,
+                            opened.content,
+                            &file.display,
+                            &config,
+                            &mut progress,
+                        );
+                    }
+                    Err(e) => {
+                        not_read.push(format!("{}: cannot read: {e}", file.display));
+                        builder.note(None, None, format!("{}: cannot read: {e}", file.display));
+                    }
+                }
             }
-            Ok(inputs::Kind::Log(log_format)) => logs.push((file, log_format)),
-            Ok(inputs::Kind::Keys) => {}
-            Ok(inputs::Kind::Certificate) => certificates.push(file),
-            Ok(inputs::Kind::Unrecognised(why)) => {
+            Ok((inputs::Kind::Log(log_format), _)) => logs.push((file, log_format)),
+            Ok((inputs::Kind::Keys, _)) => {}
+            Ok((inputs::Kind::Certificate, _)) => certificates.push(file),
+            Ok((inputs::Kind::Unrecognised(why), _)) => {
+                not_read.push(format!("{}: {why}", file.display));
                 builder.note(None, None, format!("{}: {why}; skipped", file.display));
             }
             Err(e) => {
-                unreadable += 1;
+                not_read.push(format!("{}: cannot read: {e}", file.display));
                 builder.note(None, None, format!("{}: cannot read: {e}", file.display));
             }
         }
@@ -185,19 +219,30 @@ fn diagnose(
             reference_ns: builder.earliest_capture_time().map(|t| t.0).or(mtime_ns),
             ..Default::default()
         };
-        ike_timeline::ingest_log::log_file(
-            &mut builder,
-            &file.path,
-            &file.display,
-            log_format,
-            &config,
-        );
+        match file.open() {
+            Ok(opened) => {
+                ike_timeline::ingest_log::log_stream(
+                    &mut builder,
+                    opened.content,
+                    &file.display,
+                    log_format,
+                    &config,
+                );
+            }
+            Err(e) => {
+                not_read.push(format!("{}: cannot read: {e}", file.display));
+                builder.note(None, None, format!("{}: cannot read: {e}", file.display));
+            }
+        }
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if unreadable == files.len() {
-        eprintln!("ike-doctor: none of the inputs could be read");
+    if not_read.len() == files.len() {
+        eprintln!("ike-doctor: nothing given could be read:");
+        for why in &not_read {
+            eprintln!("  {why}");
+        }
         return ExitCode::from(2);
     }
     let timeline = builder.finish();

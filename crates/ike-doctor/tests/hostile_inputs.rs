@@ -184,13 +184,42 @@ fn garbage_and_empty_files_are_skipped_with_a_clear_exit() {
             .collect::<Vec<u8>>(),
     )
     .expect("write");
+    let empty = dir.join("empty.log");
+    std::fs::write(&empty, b"").expect("write");
+    let prose = dir.join("notes.txt");
+    std::fs::write(&prose, b"Dear diary,\ntoday the VPN worked.\n").expect("write");
+    // Nothing readable: exit 2, with the reason for each file.
+    let output = common::ike_doctor()
+        .args(["diagnose", "--format", "json"])
+        .args([&garbage, &empty, &prose])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "nothing readable is exit 2");
+    assert!(
+        output.stdout.is_empty(),
+        "no report when nothing could be read"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("garbage.bin: binary data"), "{stderr}");
+    assert!(stderr.contains("empty.log: empty"), "{stderr}");
+    assert!(
+        stderr.contains("notes.txt: text without a line"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not an IKE log"), "{stderr}");
+    // Garbage beside a real capture: the capture is diagnosed, the garbage named in a note.
+    let capture = common::fixture_captures()
+        .into_iter()
+        .next()
+        .expect("a fixture capture");
     let output = common::ike_doctor()
         .args(["diagnose", "--format", "json"])
         .arg(&garbage)
+        .arg(&capture)
         .output()
         .expect("run");
+    assert_ne!(output.status.code(), Some(2));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-    assert_eq!(report["verdict"]["outcome"], "no-ike-traffic");
     assert!(notes(&report).iter().any(|n| n.contains("garbage.bin")));
     let missing = common::ike_doctor()
         .args(["diagnose"])

@@ -22,6 +22,15 @@ pub enum Format {
     FortiGate,
     /// Cisco IOS / IOS XE / ASA `debug crypto ikev2` (protocol, platform and error debugs).
     Cisco,
+    /// One JSON object per line (or a pretty-printed one) whose message field carries a log
+    /// line: AWS VPN tunnel logs (`details`), Google Cloud Logging (`textPayload`), Azure
+    /// diagnostics (`Message`/`message`), generic collectors (`msg`, `log`); or a structured
+    /// event (Suricata EVE) read whole.
+    JsonRecords,
+    /// Text of no single known log format that holds lines ike-doctor knows: a paste of a few
+    /// lines (with or without times and prefixes), several vendors' lines together, error dialog
+    /// texts. Every implementation's knowledge is applied.
+    Text,
 }
 
 impl Format {
@@ -34,6 +43,8 @@ impl Format {
             Format::Apple => "Apple NetworkExtension log",
             Format::FortiGate => "FortiGate IKE debug log",
             Format::Cisco => "Cisco IKEv2 debug log",
+            Format::JsonRecords => "JSON log records",
+            Format::Text => "pasted log lines",
         }
     }
 
@@ -47,7 +58,30 @@ impl Format {
             Format::Apple => &[Implementation::Apple],
             Format::FortiGate => &[Implementation::FortiGate],
             Format::Cisco => &[Implementation::Cisco],
+            Format::JsonRecords | Format::Text => Implementation::ALL,
         }
+    }
+}
+
+/// Whether some bytes are text at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    Text,
+    Binary,
+}
+
+/// Text is mostly printable UTF-8 (or Latin-1) with line breaks; NUL bytes or many control
+/// bytes make it binary.
+pub fn text_kind(head: &[u8]) -> TextKind {
+    let sample = &head[..head.len().min(4096)];
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    if sample.contains(&0) || control * 20 > sample.len().max(1) {
+        TextKind::Binary
+    } else {
+        TextKind::Text
     }
 }
 
@@ -123,7 +157,14 @@ fn pluto_line(line: &[u8]) -> bool {
                     .count();
                 return digits > 0 && after.get(h + 2 + digits) == Some(&b':');
             }
-            return after.starts_with(b": ");
+            // `"conn": added IKEv2 connection`; a JSON member (`"key": {`, `"key": "v"`,
+            // `"key": 1`, `true`) is not.
+            let word = after.get(2..).unwrap_or_default();
+            return after.starts_with(b": ")
+                && word.first().is_some_and(u8::is_ascii_alphabetic)
+                && !(word.starts_with(b"true")
+                    || word.starts_with(b"false")
+                    || word.starts_with(b"null"));
         }
     }
     false
@@ -177,9 +218,15 @@ pub fn detect(head: &[u8]) -> Option<Format> {
         {
             scores[4] += 3;
         }
-        if line.starts_with(b"ike ")
-            && line.get(4).is_some_and(|c| c.is_ascii_digit())
-            && contains(line, b":")
+        // FortiOS debug lines, bare or after the time `diagnose debug console timestamp
+        // enable` puts before them.
+        let fortios = match crate::time::parse_prefix(line) {
+            Some((_, used)) => line.get(used..).unwrap_or_default().trim_ascii_start(),
+            None => line,
+        };
+        if fortios.starts_with(b"ike ")
+            && fortios.get(4).is_some_and(|c| c.is_ascii_digit())
+            && contains(fortios, b":")
         {
             scores[5] += 2;
         }
@@ -195,7 +242,22 @@ pub fn detect(head: &[u8]) -> Option<Format> {
         _ => false,
     };
     if json_document {
-        return (scores[2] >= 2).then_some(Format::JournalJson);
+        if scores[2] >= 2 {
+            return Some(Format::JournalJson);
+        }
+        // Cloud and collector records: a message field holding a line ike-doctor knows.
+        let known = head
+            .split(|&b| b == b'\n')
+            .take(400)
+            .filter_map(|line| std::str::from_utf8(line).ok())
+            .any(|line| {
+                crate::scan::json_record_message(line)
+                    .is_some_and(|m| crate::scan::knows_any(m.as_bytes()))
+            });
+        // Suricata's EVE events carry no message: their `ike` object is read whole.
+        let eve =
+            contains(head, b"\"event_type\":\"ike\"") || contains(head, b"\"event_type\": \"ike\"");
+        return (known || eve).then_some(Format::JsonRecords);
     }
     let formats = [
         Format::Charon,
@@ -206,11 +268,26 @@ pub fn detect(head: &[u8]) -> Option<Format> {
         Format::FortiGate,
         Format::Cisco,
     ];
+    // Lines of several families (daemons, Windows, Apple, FortiGate, Cisco) in one text: a
+    // paste, read with every implementation's knowledge.
+    let families = [
+        scores[0].max(scores[1]).max(scores[2]),
+        scores[3],
+        scores[4],
+        scores[5],
+        scores[6],
+    ];
+    if families.iter().filter(|&&s| s >= 2).count() > 1 {
+        return Some(Format::Text);
+    }
     let (best, score) = scores
         .iter()
         .enumerate()
         .max_by_key(|(i, s)| (**s, std::cmp::Reverse(*i)))?;
-    (*score >= 2).then(|| formats[best])
+    if *score >= 2 {
+        return Some(formats[best]);
+    }
+    (text_kind(head) == TextKind::Text && crate::scan::knows_any(head)).then_some(Format::Text)
 }
 
 #[cfg(test)]
@@ -232,6 +309,7 @@ mod tests {
             ("Error,11/26/2026 11:03:41 PM,RasClient,20227,None,\"The user x dialed a connection named y which has failed. The error code returned on failure is 809.\"\n", Format::Windows),
             ("2026-11-26 23:03:41.719+0000 0x1 Default 0x0 1 0 NEIKEv2Provider: x\n", Format::Apple),
             ("ike 0:vpn:12: negotiation failure\n", Format::FortiGate),
+            ("2024-03-12 18:07:06.761429 ike 0:Fortigate:370445: sent IKE msg (AUTH): 10.17.4.132:4500->103.9.225.1:4500, len=240\n", Format::FortiGate),
             ("IKEv2-PROTO-1: (16): Failed to find a matching policy\n", Format::Cisco),
             ("IKEv2-PLAT-1: Peer ID check failed\n", Format::Cisco),
             ("Nov 30 22:49:14.464: IKEv2:% IKEv2 profile not found\n", Format::Cisco),
@@ -242,12 +320,23 @@ mod tests {
             assert_eq!(detect(text.as_bytes()), Some(*want), "{text}");
         }
         let report = "{\n  \"proof\": [\n    {\"file\": \"gateway.log\", \"pattern\": \"09[IKE] <rw|1> no trusted RSA public key found for 'x'\"}\n  ]\n}\n";
+        let pastes: &[(&str, Format)] = &[
+            ("received netlink error: Address family not supported by protocol (97)\n", Format::Text),
+            ("no IKE config found for 192.0.2.1...198.51.100.2, sending NO_PROPOSAL_CHOSEN\n", Format::Text),
+            ("The network connection between your computer and the VPN server could not be established because the remote server is not responding.\n", Format::Text),
+            ("{\"event_timestamp\": 1700000000, \"details\": \"AWS tunnel detected a pre-shared key mismatch with cgw: 192.0.2.1\"}\n", Format::JsonRecords),
+            ("01[IKE] <a|1> received AUTHENTICATION_FAILED notify error\nError,11/26/2026 11:03:41 PM,RasClient,20227,None,\"The error code returned on failure is 13801.\"\n", Format::Text),
+        ];
+        for (text, want) in pastes {
+            assert_eq!(detect(text.as_bytes()), Some(*want), "{text}");
+        }
         for text in [
             "hello\nworld\n",
             "",
             "\u{0}\u{1}binary",
             report,
             "IKEv2 is a protocol\nIKEv2-PROTO is not a line\n",
+            "{\n  \"name\": \"vpn\",\n  \"size\": 3\n}\n",
         ] {
             assert_eq!(detect(text.as_bytes()), None, "{text:?}");
         }

@@ -92,6 +92,22 @@ pub fn explain(term: &str) -> Vec<Explanation> {
     out
 }
 
+/// Longest paste `explain -` reads.
+pub const MAX_PASTE: u64 = 1 << 20;
+
+/// Every explanation of every line of a paste, each once, in the order the lines give them.
+pub fn explain_paste(text: &str) -> Vec<Explanation> {
+    let mut out: Vec<Explanation> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        for e in explain(line) {
+            if !out.iter().any(|o| o.title == e.title) {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
 /// Renders explanations for a terminal.
 pub fn render(explanations: &[Explanation]) -> String {
     let mut out = String::new();
@@ -142,5 +158,9 @@ mod tests {
             .any(|e| e.category == Some("auth-psk")));
         assert!(explain("no such thing at all").is_empty());
         assert!(!render(&explain("AUTHENTICATION_FAILED")).is_empty());
+        let paste = "Jan 3 10:00:00 gw charon: 09[IKE] tried 1 shared key for 'a' - 'b', but MAC mismatched\n\nnothing\nError 809\n";
+        let e = explain_paste(paste);
+        assert!(e.iter().any(|e| e.category == Some("auth-psk")));
+        assert!(e.iter().any(|e| e.title.contains("809")));
     }
 }

@@ -18,9 +18,42 @@ pub enum Implementation {
     Apple,
     FortiGate,
     Cisco,
+    /// AWS Site-to-Site VPN tunnel logs.
+    Aws,
+    /// Azure VPN gateway diagnostics and connection troubleshooting.
+    Azure,
+    /// Google Cloud VPN tunnel status and logs.
+    GoogleCloud,
+    /// Palo Alto Networks PAN-OS (ikemgr, system log).
+    PaloAlto,
+    /// Juniper Junos (kmd, iked).
+    Juniper,
+    /// MikroTik RouterOS (`ipsec` topic).
+    MikroTik,
+    /// RADIUS servers behind EAP: Windows NPS event reasons, FreeRADIUS.
+    Radius,
+    /// Suricata's `ike` EVE events.
+    Suricata,
 }
 
 impl Implementation {
+    pub const ALL: &'static [Implementation] = &[
+        Implementation::StrongSwan,
+        Implementation::Libreswan,
+        Implementation::Windows,
+        Implementation::Apple,
+        Implementation::FortiGate,
+        Implementation::Cisco,
+        Implementation::Aws,
+        Implementation::Azure,
+        Implementation::GoogleCloud,
+        Implementation::PaloAlto,
+        Implementation::Juniper,
+        Implementation::MikroTik,
+        Implementation::Radius,
+        Implementation::Suricata,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Implementation::StrongSwan => "strongSwan",
@@ -29,6 +62,14 @@ impl Implementation {
             Implementation::Apple => "Apple",
             Implementation::FortiGate => "FortiGate",
             Implementation::Cisco => "Cisco",
+            Implementation::Aws => "AWS VPN",
+            Implementation::Azure => "Azure VPN gateway",
+            Implementation::GoogleCloud => "Google Cloud VPN",
+            Implementation::PaloAlto => "PAN-OS",
+            Implementation::Juniper => "Junos",
+            Implementation::MikroTik => "RouterOS",
+            Implementation::Radius => "RADIUS server",
+            Implementation::Suricata => "Suricata",
         }
     }
 }
@@ -200,6 +241,14 @@ pub enum Fact {
     KernelIpsecMissing,
     /// The two implementations do not interoperate (a feature one of them does not support).
     Incompatible,
+    /// The writer verified the peer's certificate or its signature (AUTH).
+    PeerVerified,
+    /// The writer refused the peer's authentication (sent AUTHENTICATION_FAILED); the line does
+    /// not say why.
+    RefusedPeerAuth,
+    /// Data that is not IKE reached the IKE socket (on UDP 4500: ESP the kernel did not
+    /// decapsulate).
+    NotIke,
 }
 
 impl Fact {
@@ -251,12 +300,16 @@ pub struct Entry {
 
 use Category as C;
 use Fact as F;
-use Implementation::{Apple, Cisco, FortiGate, Libreswan, StrongSwan, Windows};
+use Implementation::{
+    Apple, Aws, Azure, Cisco, FortiGate, GoogleCloud, Libreswan, MikroTik, Radius, StrongSwan,
+    Suricata, Windows,
+};
 use Role::{Cause, Context, Progress, Symptom, TimeContext};
 
 const INIT: Option<FailurePhase> = Some(FailurePhase::IkeSaInit);
 const AUTH: Option<FailurePhase> = Some(FailurePhase::IkeAuth);
 const CHILD: Option<FailurePhase> = Some(FailurePhase::ChildSa);
+const EST: Option<FailurePhase> = Some(FailurePhase::Established);
 const NONE: Option<FailurePhase> = None;
 
 macro_rules! entry {
@@ -553,8 +606,9 @@ pub const ENTRIES: &[Entry] = &[
         ["errno 95 on ARM: a 64-bit kernel with a 32-bit userland (no XFRM compat layer)", "otherwise check the kernel's XFRM support (CONFIG_XFRM_USER)"]),
     entry!("pluto.no-interfaces", F::NoInterfaces, Libreswan, "no public interfaces found", "", INIT, None, Symptom,
         "pluto listens on no interface, so no IKE packet is answered", ["the lines before say why the interfaces were refused"]),
-    entry!("pluto.peer-id-mismatch", F::IdentityRejected, Libreswan, "mismatched on first found connection", "Peer ID", AUTH, Some(C::AuthId), Cause,
-        "the peer's identity matches no connection", []),
+    entry!("pluto.peer-id-mismatch", F::IdentityRejected, Libreswan, "mismatched on first found connection", "Peer ID", AUTH, None, Cause,
+        "the peer's identity matches no connection: a wrong identity, or a certificate pluto rejected before (it then has no identity from it)",
+        ["is the identity the connection's rightid/leftid?", "with certificates: does the certificate verify (ipsec whack --debug all shows NSS's reason)?"]),
     entry!("pluto.san-mismatch", F::IdentityRejected, Libreswan, "is not specified on the certificate SubjectAltName", "", AUTH, Some(C::AuthId), Cause,
         "the peer's identity is not in its certificate's subjectAltName", []),
     entry!("pluto.san-mismatch", F::IdentityRejected, Libreswan, "unmatched IKE ID in certificate SAN", "", AUTH, Some(C::AuthId), Cause,
@@ -602,8 +656,9 @@ pub const ENTRIES: &[Entry] = &[
         "FortiOS found no matching proposal", []),
     entry!("fortigate.negotiation-failure", F::NegotiationFailed, FortiGate, "negotiation failure", "", NONE, None, Symptom,
         "FortiOS gave up the negotiation; the lines before say why", []),
-    entry!("fortigate.psk-mismatch", F::PskMismatch, FortiGate, "probable pre-shared secret mismatch", "", AUTH, Some(C::AuthPsk), Cause,
-        "the pre-shared keys differ", []),
+    entry!("fortigate.psk-mismatch", F::PskMismatch, FortiGate, "probable pre-shared secret mismatch", "", AUTH, None, Cause,
+        "FortiOS could not decrypt the peer's message and guesses the pre-shared keys differ; another phase 1 with another key matching the peer first does the same",
+        ["compare the pre-shared keys", "several dial-up phase 1 on one interface: the first one matches; use peer IDs to tell them apart"]),
     entry!("fortigate.auth-failed", F::PeerRefusedAuth, FortiGate, "AUTHENTICATION_FAILED", "", AUTH, None, Symptom,
         "authentication refused", []),
     entry!("fortigate.no-response", F::GaveUp, FortiGate, "negotiation timeout", "", NONE, None, Symptom,
@@ -661,6 +716,205 @@ pub const ENTRIES: &[Entry] = &[
         "the responder asks for another DH group (INVALID_KE_PAYLOAD); normal once", []),
     entry!("cisco.ike-established", F::IkeEstablished, Cisco, "IKEV2 SA created", "", NONE, None, Progress,
         "the IKE SA is authenticated and established", []),
+    // ---- Windows: dialog and event texts without the number; the tag carries the code ----
+    // (`windows.code-N`: the record's number is N, read by the same rule as the numbers.)
+    entry!("windows.code-809", F::ErrorCode, Windows, "could not be established because the remote server is not responding", "", NONE, None, Symptom,
+        "Windows error 809: the VPN server did not respond", []),
+    entry!("windows.code-800", F::ErrorCode, Windows, "the attempted VPN tunnels failed", "", NONE, None, Symptom,
+        "Windows error 800: every tunnel type tried failed", []),
+    entry!("windows.code-812", F::ErrorCode, Windows, "prevented because of a policy configured on your RAS/VPN server", "", NONE, None, Symptom,
+        "Windows error 812: the NPS/RAS policy refused the connection", []),
+    entry!("windows.code-13806", F::ErrorCode, Windows, "IKE failed to find a valid machine certificate", "", NONE, None, Symptom,
+        "Windows error 13806: no valid machine certificate", []),
+    entry!("windows.code-13801", F::ErrorCode, Windows, "IKE authentication credentials are unacceptable", "", NONE, None, Symptom,
+        "Windows error 13801: IKE authentication credentials are unacceptable", []),
+    entry!("windows.code-864", F::ErrorCode, Windows, "a certificate that validates the server certificate was not found", "", NONE, None, Symptom,
+        "Windows error 864: the NPS server's certificate chains to no trusted root", []),
+    entry!("windows.code-798", F::ErrorCode, Windows, "A certificate could not be found that can be used with this Extensible Authentication Protocol", "", NONE, None, Symptom,
+        "Windows error 798: no certificate for EAP-TLS", []),
+    entry!("windows.code-13868", F::ErrorCode, Windows, "Policy match error", "", NONE, None, Symptom,
+        "Windows error 13868: policy match error", []),
+    entry!("windows.code-13805", F::ErrorCode, Windows, "Negotiation timed out", "", NONE, None, Symptom,
+        "Windows error 13805: IKE negotiation timed out", []),
+    entry!("windows.code-13822", F::ErrorCode, Windows, "Failure in Diffie-Hellman computation", "", NONE, None, Symptom,
+        "Windows error 13822: Diffie-Hellman failure", []),
+    entry!("windows.code-13880", F::ErrorCode, Windows, "cannot handle version of IKE specified in the header", "", NONE, None, Symptom,
+        "Windows error 13880: IKE major version not supported", []),
+    entry!("windows.code-1225", F::ErrorCode, Windows, "The remote computer refused the network connection", "", NONE, None, Symptom,
+        "Windows error 1225: the remote computer refused the connection", []),
+    entry!("windows.code-13999", F::ErrorCode, Windows, "Traffic selectors unacceptable", "", NONE, None, Symptom,
+        "error 13999: traffic selectors unacceptable", []),
+    entry!("windows.code-691", F::ErrorCode, Windows, "user name and password combination you provided is not recognized", "", NONE, None, Symptom,
+        "Windows error 691: user name or password refused", []),
+    entry!("windows.code-2148204809", F::ErrorCode, Windows, "terminated in a root certificate", "", NONE, None, Symptom,
+        "Windows error 0x800B0109: the certificate chains to an untrusted root", []),
+    entry!("windows.code-2147942464", F::ErrorCode, Windows, "does not have Server Authentication as one of its certificate usage entries", "", NONE, None, Symptom,
+        "Windows error 0x80070040: the server certificate lacks the Server Authentication EKU", []),
+    entry!("windows.code-2148074278", F::ErrorCode, Windows, "The message received was unexpected or badly formatted", "", NONE, None, Symptom,
+        "Windows error 0x80090326: the TLS (EAP-TLS) handshake received an unexpected message", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "Windows error ", "", NONE, None, Symptom,
+        "a Windows IKE error code (the number follows)", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "(Error code: ", "", NONE, None, Symptom,
+        "a Windows IKE error code (the number follows)", []),
+    entry!("azure.error-code", F::ErrorCode, Azure, "(Error code: ", "", NONE, None, Symptom,
+        "the Azure gateway's connection error code (the number follows)", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "Failure error code:", "", NONE, None, Symptom,
+        "a Windows IKE error code (wfpdiag; the number follows)", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "(Error ", "", NONE, None, Symptom,
+        "a Windows VPN error code (the number follows)", []),
+    entry!("windows.invalid-situation", F::Incompatible, Windows, "ERROR_IPSEC_IKE_INVALID_SITUATION", "", CHILD, Some(C::Implementation), Cause,
+        "a Windows client behind NAT refuses a CHILD_SA rekey the gateway starts (Windows only rekeys CHILD_SAs itself)",
+        ["let the Windows client rekey: make the gateway's CHILD_SA lifetime longer than Windows' (8 h), or rekey=no on the gateway's child"]),
+    // "Error 809", "error 13801" as people write them: the RAS (6xx-8xx, 1225) and IKE (13xxx)
+    // ranges.
+    entry!("windows.error-code", F::ErrorCode, Windows, "rror 6", "", NONE, None, Symptom,
+        "a Windows VPN error code", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "rror 7", "", NONE, None, Symptom,
+        "a Windows VPN error code", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "rror 8", "", NONE, None, Symptom,
+        "a Windows VPN error code", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "rror 12", "", NONE, None, Symptom,
+        "a Windows VPN error code", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "rror 13", "", NONE, None, Symptom,
+        "a Windows IKE error code", []),
+    entry!("windows.error-code", F::ErrorCode, Windows, "ERROR_IPSEC_IKE_", "", NONE, None, Symptom,
+        "a Windows IKE error constant", []),
+    entry!("windows.miniport", F::Incompatible, Windows, "Parameter is incorrect", "", NONE, Some(C::Implementation), Cause,
+        "the Windows VPN stack (WAN Miniport) is broken: the connection fails before any IKE packet",
+        ["reset the network stack (netsh int ip reset, netsh winsock reset) and reinstall the WAN Miniport (IKEv2) adapters"]),
+    // ---- Apple: dialog and console texts ----
+    entry!("apple.no-response", F::GaveUp, Apple, "The VPN server did not respond", "", INIT, None, Symptom,
+        "the VPN server did not answer the client's IKE_SA_INIT", []),
+    entry!("apple.unexpected-error", F::NegotiationFailed, Apple, "An unexpected error occurred", "", AUTH, None, Symptom,
+        "macOS/iOS gives no reason; on an IKEv2 profile it most often follows a refused IKE_AUTH", []),
+    entry!("apple.eaptls-server", F::CertNotVerified, Apple, "eaptls_verify_server(): server certificate not trusted", "", AUTH, None, Symptom,
+        "the client does not trust the server certificate presented inside EAP-TLS", []),
+    entry!("apple.eap-hostname", F::IdentityRejected, Apple, "Trusted EAP hostname does not match", "", AUTH, Some(C::AuthEap), Cause,
+        "the server certificate presented in EAP does not carry the profile's trusted EAP server name",
+        ["set the profile's EAP trusted server names to a name in the server certificate, or authenticate without EAP (certificate)"]),
+    entry!("apple.terminated-by-server", F::PeerDeletedChild, Apple, "Tunnel was terminated by the server", "", NONE, None, Symptom,
+        "the server ended the tunnel; only its log says why", []),
+    entry!("apple.payload-not-installed", F::Incompatible, Apple, "payload could not be installed", "VPN", NONE, Some(C::Implementation), Cause,
+        "the device cannot install this VPN profile (older OS, or a setting the OS does not know)",
+        ["upgrade the OS (IKEv2 profiles need macOS 10.11 / iOS 9 or later), or remove settings the OS does not support"]),
+    entry!("apple.plugin-missing", F::Incompatible, Apple, "Failed to find the VPN app for plugin type", "", NONE, None, Symptom,
+        "macOS could not start the IKEv2 plugin before any exchange", []),
+    // ---- strongSwan Android app and other strongSwan texts ----
+    entry!("android.peer-not-responding", F::GaveUp, StrongSwan, "establishing IKE_SA failed, peer not responding", "", INIT, None, Symptom,
+        "the server never answered IKE_SA_INIT", []),
+    entry!("android.server-auth", F::CertNotVerified, StrongSwan, "Verifying server authentication failed", "", AUTH, None, Symptom,
+        "the app could not verify the server (its certificate or identity)", []),
+    entry!("android.user-auth", F::PeerRefusedAuth, StrongSwan, "user authentication failed", "", AUTH, None, Symptom,
+        "the server refused the user's authentication", []),
+    entry!("charon.no-private-key", F::NoPrivateKey, StrongSwan, "no private key found", "", AUTH, Some(C::AuthCert), Cause,
+        "the local certificate's private key is not loaded (or belongs to another certificate)",
+        ["load the private key of the certificate (swanctl --load-creds; private/ folder)", "check that key and certificate belong together"]),
+    // ---- Libreswan texts ----
+    entry!("pluto.want-eaponly", F::EapRejected, Libreswan, "but we want EAPONLY", "", AUTH, Some(C::AuthEap), Cause,
+        "the client authenticated with a method other than EAP where the connection requires EAP only",
+        ["configure the client for EAP (authby/eap), or change the connection's authby"]),
+    entry!("pluto.x509-rejected", F::CertUnusable, Libreswan, "Certificate rejected for this connection", "", AUTH, Some(C::AuthCert), Cause,
+        "the peer's certificate does not chain to a CA this connection trusts",
+        ["issue the client certificate from the CA the server trusts (or add its CA to the NSS database)"]),
+    entry!("pluto.no-connection-for-sa", F::TsRejected, Libreswan, "cannot respond to IPsec SA request because no connection is known", "", CHILD, Some(C::TrafficSelectors), Cause,
+        "the peer's proposed subnets (quick mode IDs / traffic selectors) match no connection",
+        ["make leftsubnet/rightsubnet mirror the peer's local and remote networks"]),
+    entry!("pluto.main-i3-timeout", F::GaveUp, Libreswan, "Possible authentication failure: no acceptable response to our first encrypted message", "", AUTH, None, Symptom,
+        "IKEv1 main mode: the peer never answered the first encrypted message, which it drops when it cannot decrypt it with its pre-shared key",
+        ["compare the pre-shared keys on both ends"]),
+    entry!("pluto.mobike-kernel", F::KernelIpsecMissing, Libreswan, "MOBIKE kernel support missing", "", NONE, Some(C::Implementation), Cause,
+        "the kernel lacks XFRM migrate support, so a connection with mobike=yes is not loaded",
+        ["set mobike=no, or use a kernel with CONFIG_XFRM_MIGRATE"]),
+    entry!("pluto.cert-verified", F::PeerVerified, Libreswan, "certificate verified OK", "", AUTH, None, Context,
+        "pluto verified the peer's certificate chain", []),
+    entry!("pluto.peer-authenticated", F::PeerVerified, Libreswan, "authenticated using ", "", AUTH, None, Context,
+        "pluto verified the peer's AUTH payload (signature)", []),
+    entry!("pluto.sent-auth-failed", F::RefusedPeerAuth, Libreswan, "with encrypted notification AUTHENTICATION_FAILED", "", AUTH, None, Symptom,
+        "pluto refused the peer's authentication; the lines before say why", []),
+    entry!("pluto.missing-auth", F::EapRejected, Libreswan, "missing payloads: AUTH", "", AUTH, None, Cause,
+        "the client sent IKE_AUTH without an AUTH payload, which asks for EAP; the connection it matched does not offer EAP",
+        ["configure EAP on the connection the client should match (authby/leftauth=eap...)", "or configure the client for certificates or PSK"]),
+    entry!("pluto.missing-auth", F::EapRejected, Libreswan, "missing payload(s) (ISAKMP_NEXT_v2AUTH)", "", AUTH, None, Cause,
+        "the client sent IKE_AUTH without an AUTH payload, which asks for EAP; the connection it matched does not offer EAP", []),
+    entry!("pluto.ikev1-notify-no-proposal", F::PeerRefusedProposals, Libreswan, "received and ignored notification payload: NO_PROPOSAL_CHOSEN", "", INIT, None, Symptom,
+        "the peer refused the proposals (IKEv1 notification)", []),
+    entry!("charon.not-ike-version", F::NotIke, StrongSwan, "received unsupported IKE version", "", NONE, None, Symptom,
+        "charon received a datagram that is not IKEv1 or IKEv2; on UDP 4500 that is ESP the kernel did not take (its UDP encapsulation socket is not set)", []),
+    entry!("fortigate.auth-sent", F::AuthSent, FortiGate, "initiator preparing AUTH msg", "", NONE, None, Progress,
+        "FortiOS builds its IKE_AUTH request", []),
+    entry!("fortigate.packet-sent", F::PacketSent, FortiGate, "sent IKE msg", "", NONE, None, Progress,
+        "FortiOS sent an IKE message", []),
+    entry!("fortigate.nat", F::NatDetected, FortiGate, "NAT-T float port 4500", "", NONE, None, Context,
+        "FortiOS detected NAT and moves to UDP 4500", []),
+    entry!("freeradius.chain-untrusted", F::NoIssuer, Radius, "Certificate chain - cert(s) untrusted", "", AUTH, None, Context,
+        "FreeRADIUS could not verify the client certificate's chain (a warning; the EAP-TLS result that follows decides)", []),
+    // ---- AWS Site-to-Site VPN tunnel logs ----
+    entry!("aws.psk-mismatch", F::PskMismatch, Aws, "detected a pre-shared key mismatch", "", AUTH, Some(C::AuthPsk), Cause,
+        "AWS found that the customer gateway's pre-shared key differs from the tunnel's", ["set the same pre-shared key on the customer gateway and the AWS tunnel"]),
+    entry!("aws.psk-decrypt", F::PskMismatch, Aws, "payload decryption was unsuccessful due to invalid Pre-shared Key", "", AUTH, Some(C::AuthPsk), Cause,
+        "AWS could not decrypt the peer's IKEv1 message: the pre-shared keys differ", []),
+    entry!("aws.no-proposal", F::ProposalsRejected, Aws, "No Proposal Match Found by AWS", "", INIT, Some(C::ProposalIke), Cause,
+        "none of the customer gateway's phase-1 proposals (encryption, integrity, DH group) is supported by the AWS tunnel",
+        ["propose algorithms the tunnel options allow (e.g. AES-GCM/AES-CBC, SHA-2, DH 14 or higher)"]),
+    entry!("aws.dpd-timeout", F::GaveUp, Aws, "DPD timed out", "", EST, None, Symptom,
+        "the customer gateway stopped answering dead peer detection", []),
+    entry!("aws.phase2-failed", F::ChildFailed, Aws, "Phase 2 was unable to establish", "", CHILD, None, Symptom,
+        "the CHILD_SA (phase 2) could not be negotiated", []),
+    entry!("aws.half-open-deleted", F::HalfOpenTimeout, Aws, "deleting un-established Phase 1 IKE_SA", "", AUTH, None, Symptom,
+        "AWS dropped a half-open IKE SA: the peer did not complete the negotiation", []),
+    // ---- Azure VPN gateway ----
+    entry!("azure.qm-policy-mismatch", F::ChildProposalsRejected, Azure, "IkeCleanupQMNegotiation called with error 13868", "", CHILD, Some(C::ProposalEsp), Cause,
+        "the quick mode (CHILD_SA) proposals of the on-premises device match no Azure IPsec policy",
+        ["compare the on-premises device's IPsec (phase 2) proposals with the connection's IPsec/IKE policy"]),
+    entry!("azure.policy-mismatch", F::ProposalsRejected, Azure, "Sending Notify Message - Policy Mismatch", "", NONE, None, Symptom,
+        "the Azure gateway refused the proposals (IKE or IPsec policy)", []),
+    // ---- Google Cloud VPN tunnel status ----
+    entry!("gcp.peer-identity", F::IdentityRejected, GoogleCloud, "PEER_IDENTITY_MISMATCH", "", AUTH, Some(C::AuthId), Cause,
+        "the peer's IKE identity is not its public address (often a peer behind NAT sending its private address)",
+        ["set the peer's local identity to its public IP address"]),
+    entry!("gcp.ts-narrowing", F::TsRejected, GoogleCloud, "TS_NARROWING_NOT_ALLOWED", "", CHILD, Some(C::TrafficSelectors), Cause,
+        "the peer narrowed the traffic selectors, which an HA VPN tunnel does not allow", ["propose 0.0.0.0/0 traffic selectors (route-based) on the peer"]),
+    entry!("gcp.no-incoming", F::GaveUp, GoogleCloud, "NO_INCOMING_PACKETS", "", INIT, None, Symptom,
+        "the tunnel receives nothing from the peer", []),
+    entry!("gcp.authorization", F::AuthFailed, GoogleCloud, "AUTHORIZATION_ERROR", "", AUTH, None, Symptom,
+        "the peer's authentication failed (for example a bad shared secret)", []),
+    entry!("gcp.negotiation", F::NegotiationFailed, GoogleCloud, "NEGOTIATION_FAILURE", "", NONE, None, Symptom,
+        "the handshake failed; the tunnel's logs say why", []),
+    // ---- MikroTik RouterOS ----
+    entry!("mikrotik.id-not-in-cert", F::IdentityRejected, MikroTik, "peer's ID does not match certificate", "", AUTH, Some(C::AuthId), Cause,
+        "the identity the peer sent is not in its certificate", ["make the peer's identity one of its certificate's subjectAltNames"]),
+    entry!("mikrotik.cert-verify", F::NoIssuer, MikroTik, "can't verify peer's certificate from store", "", AUTH, Some(C::AuthCert), Cause,
+        "the peer's certificate does not verify against a CA in the router's store", ["import the CA that issued the peer's certificate and mark it trusted"]),
+    entry!("mikrotik.killing", F::Deleting, MikroTik, "killing ike2 SA", "", NONE, None, Symptom,
+        "RouterOS removed the IKEv2 SA; the lines before (or the peer's log) say why", []),
+    entry!("mikrotik.time-up", F::GaveUp, MikroTik, "phase1 negotiation failed due to time up", "", INIT, None, Symptom,
+        "the peer never completed phase 1", []),
+    entry!("mikrotik.no-proposal", F::ProposalsRejected, MikroTik, "no suitable proposal found", "", INIT, Some(C::ProposalIke), Cause,
+        "no proposal of the peer matches the router's", ["compare the peer's proposals with the router's IPsec proposal/profile"]),
+    // ---- RADIUS behind EAP: Windows NPS reasons, FreeRADIUS ----
+    entry!("nps.credentials-mismatch", F::EapRejected, Radius, "Authentication failed due to a user credentials mismatch", "", AUTH, Some(C::AuthEap), Cause,
+        "NPS refused the user's credentials (unknown user or wrong password)", []),
+    entry!("nps.no-client-auth-eku", F::EapRejected, Radius, "does not contain the Client Authentication purpose", "", AUTH, Some(C::AuthEap), Cause,
+        "the EAP-TLS/PEAP user or computer certificate lacks the Client Authentication EKU", ["issue the client certificate with the Client Authentication EKU"]),
+    entry!("nps.untrusted-ca", F::EapRejected, Radius, "issued by a certification authority (CA) that is not trusted by the NPS server", "", AUTH, Some(C::AuthEap), Cause,
+        "NPS does not trust the CA of the client's EAP certificate", ["add the issuing CA to the NPS server's NTAuth/trusted stores"]),
+    entry!("nps.revoked", F::EapRejected, Radius, "is revoked and is not valid", "", AUTH, Some(C::AuthEap), Cause,
+        "the client's EAP certificate is revoked", []),
+    entry!("nps.clock", F::CertOutsideValidity, Radius, "system clocks on the NPS server and the access client are not synchronized", "", AUTH, Some(C::Clock), Cause,
+        "the NPS server's and the client's clocks differ", ["synchronise both clocks (NTP)"]),
+    entry!("nps.no-policy", F::EapRejected, Radius, "did not match a configured network policy", "", AUTH, Some(C::AuthEap), Cause,
+        "no NPS network policy matches the request (conditions or EAP type)", ["check the NPS network policy's conditions and allowed EAP types"]),
+    entry!("nps.incomplete-credentials", F::EapRejected, Radius, "did not receive complete credentials", "", AUTH, Some(C::AuthEap), Cause,
+        "the EAP exchange ended without complete credentials from the client", []),
+    entry!("nps.denied", F::EapRejected, Radius, "Network Policy Server denied access to a user", "", AUTH, None, Symptom,
+        "NPS denied access (event 6273): the Reason line says why", []),
+    entry!("freeradius.login-incorrect", F::EapRejected, Radius, "Login incorrect", "", AUTH, None, Symptom,
+        "FreeRADIUS refused the login (the lines before say which check failed)", []),
+    // ---- Suricata EVE ----
+    entry!("suricata.ike", F::MessageParsed, Suricata, "\"ike\":{", "", NONE, None, Progress,
+        "Suricata saw an IKE exchange", []),
+    entry!("suricata.ike", F::MessageParsed, Suricata, "\"ike\": {", "", NONE, None, Progress,
+        "Suricata saw an IKE exchange", []),
 ];
 
 /// Windows RAS/IKE error codes: number, constant, category (when it decides), phase, meaning.
@@ -686,8 +940,39 @@ pub const WINDOWS_CODES: &[WindowsCode] = &[
         meaning: "the pre-shared key is wrong", checks: &[] },
     WindowsCode { code: 812, name: "ERROR_NO_AUTHENTICATION_METHOD", category: Some(C::AuthEap), phase: FailurePhase::IkeAuth,
         meaning: "a policy on the RAS/VPN (NPS) server refused the connection (authentication method or conditions)", checks: &[] },
-    WindowsCode { code: 864, name: "(EAP server certificate)", category: Some(C::AuthCert), phase: FailurePhase::IkeAuth,
-        meaning: "the certificate validating the NPS server certificate is not in the Trusted Root store", checks: &[] },
+    WindowsCode { code: 864, name: "(EAP server certificate)", category: Some(C::AuthEap), phase: FailurePhase::IkeAuth,
+        meaning: "EAP (PEAP/EAP-TLS) failed: the certificate validating the NPS server certificate is not in the Trusted Root store",
+        checks: &["install the CA of the NPS server's certificate in the client's Trusted Root store", "check the NPS server certificate (EKU, SAN, validity)"] },
+    WindowsCode { code: 798, name: "ERROR_EAPTLS_NO_CERT (no certificate for EAP)", category: Some(C::AuthCert), phase: FailurePhase::IkeAuth,
+        meaning: "no certificate usable for EAP-TLS was found (the client certificate is missing from the user's Personal store)",
+        checks: &["install the client certificate (with its private key) in Current User\\Personal"] },
+    WindowsCode { code: 800, name: "ERROR_AUTOMATIC_VPN_FAILED", category: None, phase: FailurePhase::IkeSaInit,
+        meaning: "every tunnel type tried failed: the server is unreachable, or IKEv2's certificates or settings are wrong",
+        checks: &["set the tunnel type to IKEv2 to see its own error code", "capture at the client: is IKE_SA_INIT answered?"] },
+    WindowsCode { code: 1225, name: "ERROR_CONNECTION_REFUSED", category: Some(C::ConfigOther), phase: FailurePhase::IkeSaInit,
+        meaning: "the remote computer refused the connection: it is not set to accept this peer's requests (for example a gateway connection in initiator-only mode)",
+        checks: &["allow the remote end to respond to this peer (connection mode, peer address)"] },
+    WindowsCode { code: 13805, name: "ERROR_IPSEC_IKE_TIMED_OUT", category: None, phase: FailurePhase::IkeSaInit,
+        meaning: "the IKE negotiation timed out: the peer did not answer",
+        checks: &["is the peer's address right, and UDP 500/4500 open both ways?", "does the peer have a connection for this address and IKE version?"] },
+    WindowsCode { code: 13822, name: "ERROR_IPSEC_IKE_DH_FAIL", category: Some(C::ProposalDh), phase: FailurePhase::IkeSaInit,
+        meaning: "Diffie-Hellman failed: the DH groups configured do not match",
+        checks: &["configure the same DH group on both ends"] },
+    WindowsCode { code: 13880, name: "ERROR_IPSEC_IKE_INVALID_MAJOR_VERSION", category: Some(C::ConfigOther), phase: FailurePhase::IkeSaInit,
+        meaning: "the peer speaks another IKE version (IKEv1 against IKEv2)",
+        checks: &["configure the same IKE version on both ends"] },
+    WindowsCode { code: 13999, name: "(traffic selectors unacceptable)", category: Some(C::TrafficSelectors), phase: FailurePhase::ChildSa,
+        meaning: "the traffic selectors (local and remote networks) do not match",
+        checks: &["make each end's local networks the other's remote networks"] },
+    WindowsCode { code: 0x800B_0109, name: "CERT_E_UNTRUSTEDROOT", category: Some(C::AuthCert), phase: FailurePhase::IkeAuth,
+        meaning: "the certificate chains to a root this computer does not trust",
+        checks: &["install the root CA in the computer's Trusted Root Certification Authorities store"] },
+    WindowsCode { code: 0x8007_0040, name: "(no Server Authentication EKU)", category: Some(C::AuthCert), phase: FailurePhase::IkeAuth,
+        meaning: "the server certificate lacks the Server Authentication EKU",
+        checks: &["issue the server certificate with the Server Authentication EKU (and IP security IKE intermediate)"] },
+    WindowsCode { code: 0x8009_0326, name: "SEC_E_ILLEGAL_MESSAGE", category: None, phase: FailurePhase::IkeAuth,
+        meaning: "the TLS handshake of EAP-TLS received an unexpected message: a certificate the other side refuses",
+        checks: &["is the client certificate's root uploaded to / trusted by the server?", "is the client certificate valid and complete (chain)?"] },
     WindowsCode { code: 13801, name: "ERROR_IPSEC_IKE_AUTH_FAIL", category: None, phase: FailurePhase::IkeAuth,
         meaning: "IKE authentication credentials are unacceptable: the server certificate is not trusted or does not carry the server name, or the wrong client certificate was picked",
         checks: &["does the server certificate's SAN hold the exact name or address the client dials?", "is its issuing CA in the computer's Trusted Root store?", "does it have the Server Authentication EKU?"] },
@@ -754,6 +1039,26 @@ pub fn by_tag(tag: &str) -> Option<&'static Entry> {
 
 pub fn windows_code(code: u32) -> Option<&'static WindowsCode> {
     WINDOWS_CODES.iter().find(|c| c.code == code)
+}
+
+/// What the Azure VPN gateway's connection codes mean where they say more (or less) than the
+/// Windows code of the same number: its site-to-site connections authenticate with pre-shared
+/// keys only, and its policy match error covers the IKE and the IPsec policy alike.
+pub const AZURE_CODES: &[WindowsCode] = &[
+    WindowsCode { code: 13801, name: "ERROR_IPSEC_IKE_AUTH_FAIL", category: Some(C::AuthPsk), phase: FailurePhase::IkeAuth,
+        meaning: "authentication failed: Azure site-to-site connections use a pre-shared key, which differs between the connection and the on-premises device",
+        checks: &["set the same shared key on the Azure connection and the on-premises device"] },
+    WindowsCode { code: 13868, name: "ERROR_IPSEC_IKE_POLICY_MATCH", category: None, phase: FailurePhase::IkeSaInit,
+        meaning: "policy match error: the on-premises device's IKE or IPsec proposals match no Azure policy",
+        checks: &["compare phase 1 and phase 2 proposals with the connection's IPsec/IKE policy"] },
+];
+
+/// A code as the Azure gateway means it.
+pub fn azure_code(code: u32) -> Option<&'static WindowsCode> {
+    AZURE_CODES
+        .iter()
+        .find(|c| c.code == code)
+        .or_else(|| windows_code(code))
 }
 
 /// Meaning of a kernel errno returned when installing an IPsec SA, naming what is missing.

@@ -26,7 +26,7 @@ pub mod record;
 pub mod scan;
 pub mod time;
 
-pub use detect::{detect, Format};
+pub use detect::{detect, text_kind, Format, TextKind};
 pub use knowledge::{Entry, Fact, Implementation, Role};
 pub use record::LogRecord;
 pub use scan::{scan, ScanConfig, ScanStats};

@@ -2,7 +2,7 @@
 //! message ID, addresses, size, SPIs and the number that matters (errno, error code, count).
 use std::net::{IpAddr, SocketAddr};
 
-use crate::knowledge::{Entry, Implementation};
+use crate::knowledge::{Entry, Fact, Implementation};
 
 /// Longest line text kept in a record (bytes, cut on a character boundary).
 pub const TEXT_KEPT: usize = 512;
@@ -113,6 +113,49 @@ fn exchange_name(word: &str) -> Option<&'static str> {
     EXCHANGES.iter().copied().find(|e| *e == word)
 }
 
+/// The error code a line states: the number the tag carries (`windows.code-809`, for texts
+/// without a number), else the number after the usual markers (decimal, or `0x` hex), else a
+/// Windows constant's name.
+fn error_code(tag: &str, t: &str) -> Option<i64> {
+    if let Some(code) = tag.strip_prefix("windows.code-") {
+        return code.parse().ok();
+    }
+    const MARKERS: [&str; 8] = [
+        "error code returned on failure is ",
+        "The error code returned on failure is",
+        "(Error code: ",
+        "Windows error ",
+        "Failure error code:",
+        "(Error ",
+        "Error ",
+        "error ",
+    ];
+    for marker in MARKERS {
+        let Some(rest) = after(t, marker) else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        if let Some(hex) = rest.strip_prefix("0x").or_else(|| rest.strip_prefix("0X")) {
+            let digits = &hex[..hex.bytes().take_while(u8::is_ascii_hexdigit).count()];
+            if let Ok(n) = i64::from_str_radix(digits, 16) {
+                return Some(n);
+            }
+        }
+        if let Some(n) = leading_number(rest) {
+            return i64::try_from(n).ok();
+        }
+    }
+    let name_at = t.find("ERROR_IPSEC_IKE_")?;
+    let name: String = t[name_at..]
+        .chars()
+        .take_while(|c| c.is_ascii_uppercase() || *c == '_' || c.is_ascii_digit())
+        .collect();
+    crate::knowledge::WINDOWS_CODES
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| i64::from(c.code))
+}
+
 fn leading_number(s: &str) -> Option<u64> {
     let digits: &str = &s[..s.bytes().take_while(u8::is_ascii_digit).count()];
     digits.parse().ok()
@@ -183,11 +226,20 @@ fn fill(r: &mut LogRecord, t: &str) {
             }
         }
     }
-    if tag == "windows.error-code" {
-        if let Some(rest) = after(t, "error code returned on failure is ")
-            .or_else(|| after(t, "The error code returned on failure is"))
-        {
-            r.number = leading_number(rest.trim_start()).map(|n| n as i64);
+    if r.entry.fact == Fact::NotIke {
+        // "received unsupported IKE version 3.4 from ...": the major version.
+        r.number = after(t, "IKE version ")
+            .and_then(leading_number)
+            .and_then(|n| i64::try_from(n).ok());
+    }
+    if r.entry.fact == Fact::ErrorCode {
+        r.number = error_code(tag, t);
+        // Azure's connection troubleshooting prints a Windows error text followed by
+        // `(Error code: N, Hex: ...)`: the gateway's reading, read with Azure's table.
+        if t.contains("(Error code: ") && r.entry.implementation == Implementation::Windows {
+            if let Some(azure) = crate::knowledge::by_tag("azure.error-code") {
+                r.entry = azure;
+            }
         }
     }
     // Only the lines about installed or refused SAs carry SPIs: the search is skipped elsewhere.

@@ -61,7 +61,9 @@ fn automaton(format: Format) -> &'static Automaton {
     static APPLE: OnceLock<Automaton> = OnceLock::new();
     static FORTIGATE: OnceLock<Automaton> = OnceLock::new();
     static CISCO: OnceLock<Automaton> = OnceLock::new();
+    static ALL: OnceLock<Automaton> = OnceLock::new();
     let cell = match format {
+        Format::JsonRecords | Format::Text => &ALL,
         Format::Charon | Format::Pluto | Format::JournalJson => &DAEMONS,
         Format::Windows => &WINDOWS,
         Format::Apple => &APPLE,
@@ -75,6 +77,8 @@ fn build(implementations: &[Implementation]) -> Automaton {
     let entries: Vec<&'static Entry> = ENTRIES
         .iter()
         .filter(|e| implementations.contains(&e.implementation))
+        // The markers of Windows' multi-line exports mean something only in those exports.
+        .filter(|e| implementations.len() == 1 || e.role != Role::TimeContext)
         .collect();
     let patterns: Vec<&str> = entries.iter().map(|e| e.pattern).collect();
     let ac = AhoCorasick::builder()
@@ -109,6 +113,17 @@ impl Automaton {
             (None, None) => Box::new(std::iter::empty()),
         }
     }
+}
+
+/// True when `text` holds a piece of any line ike-doctor knows, of any implementation.
+pub fn knows_any(text: &[u8]) -> bool {
+    let automaton = automaton(Format::Text);
+    automaton.matches(text).any(|m| {
+        automaton
+            .entries
+            .get(m.pattern().as_usize())
+            .is_some_and(|e| e.role != Role::TimeContext)
+    })
 }
 
 /// State that spans lines: the time of a multi-line record (Windows exports), the current
@@ -309,6 +324,17 @@ fn emit(
             Some((message, t)) => (message, t.map(|t| (t, false))),
             None => return,
         }
+    } else if format == Format::JsonRecords {
+        match json_record_message(&raw) {
+            Some(message) => {
+                // The message may carry its own time (Cloud Logging's charon lines do).
+                let own = line_time(Format::Text, config, message.as_bytes());
+                let time = own.or_else(|| json_record_time(&raw, config));
+                (message, time)
+            }
+            // A structured event (Suricata EVE) or a pretty-printed field: the line itself.
+            None => (raw.trim().to_owned(), json_record_time(&raw, config)),
+        }
     } else {
         (raw.into_owned(), line_time(format, config, line))
     };
@@ -475,6 +501,75 @@ fn journal_message(line: &str) -> Option<(String, Option<i64>)> {
         .and_then(|us| us.parse::<i64>().ok())
         .map(|us| us.saturating_mul(1000));
     Some((message, time))
+}
+
+/// Fields that carry the log line in the JSON records of cloud services and collectors: AWS
+/// VPN tunnel logs (`details`), Google Cloud Logging (`textPayload`), Azure diagnostics
+/// (`Message`, `message`), journald (`MESSAGE`), Fluentd/Docker (`log`), generic (`msg`).
+const JSON_MESSAGE_KEYS: [&str; 7] = [
+    "\"MESSAGE\"",
+    "\"textPayload\"",
+    "\"details\"",
+    "\"Message\"",
+    "\"message\"",
+    "\"msg\"",
+    "\"log\"",
+];
+
+/// The log line a JSON record carries, unescaped.
+pub fn json_record_message(line: &str) -> Option<String> {
+    JSON_MESSAGE_KEYS
+        .iter()
+        .find_map(|key| json_string_field(line, key))
+        .filter(|m| !m.is_empty())
+}
+
+/// The time of a JSON record: an RFC 3339 string or a number of seconds, milliseconds or
+/// microseconds since the epoch in one of the usual time fields.
+fn json_record_time(line: &str, config: &ScanConfig) -> Option<(i64, bool)> {
+    const STRING_KEYS: [&str; 6] = [
+        "\"timestamp\"",
+        "\"TimeGenerated\"",
+        "\"time\"",
+        "\"@timestamp\"",
+        "\"receiveTimestamp\"",
+        "\"event_timestamp\"",
+    ];
+    for key in STRING_KEYS {
+        if let Some(value) = json_string_field(line, key) {
+            if let Some((civil, _)) = time::parse_prefix(value.as_bytes()) {
+                return Some(time::resolve(
+                    &civil,
+                    config.reference_ns,
+                    config.utc_offset_seconds,
+                ));
+            }
+        }
+    }
+    for key in [
+        "\"event_timestamp\"",
+        "\"__REALTIME_TIMESTAMP\"",
+        "\"timestamp\"",
+    ] {
+        let Some(at) = line.find(key) else { continue };
+        let rest = line[at + key.len()..]
+            .trim_start()
+            .strip_prefix(':')?
+            .trim_start();
+        let rest = rest.trim_start_matches('"');
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(n) = digits.parse::<i64>() else {
+            continue;
+        };
+        // Seconds until 2286, then milliseconds, then microseconds.
+        let ns = match digits.len() {
+            0..=10 => n.saturating_mul(1_000_000_000),
+            11..=13 => n.saturating_mul(1_000_000),
+            _ => n.saturating_mul(1_000),
+        };
+        return Some((ns, false));
+    }
+    None
 }
 
 /// The string value of `"key"` in a flat JSON object, unescaped (enough for journald's export).

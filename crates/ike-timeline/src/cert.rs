@@ -66,6 +66,21 @@ pub fn certificate_file(
         builder.note(None, None, format!("{name}: cannot read: {e}"));
         return Vec::new();
     }
+    certificate_stream(builder, content.as_slice(), name, trusted_explicitly)
+}
+
+/// Reads certificates from any byte stream (at most [`MAX_CERT_FILE`] bytes of it).
+pub fn certificate_stream<R: Read>(
+    builder: &mut TimelineBuilder,
+    stream: R,
+    name: &str,
+    trusted_explicitly: bool,
+) -> Vec<(SourceId, CertificateEvent)> {
+    let mut content = Vec::new();
+    if let Err(e) = stream.take(MAX_CERT_FILE).read_to_end(&mut content) {
+        builder.note(None, None, format!("{name}: cannot read: {e}"));
+        return Vec::new();
+    }
     let source = builder.add_source(name, SourceKind::Certificate);
     let found = certificates_with_lines(&content);
     let mut kept = Vec::new();

@@ -26,6 +26,22 @@ pub fn capture_file(
     source
 }
 
+/// Reads a capture from any byte stream (standard input, a pipe, a decompressor).
+pub fn capture_stream<R: Read>(
+    builder: &mut TimelineBuilder,
+    stream: R,
+    name: &str,
+    config: &DissectorConfig,
+    progress: &mut dyn FnMut(u64),
+) -> SourceId {
+    let source = builder.add_source(name, SourceKind::Capture);
+    match CaptureReader::new(stream) {
+        Ok(reader) => capture_reader(builder, source, reader, config, progress),
+        Err(e) => builder.note(Some(source), None, format!("{name}: {e}; file skipped")),
+    }
+    source
+}
+
 /// Reads frames from an open reader into `source`.
 pub fn capture_reader<R: Read>(
     builder: &mut TimelineBuilder,

@@ -32,6 +32,19 @@ pub fn log_file(
     source
 }
 
+/// Reads a log from any byte stream (standard input, a pipe, a decompressor).
+pub fn log_stream<R: Read>(
+    builder: &mut TimelineBuilder,
+    stream: R,
+    name: &str,
+    format: Format,
+    config: &ScanConfig,
+) -> SourceId {
+    let source = builder.add_source(name, SourceKind::Log);
+    log_reader(builder, source, stream, format, config);
+    source
+}
+
 /// Reads a log from an open reader into `source`.
 pub fn log_reader<R: Read>(
     builder: &mut TimelineBuilder,

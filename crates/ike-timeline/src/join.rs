@@ -132,8 +132,12 @@ pub fn join_logs(timeline: &Timeline, sessions: &mut Vec<Session>) -> Vec<LogGro
             .iter_mut()
             .filter(|g| g.joined_by == JoinedBy::DaemonLevel)
         {
+            // A paste of a few lines holds no SA either: any line that says something went
+            // wrong (or names a category) is diagnosed.
             let states_cause = group.events.iter().any(|&i| {
-                matches!(&timeline.events[i].kind, EventKind::Log(l) if l.entry.role == Role::Cause)
+                matches!(&timeline.events[i].kind, EventKind::Log(l)
+                    if matches!(l.entry.role, Role::Cause | Role::Symptom)
+                        || (l.entry.role == Role::Context && l.entry.category.is_some()))
             });
             if states_cause {
                 sessions.push(log_only_session(timeline, group));

@@ -28,7 +28,58 @@ pub const RULES: &[&dyn Rule] = &[
     &AuthCauseInLog,
     &AuthRefusalReadInLog,
     &AuthNeverAnsweredInLog,
+    &RefusedAfterVerifying,
 ];
+
+/// A responder that verified the peer's certificate and its AUTH signature, and still refused
+/// the authentication: what is left is the identity (Libreswan checks the peer's ID against the
+/// certificate's subjectAltName after the signature, and logs only the refusal).
+pub struct RefusedAfterVerifying;
+
+impl Rule for RefusedAfterVerifying {
+    fn id(&self) -> &'static str {
+        "log-refused-after-verifying"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        for log in &sa.logs {
+            let Some(refusal) = log.first(Fact::RefusedPeerAuth) else {
+                continue;
+            };
+            let at = log.position(&refusal).unwrap_or(0);
+            let verified: Vec<_> = log
+                .before(at, 20)
+                .filter(|l| l.fact() == Fact::PeerVerified)
+                .collect();
+            // Both the chain and the signature, and no cause stated in between.
+            let chain = verified
+                .iter()
+                .any(|l| l.log.entry.tag == "pluto.cert-verified");
+            let signature = verified
+                .iter()
+                .any(|l| l.log.entry.tag == "pluto.peer-authenticated");
+            let stated = log
+                .before(at, 20)
+                .any(|l| l.log.entry.role == ike_logs::Role::Cause);
+            if !(chain && signature) || stated {
+                continue;
+            }
+            let mut evidence: Vec<EvidenceRef> =
+                verified.iter().rev().map(|l| l.cite_meaning()).collect();
+            evidence.push(refusal.cite_meaning());
+            return vec![Finding::decided(
+                self.id(),
+                AUTH,
+                Category::AuthId,
+                Knowledge::OwnStatement,
+                "the peer's certificate and signature verified, yet its authentication was refused: its identity is not one its certificate holds (subjectAltName) or not the one expected",
+            )
+            .evidence(evidence)
+            .fix(fix::for_category(Category::AuthId, &sa.fix_values()))];
+        }
+        Vec::new()
+    }
+}
 
 const AUTH: FailurePhase = FailurePhase::IkeAuth;
 
@@ -1189,6 +1240,37 @@ impl Rule for AuthCauseInLog {
             values.change_on = Some(log.end).filter(|e| *e != End::Unknown);
             if line.fact() == Fact::IdentityRejected {
                 identity_values(sa, &mut values);
+            }
+            // "No trusted public key" hides which of chain, dates or identity failed: only the
+            // lines before it tell, and a log that holds none of them (a pasted line) cannot.
+            let at = log.position(&line).unwrap_or(0);
+            if line.fact() == Fact::NoTrustedKey
+                && log.before(at, 12).count() < 2
+                && !log
+                    .before(at, 12)
+                    .any(|l| matches!(l.fact(), Fact::NoIssuer | Fact::CertOutsideValidity))
+            {
+                let decided_by = "the lines before it in the full log (no issuer, validity dates), or the certificate with the CA";
+                out.push(
+                    Finding::open(
+                        self.id(),
+                        AUTH,
+                        Knowledge::OwnStatement,
+                        format!(
+                            "{} log: {} (the lines that would say why are not in the log given)",
+                            line.log.entry.implementation.as_str(),
+                            line.log.entry.meaning
+                        ),
+                        vec![
+                            candidate(AUTH, Category::AuthCert, "the chain does not reach a trusted CA (missing CA or intermediate)", decided_by),
+                            candidate(AUTH, Category::AuthId, "the peer's identity is not in its certificate", decided_by),
+                            candidate(AUTH, Category::Clock, "the certificate is outside its validity at this host's time", decided_by),
+                        ],
+                    )
+                    .evidence([line.cite_meaning()])
+                    .fix(fix::to_decide(&[decided_by])),
+                );
+                break;
             }
             let (category, title, evidence) = match line.fact() {
                 Fact::NoTrustedKey => no_trusted_key(sa, log, &line),

@@ -39,6 +39,59 @@ fn code_candidates(code: u32, phase: FailurePhase) -> Vec<Candidate> {
                 Category::AuthId,
                 "the server certificate's SAN does not hold the name the client dials",
             ),
+            c(
+                Category::AuthPsk,
+                "with a pre-shared key (site-to-site): the keys differ",
+            ),
+        ],
+        13843 => vec![
+            c(
+                Category::Implementation,
+                "the peer sends a payload Windows does not accept",
+            ),
+            c(
+                Category::AuthPsk,
+                "IKEv1: a message decrypted with a different pre-shared key is garbage",
+            ),
+        ],
+        800 => vec![
+            c(
+                Category::UdpBlocked,
+                "the server is unreachable on UDP 500/4500",
+            ),
+            c(Category::AuthCert, "IKEv2's certificate was refused"),
+            c(
+                Category::ConfigOther,
+                "the tunnel type or its settings are wrong",
+            ),
+        ],
+        13805 => vec![
+            c(
+                Category::UdpBlocked,
+                "the peer's address is wrong or UDP 500/4500 is blocked",
+            ),
+            c(
+                Category::ConfigOther,
+                "the peer has no connection for this address or IKE version",
+            ),
+            c(
+                Category::ProposalIke,
+                "the peer silently drops proposals it does not accept",
+            ),
+        ],
+        13868 => vec![
+            c(Category::ProposalIke, "the IKE (phase 1) proposals differ"),
+            c(
+                Category::ProposalEsp,
+                "the IPsec (phase 2) proposals differ",
+            ),
+        ],
+        0x8009_0326 => vec![
+            c(
+                Category::AuthCert,
+                "the server does not trust the client certificate's root",
+            ),
+            c(Category::AuthEap, "the EAP-TLS exchange is refused"),
         ],
         _ => vec![
             c(Category::AuthCert, "a certificate problem"),
@@ -62,11 +115,17 @@ impl Rule for ClientErrorCode {
         let Some(code) = line.log.number.and_then(|n| u32::try_from(n).ok()) else {
             return Vec::new();
         };
-        let known = ike_logs::knowledge::windows_code(code);
+        let azure = line.log.entry.implementation == ike_logs::Implementation::Azure;
+        let known = if azure {
+            ike_logs::knowledge::azure_code(code)
+        } else {
+            ike_logs::knowledge::windows_code(code)
+        };
+        let writer = if azure { "Azure gateway" } else { "Windows" };
         let phase = known.map_or(FailurePhase::IkeAuth, |k| k.phase);
         let title = match known {
-            Some(k) => format!("Windows error {code} ({}): {}", k.name, k.meaning),
-            None => format!("Windows VPN error {code}"),
+            Some(k) => format!("{writer} error {code} ({}): {}", k.name, k.meaning),
+            None => format!("{writer} VPN error {code}"),
         };
         let checks: Vec<fix::Fix> = known
             .map(|k| k.checks.iter().map(|c| fix::Fix::text(*c)).collect())

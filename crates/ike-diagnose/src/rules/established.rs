@@ -19,7 +19,49 @@ pub const RULES: &[&dyn Rule] = &[
     &EspOneWay,
     &EspOverPathMtu,
     &LivenessLostInLog,
+    &NotIkeOnIkeSocket,
 ];
+
+/// Something that is not IKE reached the daemon's IKE socket. Major version 1 is an IKEv1 peer
+/// at an IKEv2-only daemon; any other number is not IKE at all: on UDP 4500 it is ESP in UDP
+/// that the kernel should have taken (its UDP encapsulation socket option is gone, as after a
+/// daemon restart while the SAs stay up), so the tunnel's data never reaches it.
+pub struct NotIkeOnIkeSocket;
+
+impl Rule for NotIkeOnIkeSocket {
+    fn id(&self) -> &'static str {
+        "log-not-ike-on-ike-socket"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        let Some(line) = sa.lines(Fact::NotIke).next() else {
+            return Vec::new();
+        };
+        match line.log.number {
+            Some(1) => vec![Finding::decided(
+                self.id(),
+                FailurePhase::IkeSaInit,
+                Category::ConfigOther,
+                Knowledge::OwnStatement,
+                "the peer speaks IKEv1 to a daemon that accepts only IKEv2",
+            )
+            .evidence([line.cite_meaning()])
+            .fix(fix::for_category(Category::ConfigOther, &sa.fix_values()))],
+            Some(_) => vec![Finding::decided(
+                self.id(),
+                EST,
+                Category::Implementation,
+                Knowledge::OwnStatement,
+                "data that is not IKE reaches the IKE socket: ESP in UDP 4500 that the kernel does not decapsulate (its encapsulation socket was lost, e.g. the daemon restarted while the SAs stayed)",
+            )
+            .evidence([line.cite_meaning()])
+            .fix([fix::Fix::text(
+                "restart the IKE daemon with the route to the peer in place so that it sets up UDP encapsulation again, and re-establish the SAs",
+            )])],
+            None => Vec::new(),
+        }
+    }
+}
 
 const EST: FailurePhase = FailurePhase::Established;
 

@@ -17,6 +17,7 @@ pub mod child;
 pub mod client;
 pub mod established;
 pub mod init;
+pub mod lines;
 
 /// A diagnosis rule.
 pub trait Rule: Sync {

@@ -1,0 +1,226 @@
+//! What the lines alone say, for an SA known only from a few log lines that no other rule could
+//! place (a paste in a help thread, a cloud console's status, an appliance's one-line event):
+//! the strongest line known decides, as the knowledge table states it. It runs only where every
+//! other rule found nothing and no packet was captured, so it never outranks a rule that reads
+//! more; it is not in the registry for that reason.
+use ike_contract::{Category, FailurePhase};
+use ike_logs::{Fact, Role};
+
+use super::candidate;
+use crate::context::{Line, SaContext};
+use crate::fix;
+use crate::model::{Candidate, Finding};
+
+pub const RULE_ID: &str = "log-line-knowledge";
+
+/// The causes a line that only says something failed leaves open, by what it states.
+fn open_candidates(fact: Fact, phase: FailurePhase) -> Vec<Candidate> {
+    let decided_by = "the other peer's log, or a capture of the attempt";
+    let c = |phase, category, why: &'static str| candidate(phase, category, why, decided_by);
+    use Category::*;
+    use FailurePhase::*;
+    match (fact, phase) {
+        (
+            Fact::PeerRefusedAuth
+            | Fact::RefusedPeerAuth
+            | Fact::AuthFailed
+            | Fact::CertNotVerified,
+            _,
+        ) => vec![
+            c(IkeAuth, AuthPsk, "the pre-shared keys differ"),
+            c(
+                IkeAuth,
+                AuthCert,
+                "a certificate is not trusted or not valid",
+            ),
+            c(
+                IkeAuth,
+                AuthId,
+                "an identity is not the one the peer expects",
+            ),
+        ],
+        (Fact::IdentityRejected, _) => vec![
+            c(
+                IkeAuth,
+                AuthId,
+                "the identity is not the one the peer's connection expects",
+            ),
+            c(
+                IkeAuth,
+                AuthCert,
+                "the certificate was rejected first, leaving no identity to match",
+            ),
+        ],
+        (Fact::PskMismatch, _) => vec![
+            c(IkeAuth, AuthPsk, "the pre-shared keys differ"),
+            c(
+                IkeAuth,
+                ConfigOther,
+                "another connection, with another key, matched the peer first",
+            ),
+        ],
+        (Fact::EapRejected, _) => vec![
+            c(
+                IkeAuth,
+                AuthEap,
+                "the EAP exchange or its credentials were refused",
+            ),
+            c(
+                IkeAuth,
+                ConfigOther,
+                "the client matched a connection not meant for it (method, version)",
+            ),
+            c(IkeAuth, AuthCert, "the EAP-TLS certificate was refused"),
+        ],
+        (Fact::PeerRefusedProposals, _) => vec![
+            c(IkeSaInit, ProposalIke, "no IKE proposal in common"),
+            c(IkeSaInit, ProposalDh, "no DH group in common"),
+            c(
+                IkeSaInit,
+                ConfigOther,
+                "no connection matches (address, IKE version)",
+            ),
+        ],
+        (Fact::PeerRefusedChildProposals | Fact::ChildFailed | Fact::RekeyFailed, _) => vec![
+            c(
+                ChildSa,
+                ProposalEsp,
+                "no ESP proposal in common (or PFS on one side)",
+            ),
+            c(ChildSa, TrafficSelectors, "the traffic selectors differ"),
+        ],
+        (Fact::NegotiationFailed | Fact::Fatal | Fact::LookupFailed, ChildSa) => vec![
+            c(ChildSa, ProposalEsp, "no ESP proposal in common"),
+            c(ChildSa, TrafficSelectors, "the traffic selectors differ"),
+        ],
+        (Fact::NegotiationFailed | Fact::Fatal | Fact::LookupFailed, IkeAuth) => vec![
+            c(IkeAuth, AuthPsk, "the pre-shared keys differ"),
+            c(IkeAuth, AuthId, "an identity is not the one expected"),
+            c(IkeAuth, AuthCert, "a certificate is refused"),
+        ],
+        (Fact::NegotiationFailed | Fact::Fatal | Fact::LookupFailed, _) => vec![
+            c(IkeSaInit, ProposalIke, "no IKE proposal in common"),
+            c(IkeSaInit, ConfigOther, "no connection matches the peer"),
+            c(IkeAuth, AuthPsk, "the authentication failed"),
+        ],
+        (Fact::Retransmit | Fact::GaveUp | Fact::HalfOpenTimeout, IkeAuth) => vec![
+            c(
+                IkeAuth,
+                MtuFragmentation,
+                "the large IKE_AUTH (certificates) is fragmented and dropped",
+            ),
+            c(
+                IkeAuth,
+                Nat,
+                "UDP 4500 is blocked after the switch to NAT-T",
+            ),
+            c(
+                IkeAuth,
+                AuthPsk,
+                "the peer drops what it cannot authenticate (IKEv1 PSK)",
+            ),
+        ],
+        (Fact::Retransmit | Fact::GaveUp | Fact::HalfOpenTimeout, Established) => vec![
+            c(
+                Established,
+                Nat,
+                "a NAT mapping expired (keepalives too rare)",
+            ),
+            c(Established, UdpBlocked, "the path to the peer broke"),
+        ],
+        (Fact::Retransmit | Fact::GaveUp | Fact::HalfOpenTimeout, _) => vec![
+            c(
+                IkeSaInit,
+                UdpBlocked,
+                "UDP 500/4500 blocked on the way, or the address is wrong",
+            ),
+            c(IkeSaInit, Nat, "NAT on the way without NAT-T"),
+            c(
+                IkeSaInit,
+                ConfigOther,
+                "the peer is not configured to answer (no connection, IKE version)",
+            ),
+        ],
+        (Fact::PeerDeletedChild | Fact::Deleting, _) => vec![
+            c(Established, Nat, "a NAT mapping expired"),
+            c(
+                Established,
+                ConfigOther,
+                "the peer closed it (lifetimes, DPD, administrator)",
+            ),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// How strongly a line speaks: a named cause first, then a categorised detail, then a symptom.
+fn strength(line: &Line<'_>) -> Option<u8> {
+    let entry = line.log.entry;
+    match (entry.role, entry.category) {
+        (Role::Cause, Some(_)) => Some(4),
+        (Role::Context | Role::Symptom, Some(_)) => Some(3),
+        (Role::Cause, None) => Some(2),
+        (Role::Symptom, None) => Some(1),
+        _ => None,
+    }
+}
+
+/// The finding of the strongest line of an SA with no packets, or none.
+pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
+    if !sa.session.messages.is_empty() {
+        return None;
+    }
+    let established = sa
+        .logs
+        .iter()
+        .any(|l| l.has(Fact::IkeEstablished) || l.has(Fact::ChildEstablished));
+    let line = sa
+        .logs
+        .iter()
+        .flat_map(|l| l.lines.iter().chain(&l.daemon).copied())
+        .filter(|l| strength(l).is_some())
+        // An SA the log shows established is not failed by a symptom on the way.
+        .filter(|l| !established || strength(l) >= Some(3))
+        .max_by_key(|l| strength(l))?;
+    let entry = line.log.entry;
+    let phase = entry.phase.unwrap_or(match entry.fact {
+        Fact::PeerDeletedChild | Fact::Deleting => FailurePhase::Established,
+        _ => FailurePhase::IkeSaInit,
+    });
+    let title = format!("{} log: {}", entry.implementation.as_str(), entry.meaning);
+    let knowledge = entry.fact.knowledge();
+    let checks = entry.checks.iter().map(|c| fix::Fix::text(*c));
+    Some(match entry.category {
+        Some(category) => Finding::decided(RULE_ID, phase, category, knowledge, title)
+            .evidence([line.cite_meaning()])
+            .fix(checks)
+            .fix(fix::for_category(category, &sa.fix_values())),
+        None => {
+            let candidates = open_candidates(entry.fact, phase);
+            Finding::open(RULE_ID, phase, knowledge, title, candidates)
+                .evidence([line.cite_meaning()])
+                .fix(checks)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_symptom_leaves_causes_open_in_its_phase_or_later() {
+        for fact in [
+            Fact::PeerRefusedAuth,
+            Fact::GaveUp,
+            Fact::PeerRefusedProposals,
+        ] {
+            let c = open_candidates(fact, FailurePhase::IkeSaInit);
+            assert!(c.len() >= 2, "{fact:?}");
+        }
+        assert!(open_candidates(Fact::GaveUp, FailurePhase::Established)
+            .iter()
+            .all(|c| c.phase == FailurePhase::Established));
+        assert!(open_candidates(Fact::DaemonStart, FailurePhase::IkeSaInit).is_empty());
+    }
+}
