@@ -7,6 +7,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let _ = detect(data);
+    let _ = ike_logs::text_kind(data);
+    let _ = ike_logs::scan::json_record_message(&String::from_utf8_lossy(data));
+    let _ = ike_logs::explain::explain_paste(&String::from_utf8_lossy(data));
     let config = ScanConfig {
         reference_ns: Some(1_700_000_000_000_000_000),
         ..ScanConfig::default()
@@ -18,6 +21,9 @@ fuzz_target!(|data: &[u8]| {
         Format::Windows,
         Format::Apple,
         Format::FortiGate,
+        Format::Cisco,
+        Format::JsonRecords,
+        Format::Text,
     ] {
         let _ = scan(std::io::Cursor::new(data), format, &config, &mut |_| {});
     }

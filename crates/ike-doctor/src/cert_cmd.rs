@@ -20,9 +20,13 @@ pub struct CertArgs {
     /// is checked then and now, to tell an expired certificate from a wrong clock.
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
-    /// Check as a client certificate (default: a gateway certificate, with each client's EKU rules).
+    /// Check as a client certificate (default: a client certificate when its EKU says so, i.e.
+    /// clientAuth without serverAuth; otherwise a gateway certificate, with each client's EKU rules).
     #[arg(long)]
     client: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = crate::Format::Text)]
+    format: crate::Format,
 }
 
 fn parse_time(text: &str) -> Option<i64> {
@@ -109,15 +113,15 @@ pub fn run(args: &CertArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!("certificate  {}", info.subject);
-    println!("issuer       {}", info.issuer);
-    println!(
-        "validity     {} .. {}",
-        ike_cert::format_time(info.not_before),
-        ike_cert::format_time(info.not_after)
-    );
-    println!("SAN          {}", info.san_list().join(", "));
-    let mut checks = ike_cert::check(&info, args.id.as_deref(), at, now, !args.client);
+    // A certificate whose EKU makes it a client's is checked as one.
+    let client_by_eku = info.has_eku && info.eku_client_auth && !info.eku_server_auth;
+    let as_client = args.client || client_by_eku;
+    let role = match (args.client, client_by_eku) {
+        (true, _) => "client certificate (--client)",
+        (false, true) => "client certificate (its EKU holds clientAuth, not serverAuth)",
+        (false, false) => "gateway certificate",
+    };
+    let mut checks = ike_cert::check(&info, args.id.as_deref(), at, now, !as_client);
     if !cas.is_empty() {
         let when = at.unwrap_or(now);
         let result = ike_cert::verify_chain(leaf, intermediates, &cas, when);
@@ -135,29 +139,27 @@ pub fn run(args: &CertArgs) -> ExitCode {
             },
         );
     }
-    let mut failed = 0;
-    for c in &checks {
-        if !c.ok {
-            failed += 1;
-        }
-        println!(
-            "{}  {:<40} {}",
-            if c.ok { "ok  " } else { "FAIL" },
-            c.name,
-            c.detail
-        );
+    // What could not be checked with what was given: said, never passed silently.
+    let mut unchecked = Vec::new();
+    if cas.is_empty() {
+        unchecked.push("chain to a trusted CA: no --ca given");
     }
-    if let (Some(at), Some(then), Some(now_check)) = (
-        at,
+    if args.id.is_none() {
+        unchecked.push("identity in the subjectAltName: no --id given");
+    }
+    if at.is_none() {
+        unchecked.push("validity at the time of the failure: no --at given (checked now only)");
+    }
+    let mut note = None;
+    if let (Some(then), Some(now_check)) = (
         checks
             .iter()
             .find(|c| c.name == "validity at the time of the evidence"),
         checks.iter().find(|c| c.name == "validity now"),
     ) {
-        let _ = at;
-        if then.ok != now_check.ok {
-            println!(
-                "note: valid {} but not {}: {}",
+        if at.is_some() && then.ok != now_check.ok {
+            note = Some(format!(
+                "valid {} but not {}: {}",
                 if then.ok { "at the time given" } else { "now" },
                 if then.ok { "now" } else { "at the time given" },
                 if then.ok {
@@ -165,7 +167,53 @@ pub fn run(args: &CertArgs) -> ExitCode {
                 } else {
                     "the clock of the peer that failed was likely wrong at that time"
                 }
+            ));
+        }
+    }
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    match args.format {
+        crate::Format::Json => {
+            let report = serde_json::json!({
+                "subject": info.subject,
+                "issuer": info.issuer,
+                "not_before": ike_cert::format_time(info.not_before),
+                "not_after": ike_cert::format_time(info.not_after),
+                "san": info.san_list(),
+                "checked_as": if as_client { "client" } else { "gateway" },
+                "role": role,
+                "checks": checks.iter().map(|c| serde_json::json!({
+                    "name": c.name, "ok": c.ok, "detail": c.detail,
+                })).collect::<Vec<_>>(),
+                "unchecked": unchecked,
+                "note": note,
+                "failed": failed,
+            });
+            println!("{report}");
+        }
+        crate::Format::Text => {
+            println!("certificate  {}", info.subject);
+            println!("issuer       {}", info.issuer);
+            println!(
+                "validity     {} .. {}",
+                ike_cert::format_time(info.not_before),
+                ike_cert::format_time(info.not_after)
             );
+            println!("SAN          {}", info.san_list().join(", "));
+            println!("checked as   {role}");
+            for c in &checks {
+                println!(
+                    "{}  {:<40} {}",
+                    if c.ok { "ok  " } else { "FAIL" },
+                    c.name,
+                    c.detail
+                );
+            }
+            for u in &unchecked {
+                println!("not checked  {u}");
+            }
+            if let Some(note) = &note {
+                println!("note: {note}");
+            }
         }
     }
     ExitCode::from(if failed == 0 { 0 } else { 1 })

@@ -14,19 +14,50 @@ use clap::{Parser, Subcommand, ValueEnum};
 use ike_capture::DissectorConfig;
 use ike_timeline::{Limits, TimelineBuilder};
 
+/// The version with the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("IKE_DOCTOR_COMMIT"),
+    ")"
+);
+
 #[derive(Parser)]
 #[command(
     name = "ike-doctor",
-    version,
+    version = VERSION,
     about = "Finds out why an IKEv2 VPN connection fails, and proves it."
 )]
 struct Cli {
+    /// Colour the terminal report: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output going to a terminal (`to_terminal`) or elsewhere.
+    fn enabled(self, to_terminal: bool) -> bool {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => to_terminal && !no_color && !dumb,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -35,7 +66,9 @@ enum Format {
 enum Command {
     /// Read captures (and, as support lands, logs, configs, certificates, keys) and diagnose.
     Diagnose {
-        /// Files or folders (read recursively); each file's kind is detected from its content.
+        /// Files or folders (read recursively), or `-` for standard input; each input's kind is
+        /// detected from its content (captures, logs, certificates, key tables; gzip or xz
+        /// compressed ones too).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Report format.
@@ -57,9 +90,28 @@ enum Command {
         /// it, CA certificates among the PATHs are used (narrowed by the peer's CERTREQ).
         #[arg(long = "ca", value_name = "FILE")]
         cas: Vec<PathBuf>,
+        /// Print nothing; the exit code says the outcome (0 established, 1 failed or
+        /// inconclusive, 2 nothing readable).
+        #[arg(short, long)]
+        quiet: bool,
+        /// Write the report to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace public addresses, identities and certificate subjects by placeholders (the
+        /// same value by the same placeholder), for posting the report in a public thread.
+        #[arg(long)]
+        redact: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `ike-doctor man | man -l -`.
+    Man,
     /// Explain a notify type, a log message or a client error code (e.g. NO_PROPOSAL_CHOSEN,
-    /// 13801, "MAC mismatched"): its usual causes and the checks that tell them apart.
+    /// 13801, "MAC mismatched"): its usual causes and the checks that tell them apart. `-`
+    /// explains every line of a paste on standard input.
     Explain {
         /// The term (several words are joined with spaces).
         #[arg(required = true, num_args = 1..)]
@@ -81,6 +133,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let color = cli.color;
     match cli.command {
         Command::Diagnose {
             paths,
@@ -89,7 +142,35 @@ fn main() -> ExitCode {
             no_progress,
             keys,
             cas,
-        } => diagnose(&paths, format, &ike_ports, no_progress, &keys, &cas),
+            quiet,
+            output,
+            redact,
+        } => diagnose(
+            &paths,
+            format,
+            &ike_ports,
+            no_progress,
+            &keys,
+            &cas,
+            &Output {
+                quiet,
+                file: output,
+                color,
+                redact,
+            },
+        ),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "ike-doctor", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(2),
+            }
+        }
         Command::Explain { term } => explain(&term.join(" ")),
         Command::Probe(args) => probe_cmd::run(&args),
         Command::Cert(args) => cert_cmd::run(&args),
@@ -129,6 +210,60 @@ fn explain_paste() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Where and how the report goes.
+struct Output {
+    quiet: bool,
+    redact: bool,
+    file: Option<PathBuf>,
+    color: ColorChoice,
+}
+
+/// ANSI styles for the lines a reader looks for first: the verdict, each finding and warning,
+/// each fix.
+fn colorize(report: &str) -> String {
+    const RED: &str = "\x1b[1;31m";
+    const GREEN: &str = "\x1b[1;32m";
+    const YELLOW: &str = "\x1b[1;33m";
+    const BOLD: &str = "\x1b[1m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(report.len() + 256);
+    for line in report.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        let style = if let Some(rest) = body.strip_prefix("Verdict: ") {
+            Some(if rest.starts_with("FAILED") {
+                RED
+            } else if rest.starts_with("ESTABLISHED") {
+                GREEN
+            } else {
+                YELLOW
+            })
+        } else if body.starts_with("Finding ") {
+            Some(RED)
+        } else if body.starts_with("Warning ") || body.starts_with("  warning: ") {
+            Some(YELLOW)
+        } else if body.starts_with("  fix: ") {
+            Some(GREEN)
+        } else if body.starts_with("  still possible:") {
+            Some(BOLD)
+        } else {
+            None
+        };
+        match style {
+            Some(style) => {
+                out.push_str(style);
+                out.push_str(body);
+                out.push_str(RESET);
+            }
+            None => out.push_str(body),
+        }
+        out.push_str(newline);
+    }
+    out
+}
+
 fn diagnose(
     paths: &[PathBuf],
     format: Format,
@@ -136,6 +271,7 @@ fn diagnose(
     no_progress: bool,
     key_files: &[PathBuf],
     ca_files: &[PathBuf],
+    output: &Output,
 ) -> ExitCode {
     let files = match inputs::expand(paths) {
         Ok(files) => files,
@@ -247,17 +383,51 @@ fn diagnose(
     }
     let timeline = builder.finish();
     let diagnosis = ike_diagnose::diagnose(&timeline);
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = match format {
-        Format::Json => ike_report::json::write(&mut stdout, &timeline, &diagnosis),
-        Format::Text => writeln!(
-            stdout,
-            "{}",
-            ike_report::text::render(&timeline, &diagnosis)
+    let code = ExitCode::from(diagnosis.exit_code() as u8);
+    if output.quiet {
+        return code;
+    }
+    let (mut sink, to_terminal): (Box<dyn Write>, bool) = match &output.file {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => (Box::new(std::io::BufWriter::new(file)), false),
+            Err(e) => {
+                eprintln!("ike-doctor: {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            std::io::stdout().is_terminal(),
         ),
     };
-    if written.and_then(|()| stdout.flush()).is_err() {
+    let redactor = output
+        .redact
+        .then(|| ike_report::redact::Redactor::from_timeline(&timeline));
+    let written = match (format, &redactor) {
+        (Format::Json, None) => ike_report::json::write(&mut sink, &timeline, &diagnosis),
+        (Format::Json, Some(redactor)) => {
+            let mut json = Vec::new();
+            ike_report::json::write(&mut json, &timeline, &diagnosis).and_then(|()| {
+                sink.write_all(redactor.apply(&String::from_utf8_lossy(&json)).as_bytes())
+            })
+        }
+        (Format::Text, _) => {
+            let mut report = ike_report::text::render(&timeline, &diagnosis);
+            if let Some(redactor) = &redactor {
+                report = redactor.apply(&report);
+            }
+            if output.color.enabled(to_terminal) {
+                report = colorize(&report);
+            }
+            writeln!(sink, "{report}")
+        }
+    };
+    if let Err(e) = written.and_then(|()| sink.flush()) {
+        // A closed pipe (`| head`) is not an error worth a message.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("ike-doctor: writing the report: {e}");
+        }
         return ExitCode::from(2);
     }
-    ExitCode::from(diagnosis.exit_code() as u8)
+    code
 }

@@ -1,9 +1,11 @@
 //! Reports of a diagnosis: [`json`] builds the contract's JSON object
 //! (`shared/spec/report-contract.md`), [`text`] the terminal report: verdict first, then each
-//! finding with its evidence and fix, then a ladder per IKE SA.
+//! finding with its evidence and fix, then a ladder per IKE SA; [`redact`] makes either fit for a
+//! public thread.
 
 pub mod inner_json;
 pub mod json;
+pub mod redact;
 pub mod text;
 
 use ike_wire::ProposalRepr;

@@ -1245,7 +1245,7 @@ impl Rule for AuthCauseInLog {
             // lines before it tell, and a log that holds none of them (a pasted line) cannot.
             let at = log.position(&line).unwrap_or(0);
             if line.fact() == Fact::NoTrustedKey
-                && log.before(at, 12).count() < 2
+                && log.lines.len() <= 2
                 && !log
                     .before(at, 12)
                     .any(|l| matches!(l.fact(), Fact::NoIssuer | Fact::CertOutsideValidity))
