@@ -18,12 +18,14 @@ pub fn capture_file(
     config: &DissectorConfig,
     progress: &mut dyn FnMut(u64),
 ) -> SourceId {
-    let source = builder.add_source(name, SourceKind::Capture);
-    match CaptureReader::open(path) {
-        Ok(reader) => capture_reader(builder, source, reader, config, progress),
-        Err(e) => builder.note(Some(source), None, format!("{name}: {e}; file skipped")),
+    match std::fs::File::open(path) {
+        Ok(file) => capture_stream(builder, file, name, config, progress),
+        Err(e) => {
+            let source = builder.add_source(name, SourceKind::Capture);
+            builder.note(Some(source), None, format!("{name}: {e}; file skipped"));
+            source
+        }
     }
-    source
 }
 
 /// Reads a capture from any byte stream (standard input, a pipe, a decompressor).

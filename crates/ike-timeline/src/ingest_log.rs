@@ -24,12 +24,14 @@ pub fn log_file(
     format: Format,
     config: &ScanConfig,
 ) -> SourceId {
-    let source = builder.add_source(name, SourceKind::Log);
     match std::fs::File::open(path) {
-        Ok(file) => log_reader(builder, source, file, format, config),
-        Err(e) => builder.note(Some(source), None, format!("{name}: {e}; file skipped")),
+        Ok(file) => log_stream(builder, file, name, format, config),
+        Err(e) => {
+            let source = builder.add_source(name, SourceKind::Log);
+            builder.note(Some(source), None, format!("{name}: {e}; file skipped"));
+            source
+        }
     }
-    source
 }
 
 /// Reads a log from any byte stream (standard input, a pipe, a decompressor).
