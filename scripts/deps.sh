@@ -59,6 +59,10 @@ dep wireshark-common "editcap (pcapng variants in the tshark agreement test)" \
     cmd:editcap
 dep tcpdump "the lab's captures on both ends, the probe tests' packet counts" \
     cmd:tcpdump
+dep xz-utils "the compressed-input tests make .xz files of the fixtures" \
+    cmd:xz
+dep gzip "the compressed-input tests make .gz files of the fixtures" \
+    cmd:gzip
 dep ike-scan "the probe's comparison with ike-scan" \
     cmd:ike-scan
 dep tcpreplay "replaying captures onto an interface (watch mode's tests and soak)" \
