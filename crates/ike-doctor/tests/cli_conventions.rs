@@ -127,6 +127,7 @@ fn redact_leaves_no_address_identity_or_subject() {
     }
     // Public addresses and identities of a pasted log, each replaced consistently.
     let paste = "Dec  5 10:00:00 gw charon: 09[NET] <rw|1> received packet: from 198.51.100.7[500] to 203.0.113.5[500] (464 bytes)\n\
+                 Dec  5 10:00:00 gw charon: 09[CFG] <1> looking for peer configs matching 203.0.113.5[vpn.example.org]...198.51.100.7[alice@example.org]\n\
                  Dec  5 10:00:00 gw charon: 09[IKE] <rw|1> tried 1 shared key for 'vpn.example.org' - 'alice@example.org', but MAC mismatched\n\
                  Dec  5 10:00:00 gw charon: 09[NET] <rw|1> sending packet: from 203.0.113.5[500] to 198.51.100.7[500] (80 bytes)\n";
     for format in ["text", "json"] {

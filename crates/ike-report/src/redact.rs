@@ -45,8 +45,20 @@ fn is_private(ip: IpAddr) -> bool {
     }
 }
 
-/// Quoted pieces of a log line that name an identity: a name with a dot or `@`, or a DN.
+/// Quoted (`'id'`, `"id"`) and bracketed (`192.0.2.1[id]`, as charon writes an address with its
+/// identity) pieces of a log line that name an identity: a name with a dot or `@`, or a DN.
 fn quoted_identities(text: &str, out: &mut Vec<String>) {
+    for piece in text.split('[').skip(1) {
+        let Some((inside, _)) = piece.split_once(']') else {
+            continue;
+        };
+        let is_name = (inside.contains('@') || inside.contains('.') || inside.contains("CN="))
+            && !inside.contains(' ')
+            && inside.parse::<IpAddr>().is_err();
+        if (3..=256).contains(&inside.len()) && is_name {
+            out.push(inside.trim_start_matches('@').to_owned());
+        }
+    }
     for quote in ['\'', '"'] {
         let mut parts = text.split(quote);
         parts.next();
@@ -209,5 +221,11 @@ mod tests {
             &mut found,
         );
         assert_eq!(found, ["gw.example.net", "laptop.example.net"]);
+        let mut found = Vec::new();
+        quoted_identities(
+            "looking for peer configs matching 203.0.113.5[vpn.example.org]...198.51.100.7[alice@example.org] [ SA KE ] 10.0.0.1[500]",
+            &mut found,
+        );
+        assert_eq!(found, ["vpn.example.org", "alice@example.org"]);
     }
 }
