@@ -79,6 +79,13 @@ fn every_line_explain_knows_is_diagnosed() {
             silent.push(format!("{} {example:?}: {outcome}", entry.tag));
         }
     }
+    for notify in ike_logs::knowledge::NOTIFIES {
+        let (report, exit) = diagnose_paste(&format!("{}\n", notify.name));
+        let outcome = report["verdict"]["outcome"].as_str().unwrap_or("unread");
+        if exit == 2 || outcome == "no-ike-traffic" {
+            silent.push(format!("notify {}: {outcome}", notify.name));
+        }
+    }
     for code in ike_logs::knowledge::WINDOWS_CODES {
         if code.code > 99_999 {
             continue; // HRESULTs are known by their texts, checked above

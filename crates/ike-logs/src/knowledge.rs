@@ -34,6 +34,8 @@ pub enum Implementation {
     Radius,
     /// Suricata's `ike` EVE events.
     Suricata,
+    /// A notify name pasted alone: any IKEv2 implementation's.
+    AnyIkev2,
 }
 
 impl Implementation {
@@ -52,6 +54,7 @@ impl Implementation {
         Implementation::MikroTik,
         Implementation::Radius,
         Implementation::Suricata,
+        Implementation::AnyIkev2,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +73,7 @@ impl Implementation {
             Implementation::MikroTik => "RouterOS",
             Implementation::Radius => "RADIUS server",
             Implementation::Suricata => "Suricata",
+            Implementation::AnyIkev2 => "IKEv2",
         }
     }
 }
@@ -301,8 +305,8 @@ pub struct Entry {
 use Category as C;
 use Fact as F;
 use Implementation::{
-    Apple, Aws, Azure, Cisco, FortiGate, GoogleCloud, Libreswan, MikroTik, Radius, StrongSwan,
-    Suricata, Windows,
+    AnyIkev2, Apple, Aws, Azure, Cisco, FortiGate, GoogleCloud, Libreswan, MikroTik, Radius,
+    StrongSwan, Suricata, Windows,
 };
 use Role::{Cause, Context, Progress, Symptom, TimeContext};
 
@@ -915,6 +919,27 @@ pub const ENTRIES: &[Entry] = &[
         "Suricata saw an IKE exchange", []),
     entry!("suricata.ike", F::MessageParsed, Suricata, "\"ike\": {", "", NONE, None, Progress,
         "Suricata saw an IKE exchange", []),
+    // ---- notify names pasted alone (after every implementation's own lines, which win) ----
+    entry!("ikev2.invalid-ke", F::DhRetry, AnyIkev2, "INVALID_KE_PAYLOAD", "", INIT, None, Progress,
+        "the responder asks for another DH group; normal once, a failure when no group is in common", []),
+    entry!("ikev2.internal-address-failure", F::PeerRefusedVirtualIp, AnyIkev2, "INTERNAL_ADDRESS_FAILURE", "", AUTH, Some(C::ConfigOther), Symptom,
+        "the responder could not assign a virtual IP (pool missing or exhausted)", ["give the responder an address pool for this client"]),
+    entry!("ikev2.failed-cp-required", F::PeerRefusedVirtualIp, AnyIkev2, "FAILED_CP_REQUIRED", "", AUTH, Some(C::ConfigOther), Symptom,
+        "the responder requires a virtual IP request the initiator did not send", ["configure the client to request a virtual IP"]),
+    entry!("ikev2.single-pair-required", F::PeerRefusedTs, AnyIkev2, "SINGLE_PAIR_REQUIRED", "", CHILD, Some(C::TrafficSelectors), Symptom,
+        "the responder accepts only one pair of traffic selectors", ["propose one local and one remote subnet per CHILD_SA"]),
+    entry!("ikev2.no-additional-sas", F::ChildFailed, AnyIkev2, "NO_ADDITIONAL_SAS", "", CHILD, None, Symptom,
+        "the responder refuses more CHILD_SAs on this IKE SA", []),
+    entry!("ikev2.invalid-syntax", F::NegotiationFailed, AnyIkev2, "INVALID_SYNTAX", "", NONE, None, Symptom,
+        "a message was malformed or unexpected (Libreswan also sends it when installing a Child SA fails)", []),
+    entry!("ikev2.temporary-failure", F::RekeyFailed, AnyIkev2, "TEMPORARY_FAILURE", "", EST, None, Progress,
+        "the responder is busy (rekey collision); retried later", []),
+    entry!("ikev2.child-sa-not-found", F::RekeyFailed, AnyIkev2, "CHILD_SA_NOT_FOUND", "", EST, None, Symptom,
+        "the CHILD_SA to rekey does not exist on the responder", []),
+    entry!("ikev2.invalid-spi", F::NegotiationFailed, AnyIkev2, "INVALID_SPI", "", EST, None, Context,
+        "a message or ESP packet refers to an SA the receiver does not know", []),
+    entry!("ikev2.cookie", F::DhRetry, AnyIkev2, "COOKIE", "", INIT, None, Progress,
+        "the responder asks for a cookie (under load); normal once", []),
 ];
 
 /// Windows RAS/IKE error codes: number, constant, category (when it decides), phase, meaning.
