@@ -24,6 +24,8 @@ pub struct InputFile {
     pub size: u64,
     /// An input that cannot be opened again, kept open after its kind was looked at.
     once: RefCell<Option<Opened>>,
+    /// The kind once looked at: asked for by the key loader and the reader alike.
+    detected: RefCell<Option<(Kind, Option<Compression>)>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,7 @@ impl Compression {
     }
 }
 
+#[derive(Clone)]
 pub enum Kind {
     Capture,
     /// A daemon or client log, detected from its first lines.
@@ -86,6 +89,7 @@ impl InputFile {
             display,
             size,
             once: RefCell::new(None),
+            detected: RefCell::new(None),
         }
     }
 
@@ -98,11 +102,12 @@ impl InputFile {
     /// Opens the input and tells its kind. An input that reads once is kept open for
     /// [`InputFile::open`].
     pub fn detect(&self) -> io::Result<(Kind, Option<Compression>)> {
-        if let Some(kept) = self.once.borrow().as_ref() {
-            return Ok((kept.kind.clone_kind(), kept.compression));
+        if let Some(known) = self.detected.borrow().as_ref() {
+            return Ok(known.clone());
         }
         let opened = open(&self.path)?;
-        let answer = (opened.kind.clone_kind(), opened.compression);
+        let answer = (opened.kind.clone(), opened.compression);
+        *self.detected.borrow_mut() = Some(answer.clone());
         if self.reads_once() {
             *self.once.borrow_mut() = Some(opened);
         }
@@ -126,18 +131,6 @@ impl InputFile {
         let mut content = Vec::new();
         self.open()?.content.take(limit).read_to_end(&mut content)?;
         Ok(content)
-    }
-}
-
-impl Kind {
-    fn clone_kind(&self) -> Kind {
-        match self {
-            Kind::Capture => Kind::Capture,
-            Kind::Log(f) => Kind::Log(*f),
-            Kind::Unrecognised(why) => Kind::Unrecognised(why.clone()),
-            Kind::Keys => Kind::Keys,
-            Kind::Certificate => Kind::Certificate,
-        }
     }
 }
 
