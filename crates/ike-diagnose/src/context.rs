@@ -378,7 +378,7 @@ impl<'e, 't> SaContext<'e, 't> {
             .filter_map(|i| {
                 let e = timeline.events.get(i)?;
                 match &e.kind {
-                    EventKind::Icmp(icmp) => Some((e.source, e.at, icmp)),
+                    EventKind::Icmp(icmp) => Some((e.source, e.at, &**icmp)),
                     _ => None,
                 }
             })
@@ -388,7 +388,7 @@ impl<'e, 't> SaContext<'e, 't> {
             .filter_map(|i| {
                 let e = timeline.events.get(i)?;
                 match &e.kind {
-                    EventKind::Incomplete(d) => Some((e.source, e.at, d)),
+                    EventKind::Incomplete(d) => Some((e.source, e.at, &**d)),
                     _ => None,
                 }
             })

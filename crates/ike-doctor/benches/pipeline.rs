@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ike_capture::{CaptureReader, DissectorConfig};
-use ike_synth::{write_mixed, CaptureWriter, Format, MixedOptions};
+use ike_synth::{write_mixed, CaptureWriter, Format, MixedOptions, Shape};
 use ike_timeline::{Limits, SourceKind, Timeline, TimelineBuilder};
 
 const SIZE: u64 = 128 << 20;
@@ -21,6 +21,7 @@ fn capture() -> Vec<u8> {
             target_bytes: SIZE,
             max_frames: None,
             seed: 1,
+            shape: Shape::MIXED,
         },
     )
     .expect("generate");

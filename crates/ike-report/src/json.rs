@@ -61,8 +61,8 @@ fn exchange_name(e: ike_wire::ExchangeType) -> ExchangeName {
 pub struct Report<'t> {
     pub verdict: VerdictJson,
     pub findings: Vec<FindingJson>,
-    pub sessions: Vec<SessionJson<'t>>,
-    pub esp: Vec<EspFlowJson<'t>>,
+    pub sessions: Sessions<'t>,
+    pub esp: EspFlows<'t>,
     pub nat_keepalives: Vec<KeepaliveJson>,
     pub icmp: Vec<IcmpJson>,
     pub incomplete_datagrams: Vec<IncompleteJson>,
@@ -75,6 +75,46 @@ pub struct Report<'t> {
     pub clock_offsets: Vec<ClockOffsetJson>,
     pub notes: Vec<NoteJson>,
     pub limits: LimitsJson,
+}
+
+/// The IKE SAs, each built only while it is written: a gateway's capture holds tens of thousands,
+/// and keeping all their JSON records at once would cost more memory than the timeline itself.
+#[derive(Clone, Copy)]
+pub struct Sessions<'t> {
+    timeline: &'t Timeline,
+    diagnosis: &'t Diagnosis,
+}
+
+impl<'t> Sessions<'t> {
+    pub fn len(&self) -> usize {
+        self.timeline.sessions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.timeline.sessions.is_empty()
+    }
+
+    /// Each SA's record, in the timeline's order.
+    pub fn iter(&self) -> impl Iterator<Item = SessionJson<'t>> + 't {
+        let (timeline, diagnosis) = (self.timeline, self.diagnosis);
+        timeline
+            .sessions
+            .iter()
+            .enumerate()
+            .map(move |(i, s)| session_json(timeline, i, s, diagnosis.sessions.get(i)))
+    }
+}
+
+impl std::fmt::Debug for Sessions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sessions({})", self.len())
+    }
+}
+
+impl Serialize for Sessions<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -244,7 +284,7 @@ pub struct MessageJson<'t> {
     pub initiator_flag: bool,
     pub retransmit: bool,
     pub length: u32,
-    pub payloads: &'t [String],
+    pub payloads: &'t ike_timeline::PayloadList,
     pub non_esp_marker: bool,
     /// Size of the SK/SKF payload body (IV, ciphertext, ICV) when encrypted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -592,7 +632,7 @@ pub fn session_json<'t>(
                 initiator_flag: false,
                 retransmit: false,
                 length: v1.length,
-                payloads: &[],
+                payloads: &NO_PAYLOADS,
                 non_esp_marker: false,
                 encrypted_len: None,
                 ip_fragments: &[],
@@ -704,8 +744,11 @@ fn source_kind(kind: SourceKind) -> &'static str {
     }
 }
 
+/// IKEv1 messages are recognised, not parsed: no payload list.
+static NO_PAYLOADS: ike_timeline::PayloadList = ike_timeline::PayloadList::EMPTY;
+
 /// Builds the whole report object.
-pub fn report<'t>(timeline: &'t Timeline, diagnosis: &Diagnosis) -> Report<'t> {
+pub fn report<'t>(timeline: &'t Timeline, diagnosis: &'t Diagnosis) -> Report<'t> {
     let v = &diagnosis.verdict;
     let mut icmp = Vec::new();
     let mut incomplete = Vec::new();
@@ -752,13 +795,11 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &Diagnosis) -> Report<'t> {
             .iter()
             .map(|f| finding_json(timeline, f))
             .collect(),
-        sessions: timeline
-            .sessions
-            .iter()
-            .enumerate()
-            .map(|(i, s)| session_json(timeline, i, s, diagnosis.sessions.get(i)))
-            .collect(),
-        esp: esp_json(timeline),
+        sessions: Sessions {
+            timeline,
+            diagnosis,
+        },
+        esp: EspFlows::new(timeline),
         nat_keepalives: timeline
             .keepalive_flows
             .iter()
@@ -832,47 +873,99 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &Diagnosis) -> Report<'t> {
 
 /// ESP flows, each SPI once: the flow as the first capture saw it, with the other captures'
 /// sightings of the same SPI (a capture on each end sees the same flow, at other addresses
-/// across a NAT).
-fn esp_json(timeline: &Timeline) -> Vec<EspFlowJson<'_>> {
-    let mut out: Vec<EspFlowJson<'_>> = Vec::new();
-    let mut by_spi: rustc_hash::FxHashMap<u32, usize> = Default::default();
-    for f in &timeline.esp_flows {
-        let source = timeline.source_name(f.source);
-        if let Some(&i) = by_spi.get(&f.spi) {
-            if let Some(first) = out.get_mut(i) {
-                if first.source != source {
-                    first.seen_in.push(EspSightingJson {
-                        source,
-                        src: f.src,
-                        dst: f.dst,
-                        packets: f.packets,
-                        first_frame: f.first_frame,
-                        last_frame: f.last_frame,
-                    });
+/// across a NAT). Each flow's record is built only while it is written (a gateway has a
+/// hundred thousand flows); what is kept is the flows' order and the rare extra sightings.
+#[derive(Clone)]
+pub struct EspFlows<'t> {
+    timeline: &'t Timeline,
+    /// Index in `timeline.esp_flows` of each reported flow, in order.
+    reported: Vec<u32>,
+    /// For a reported flow, the other captures' flows of the same SPI.
+    sightings: rustc_hash::FxHashMap<u32, Vec<u32>>,
+}
+
+impl<'t> EspFlows<'t> {
+    fn new(timeline: &'t Timeline) -> EspFlows<'t> {
+        let mut reported = Vec::new();
+        let mut sightings: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
+        let mut by_spi: rustc_hash::FxHashMap<u32, u32> = Default::default();
+        for (i, f) in timeline.esp_flows.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            if let Some(&first) = by_spi.get(&f.spi) {
+                let first_source = timeline.esp_flows.get(first as usize).map(|x| x.source);
+                if first_source != Some(f.source) {
+                    sightings.entry(first).or_default().push(i);
                     continue;
                 }
             }
+            by_spi.entry(f.spi).or_insert(i);
+            reported.push(i);
         }
-        by_spi.entry(f.spi).or_insert(out.len());
-        out.push(EspFlowJson {
-            source,
-            spi: Spi::Esp(f.spi),
-            src: f.src,
-            dst: f.dst,
-            udp_encapsulated: f.udp_ports.is_some(),
-            packets: f.packets,
-            bytes: f.bytes,
-            max_ip_len: f.max_ip_len,
-            fragmented_packets: f.fragmented_packets,
-            first_frame: f.first_frame,
-            last_frame: f.last_frame,
-            first_time: Time(f.first_ts),
-            last_time: Time(f.last_ts),
-            max_gap_seconds: f.max_gap_ns as f64 / 1e9,
-            seen_in: Vec::new(),
-        });
+        EspFlows {
+            timeline,
+            reported,
+            sightings,
+        }
     }
-    out
+
+    pub fn len(&self) -> usize {
+        self.reported.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reported.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = EspFlowJson<'t>> + '_ {
+        let timeline = self.timeline;
+        self.reported.iter().filter_map(move |&i| {
+            let f = timeline.esp_flows.get(i as usize)?;
+            let seen_in = self
+                .sightings
+                .get(&i)
+                .into_iter()
+                .flatten()
+                .filter_map(|&j| timeline.esp_flows.get(j as usize))
+                .map(|o| EspSightingJson {
+                    source: timeline.source_name(o.source),
+                    src: o.src,
+                    dst: o.dst,
+                    packets: o.packets,
+                    first_frame: o.first_frame,
+                    last_frame: o.last_frame,
+                })
+                .collect();
+            Some(EspFlowJson {
+                source: timeline.source_name(f.source),
+                spi: Spi::Esp(f.spi),
+                src: f.src,
+                dst: f.dst,
+                udp_encapsulated: f.udp_ports.is_some(),
+                packets: f.packets,
+                bytes: f.bytes,
+                max_ip_len: f.max_ip_len,
+                fragmented_packets: f.fragmented_packets,
+                first_frame: f.first_frame,
+                last_frame: f.last_frame,
+                first_time: Time(f.first_ts),
+                last_time: Time(f.last_ts),
+                max_gap_seconds: f.max_gap_ns as f64 / 1e9,
+                seen_in,
+            })
+        })
+    }
+}
+
+impl std::fmt::Debug for EspFlows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EspFlows({})", self.len())
+    }
+}
+
+impl Serialize for EspFlows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// The report as pretty JSON text.

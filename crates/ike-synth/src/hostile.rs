@@ -8,7 +8,7 @@ use fastrand::Rng;
 
 use crate::capture::{CaptureWriter, Format};
 use crate::ike;
-use crate::mixed::{self, mix64, MixedOptions, BASE_TIME_MICROS};
+use crate::mixed::{self, mix64, MixedOptions, Shape, BASE_TIME_MICROS};
 use crate::packet::{self, NetAddrs, Path};
 
 /// Which hostile capture to write.
@@ -529,6 +529,7 @@ fn truncated(
         target_bytes: u64::MAX,
         max_frames: Some(count.max(1)),
         seed,
+        shape: Shape::MIXED,
     };
     let stats = mixed::write_mixed(&mut writer, &options)?;
     let last = writer.last_record_len();

@@ -20,7 +20,7 @@ pub mod packet;
 
 pub use capture::{CaptureWriter, Format};
 pub use hostile::{write_hostile, HostileKind, HostileStats};
-pub use mixed::{write_mixed, MixedOptions, MixedStats};
+pub use mixed::{write_mixed, MixedOptions, MixedStats, Shape};
 
 /// Parses sizes like `600M`, `1.5G`, `64k`, `500MB`, `1GiB` or plain bytes
 /// (suffixes are binary: K = 1024).

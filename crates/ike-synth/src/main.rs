@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use ike_synth::{
-    parse_size, write_hostile, write_mixed, CaptureWriter, Format, HostileKind, MixedOptions,
+    parse_size, write_hostile, write_mixed, CaptureWriter, Format, HostileKind, MixedOptions, Shape,
 };
 
 #[derive(Parser)]
@@ -43,6 +43,35 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// A busy gateway: many peers (each retrying after failures and deletes), many ESP flows,
+    /// IKE a large share of the frames.
+    Gateway {
+        /// Target file size, e.g. 500M, 2G.
+        #[arg(long, value_parser = parse_size, default_value = "500M")]
+        size: u64,
+        #[arg(long)]
+        frames: Option<u64>,
+        /// IKE peers (one tunnel each at a time).
+        #[arg(long, default_value_t = Shape::GATEWAY.tunnels)]
+        peers: usize,
+        /// Distinct ESP SPIs the ESP frames are spread over.
+        #[arg(long, default_value_t = Shape::GATEWAY.esp_sas)]
+        esp_flows: usize,
+        /// IKE_SA_INIT attempts that fail, in percent (half unanswered, half refused).
+        #[arg(long, default_value_t = Shape::GATEWAY.fail_percent, value_parser = clap::value_parser!(u8).range(0..=92))]
+        fail_percent: u8,
+        /// IKE events per 10,000 frames drawn (the rest is ESP, DNS and TCP).
+        #[arg(long, default_value_t = Shape::GATEWAY.ike_per_10k, value_parser = clap::value_parser!(u32).range(1..=4000))]
+        ike_per_10k: u32,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "pcap")]
+        format: Format,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        stats: bool,
+    },
     /// Inputs built to stress readers: fragment-flood, half-open-sas, lying-lengths, truncated.
     Hostile {
         #[arg(long)]
@@ -62,6 +91,25 @@ enum Command {
     },
 }
 
+fn generate(
+    out: &PathBuf,
+    format: Format,
+    options: &MixedOptions,
+    stats: bool,
+) -> std::io::Result<()> {
+    let started = Instant::now();
+    let file = BufWriter::with_capacity(1 << 20, File::create(out)?);
+    let mut writer = CaptureWriter::new(file, format)?;
+    let written = write_mixed(&mut writer, options)?;
+    writer.finish()?;
+    if stats {
+        let json = written.to_json();
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!("{},\"seconds\":{seconds:.3}}}", json.trim_end_matches('}'));
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> std::io::Result<()> {
     match cli.command {
         Command::Mixed {
@@ -72,21 +120,43 @@ fn run(cli: Cli) -> std::io::Result<()> {
             seed,
             stats,
         } => {
-            let started = Instant::now();
-            let file = BufWriter::with_capacity(1 << 20, File::create(&out)?);
-            let mut writer = CaptureWriter::new(file, format)?;
             let options = MixedOptions {
                 target_bytes: size,
                 max_frames: frames,
                 seed,
+                shape: Shape::MIXED,
             };
-            let written = write_mixed(&mut writer, &options)?;
-            writer.finish()?;
-            if stats {
-                let json = written.to_json();
-                let seconds = started.elapsed().as_secs_f64();
-                eprintln!("{},\"seconds\":{seconds:.3}}}", json.trim_end_matches('}'));
-            }
+            generate(&out, format, &options, stats)?;
+        }
+        Command::Gateway {
+            size,
+            frames,
+            peers,
+            esp_flows,
+            fail_percent,
+            ike_per_10k,
+            out,
+            format,
+            seed,
+            stats,
+        } => {
+            let ike_per_10k =
+                ike_per_10k.min(Shape::GATEWAY.ike_per_10k + Shape::GATEWAY.esp_per_10k);
+            let shape = Shape {
+                tunnels: peers.max(1),
+                esp_sas: esp_flows.max(1),
+                fail_percent,
+                ike_per_10k,
+                esp_per_10k: Shape::GATEWAY.esp_per_10k + Shape::GATEWAY.ike_per_10k - ike_per_10k,
+                ..Shape::GATEWAY
+            };
+            let options = MixedOptions {
+                target_bytes: size,
+                max_frames: frames,
+                seed,
+                shape,
+            };
+            generate(&out, format, &options, stats)?;
         }
         Command::Hostile {
             kind,

@@ -21,18 +21,52 @@ use crate::packet::{self, NetAddrs, Path, TcpFields};
 pub const BASE_TIME_MICROS: u64 = 1_750_000_000 * 1_000_000;
 const ETHERNET_MTU: usize = 1500;
 const MAX_FRAME: usize = 1514;
-const TUNNELS: usize = 64;
-const ESP_SAS: usize = 8192;
-const TCP_FLOWS: usize = 512;
 const NOISE_LEN: usize = 64 * 1024;
 const GATEWAY_MAC: [u8; 6] = [0x02, 0x00, 0x5e, 0x00, 0x00, 0x01];
 
-/// Per-10,000 rolls deciding what the next step emits.
-const ROLL_IKE_EVENT: u32 = 120;
-const ROLL_ESP: u32 = ROLL_IKE_EVENT + 1_550;
-const ROLL_DNS: u32 = ROLL_ESP + 560;
+/// What the capture is made of: how many tunnels (each its own peer), ESP SAs and TCP flows,
+/// and how often each kind of frame is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// IKE peers, each one tunnel at a time: a failed or deleted SA is retried with new SPIs.
+    pub tunnels: usize,
+    /// Distinct ESP SPIs (flows) the ESP frames are spread over.
+    pub esp_sas: usize,
+    pub tcp_flows: usize,
+    /// Per-10,000 rolls of each step: an IKE event, an ESP frame, a DNS exchange (the rest is TCP).
+    pub ike_per_10k: u32,
+    pub esp_per_10k: u32,
+    pub dns_per_10k: u32,
+    /// IKE_SA_INIT attempts that fail, in percent: half unanswered, half NO_PROPOSAL_CHOSEN.
+    pub fail_percent: u8,
+}
 
-/// When to stop and how to seed the generator.
+impl Shape {
+    /// A host's capture: mostly TCP, a few tunnels.
+    pub const MIXED: Shape = Shape {
+        tunnels: 64,
+        esp_sas: 8192,
+        tcp_flows: 512,
+        ike_per_10k: 120,
+        esp_per_10k: 1_550,
+        dns_per_10k: 560,
+        fail_percent: 8,
+    };
+
+    /// A busy gateway's capture: tens of thousands of peers, a hundred thousand ESP flows,
+    /// IKE a large share of the frames, TCP and DNS around them.
+    pub const GATEWAY: Shape = Shape {
+        tunnels: 20_000,
+        esp_sas: 100_000,
+        tcp_flows: 512,
+        ike_per_10k: 2_500,
+        esp_per_10k: 5_500,
+        dns_per_10k: 500,
+        fail_percent: 20,
+    };
+}
+
+/// When to stop, how to seed the generator and what to draw.
 #[derive(Clone, Copy, Debug)]
 pub struct MixedOptions {
     /// Stop once the file reaches this many bytes.
@@ -40,6 +74,7 @@ pub struct MixedOptions {
     /// Also stop after this many frames, if set.
     pub max_frames: Option<u64>,
     pub seed: u64,
+    pub shape: Shape,
 }
 
 /// What was written, by kind. `isakmp_frames` is the number of frames in which a complete
@@ -110,7 +145,7 @@ pub fn write_mixed<W: Write>(
     writer: &mut CaptureWriter<W>,
     options: &MixedOptions,
 ) -> io::Result<MixedStats> {
-    let mut generator = Generator::new(writer, options.seed);
+    let mut generator = Generator::new(writer, options.seed, options.shape);
     let max_frames = options.max_frames.unwrap_or(u64::MAX);
     while generator.out.bytes_written() < options.target_bytes
         && generator.stats.frames < max_frames
@@ -193,6 +228,7 @@ struct Generator<'w, W: Write> {
     out: &'w mut CaptureWriter<W>,
     rng: Rng,
     seed: u64,
+    shape: Shape,
     clock_micros: u64,
     stats: MixedStats,
     frame: Vec<u8>,
@@ -251,16 +287,21 @@ fn new_tcp_flow(rng: &mut Rng) -> TcpFlow {
 }
 
 impl<'w, W: Write> Generator<'w, W> {
-    fn new(out: &'w mut CaptureWriter<W>, seed: u64) -> Self {
+    fn new(out: &'w mut CaptureWriter<W>, seed: u64, shape: Shape) -> Self {
         let mut rng = Rng::with_seed(seed);
         let mut noise = vec![0u8; NOISE_LEN];
         rng.fill(&mut noise);
-        let tunnels = (0..TUNNELS).map(|_| new_tunnel(&mut rng)).collect();
-        let tcp_flows = (0..TCP_FLOWS).map(|_| new_tcp_flow(&mut rng)).collect();
+        let tunnels = (0..shape.tunnels.max(1))
+            .map(|_| new_tunnel(&mut rng))
+            .collect();
+        let tcp_flows = (0..shape.tcp_flows.max(1))
+            .map(|_| new_tcp_flow(&mut rng))
+            .collect();
         Self {
             out,
             rng,
             seed,
+            shape,
             clock_micros: BASE_TIME_MICROS,
             stats: MixedStats::default(),
             frame: Vec::with_capacity(65536 + 64),
@@ -269,7 +310,7 @@ impl<'w, W: Write> Generator<'w, W> {
             message: Vec::with_capacity(65536),
             noise,
             tunnels,
-            esp_sequence: vec![0; ESP_SAS],
+            esp_sequence: vec![0; shape.esp_sas.max(1)],
             tcp_flows,
             ip_id: 1,
             fragment_id: 1,
@@ -278,11 +319,14 @@ impl<'w, W: Write> Generator<'w, W> {
 
     fn step(&mut self) -> io::Result<()> {
         let roll = self.rng.u32(..10_000);
-        if roll < ROLL_IKE_EVENT {
+        let ike = self.shape.ike_per_10k;
+        let esp = ike + self.shape.esp_per_10k;
+        let dns = esp + self.shape.dns_per_10k;
+        if roll < ike {
             self.ike_event()
-        } else if roll < ROLL_ESP {
+        } else if roll < esp {
             self.esp_frame()
-        } else if roll < ROLL_DNS {
+        } else if roll < dns {
             self.dns_exchange()
         } else {
             self.tcp_frame()
@@ -317,7 +361,7 @@ impl<'w, W: Write> Generator<'w, W> {
     // ---- bulk traffic -------------------------------------------------------------
 
     fn tcp_frame(&mut self) -> io::Result<()> {
-        let index = self.rng.usize(..TCP_FLOWS);
+        let index = self.rng.usize(..self.tcp_flows.len());
         if self.rng.u32(..4096) == 0 {
             self.tcp_flows[index] = new_tcp_flow(&mut self.rng);
         }
@@ -448,7 +492,7 @@ impl<'w, W: Write> Generator<'w, W> {
     }
 
     fn esp_frame(&mut self) -> io::Result<()> {
-        let index = self.rng.usize(..ESP_SAS);
+        let index = self.rng.usize(..self.esp_sequence.len());
         let bits = mix64(self.seed ^ (index as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
         let spi = (bits as u32) | 0x0000_1000;
         let in_udp = (bits >> 32) % 10 < 4;
@@ -579,7 +623,7 @@ impl<'w, W: Write> Generator<'w, W> {
     }
 
     fn ike_event(&mut self) -> io::Result<()> {
-        let slot = self.rng.usize(..TUNNELS);
+        let slot = self.rng.usize(..self.tunnels.len());
         let Some(tunnel) = self.tunnels.get(slot).copied() else {
             return Ok(());
         };
@@ -600,9 +644,14 @@ impl<'w, W: Write> Generator<'w, W> {
         let (ip, rp) = (tunnel.initiator_port, 500);
         tunnel.spi_i = nonzero_u64(&mut self.rng);
         let outcome = self.rng.u8(..100);
+        // Failures take the top of the roll: [unanswered | NO_PROPOSAL_CHOSEN], and the 8
+        // below them ask for another DH group first.
+        let fail = self.shape.fail_percent.min(92);
+        let unanswered_from = 100 - fail;
+        let refused_from = 100 - fail / 2;
 
         let mut group = tunnel.group;
-        if (84..92).contains(&outcome) {
+        if (unanswered_from - 8..unanswered_from).contains(&outcome) {
             // Responder wants another group: INVALID_KE_PAYLOAD, then a retry that works.
             let offered = if group == ike::DH_CURVE25519 {
                 ike::DH_ECP_256
@@ -639,7 +688,7 @@ impl<'w, W: Write> Generator<'w, W> {
             tunnel.fragmentation,
             &mut self.rng,
         );
-        let unanswered = (92..96).contains(&outcome);
+        let unanswered = (unanswered_from..refused_from).contains(&outcome);
         let sends = if unanswered { 3 } else { 1 };
         for _ in 0..sends {
             self.stats.sa_init_requests += 1;
@@ -650,7 +699,7 @@ impl<'w, W: Write> Generator<'w, W> {
         }
 
         self.message.clear();
-        if outcome >= 96 {
+        if outcome >= refused_from {
             ike::sa_init_error_response(
                 &mut self.message,
                 tunnel.spi_i,

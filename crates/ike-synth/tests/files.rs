@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ike_synth::{write_hostile, write_mixed, CaptureWriter, Format, HostileKind, MixedOptions};
+use ike_synth::{
+    write_hostile, write_mixed, CaptureWriter, Format, HostileKind, MixedOptions, Shape,
+};
 
 fn scratch(name: &str) -> PathBuf {
     // One directory per file, so parallel tests never remove each other's directory.
@@ -154,6 +156,7 @@ fn write_mixed_file(path: &Path, format: Format, size: u64, seed: u64) -> ike_sy
             target_bytes: size,
             max_frames: None,
             seed,
+            shape: Shape::MIXED,
         },
     )
     .unwrap();

@@ -8,7 +8,9 @@ use std::net::{IpAddr, SocketAddr};
 use ike_capture::{EspPacket, IkeDatagram, NatKeepalive, NetEvent};
 use ike_wire::{MessageRepr, PayloadRepr};
 
-use crate::event::{Event, EventKind, IkeMessage, IkeV1Message, Locator, SourceId};
+use crate::event::{
+    Event, EventKind, IkeMessage, IkeV1Message, Locator, PayloadInterner, PayloadList, SourceId,
+};
 use crate::flows::{EspFlow, KeepaliveFlow};
 use crate::session::{self, Session};
 
@@ -120,6 +122,7 @@ pub struct TimelineBuilder {
     esp_by_spi: FxHashMap<u64, u32>,
     last_esp: Option<(EspKey, usize)>,
     keepalive_index: FxHashMap<KeepaliveKey, usize>,
+    payload_lists: PayloadInterner,
     /// Set by `set_keys` (crate::inner): decrypts SK/SKF payloads as captures are read.
     pub(crate) decryptor: Option<Box<crate::inner::Decryptor>>,
 }
@@ -205,13 +208,13 @@ impl TimelineBuilder {
                 time: e.ts,
                 source,
                 at: Locator::Frame(e.frame),
-                kind: EventKind::Icmp(e),
+                kind: EventKind::Icmp(Box::new(e)),
             }),
             NetEvent::IncompleteDatagram(d) => self.push_event(Event {
                 time: d.last_ts,
                 source,
                 at: Locator::Frame(d.last_frame),
-                kind: EventKind::Incomplete(d),
+                kind: EventKind::Incomplete(Box::new(d)),
             }),
         }
     }
@@ -235,7 +238,7 @@ impl TimelineBuilder {
                     ),
                 );
             }
-            Some((2, _)) => match ike_message(&d) {
+            Some((2, _)) => match ike_message(&d, &mut self.payload_lists) {
                 Ok(mut message) => {
                     self.decrypt_inner(source, d.frame, &d.payload, &mut message);
                     self.push_event(Event {
@@ -257,7 +260,7 @@ impl TimelineBuilder {
                     time: d.ts,
                     source,
                     at,
-                    kind: EventKind::IkeV1(v1),
+                    kind: EventKind::IkeV1(Box::new(v1)),
                 });
             }
         }
@@ -446,9 +449,9 @@ fn digest(bytes: &[u8]) -> u64 {
 }
 
 /// Builds the compact message record; a malformed payload chain still yields the header.
-fn ike_message(d: &IkeDatagram) -> Result<IkeMessage, String> {
+fn ike_message(d: &IkeDatagram, interner: &mut PayloadInterner) -> Result<IkeMessage, String> {
     let mut message = match MessageRepr::parse(&d.payload) {
-        Ok(repr) => message_from_repr(d, &repr),
+        Ok(repr) => message_from_repr(d, &repr, interner),
         Err(parse_error) => {
             let header = ike_wire::header(&d.payload).map_err(|e| e.to_string())?;
             IkeMessage {
@@ -465,7 +468,7 @@ fn ike_message(d: &IkeDatagram) -> Result<IkeMessage, String> {
                 from_initiator: header.is_initiator(),
                 length: header.length,
                 captured_len: 0,
-                payloads: Vec::new(),
+                payloads: PayloadList::default(),
                 notifies: Vec::new(),
                 proposals: None,
                 ke_group: None,
@@ -483,7 +486,11 @@ fn ike_message(d: &IkeDatagram) -> Result<IkeMessage, String> {
     Ok(message)
 }
 
-fn message_from_repr(d: &IkeDatagram, repr: &MessageRepr) -> IkeMessage {
+fn message_from_repr(
+    d: &IkeDatagram,
+    repr: &MessageRepr,
+    interner: &mut PayloadInterner,
+) -> IkeMessage {
     const NOTIFY_DATA_KEPT: usize = 64;
     let h = &repr.header;
     let mut notifies = Vec::new();
@@ -530,7 +537,7 @@ fn message_from_repr(d: &IkeDatagram, repr: &MessageRepr) -> IkeMessage {
         from_initiator: h.is_initiator(),
         length: h.length,
         captured_len: 0,
-        payloads: repr.payload_names(),
+        payloads: interner.list(&repr.payload_names()),
         notifies,
         proposals,
         ke_group,

@@ -1,5 +1,6 @@
 //! The one kind of event every source becomes.
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use ike_capture::{IcmpError, IncompleteDatagram, Timestamp};
 use ike_wire::{DhGroup, ExchangeType, NotifyType, ProposalRepr};
@@ -25,16 +26,18 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// Every variant is one pointer: a gateway's capture makes hundreds of thousands of events, and
+/// the vector of them should cost a few dozen bytes each.
 #[derive(Debug, Clone)]
 pub enum EventKind {
     /// An IKEv2 datagram seen on the wire.
     Ike(Box<IkeMessage>),
     /// An IKEv1 (or other non-2.x) datagram: recognised, never parsed as IKEv2.
-    IkeV1(IkeV1Message),
+    IkeV1(Box<IkeV1Message>),
     /// An ICMP error quoting an IKE or ESP packet.
-    Icmp(IcmpError),
+    Icmp(Box<IcmpError>),
     /// An IP datagram whose fragments never all arrived.
-    Incomplete(IncompleteDatagram),
+    Incomplete(Box<IncompleteDatagram>),
     /// A recognised line of a daemon or client log.
     Log(Box<crate::log::LogEvent>),
     /// A certificate of a PEM/DER file given as evidence (see [`crate::cert`]).
@@ -62,7 +65,7 @@ pub struct IkeMessage {
     /// Bytes actually captured for the IKE message.
     pub captured_len: u32,
     /// Payload names as strongSwan logs them.
-    pub payloads: Vec<String>,
+    pub payloads: PayloadList,
     /// Cleartext notifies with their data (data cut to 64 bytes).
     pub notifies: Vec<(NotifyType, Vec<u8>)>,
     /// SA payload proposals, when in cleartext.
@@ -79,6 +82,96 @@ pub struct IkeMessage {
     pub digest: u64,
     /// The decrypted SK/SKF content, when keys for the IKE SA were given (see [`crate::inner`]).
     pub inner: Option<Box<crate::inner::InnerPayloads>>,
+}
+
+/// The payload names of a message as strongSwan logs them (`SA`, `KE`, `No`, `N(NATD_S_IP)`,
+/// `V`, `SK`...), in order. The list is shared: a gateway's capture repeats a few dozen distinct
+/// lists in hundreds of thousands of messages, so [`PayloadInterner`] keeps each once.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PayloadList(Option<Arc<str>>);
+
+/// Between names in the shared text: never part of a name (names may hold spaces, e.g.
+/// `CPRQ(ADDR DNS)`).
+const NAME_SEPARATOR: char = '\u{1f}';
+
+impl PayloadList {
+    /// A message without payloads (or whose payloads were not parsed).
+    pub const EMPTY: PayloadList = PayloadList(None);
+
+    /// The list of `names`, not shared (see [`PayloadInterner::list`]).
+    pub fn new<S: AsRef<str>>(names: &[S]) -> PayloadList {
+        if names.is_empty() {
+            return PayloadList(None);
+        }
+        PayloadList(Some(Arc::from(join_names(names))))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.0
+            .as_deref()
+            .into_iter()
+            .flat_map(|text| text.split(NAME_SEPARATOR))
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.iter().any(|n| n == name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// The names joined by `separator`, as strongSwan prints them between brackets.
+    pub fn join(&self, separator: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(separator)
+    }
+}
+
+impl serde::Serialize for PayloadList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+fn join_names<S: AsRef<str>>(names: &[S]) -> String {
+    let mut text = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            text.push(NAME_SEPARATOR);
+        }
+        text.extend(name.as_ref().chars().filter(|&c| c != NAME_SEPARATOR));
+    }
+    text
+}
+
+/// Keeps each distinct payload list once. Bounded: past [`PayloadInterner::MAX_LISTS`]
+/// distinct lists (only hostile input has that many) new lists are kept unshared.
+#[derive(Debug, Default)]
+pub struct PayloadInterner {
+    lists: rustc_hash::FxHashSet<Arc<str>>,
+}
+
+impl PayloadInterner {
+    pub const MAX_LISTS: usize = 4096;
+
+    pub fn list<S: AsRef<str>>(&mut self, names: &[S]) -> PayloadList {
+        if names.is_empty() {
+            return PayloadList(None);
+        }
+        let text = join_names(names);
+        if let Some(shared) = self.lists.get(text.as_str()) {
+            return PayloadList(Some(Arc::clone(shared)));
+        }
+        let shared: Arc<str> = Arc::from(text);
+        if self.lists.len() < Self::MAX_LISTS {
+            self.lists.insert(Arc::clone(&shared));
+        }
+        PayloadList(Some(shared))
+    }
 }
 
 impl IkeMessage {
@@ -104,4 +197,40 @@ pub struct IkeV1Message {
     pub exchange: u8,
     pub message_id: u32,
     pub length: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_lists_are_shared_and_keep_names_with_spaces() {
+        let mut interner = PayloadInterner::default();
+        let a = interner.list(&["SA", "KE", "No", "N(NATD_S_IP)"]);
+        let b = interner.list(&[
+            "SA".to_string(),
+            "KE".into(),
+            "No".into(),
+            "N(NATD_S_IP)".into(),
+        ]);
+        assert_eq!(a, b);
+        assert!(matches!((&a.0, &b.0), (Some(x), Some(y)) if Arc::ptr_eq(x, y)));
+        assert_eq!(a.join(" "), "SA KE No N(NATD_S_IP)");
+        assert!(a.contains("KE") && !a.contains("K"));
+        let cp = PayloadList::new(&["CPRQ(ADDR DNS)", "SA"]);
+        assert_eq!(cp.iter().collect::<Vec<_>>(), ["CPRQ(ADDR DNS)", "SA"]);
+        assert_eq!(cp.len(), 2);
+        let empty = interner.list::<&str>(&[]);
+        assert!(empty.is_empty() && empty.iter().next().is_none());
+    }
+
+    #[test]
+    fn the_interner_stops_sharing_at_its_bound() {
+        let mut interner = PayloadInterner::default();
+        for i in 0..PayloadInterner::MAX_LISTS + 10 {
+            let list = interner.list(&[format!("N({i})")]);
+            assert_eq!(list.join(" "), format!("N({i})"));
+        }
+        assert_eq!(interner.lists.len(), PayloadInterner::MAX_LISTS);
+    }
 }

@@ -23,7 +23,9 @@ pub mod time;
 pub use builder::{IngestNote, Limits, Source, SourceKind, Timeline, TimelineBuilder};
 pub use clock::ClockOffset;
 pub use coverage::{Coverage, Filter, Truncation};
-pub use event::{Event, EventKind, IkeMessage, IkeV1Message, Locator, SourceId};
+pub use event::{
+    Event, EventKind, IkeMessage, IkeV1Message, Locator, PayloadInterner, PayloadList, SourceId,
+};
 pub use flows::{EspFlow, KeepaliveFlow};
 pub use ike_capture::Timestamp;
 pub use ike_contract::End;
