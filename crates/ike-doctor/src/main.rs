@@ -101,6 +101,21 @@ enum Command {
         /// same value by the same placeholder), for posting the report in a public thread.
         #[arg(long)]
         redact: bool,
+        /// Keep only the evidence of this peer (packets from or to it; log lines naming it or no
+        /// address); may be repeated.
+        #[arg(long = "peer", value_name = "ADDR")]
+        peers: Vec<std::net::IpAddr>,
+        /// Keep only the IKE SA with this SPI (initiator's or responder's, hex) or the ESP
+        /// packets with this SPI; may be repeated.
+        #[arg(long = "spi", value_name = "SPI", value_parser = parse_spi)]
+        spis: Vec<u64>,
+        /// Keep only what happened at or after TIME: RFC 3339 (`2025-06-15T15:06:40Z`,
+        /// `...+02:00`) or a date and time without an offset, read as UTC.
+        #[arg(long, value_name = "TIME", value_parser = parse_time)]
+        since: Option<ike_timeline::Timestamp>,
+        /// Keep only what happened at or before TIME (as for --since).
+        #[arg(long, value_name = "TIME", value_parser = parse_time)]
+        until: Option<ike_timeline::Timestamp>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
     Completions {
@@ -145,6 +160,10 @@ fn main() -> ExitCode {
             quiet,
             output,
             redact,
+            peers,
+            spis,
+            since,
+            until,
         } => diagnose(
             &paths,
             format,
@@ -152,6 +171,12 @@ fn main() -> ExitCode {
             no_progress,
             &keys,
             &cas,
+            ike_timeline::Selection {
+                peers,
+                spis,
+                since,
+                until,
+            },
             &Output {
                 quiet,
                 file: output,
@@ -264,6 +289,36 @@ fn colorize(report: &str) -> String {
     out
 }
 
+/// An SPI as tools print it: hex with or without `0x` (`c0ffee00d15ea5e5`, `0xc2a1b3f4`).
+fn parse_spi(text: &str) -> Result<u64, String> {
+    let digits = text
+        .trim()
+        .trim_start_matches("0x")
+        .trim_start_matches("0X");
+    let digits = digits.replace(['_', ':'], "");
+    match u64::from_str_radix(&digits, 16) {
+        Ok(0) => Err("an SPI of 0 names no SA".to_string()),
+        Ok(spi) => Ok(spi),
+        Err(e) => Err(format!("not a hex SPI ({e})")),
+    }
+}
+
+/// A time for --since/--until: RFC 3339 with an offset, or a civil date and time taken as UTC.
+fn parse_time(text: &str) -> Result<ike_timeline::Timestamp, String> {
+    let text = text.trim();
+    let instant = match text.parse::<jiff::Timestamp>() {
+        Ok(t) => t,
+        Err(_) => text
+            .parse::<jiff::civil::DateTime>()
+            .and_then(|civil| civil.to_zoned(jiff::tz::TimeZone::UTC))
+            .map(|zoned| zoned.timestamp())
+            .map_err(|e| format!("not a time like 2025-06-15T15:06:40Z ({e})"))?,
+    };
+    i64::try_from(instant.as_nanosecond())
+        .map(ike_timeline::Timestamp)
+        .map_err(|_| "time out of range".to_string())
+}
+
 fn diagnose(
     paths: &[PathBuf],
     format: Format,
@@ -271,6 +326,7 @@ fn diagnose(
     no_progress: bool,
     key_files: &[PathBuf],
     ca_files: &[PathBuf],
+    selection: ike_timeline::Selection,
     output: &Output,
 ) -> ExitCode {
     let files = match inputs::expand(paths) {
@@ -291,6 +347,7 @@ fn diagnose(
         .then(|| inputs::progress_bar(total));
 
     let mut builder = TimelineBuilder::new(Limits::default());
+    builder.select(selection);
     // Keys are read before the captures, which are decrypted as they are read.
     if let Err(message) = keys_cmd::load(&mut builder, key_files, &files) {
         eprintln!("ike-doctor: {message}");

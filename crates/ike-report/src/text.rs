@@ -231,8 +231,14 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
     if !timeline.notes.is_empty() {
         out.push_str("\nInput notes:\n");
         for n in &timeline.notes {
-            let source = n.source.map(|s| timeline.source_name(s)).unwrap_or("");
-            let _ = writeln!(out, "  {source}: {}", n.message);
+            match n.source {
+                Some(s) => {
+                    let _ = writeln!(out, "  {}: {}", timeline.source_name(s), n.message);
+                }
+                None => {
+                    let _ = writeln!(out, "  {}", n.message);
+                }
+            }
         }
     }
     out

@@ -123,6 +123,7 @@ pub struct TimelineBuilder {
     last_esp: Option<(EspKey, usize)>,
     keepalive_index: FxHashMap<KeepaliveKey, usize>,
     payload_lists: PayloadInterner,
+    selection: crate::selection::Selection,
     /// Set by `set_keys` (crate::inner): decrypts SK/SKF payloads as captures are read.
     pub(crate) decryptor: Option<Box<crate::inner::Decryptor>>,
 }
@@ -179,8 +180,19 @@ impl TimelineBuilder {
             .min()
     }
 
-    /// Adds an event from any source (respecting the caps).
+    /// Keep only the evidence `selection` names (a peer, an SA, a time window) from here on.
+    pub fn select(&mut self, selection: crate::selection::Selection) {
+        if !selection.is_everything() {
+            self.note(None, None, selection.describe());
+        }
+        self.selection = selection;
+    }
+
+    /// Adds an event from any source (respecting the caps and the selection).
     pub fn push_event(&mut self, event: Event) {
+        if !self.selection.keeps_event(&event) {
+            return;
+        }
         let is_ike = matches!(event.kind, EventKind::Ike(_) | EventKind::IkeV1(_));
         if is_ike {
             if self.ike_events >= self.limits.max_ike_events {
@@ -200,6 +212,9 @@ impl TimelineBuilder {
 
     /// Turns one network event of a capture into timeline evidence.
     pub fn push_net_event(&mut self, source: SourceId, net: NetEvent) {
+        if !self.selection.keeps_packet(&net) {
+            return;
+        }
         match net {
             NetEvent::Ike(d) => self.push_ike_datagram(source, d),
             NetEvent::Esp(p) => self.count_esp(source, &p),

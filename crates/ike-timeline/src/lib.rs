@@ -17,6 +17,7 @@ pub mod ingest_log;
 pub mod inner;
 pub mod join;
 pub mod log;
+pub mod selection;
 pub mod session;
 pub mod time;
 
@@ -31,4 +32,5 @@ pub use ike_capture::Timestamp;
 pub use ike_contract::End;
 pub use join::{JoinedBy, LogGroup};
 pub use log::LogEvent;
+pub use selection::Selection;
 pub use session::{Direction, EndpointChange, Phase, Restart, Session};

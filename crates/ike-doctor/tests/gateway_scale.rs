@@ -1,0 +1,157 @@
+//! A gateway's capture in small: many peers, retried and failed attempts, many ESP flows. The
+//! filters (--peer, --spi, --since/--until) must keep exactly one peer's, one SA's or one
+//! window's evidence, and a capture of this kind must be read whole (no cap reached). The
+//! full-size figures are `bench/scale.sh`'s; this is its smoke version for CI.
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use ike_synth::{write_mixed, CaptureWriter, Format, MixedOptions, Shape};
+use serde_json::Value;
+
+fn gateway_capture(dir: &Path, size: u64, peers: usize) -> std::path::PathBuf {
+    let path = dir.join("gateway.pcap");
+    let file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let mut writer = CaptureWriter::new(file, Format::Pcap).expect("writer");
+    write_mixed(
+        &mut writer,
+        &MixedOptions {
+            target_bytes: size,
+            max_frames: None,
+            seed: 7,
+            shape: Shape {
+                tunnels: peers,
+                esp_sas: 2_000,
+                ..Shape::GATEWAY
+            },
+        },
+    )
+    .expect("generate");
+    writer.finish().expect("finish");
+    path
+}
+
+fn diagnose_json(args: &[&str]) -> (Value, i32) {
+    let output = common::ike_doctor()
+        .args(["diagnose", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run ike-doctor");
+    let code = output.status.code().unwrap_or(-1);
+    let json = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    (json, code)
+}
+
+fn sessions(report: &Value) -> &Vec<Value> {
+    report["sessions"].as_array().expect("sessions array")
+}
+
+fn ip(endpoint: &Value) -> String {
+    let text = endpoint.as_str().unwrap_or("");
+    let host = text.rsplit_once(':').map_or(text, |(h, _)| h);
+    host.trim_matches(['[', ']']).to_string()
+}
+
+#[test]
+fn a_gateway_capture_is_read_whole_with_a_row_per_peer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let capture = gateway_capture(dir.path(), 24 << 20, 400);
+    let (report, code) = diagnose_json(&[capture.to_str().unwrap()]);
+    assert!(code == 0 || code == 1, "exit {code}");
+    for (name, value) in report["limits"].as_object().expect("limits") {
+        assert_eq!(value, 0, "limit {name} reached on a small gateway capture");
+    }
+    let all = sessions(&report);
+    assert!(all.len() > 400, "{} SAs", all.len());
+    let pairs: BTreeSet<(String, String)> = all
+        .iter()
+        .map(|s| (ip(&s["initiator"]), ip(&s["responder"])))
+        .collect();
+    let rows = report["peers"].as_array().expect("peers");
+    assert_eq!(rows.len(), pairs.len(), "one summary row per pair of peers");
+    let attempts: u64 = rows.iter().filter_map(|r| r["attempts"].as_u64()).sum();
+    assert_eq!(attempts as usize, all.len(), "every SA counted once");
+    let failed = all
+        .iter()
+        .filter(|s| s["verdict"]["outcome"] == "failed")
+        .count();
+    assert!(failed > 0, "the capture has failed attempts");
+}
+
+#[test]
+fn filters_keep_one_peer_one_sa_or_one_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let capture = gateway_capture(dir.path(), 4 << 20, 60);
+    let capture = capture.to_str().unwrap();
+    let (report, _) = diagnose_json(&[capture]);
+    let all = sessions(&report);
+
+    // One peer: exactly its SAs, whichever side it is on.
+    let peer = ip(&all[0]["initiator"]);
+    let expected = all
+        .iter()
+        .filter(|s| ip(&s["initiator"]) == peer || ip(&s["responder"]) == peer)
+        .count();
+    let (one_peer, code) = diagnose_json(&[capture, "--peer", &peer]);
+    assert!(code == 0 || code == 1, "exit {code}");
+    let kept = sessions(&one_peer);
+    assert_eq!(kept.len(), expected);
+    assert!(kept
+        .iter()
+        .all(|s| ip(&s["initiator"]) == peer || ip(&s["responder"]) == peer));
+    assert!(one_peer["esp"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["src"] == peer.as_str() || f["dst"] == peer.as_str()));
+    let notes = one_peer["notes"].to_string();
+    assert!(notes.contains(&format!("peer {peer}")), "{notes}");
+
+    // One SA, by its responder's SPI: the SA without the others.
+    let established = all
+        .iter()
+        .find(|s| s["verdict"]["outcome"] == "established")
+        .expect("an established SA");
+    let spi_r = established["spi_r"].as_str().expect("spi_r");
+    let (one_sa, _) = diagnose_json(&[capture, "--spi", spi_r]);
+    let kept = sessions(&one_sa);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0]["spi_i"], established["spi_i"]);
+
+    // A window: no message outside it.
+    let times: Vec<&str> = all
+        .iter()
+        .flat_map(|s| s["messages"].as_array().unwrap())
+        .filter_map(|m| m["time"].as_str())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    let (since, until) = (sorted[sorted.len() / 3], sorted[2 * sorted.len() / 3]);
+    let (window, _) = diagnose_json(&[capture, "--since", since, "--until", until]);
+    let inside: Vec<&str> = sessions(&window)
+        .iter()
+        .flat_map(|s| s["messages"].as_array().unwrap())
+        .filter_map(|m| m["time"].as_str())
+        .collect();
+    assert!(!inside.is_empty());
+    assert!(inside.iter().all(|t| *t >= since && *t <= until));
+    let expected = times
+        .iter()
+        .filter(|t| **t >= since && **t <= until)
+        .count();
+    assert_eq!(inside.len(), expected);
+
+    // A bad value is the user's error, named.
+    let output = common::ike_doctor()
+        .args(["diagnose", capture, "--spi", "xyz"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--spi"));
+    let output = common::ike_doctor()
+        .args(["diagnose", capture, "--since", "yesterday"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+}
