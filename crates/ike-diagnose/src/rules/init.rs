@@ -471,7 +471,9 @@ impl Rule for ResponderRefusesIkeProposals {
             let refusal = log.lines.iter().copied().find(|l| {
                 matches!(
                     l.fact(),
-                    Fact::ProposalsRejected | Fact::NoMatchingConnection
+                    Fact::ProposalsRejected
+                        | Fact::V1ProposalsRejected
+                        | Fact::NoMatchingConnection
                 ) && l.log.entry.phase == Some(INIT)
             });
             let Some(line) = refusal else {
@@ -500,6 +502,41 @@ impl Rule for ResponderRefusesIkeProposals {
             let ikev1_only = !versions.is_empty() && versions.iter().all(|v| *v == 1);
             if no_connection && ikev1_only {
                 values.version_wanted = Some(2);
+            }
+            // IKEv1 carries the DH group inside each transform: without the lines that name the
+            // refused attribute, a group and an algorithm mismatch read the same.
+            if line.fact() == Fact::V1ProposalsRejected && context.is_empty() && !no_connection {
+                let decided_by = "the responder's 'received proposals' and 'configured proposals' lines, or both configurations";
+                let mut evidence = vec![line.cite_meaning()];
+                evidence.extend(
+                    log.before(i, 12)
+                        .filter(|l| l.fact() == Fact::V1ProposalsRejected)
+                        .map(|l| l.cite_meaning()),
+                );
+                out.push(
+                    Finding::open(
+                        self.id(),
+                        INIT,
+                        Knowledge::OwnStatement,
+                        "the IKEv1 responder accepts none of the Phase 1 proposals (NO_PROPOSAL_CHOSEN)",
+                        vec![
+                            super::candidate(
+                                INIT,
+                                Category::ProposalIke,
+                                "encryption, hash or PRF differ",
+                                decided_by,
+                            ),
+                            super::candidate(
+                                INIT,
+                                Category::ProposalDh,
+                                "only the DH group differs (it is an attribute of each IKEv1 transform)",
+                                decided_by,
+                            ),
+                        ],
+                    )
+                    .evidence(evidence),
+                );
+                break;
             }
             let (category, title) = if no_connection && ikev1_only {
                 (

@@ -72,6 +72,14 @@ fn open_candidates(fact: Fact, phase: FailurePhase) -> Vec<Candidate> {
             ),
             c(IkeAuth, AuthCert, "the EAP-TLS certificate was refused"),
         ],
+        (Fact::V1ProposalsRejected, _) => vec![
+            c(IkeSaInit, ProposalIke, "encryption, hash or PRF differ"),
+            c(
+                IkeSaInit,
+                ProposalDh,
+                "only the DH group differs (an attribute of each IKEv1 transform)",
+            ),
+        ],
         (Fact::PeerRefusedProposals, _) => vec![
             c(IkeSaInit, ProposalIke, "no IKE proposal in common"),
             c(IkeSaInit, ProposalDh, "no DH group in common"),
