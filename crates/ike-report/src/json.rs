@@ -559,7 +559,7 @@ pub fn session_json<'t>(
         let time = Time(event.time);
         match &event.kind {
             EventKind::Ike(m) => {
-                for (t, data) in &m.notifies {
+                for (t, data) in m.notifies.iter() {
                     notifies.push(NotifyJson {
                         frame,
                         from: side(m.from_initiator),
@@ -570,7 +570,7 @@ pub fn session_json<'t>(
                         data: hex(data),
                     });
                 }
-                for v in &m.vendor_ids {
+                for v in m.vendor_ids.iter() {
                     vendor_ids.push(VendorIdJson {
                         frame,
                         from: side(m.from_initiator),

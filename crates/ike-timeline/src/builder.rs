@@ -9,8 +9,10 @@ use ike_capture::{EspPacket, IkeDatagram, NatKeepalive, NetEvent};
 use ike_wire::{MessageRepr, PayloadRepr};
 
 use crate::event::{
-    Event, EventKind, IkeMessage, IkeV1Message, Locator, PayloadInterner, PayloadList, SourceId,
+    Event, EventKind, IkeMessage, IkeV1Message, Locator, NotifyList, PayloadInterner, PayloadList,
+    SourceId, VendorIdList,
 };
+use ike_wire::NotifyType;
 use crate::flows::{EspFlow, KeepaliveFlow};
 use crate::session::{self, Session};
 
@@ -484,10 +486,10 @@ fn ike_message(d: &IkeDatagram, interner: &mut PayloadInterner) -> Result<IkeMes
                 length: header.length,
                 captured_len: 0,
                 payloads: PayloadList::default(),
-                notifies: Vec::new(),
+                notifies: NotifyList::default(),
                 proposals: None,
                 ke_group: None,
-                vendor_ids: Vec::new(),
+                vendor_ids: VendorIdList::default(),
                 fragment: None,
                 encrypted_len: None,
                 malformed: Some(parse_error.to_string()),
@@ -508,21 +510,21 @@ fn message_from_repr(
 ) -> IkeMessage {
     const NOTIFY_DATA_KEPT: usize = 64;
     let h = &repr.header;
-    let mut notifies = Vec::new();
+    let mut notifies: Vec<(NotifyType, &[u8])> = Vec::new();
     let mut proposals = None;
     let mut ke_group = None;
-    let mut vendor_ids = Vec::new();
+    let mut vendor_ids: Vec<&[u8]> = Vec::new();
     let mut fragment = None;
     let mut encrypted_len = None;
     for payload in &repr.payloads {
         match &payload.body {
             PayloadRepr::Notify(n) => {
                 let kept = &n.data[..n.data.len().min(NOTIFY_DATA_KEPT)];
-                notifies.push((n.notify_type, kept.to_vec()));
+                notifies.push((n.notify_type, kept));
             }
             PayloadRepr::SecurityAssociation(p) => proposals = Some(p.clone()),
             PayloadRepr::KeyExchange { group, .. } => ke_group = Some(*group),
-            PayloadRepr::VendorId(v) => vendor_ids.push(v.clone()),
+            PayloadRepr::VendorId(v) => vendor_ids.push(v),
             PayloadRepr::Encrypted { data, .. } => {
                 encrypted_len = Some(u32::try_from(data.len()).unwrap_or(u32::MAX))
             }
@@ -553,10 +555,10 @@ fn message_from_repr(
         length: h.length,
         captured_len: 0,
         payloads: interner.list(&repr.payload_names()),
-        notifies,
+        notifies: NotifyList::new(notifies),
         proposals,
         ke_group,
-        vendor_ids,
+        vendor_ids: VendorIdList::new(vendor_ids),
         fragment,
         encrypted_len,
         malformed: None,

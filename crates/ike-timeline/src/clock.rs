@@ -37,6 +37,15 @@ const MAX_SAMPLES: usize = 1000;
 /// one-way delays cancel out when the path is symmetric.
 pub fn capture_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
     type Key = (u64, u32, bool, bool, u64);
+    // One capture has no other clock to compare with: skip the index of every datagram.
+    let captures = timeline
+        .sources
+        .iter()
+        .filter(|s| s.kind == crate::SourceKind::Capture)
+        .count();
+    if captures < 2 {
+        return Vec::new();
+    }
     let mut seen: FxHashMap<Key, Vec<(SourceId, Timestamp, bool)>> = FxHashMap::default();
     for event in &timeline.events {
         if let EventKind::Ike(m) = &event.kind {

@@ -67,11 +67,11 @@ pub struct IkeMessage {
     /// Payload names as strongSwan logs them.
     pub payloads: PayloadList,
     /// Cleartext notifies with their data (data cut to 64 bytes).
-    pub notifies: Vec<(NotifyType, Vec<u8>)>,
+    pub notifies: NotifyList,
     /// SA payload proposals, when in cleartext.
     pub proposals: Option<Vec<ProposalRepr>>,
     pub ke_group: Option<DhGroup>,
-    pub vendor_ids: Vec<Vec<u8>>,
+    pub vendor_ids: VendorIdList,
     /// RFC 7383 fragment number and total.
     pub fragment: Option<(u16, u16)>,
     /// Size of the SK/SKF payload body (IV, ciphertext, ICV).
@@ -176,13 +176,79 @@ impl PayloadInterner {
 
 impl IkeMessage {
     pub fn has_notify(&self, t: NotifyType) -> bool {
-        self.notifies.iter().any(|(n, _)| *n == t)
+        self.notifies.iter().any(|(n, _)| n == t)
     }
     pub fn notify_data(&self, t: NotifyType) -> Option<&[u8]> {
-        self.notifies
-            .iter()
-            .find(|(n, _)| *n == t)
-            .map(|(_, d)| d.as_slice())
+        self.notifies.iter().find(|(n, _)| *n == t).map(|(_, d)| d)
+    }
+}
+
+/// Short byte strings with a 16-bit tag, packed in one allocation (none when empty): a message's
+/// notifies or vendor IDs cost one allocation together instead of one each. Records are
+/// `[tag: u16][length: u16][bytes]`; longer strings are cut to `u16::MAX` bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct PackedBytes(Option<Box<[u8]>>);
+
+impl PackedBytes {
+    fn from_records<'a>(records: impl IntoIterator<Item = (u16, &'a [u8])>) -> PackedBytes {
+        let mut packed = Vec::new();
+        for (tag, bytes) in records {
+            let bytes = bytes.get(..bytes.len().min(usize::from(u16::MAX))).unwrap_or(&[]);
+            packed.extend_from_slice(&tag.to_be_bytes());
+            packed.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
+            packed.extend_from_slice(bytes);
+        }
+        PackedBytes((!packed.is_empty()).then(|| packed.into_boxed_slice()))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u16, &[u8])> + '_ {
+        let mut rest: &[u8] = self.0.as_deref().unwrap_or(&[]);
+        std::iter::from_fn(move || {
+            let (head, tail) = rest.split_first_chunk::<4>()?;
+            let tag = u16::from_be_bytes([head[0], head[1]]);
+            let len = usize::from(u16::from_be_bytes([head[2], head[3]]));
+            let (bytes, after) = tail.split_at_checked(len)?;
+            rest = after;
+            Some((tag, bytes))
+        })
+    }
+}
+
+/// A message's cleartext notifies: type and data, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NotifyList(PackedBytes);
+
+impl NotifyList {
+    pub fn new<'a>(notifies: impl IntoIterator<Item = (NotifyType, &'a [u8])>) -> NotifyList {
+        NotifyList(PackedBytes::from_records(
+            notifies.into_iter().map(|(t, data)| (t.0, data)),
+        ))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (NotifyType, &[u8])> + '_ {
+        self.0.iter().map(|(t, data)| (NotifyType(t), data))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 .0.is_none()
+    }
+}
+
+/// A message's vendor IDs, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VendorIdList(PackedBytes);
+
+impl VendorIdList {
+    pub fn new<'a>(ids: impl IntoIterator<Item = &'a [u8]>) -> VendorIdList {
+        VendorIdList(PackedBytes::from_records(ids.into_iter().map(|id| (0, id))))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.0.iter().map(|(_, id)| id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 .0.is_none()
     }
 }
 
@@ -222,6 +288,27 @@ mod tests {
         assert_eq!(cp.len(), 2);
         let empty = interner.list::<&str>(&[]);
         assert!(empty.is_empty() && empty.iter().next().is_none());
+    }
+
+    #[test]
+    fn notifies_and_vendor_ids_keep_order_and_bytes() {
+        let notifies = NotifyList::new([
+            (NotifyType::NAT_DETECTION_SOURCE_IP, &[1u8; 20][..]),
+            (NotifyType(16430), &[][..]),
+            (NotifyType::INVALID_KE_PAYLOAD, &[0, 19][..]),
+        ]);
+        let got: Vec<(NotifyType, Vec<u8>)> =
+            notifies.iter().map(|(t, d)| (t, d.to_vec())).collect();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], (NotifyType::NAT_DETECTION_SOURCE_IP, vec![1u8; 20]));
+        assert_eq!(got[1], (NotifyType(16430), vec![]));
+        assert_eq!(got[2], (NotifyType::INVALID_KE_PAYLOAD, vec![0, 19]));
+        assert!(NotifyList::new([]).is_empty() && NotifyList::new([]).iter().next().is_none());
+        let long = vec![7u8; 70_000];
+        let ids = VendorIdList::new([&b"strongSwan"[..], &long[..]]);
+        let got: Vec<&[u8]> = ids.iter().collect();
+        assert_eq!(got[0], b"strongSwan");
+        assert_eq!(got[1].len(), usize::from(u16::MAX));
     }
 
     #[test]

@@ -25,7 +25,8 @@ pub use builder::{IngestNote, Limits, Source, SourceKind, Timeline, TimelineBuil
 pub use clock::ClockOffset;
 pub use coverage::{Coverage, Filter, Truncation};
 pub use event::{
-    Event, EventKind, IkeMessage, IkeV1Message, Locator, PayloadInterner, PayloadList, SourceId,
+    Event, EventKind, IkeMessage, IkeV1Message, Locator, NotifyList, PayloadInterner, PayloadList,
+    SourceId, VendorIdList,
 };
 pub use flows::{EspFlow, KeepaliveFlow};
 pub use ike_capture::Timestamp;
