@@ -4,10 +4,13 @@
 #
 # Usage: bench/ingest.sh [OUT_DIR]        (default OUT_DIR: /tmp/ike-bench)
 # Environment:
+#   KIND=mixed      mixed (a host: mostly TCP, a few tunnels) or gateway (tens of thousands of
+#                   peers, a hundred thousand ESP flows; ike-synth gateway's defaults)
 #   SIZE=600M       capture size (ike-synth suffixes; at least 500M for a meaningful result)
 #   FORMAT=pcap     pcap or pcapng
 #   SEED=1          generator seed (same seed, same bytes)
-#   RUNS=5          timed runs for the fast tools (tshark always runs once)
+#   RUNS=5          timed runs for the fast tools (the median is reported)
+#   TSHARK_RUNS=3   timed runs of tshark (median; its time varies by 2x between runs); 0 skips it
 #   CORE=0          core that ike-doctor is pinned to (taskset)
 #   IKE_SYNTH=...   use this ike-synth binary instead of building one
 #   IKE_DOCTOR=...  use this ike-doctor binary instead of building one
@@ -17,28 +20,32 @@ set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out_dir=${1:-/tmp/ike-bench}
+kind=${KIND:-mixed}
 size=${SIZE:-600M}
 format=${FORMAT:-pcap}
 seed=${SEED:-1}
 runs=${RUNS:-5}
+tshark_runs=${TSHARK_RUNS:-3}
 core=${CORE:-0}
 invocation="$0${*:+ $*}"
-env_used="SIZE=$size FORMAT=$format SEED=$seed RUNS=$runs CORE=$core"
+env_used="KIND=$kind SIZE=$size FORMAT=$format SEED=$seed RUNS=$runs TSHARK_RUNS=$tshark_runs CORE=$core"
 
 die() { echo "ingest.sh: $*" >&2; exit 2; }
 
 case "$out_dir" in
     "$repo"|"$repo"/*) die "OUT_DIR must be outside the repository (got $out_dir)" ;;
 esac
+case "$kind" in mixed|gateway) ;; *) die "KIND must be mixed or gateway (got $kind)" ;; esac
 mkdir -p "$out_dir" || die "cannot create $out_dir"
-capture="$out_dir/mixed-$size-seed$seed.$format"
-results="$out_dir/ingest-results.md"
+capture="$out_dir/$kind-$size-seed$seed.$format"
+results="$out_dir/ingest-results-$kind-$size.md"
 work=$(mktemp -d "$out_dir/run.XXXXXX") || die "cannot create a scratch directory"
 trap 'rm -rf "$work"' EXIT
 
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install -y time)"
 command -v taskset >/dev/null || die "taskset is missing (apt-get install -y util-linux)"
 tshark=$(command -v tshark || true)
+[ "$tshark_runs" -ge 1 ] 2>/dev/null || tshark=""
 [ -n "$tshark" ] || echo "ingest.sh: tshark not found; its row will be skipped" >&2
 hyperfine=$(command -v hyperfine || true)
 [ "${NO_HYPERFINE:-0}" = 1 ] && hyperfine=""
@@ -61,7 +68,7 @@ doctor=${IKE_DOCTOR:-$repo/target/release/ike-doctor}
 # ---- generate + warm ---------------------------------------------------------------
 echo "== generating $capture ($size, $format, seed $seed)" >&2
 gen_start=$(date +%s%N)
-"$synth" mixed --size "$size" --format "$format" --seed "$seed" --out "$capture" --stats \
+"$synth" "$kind" --size "$size" --format "$format" --seed "$seed" --out "$capture" --stats \
     2> "$work/synth-stats.json" || { cat "$work/synth-stats.json" >&2; die "ike-synth failed"; }
 gen_end=$(date +%s%N)
 bytes=$(stat -c %s "$capture")
@@ -109,21 +116,20 @@ measure() {
         printf '%s\t-\t-\t%s\tfailed (exit %s)\t%s\n' "$name" "$rss" "$status" "$command_text" >> "$rows"
         return
     fi
+    # The median: one slow run (another process, a cold CPU) moves it least.
     local mean stddev
-    if [ "$n" -le 1 ]; then
-        # Slow tools run once: the RSS run is repeated only to time it without /usr/bin/time -v.
-        mean=$(timed_run "$@")
-        stddev=0
-    elif [ -n "$hyperfine" ]; then
+    if [ -n "$hyperfine" ] && [ "$n" -ge 3 ]; then
         "$hyperfine" --style basic --warmup 1 --runs "$n" --ignore-failure -N \
             --export-json "$work/hyperfine.json" "$command_text" >&2 || true
-        mean=$(grep -o '"mean": *[0-9.e+-]*' "$work/hyperfine.json" | head -1 | awk '{print $2}')
+        mean=$(grep -o '"median": *[0-9.e+-]*' "$work/hyperfine.json" | head -1 | awk '{print $2}')
         stddev=$(grep -o '"stddev": *[0-9.e+-]*' "$work/hyperfine.json" | head -1 | awk '{print $2}')
     else
         local times=()
         for _ in $(seq "$n"); do times+=("$(timed_run "$@")"); done
-        read -r mean stddev < <(printf '%s\n' "${times[@]}" |
-            awk '{ s += $1; q += $1 * $1; n++ } END { m = s / n; v = q / n - m * m; printf "%.6f %.6f\n", m, (v > 0 ? sqrt(v) : 0) }')
+        read -r mean stddev < <(printf '%s\n' "${times[@]}" | sort -g |
+            awk '{ t[NR] = $1; s += $1; q += $1 * $1 } END { m = s / NR; v = q / NR - m * m;
+                   med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2;
+                   printf "%.6f %.6f\n", med, (v > 0 ? sqrt(v) : 0) }')
     fi
     printf '%s\t%s\t%s\t%s\tok\t%s\n' "$name" "$mean" "${stddev:-0}" "$rss" "$command_text" >> "$rows"
 }
@@ -139,7 +145,7 @@ else
         "$(quote_command taskset -c "$core" "$doctor" diagnose "$capture" --format json)" >> "$rows"
 fi
 if [ -n "$tshark" ]; then
-    measure "tshark -Y isakmp" "0" 1 "$tshark" -r "$capture" -Y isakmp
+    measure "tshark -Y isakmp" "0" "$tshark_runs" "$tshark" -r "$capture" -Y isakmp
 fi
 
 # ---- report --------------------------------------------------------------------------
@@ -148,11 +154,11 @@ cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 revision=$(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo "no commit")
 gen_seconds=$(awk -v s="$gen_start" -v e="$gen_end" 'BEGIN { printf "%.2f", (e - s) / 1e9 }')
-timing=$([ -n "$hyperfine" ] && echo "hyperfine ($("$hyperfine" --version | awk '{print $2}'), warmup 1, $runs runs; tshark once)" ||
-    echo "/usr/bin/time loop ($runs runs; tshark once)")
+timing=$([ -n "$hyperfine" ] && echo "hyperfine ($("$hyperfine" --version | awk '{print $2}'), warmup 1, median of $runs runs; tshark: median of $tshark_runs)" ||
+    echo "/usr/bin/time loop (median of $runs runs; tshark: median of $tshark_runs)")
 
 {
-    echo "## ike-doctor ingest benchmark"
+    echo "## ike-doctor ingest benchmark: $kind capture"
     echo
     echo "- date: $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
     echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem RAM, Linux $(uname -r)"
@@ -162,7 +168,7 @@ timing=$([ -n "$hyperfine" ] && echo "hyperfine ($("$hyperfine" --version | awk 
     echo "- generator counts: \`$(tr -d '\n' < "$work/synth-stats.json")\`"
     echo "- timing: $timing; peak RSS from \`/usr/bin/time -v\`; ike-doctor pinned with \`taskset -c $core\`"
     echo
-    echo "| tool | seconds | GB/s | peak RSS MB | vs tshark |"
+    echo "| tool | seconds (median) | GB/s | peak RSS MB | vs tshark |"
     echo "| --- | ---: | ---: | ---: | ---: |"
     awk -F'\t' -v bytes="$bytes" -v ts="$tshark_seconds" '
         {

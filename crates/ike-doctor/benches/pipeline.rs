@@ -1,7 +1,9 @@
-//! What each stage of `diagnose` costs on a synthetic mixed capture, side by side: capture
-//! ingestion into the timeline (reading, dissecting, sessions), the diagnosis rules on the
-//! finished timeline, and the JSON report. All three are given the capture's size as
-//! throughput, so the figures compare directly: the rules must cost far less than ingestion.
+//! What each stage of `diagnose` costs on two synthetic captures, a host's (mixed: mostly TCP,
+//! a few tunnels) and a gateway's (thousands of peers, retried and failed attempts, many ESP
+//! flows), side by side: capture ingestion into the timeline (reading, dissecting, sessions),
+//! the diagnosis rules on the finished timeline, and the JSON report. All three are given the
+//! capture's size as throughput, so the figures compare directly: the rules must cost far less
+//! than ingestion on both kinds.
 use std::io::Cursor;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -11,7 +13,7 @@ use ike_timeline::{Limits, SourceKind, Timeline, TimelineBuilder};
 
 const SIZE: u64 = 128 << 20;
 
-fn capture() -> Vec<u8> {
+fn capture(shape: Shape) -> Vec<u8> {
     let mut writer =
         CaptureWriter::new(Vec::with_capacity(SIZE as usize + (1 << 20)), Format::Pcap)
             .expect("writer");
@@ -21,7 +23,7 @@ fn capture() -> Vec<u8> {
             target_bytes: SIZE,
             max_frames: None,
             seed: 1,
-            shape: Shape::MIXED,
+            shape,
         },
     )
     .expect("generate");
@@ -43,8 +45,14 @@ fn timeline(bytes: &[u8]) -> Timeline {
 }
 
 fn pipeline(c: &mut Criterion) {
-    let bytes = capture();
-    let mut group = c.benchmark_group("diagnose-stages");
+    for (name, shape) in [("mixed", Shape::MIXED), ("gateway", Shape::GATEWAY)] {
+        stages(c, name, shape);
+    }
+}
+
+fn stages(c: &mut Criterion, name: &str, shape: Shape) {
+    let bytes = capture(shape);
+    let mut group = c.benchmark_group(format!("diagnose-stages-{name}"));
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("1-ingest-into-timeline", |b| b.iter(|| timeline(&bytes)));

@@ -92,6 +92,7 @@ enum Command {
 }
 
 fn generate(
+    kind: &str,
     out: &PathBuf,
     format: Format,
     options: &MixedOptions,
@@ -103,7 +104,7 @@ fn generate(
     let written = write_mixed(&mut writer, options)?;
     writer.finish()?;
     if stats {
-        let json = written.to_json();
+        let json = written.to_json_as(kind);
         let seconds = started.elapsed().as_secs_f64();
         eprintln!("{},\"seconds\":{seconds:.3}}}", json.trim_end_matches('}'));
     }
@@ -126,7 +127,7 @@ fn run(cli: Cli) -> std::io::Result<()> {
                 seed,
                 shape: Shape::MIXED,
             };
-            generate(&out, format, &options, stats)?;
+            generate("mixed", &out, format, &options, stats)?;
         }
         Command::Gateway {
             size,
@@ -156,7 +157,7 @@ fn run(cli: Cli) -> std::io::Result<()> {
                 seed,
                 shape,
             };
-            generate(&out, format, &options, stats)?;
+            generate("gateway", &out, format, &options, stats)?;
         }
         Command::Hostile {
             kind,

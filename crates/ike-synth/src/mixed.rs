@@ -136,7 +136,12 @@ impl MixedStats {
 
     /// One-line JSON object (`"kind":"mixed"` plus every counter).
     pub fn to_json(&self) -> String {
-        crate::json_object("mixed", &self.fields())
+        self.to_json_as("mixed")
+    }
+
+    /// The same, with another `kind` (the gateway shape is drawn by the same generator).
+    pub fn to_json_as(&self, kind: &str) -> String {
+        crate::json_object(kind, &self.fields())
     }
 }
 
