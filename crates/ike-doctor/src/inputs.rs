@@ -67,7 +67,7 @@ pub enum Kind {
 }
 
 /// The bytes looked at, then the rest of the (decompressed) input.
-pub type Content = Chain<Cursor<Vec<u8>>, Box<dyn Read>>;
+pub type Content = Chain<Cursor<Vec<u8>>, Box<dyn Read + Send>>;
 
 /// An input opened and looked at.
 pub struct Opened {
@@ -175,7 +175,7 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>) -> io::Result<()> {
     Ok(())
 }
 
-fn open_raw(path: &Path) -> io::Result<Box<dyn Read>> {
+fn open_raw(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     if path.as_os_str() == "-" {
         Ok(Box::new(io::stdin()))
     } else {
@@ -195,8 +195,8 @@ fn open(path: &Path) -> io::Result<Opened> {
     let mut raw = open_raw(path)?;
     let magic = read_head(&mut raw, 6)?;
     let compression = Compression::of(&magic);
-    let raw: Box<dyn Read> = Box::new(Cursor::new(magic).chain(raw));
-    let mut decoded: Box<dyn Read> = match compression {
+    let raw: Box<dyn Read + Send> = Box::new(Cursor::new(magic).chain(raw));
+    let mut decoded: Box<dyn Read + Send> = match compression {
         Some(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(raw)),
         Some(Compression::Xz) => Box::new(liblzma::read::XzDecoder::new_multi_decoder(raw)),
         None => raw,

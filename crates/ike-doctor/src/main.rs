@@ -116,6 +116,10 @@ enum Command {
         /// Keep only what happened at or before TIME (as for --since).
         #[arg(long, value_name = "TIME", value_parser = parse_time)]
         until: Option<ike_timeline::Timestamp>,
+        /// Threads to read captures with: 2 reads and dissects on one while the other builds the
+        /// timeline (the report is the same); default: 2 when the machine has two cores.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=2))]
+        threads: Option<u16>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
     Completions {
@@ -164,6 +168,7 @@ fn main() -> ExitCode {
             spis,
             since,
             until,
+            threads,
         } => diagnose(
             &paths,
             format,
@@ -177,6 +182,7 @@ fn main() -> ExitCode {
                 since,
                 until,
             },
+            threads.map_or_else(default_threads, usize::from),
             &Output {
                 quiet,
                 file: output,
@@ -289,6 +295,12 @@ fn colorize(report: &str) -> String {
     out
 }
 
+/// Two threads when there are two cores to run them: more would have nothing to do (reading and
+/// building the timeline are the two halves).
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
+}
+
 /// An SPI as tools print it: hex with or without `0x` (`c0ffee00d15ea5e5`, `0xc2a1b3f4`).
 fn parse_spi(text: &str) -> Result<u64, String> {
     let digits = text
@@ -327,6 +339,7 @@ fn diagnose(
     key_files: &[PathBuf],
     ca_files: &[PathBuf],
     selection: ike_timeline::Selection,
+    threads: usize,
     output: &Output,
 ) -> ExitCode {
     let files = match inputs::expand(paths) {
@@ -348,6 +361,7 @@ fn diagnose(
 
     let mut builder = TimelineBuilder::new(Limits::default());
     builder.select(selection);
+    builder.set_threads(threads);
     // Keys are read before the captures, which are decrypted as they are read.
     if let Err(message) = keys_cmd::load(&mut builder, key_files, &files) {
         eprintln!("ike-doctor: {message}");

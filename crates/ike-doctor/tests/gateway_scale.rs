@@ -155,3 +155,33 @@ fn filters_keep_one_peer_one_sa_or_one_window() {
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn two_threads_give_the_same_report_as_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gateway = gateway_capture(dir.path(), 6 << 20, 200);
+    let mut captures = common::fixture_captures();
+    captures.push(gateway);
+    assert!(captures.len() > 5, "fixtures found: {captures:?}");
+    for capture in &captures {
+        let run = |threads: &str| {
+            common::ike_doctor()
+                .args(["diagnose", "--format", "json", "--threads", threads])
+                .arg(capture)
+                .output()
+                .expect("run ike-doctor")
+        };
+        let (one, two) = (run("1"), run("2"));
+        assert_eq!(
+            one.status.code(),
+            two.status.code(),
+            "{}",
+            capture.display()
+        );
+        assert!(
+            one.stdout == two.stdout,
+            "{}: --threads 1 and 2 differ",
+            capture.display()
+        );
+    }
+}

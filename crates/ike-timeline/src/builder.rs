@@ -12,9 +12,9 @@ use crate::event::{
     Event, EventKind, IkeMessage, IkeV1Message, Locator, NotifyList, PayloadInterner, PayloadList,
     SourceId, VendorIdList,
 };
-use ike_wire::NotifyType;
 use crate::flows::{EspFlow, KeepaliveFlow};
 use crate::session::{self, Session};
+use ike_wire::NotifyType;
 
 /// Caps that keep memory bounded on hostile or enormous inputs.
 #[derive(Debug, Clone)]
@@ -126,6 +126,8 @@ pub struct TimelineBuilder {
     keepalive_index: FxHashMap<KeepaliveKey, usize>,
     payload_lists: PayloadInterner,
     selection: crate::selection::Selection,
+    /// Threads to read captures with (see [`crate::ingest::capture_reader`]); 0 and 1: one.
+    threads: usize,
     /// Set by `set_keys` (crate::inner): decrypts SK/SKF payloads as captures are read.
     pub(crate) decryptor: Option<Box<crate::inner::Decryptor>>,
 }
@@ -180,6 +182,15 @@ impl TimelineBuilder {
             .filter(|e| matches!(e.at, Locator::Frame(_)))
             .map(|e| e.time)
             .min()
+    }
+
+    /// Read captures with this many threads (1: read, dissect and build in one).
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads;
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads.max(1)
     }
 
     /// Keep only the evidence `selection` names (a peer, an SA, a time window) from here on.

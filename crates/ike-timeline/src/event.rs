@@ -193,7 +193,9 @@ impl PackedBytes {
     fn from_records<'a>(records: impl IntoIterator<Item = (u16, &'a [u8])>) -> PackedBytes {
         let mut packed = Vec::new();
         for (tag, bytes) in records {
-            let bytes = bytes.get(..bytes.len().min(usize::from(u16::MAX))).unwrap_or(&[]);
+            let bytes = bytes
+                .get(..bytes.len().min(usize::from(u16::MAX)))
+                .unwrap_or(&[]);
             packed.extend_from_slice(&tag.to_be_bytes());
             packed.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
             packed.extend_from_slice(bytes);

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use ike_capture::{CaptureReader, Dissector, DissectorConfig};
+use ike_capture::{CaptureError, CaptureReader, Dissector, DissectorConfig, NetEvent};
 
 use crate::builder::{SourceKind, TimelineBuilder};
 use crate::event::SourceId;
@@ -29,7 +29,7 @@ pub fn capture_file(
 }
 
 /// Reads a capture from any byte stream (standard input, a pipe, a decompressor).
-pub fn capture_stream<R: Read>(
+pub fn capture_stream<R: Read + Send>(
     builder: &mut TimelineBuilder,
     stream: R,
     name: &str,
@@ -44,54 +44,141 @@ pub fn capture_stream<R: Read>(
     source
 }
 
-/// Reads frames from an open reader into `source`.
-pub fn capture_reader<R: Read>(
-    builder: &mut TimelineBuilder,
-    source: SourceId,
+/// What reading a capture's frames gave, besides its events.
+struct FramesRead {
+    frames: u64,
+    coverage: crate::coverage::Coverage,
+    stats: ike_capture::DissectStats,
+    bytes: u64,
+}
+
+/// One step of reading, in file order: what the reading thread hands the timeline's thread.
+enum Step {
+    Events(Vec<NetEvent>),
+    Progress(u64),
+    /// The file could not be read further after this many frames.
+    Unreadable(CaptureError, u64),
+}
+
+const PROGRESS_EVERY: u64 = 8 << 20;
+/// Events per hand-over between the threads: large enough that the channel costs nothing,
+/// small enough to stay in cache.
+const BATCH: usize = 2048;
+
+/// Reads and dissects every frame, giving each step to `step` in file order. The same code runs
+/// alone or on the reading thread, so both modes produce the same timeline.
+fn read_frames<R: Read>(
     mut reader: CaptureReader<R>,
     config: &DissectorConfig,
-    progress: &mut dyn FnMut(u64),
-) {
-    const PROGRESS_EVERY: u64 = 8 << 20;
+    step: &mut dyn FnMut(Step, &mut Vec<NetEvent>),
+) -> FramesRead {
     let mut dissector = Dissector::new(config.clone());
     let mut next_progress = PROGRESS_EVERY;
     let mut frames = 0u64;
     let mut coverage = crate::coverage::Coverage::default();
-    let name = builder
-        .source_mut(source)
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
+    let mut events: Vec<NetEvent> = Vec::with_capacity(BATCH);
     loop {
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 frames += 1;
                 coverage.saw(frame.ts);
-                dissector.dissect(&frame, &mut |event| builder.push_net_event(source, event));
+                dissector.dissect(&frame, &mut |event| events.push(event));
+                if events.len() >= BATCH {
+                    step(Step::Events(std::mem::take(&mut events)), &mut events);
+                }
                 let consumed = reader.bytes_consumed();
                 if consumed >= next_progress {
-                    progress(consumed);
+                    step(Step::Progress(consumed), &mut events);
                     next_progress = consumed + PROGRESS_EVERY;
                 }
             }
             Ok(None) => break,
             Err(e) => {
+                step(Step::Events(std::mem::take(&mut events)), &mut events);
+                step(Step::Unreadable(e, frames), &mut events);
+                break;
+            }
+        }
+    }
+    dissector.finish(&mut |event| events.push(event));
+    step(Step::Events(std::mem::take(&mut events)), &mut events);
+    FramesRead {
+        frames,
+        coverage,
+        stats: dissector.stats().clone(),
+        bytes: reader.bytes_consumed(),
+    }
+}
+
+/// Reads frames from an open reader into `source`. With [`TimelineBuilder::threads`] above 1,
+/// reading and dissecting run on a thread of their own while this one builds the timeline; the
+/// timeline is the same either way.
+pub fn capture_reader<R: Read + Send>(
+    builder: &mut TimelineBuilder,
+    source: SourceId,
+    reader: CaptureReader<R>,
+    config: &DissectorConfig,
+    progress: &mut dyn FnMut(u64),
+) {
+    let name = builder
+        .source_mut(source)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let mut truncated = None;
+    let mut apply =
+        |builder: &mut TimelineBuilder, step: Step, spare: &mut Vec<NetEvent>| match step {
+            Step::Events(mut events) => {
+                for event in events.drain(..) {
+                    builder.push_net_event(source, event);
+                }
+                // Hand the emptied buffer back for the next batch.
+                if spare.capacity() == 0 {
+                    *spare = events;
+                }
+            }
+            Step::Progress(consumed) => progress(consumed),
+            Step::Unreadable(e, frames) => {
                 builder.note(
                     Some(source),
                     None,
                     format!("{name}: {e}; the rest of the file was skipped after {frames} frames"),
                 );
-                coverage.truncated = Some(crate::coverage::Truncation {
+                truncated = Some(crate::coverage::Truncation {
                     offset: e.offset,
                     last_read: (frames > 0).then_some(crate::Locator::Frame(frames)),
                     reason: e.to_string(),
                 });
-                break;
             }
-        }
-    }
-    dissector.finish(&mut |event| builder.push_net_event(source, event));
-    let stats = dissector.stats();
-    let bytes = reader.bytes_consumed();
+        };
+    let read = if builder.threads() > 1 {
+        std::thread::scope(|scope| {
+            // A few batches in flight: the reader runs ahead, memory stays bounded.
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Step>(4);
+            let reading = scope.spawn(move || {
+                read_frames(reader, config, &mut |step, _| {
+                    // The receiver only goes away if the timeline's thread panicked.
+                    let _ = sender.send(step);
+                })
+            });
+            let mut spare = Vec::new();
+            for step in receiver {
+                apply(builder, step, &mut spare);
+            }
+            reading.join()
+        })
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    } else {
+        read_frames(reader, config, &mut |step, spare| {
+            apply(builder, step, spare)
+        })
+    };
+    let FramesRead {
+        frames,
+        mut coverage,
+        stats,
+        bytes,
+    } = read;
+    coverage.truncated = truncated;
     progress(bytes);
     if frames > 0 && stats.frames_beyond_ike_ports() == 0 {
         coverage.filtered = Some(if stats.esp_packets == 0 {
