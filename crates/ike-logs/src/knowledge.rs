@@ -888,9 +888,6 @@ pub const ENTRIES: &[Entry] = &[
     entry!("charon.v1-auth-mode-mismatch", F::RefusedPeerAuth, StrongSwan, ", but none allows ", "authentication using", AUTH, Some(C::ConfigOther), Cause,
         "connections for this peer exist, but none allows the authentication method (PSK, RSA, XAuth, hybrid) with the mode used (Main or Aggressive)",
         ["align authby / the auth rounds and aggressive = on both ends"]),
-    entry!("charon.v1-idr-mismatch", F::IdentityRejected, StrongSwan, "' does not match to '", "IDir '", AUTH, Some(C::AuthId), Cause,
-        "the responder's identity (Main Mode message 6) is not the configured remote id; the initiator deletes the SA",
-        ["set the remote id (rightid) to what the peer sends: behind NAT often its private address"]),
     entry!("charon.v1-notify-no-proposal", F::PeerRefusedProposals, StrongSwan, "NO_PROPOSAL_CHOSEN error notify", "", NONE, None, Symptom,
         "the IKEv1 peer refused the proposals: in Phase 1 an IKE proposal or group mismatch, or a strongSwan responder without a connection for these addresses; in Quick Mode an ESP proposal or PFS mismatch",
         ["read the peer's log", "compare ike= / esp= including the PFS group"]),
@@ -1383,5 +1380,30 @@ pub fn errno_meaning(errno: i64) -> &'static str {
         95 => "EOPNOTSUPP: the operation is not supported (often a 32-bit userland on a 64-bit kernel)",
         97 => "EAFNOSUPPORT: the kernel has no XFRM support for this address family (CONFIG_XFRM_USER, IPv6 IPsec)",
         _ => "the kernel refused the request",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scanner's automaton reports, at a position, only the first entry whose pattern matches
+    /// there: a second entry of the same implementation with the same pattern (another `require`
+    /// or fact) would never be reached. Give it a pattern of its own (e.g. the notify name).
+    #[test]
+    fn no_entry_is_shadowed_by_another_with_the_same_pattern() {
+        for (i, a) in ENTRIES.iter().enumerate() {
+            for b in &ENTRIES[i + 1..] {
+                if a.pattern == b.pattern && a.implementation == b.implementation {
+                    assert!(
+                        a.require == b.require && a.fact == b.fact,
+                        "{} and {} share the pattern {:?}: the second is never reached",
+                        a.tag,
+                        b.tag,
+                        a.pattern
+                    );
+                }
+            }
+        }
     }
 }
