@@ -170,19 +170,21 @@ fn main() -> ExitCode {
             until,
             threads,
         } => diagnose(
-            &paths,
-            format,
-            &ike_ports,
-            no_progress,
-            &keys,
-            &cas,
-            ike_timeline::Selection {
-                peers,
-                spis,
-                since,
-                until,
+            &Reading {
+                paths,
+                extra_ports: ike_ports,
+                no_progress,
+                key_files: keys,
+                ca_files: cas,
+                selection: ike_timeline::Selection {
+                    peers,
+                    spis,
+                    since,
+                    until,
+                },
+                threads: threads.map_or_else(default_threads, usize::from),
             },
-            threads.map_or_else(default_threads, usize::from),
+            format,
             &Output {
                 quiet,
                 file: output,
@@ -331,17 +333,30 @@ fn parse_time(text: &str) -> Result<ike_timeline::Timestamp, String> {
         .map_err(|_| "time out of range".to_string())
 }
 
-fn diagnose(
-    paths: &[PathBuf],
-    format: Format,
-    extra_ports: &[u16],
+/// What `diagnose` reads and how.
+struct Reading {
+    paths: Vec<PathBuf>,
+    /// UDP ports taken as IKE besides 500 and 4500.
+    extra_ports: Vec<u16>,
     no_progress: bool,
-    key_files: &[PathBuf],
-    ca_files: &[PathBuf],
+    key_files: Vec<PathBuf>,
+    ca_files: Vec<PathBuf>,
+    /// The part of the evidence kept (a peer, an SA, a window).
     selection: ike_timeline::Selection,
     threads: usize,
-    output: &Output,
-) -> ExitCode {
+}
+
+fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
+    let Reading {
+        paths,
+        extra_ports,
+        no_progress,
+        key_files,
+        ca_files,
+        selection,
+        threads,
+    } = reading;
+    let (no_progress, threads) = (*no_progress, *threads);
     let files = match inputs::expand(paths) {
         Ok(files) => files,
         Err(message) => {
@@ -360,7 +375,7 @@ fn diagnose(
         .then(|| inputs::progress_bar(total));
 
     let mut builder = TimelineBuilder::new(Limits::default());
-    builder.select(selection);
+    builder.select(selection.clone());
     builder.set_threads(threads);
     // Keys are read before the captures, which are decrypted as they are read.
     if let Err(message) = keys_cmd::load(&mut builder, key_files, &files) {
