@@ -651,7 +651,7 @@ impl<'e, 't> SaContext<'e, 't> {
             .session
             .offered
             .iter()
-            .flatten()
+            .flat_map(|list| list.iter())
             .map(|p| p.to_string())
             .collect();
         if let Some(log) = self.log_of(End::Responder) {

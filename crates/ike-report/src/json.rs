@@ -672,7 +672,12 @@ pub fn session_json<'t>(
         responder_last: endpoint(s.responder_now),
         phase_reached: s.phase_reached.as_str(),
         established_by: s.established_by.clone(),
-        offered_proposals: s.offered.iter().flatten().map(proposal_string).collect(),
+        offered_proposals: s
+            .offered
+            .iter()
+            .flat_map(|list| list.iter())
+            .map(proposal_string)
+            .collect(),
         chosen_proposal: s.chosen.as_ref().map(proposal_string),
         ke_groups_sent: s.ke_sent.iter().map(|g| g.to_string()).collect(),
         restart_of: s.restart_of.as_ref().map(|r| RestartJson {

@@ -10,7 +10,7 @@ use ike_wire::{MessageRepr, PayloadRepr};
 
 use crate::event::{
     Event, EventKind, IkeMessage, IkeV1Message, Locator, NotifyList, PayloadInterner, PayloadList,
-    SourceId, VendorIdList,
+    ProposalInterner, SourceId, VendorIdList,
 };
 use crate::flows::{EspFlow, KeepaliveFlow};
 use crate::session::{self, Session};
@@ -125,6 +125,7 @@ pub struct TimelineBuilder {
     last_esp: Option<(EspKey, usize)>,
     keepalive_index: FxHashMap<KeepaliveKey, usize>,
     payload_lists: PayloadInterner,
+    proposal_lists: ProposalInterner,
     selection: crate::selection::Selection,
     /// Threads to read captures with (see [`crate::ingest::capture_reader`]); 0 and 1: one.
     threads: usize,
@@ -266,22 +267,24 @@ impl TimelineBuilder {
                     ),
                 );
             }
-            Some((2, _)) => match ike_message(&d, &mut self.payload_lists) {
-                Ok(mut message) => {
-                    self.decrypt_inner(source, d.frame, &d.payload, &mut message);
-                    self.push_event(Event {
-                        time: d.ts,
-                        source,
-                        at,
-                        kind: EventKind::Ike(Box::new(message)),
-                    })
+            Some((2, _)) => {
+                match ike_message(&d, &mut self.payload_lists, &mut self.proposal_lists) {
+                    Ok(mut message) => {
+                        self.decrypt_inner(source, d.frame, &d.payload, &mut message);
+                        self.push_event(Event {
+                            time: d.ts,
+                            source,
+                            at,
+                            kind: EventKind::Ike(Box::new(message)),
+                        })
+                    }
+                    Err(why) => self.note(
+                        Some(source),
+                        Some(at),
+                        format!("frame {}: malformed IKEv2 header ({why}); skipped", d.frame),
+                    ),
                 }
-                Err(why) => self.note(
-                    Some(source),
-                    Some(at),
-                    format!("frame {}: malformed IKEv2 header ({why}); skipped", d.frame),
-                ),
-            },
+            }
             Some((major, minor)) => {
                 let v1 = ikev1_message(&d, major, minor);
                 self.push_event(Event {
@@ -405,7 +408,11 @@ impl TimelineBuilder {
     pub fn finish(mut self) -> Timeline {
         let mut timeline = std::mem::take(&mut self.timeline);
         let order = |e: &Event| (e.time, e.source, e.at);
-        timeline.events.sort_by_key(order);
+        // One capture read in order is already sorted: then the sort's scratch copy of every
+        // event is not made.
+        if !timeline.events.is_sorted_by_key(order) {
+            timeline.events.sort_by_key(order);
+        }
         // Logs written in another clock (often local time without a zone) are moved onto the
         // captures' clock, once their packet lines show by how much.
         let mut log_offsets = crate::clock::log_offsets(&timeline);
@@ -477,9 +484,13 @@ fn digest(bytes: &[u8]) -> u64 {
 }
 
 /// Builds the compact message record; a malformed payload chain still yields the header.
-fn ike_message(d: &IkeDatagram, interner: &mut PayloadInterner) -> Result<IkeMessage, String> {
+fn ike_message(
+    d: &IkeDatagram,
+    interner: &mut PayloadInterner,
+    proposal_lists: &mut ProposalInterner,
+) -> Result<IkeMessage, String> {
     let mut message = match MessageRepr::parse(&d.payload) {
-        Ok(repr) => message_from_repr(d, &repr, interner),
+        Ok(repr) => message_from_repr(d, &repr, interner, proposal_lists),
         Err(parse_error) => {
             let header = ike_wire::header(&d.payload).map_err(|e| e.to_string())?;
             IkeMessage {
@@ -518,6 +529,7 @@ fn message_from_repr(
     d: &IkeDatagram,
     repr: &MessageRepr,
     interner: &mut PayloadInterner,
+    proposal_lists: &mut ProposalInterner,
 ) -> IkeMessage {
     const NOTIFY_DATA_KEPT: usize = 64;
     let h = &repr.header;
@@ -533,7 +545,7 @@ fn message_from_repr(
                 let kept = &n.data[..n.data.len().min(NOTIFY_DATA_KEPT)];
                 notifies.push((n.notify_type, kept));
             }
-            PayloadRepr::SecurityAssociation(p) => proposals = Some(p.clone()),
+            PayloadRepr::SecurityAssociation(p) => proposals = Some(proposal_lists.list(p)),
             PayloadRepr::KeyExchange { group, .. } => ke_group = Some(*group),
             PayloadRepr::VendorId(v) => vendor_ids.push(v),
             PayloadRepr::Encrypted { data, .. } => {

@@ -68,8 +68,8 @@ pub struct IkeMessage {
     pub payloads: PayloadList,
     /// Cleartext notifies with their data (data cut to 64 bytes).
     pub notifies: NotifyList,
-    /// SA payload proposals, when in cleartext.
-    pub proposals: Option<Vec<ProposalRepr>>,
+    /// SA payload proposals, when in cleartext (shared: see [`ProposalInterner`]).
+    pub proposals: Option<Arc<[ProposalRepr]>>,
     pub ke_group: Option<DhGroup>,
     pub vendor_ids: VendorIdList,
     /// RFC 7383 fragment number and total.
@@ -171,6 +171,28 @@ impl PayloadInterner {
             self.lists.insert(Arc::clone(&shared));
         }
         PayloadList(Some(shared))
+    }
+}
+
+/// Keeps each distinct list of proposals once: a gateway's peers offer a handful of
+/// configurations, repeated in every IKE_SA_INIT. Bounded like [`PayloadInterner`].
+#[derive(Debug, Default)]
+pub struct ProposalInterner {
+    lists: rustc_hash::FxHashSet<Arc<[ProposalRepr]>>,
+}
+
+impl ProposalInterner {
+    pub const MAX_LISTS: usize = 4096;
+
+    pub fn list(&mut self, proposals: &[ProposalRepr]) -> Arc<[ProposalRepr]> {
+        if let Some(shared) = self.lists.get(proposals) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<[ProposalRepr]> = Arc::from(proposals);
+        if self.lists.len() < Self::MAX_LISTS {
+            self.lists.insert(Arc::clone(&shared));
+        }
+        shared
     }
 }
 

@@ -91,7 +91,7 @@ pub struct Session {
     /// Message ID of the last IKE_AUTH round answered (EAP takes several).
     pub last_auth_message_id: u32,
     /// Proposals of the first IKE_SA_INIT request, and the one the responder chose.
-    pub offered: Option<Vec<ProposalRepr>>,
+    pub offered: Option<std::sync::Arc<[ProposalRepr]>>,
     pub chosen: Option<ProposalRepr>,
     /// KE groups the initiator sent, in order (one per IKE_SA_INIT attempt).
     pub ke_sent: Vec<DhGroup>,

@@ -171,7 +171,7 @@ pub enum PayloadRepr {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProposalRepr {
     pub number: u8,
     pub protocol: ProtocolId,
@@ -179,7 +179,7 @@ pub struct ProposalRepr {
     pub transforms: Vec<TransformRepr>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TransformRepr {
     pub transform_type: TransformType,
     pub id: u16,

@@ -315,7 +315,7 @@ impl Rule for InitNoProposal {
             .session
             .offered
             .iter()
-            .flatten()
+            .flat_map(|list| list.iter())
             .map(|p| p.to_string())
             .collect();
         let mut evidence = Vec::new();
@@ -390,7 +390,7 @@ impl Rule for InitInvalidKe {
             .session
             .offered
             .iter()
-            .flatten()
+            .flat_map(|list| list.iter())
             .flat_map(|p| p.transforms.iter())
             .filter(|t| t.transform_type == ike_wire::TransformType(4))
             .map(|t| ike_wire::DhGroup(t.id).to_string())
