@@ -105,17 +105,25 @@ impl<'t> Sessions<'t> {
     }
 }
 
-impl std::fmt::Debug for Sessions<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Sessions({})", self.len())
-    }
+/// A list the report writes element by element, each built only while it is written: `Debug`
+/// shows its length, `Serialize` writes the elements `iter()` makes.
+macro_rules! written_as_it_goes {
+    ($list:ident) => {
+        impl std::fmt::Debug for $list<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({})", stringify!($list), self.len())
+            }
+        }
+
+        impl Serialize for $list<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.iter())
+            }
+        }
+    };
 }
 
-impl Serialize for Sessions<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
+written_as_it_goes!(Sessions);
 
 #[derive(Debug, Serialize)]
 pub struct ClockOffsetJson {
@@ -961,17 +969,7 @@ impl<'t> EspFlows<'t> {
     }
 }
 
-impl std::fmt::Debug for EspFlows<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "EspFlows({})", self.len())
-    }
-}
-
-impl Serialize for EspFlows<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
+written_as_it_goes!(EspFlows);
 
 /// The report as pretty JSON text.
 pub fn to_string(timeline: &Timeline, diagnosis: &Diagnosis) -> String {

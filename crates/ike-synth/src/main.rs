@@ -23,6 +23,23 @@ struct Cli {
     command: Command,
 }
 
+/// Where and how the mixed and gateway captures are written.
+#[derive(clap::Args)]
+struct FileArgs {
+    /// Stop after this many frames even if the size is not reached.
+    #[arg(long)]
+    frames: Option<u64>,
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value = "pcap")]
+    format: Format,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print what was written as one JSON line on stderr.
+    #[arg(long)]
+    stats: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Mixed traffic (TCP, DNS, ESP, IKEv2) up to a target file size.
@@ -30,18 +47,8 @@ enum Command {
         /// Target file size, e.g. 600M, 2G, 65536 (binary suffixes).
         #[arg(long, value_parser = parse_size, default_value = "600M")]
         size: u64,
-        /// Stop after this many frames even if the size is not reached.
-        #[arg(long)]
-        frames: Option<u64>,
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value = "pcap")]
-        format: Format,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Print what was written as one JSON line on stderr.
-        #[arg(long)]
-        stats: bool,
+        #[command(flatten)]
+        file: FileArgs,
     },
     /// A busy gateway: many peers (each retrying after failures and deletes), many ESP flows,
     /// IKE a large share of the frames.
@@ -49,8 +56,8 @@ enum Command {
         /// Target file size, e.g. 500M, 2G.
         #[arg(long, value_parser = parse_size, default_value = "500M")]
         size: u64,
-        #[arg(long)]
-        frames: Option<u64>,
+        #[command(flatten)]
+        file: FileArgs,
         /// IKE peers (one tunnel each at a time).
         #[arg(long, default_value_t = Shape::GATEWAY.tunnels)]
         peers: usize,
@@ -63,14 +70,6 @@ enum Command {
         /// IKE events per 10,000 frames drawn (the rest is ESP, DNS and TCP).
         #[arg(long, default_value_t = Shape::GATEWAY.ike_per_10k, value_parser = clap::value_parser!(u32).range(1..=4000))]
         ike_per_10k: u32,
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value = "pcap")]
-        format: Format,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long)]
-        stats: bool,
     },
     /// Inputs built to stress readers: fragment-flood, half-open-sas, lying-lengths, truncated.
     Hostile {
@@ -91,19 +90,19 @@ enum Command {
     },
 }
 
-fn generate(
-    kind: &str,
-    out: &PathBuf,
-    format: Format,
-    options: &MixedOptions,
-    stats: bool,
-) -> std::io::Result<()> {
+fn generate(kind: &str, size: u64, shape: Shape, args: &FileArgs) -> std::io::Result<()> {
     let started = Instant::now();
-    let file = BufWriter::with_capacity(1 << 20, File::create(out)?);
-    let mut writer = CaptureWriter::new(file, format)?;
-    let written = write_mixed(&mut writer, options)?;
+    let options = MixedOptions {
+        target_bytes: size,
+        max_frames: args.frames,
+        seed: args.seed,
+        shape,
+    };
+    let file = BufWriter::with_capacity(1 << 20, File::create(&args.out)?);
+    let mut writer = CaptureWriter::new(file, args.format)?;
+    let written = write_mixed(&mut writer, &options)?;
     writer.finish()?;
-    if stats {
+    if args.stats {
         let json = written.to_json_as(kind);
         let seconds = started.elapsed().as_secs_f64();
         eprintln!("{},\"seconds\":{seconds:.3}}}", json.trim_end_matches('}'));
@@ -113,33 +112,14 @@ fn generate(
 
 fn run(cli: Cli) -> std::io::Result<()> {
     match cli.command {
-        Command::Mixed {
-            size,
-            frames,
-            out,
-            format,
-            seed,
-            stats,
-        } => {
-            let options = MixedOptions {
-                target_bytes: size,
-                max_frames: frames,
-                seed,
-                shape: Shape::MIXED,
-            };
-            generate("mixed", &out, format, &options, stats)?;
-        }
+        Command::Mixed { size, file } => generate("mixed", size, Shape::MIXED, &file)?,
         Command::Gateway {
             size,
-            frames,
+            file,
             peers,
             esp_flows,
             fail_percent,
             ike_per_10k,
-            out,
-            format,
-            seed,
-            stats,
         } => {
             let ike_per_10k =
                 ike_per_10k.min(Shape::GATEWAY.ike_per_10k + Shape::GATEWAY.esp_per_10k);
@@ -151,13 +131,7 @@ fn run(cli: Cli) -> std::io::Result<()> {
                 esp_per_10k: Shape::GATEWAY.esp_per_10k + Shape::GATEWAY.ike_per_10k - ike_per_10k,
                 ..Shape::GATEWAY
             };
-            let options = MixedOptions {
-                target_bytes: size,
-                max_frames: frames,
-                seed,
-                shape,
-            };
-            generate("gateway", &out, format, &options, stats)?;
+            generate("gateway", size, shape, &file)?;
         }
         Command::Hostile {
             kind,
