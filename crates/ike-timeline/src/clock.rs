@@ -107,6 +107,14 @@ pub fn log_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
     const MAX_OFFSET_NS: i64 = 2 * 366 * 86_400 * 1_000_000_000;
     const NEAR_NS: i64 = 36 * 3600 * 1_000_000_000;
     type Key = (SocketAddr, SocketAddr, u32);
+    // Without a log there is nothing to place: skip the index of every captured datagram.
+    if !timeline
+        .sources
+        .iter()
+        .any(|s| s.kind == crate::SourceKind::Log)
+    {
+        return Vec::new();
+    }
     let mut captured: FxHashMap<Key, Vec<(SourceId, Timestamp)>> = FxHashMap::default();
     for event in &timeline.events {
         if let EventKind::Ike(m) = &event.kind {

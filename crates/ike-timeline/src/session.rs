@@ -1,7 +1,8 @@
 //! IKE SA reconstruction from the ordered events: messages are grouped by SPIs, requests and
 //! responses paired by message ID, retransmissions marked, restarts after INVALID_KE_PAYLOAD
 //! or COOKIE linked to the attempt they restart, and each SA's endpoints followed.
-use std::collections::HashMap;
+// Lookups only (never iterated): a fast hash, the order does not reach the report.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::{IpAddr, SocketAddr};
 
 use ike_capture::Timestamp;
@@ -123,11 +124,11 @@ type SessionKey = (SourceId, u8, u64);
 /// SAs were seen but not tracked because `max_sessions` was reached.
 pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u64) {
     let mut sessions: Vec<Session> = Vec::new();
-    let mut by_spi: HashMap<SessionKey, usize> = HashMap::new();
+    let mut by_spi: HashMap<SessionKey, usize> = HashMap::default();
     // Last session between an initiator and a responder address that was told to restart.
     let mut restart_candidates: HashMap<(SourceId, IpAddr, IpAddr), (usize, Timestamp)> =
-        HashMap::new();
-    let mut untracked_keys: std::collections::HashSet<SessionKey> = Default::default();
+        HashMap::default();
+    let mut untracked_keys: HashSet<SessionKey> = Default::default();
     let mut untracked: u64 = 0;
 
     for (index, event) in timeline.events.iter().enumerate() {
@@ -270,7 +271,7 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
             }
         }
     }
-    let mut esp_by_src: HashMap<(SourceId, IpAddr), Vec<usize>> = HashMap::new();
+    let mut esp_by_src: HashMap<(SourceId, IpAddr), Vec<usize>> = HashMap::default();
     for (i, f) in timeline.esp_flows.iter().enumerate() {
         esp_by_src.entry((f.source, f.src)).or_default().push(i);
     }
@@ -428,7 +429,7 @@ pub fn merge(
             .map_or(0, |e| e.time.0 - offset_ns(e.source))
     };
     // Groups of per-source sessions of one SA, in order of first appearance.
-    let mut group_of: HashMap<(u8, u64), usize> = HashMap::new();
+    let mut group_of: HashMap<(u8, u64), usize> = HashMap::default();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, s) in per_source.iter().enumerate() {
         let key = (s.ike_major_version, s.spi_i);
@@ -492,13 +493,13 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
             m.digest,
         ))
     };
-    let mut positions: HashMap<Key, Vec<usize>> = HashMap::new();
+    let mut positions: HashMap<Key, Vec<usize>> = HashMap::default();
     for (n, &index) in base.messages.iter().enumerate() {
         if let Some(k) = key(index) {
             positions.entry(k).or_default().push(n);
         }
     }
-    let mut used: HashMap<Key, usize> = HashMap::new();
+    let mut used: HashMap<Key, usize> = HashMap::default();
     for (n, &index) in other.messages.iter().enumerate() {
         let matched = key(index).and_then(|k| {
             let k_th = used.entry(k).or_insert(0);
