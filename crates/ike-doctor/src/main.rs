@@ -101,8 +101,9 @@ enum Command {
         /// same value by the same placeholder), for posting the report in a public thread.
         #[arg(long)]
         redact: bool,
-        /// Keep only the evidence of this peer (packets from or to it; log lines naming it or no
-        /// address); may be repeated.
+        /// Keep only the evidence of this peer: packets from or to it, log lines naming it (or
+        /// only hosts the captures showed talking with it, or no address). May be repeated:
+        /// behind NAT, name both the private and the translated address.
         #[arg(long = "peer", value_name = "ADDR")]
         peers: Vec<std::net::IpAddr>,
         /// Keep only the IKE SA with this SPI (initiator's or responder's, hex) or the ESP

@@ -185,3 +185,27 @@ fn two_threads_give_the_same_report_as_one() {
         );
     }
 }
+
+/// A lab run with both ends' captures and logs (the client behind NAT: the gateway sees it as
+/// 10.99.2.3): selecting the gateway by its own address, or the client by both its addresses,
+/// keeps the gateway's log line that decides the cause.
+#[test]
+fn a_peer_filter_keeps_the_logs_of_that_peer() {
+    let run = common::workspace_root().join("tests/fixtures/lab/libreswan-psk-mismatch");
+    let run = run.to_str().unwrap();
+    for peers in [
+        &[][..],
+        &["--peer", "10.99.2.2"][..],
+        &["--peer", "10.99.1.2", "--peer", "10.99.2.3"][..],
+    ] {
+        let mut args = vec![run];
+        args.extend_from_slice(peers);
+        let (report, code) = diagnose_json(&args);
+        assert_eq!(code, 1, "{peers:?}");
+        assert_eq!(
+            report["verdict"]["category"], "auth-psk",
+            "{peers:?}: {}",
+            report["verdict"]
+        );
+    }
+}

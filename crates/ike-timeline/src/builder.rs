@@ -127,6 +127,10 @@ pub struct TimelineBuilder {
     payload_lists: PayloadInterner,
     proposal_lists: ProposalInterner,
     selection: crate::selection::Selection,
+    /// Per SA a log numbers: whether one of its lines named a selected peer.
+    selected_log_sas: FxHashMap<(SourceId, u32), bool>,
+    /// The hosts the captures showed talking with a selected peer.
+    selected_counterparts: rustc_hash::FxHashSet<IpAddr>,
     /// Threads to read captures with (see [`crate::ingest::capture_reader`]); 0 and 1: one.
     threads: usize,
     /// Set by `set_keys` (crate::inner): decrypts SK/SKF payloads as captures are read.
@@ -204,7 +208,11 @@ impl TimelineBuilder {
 
     /// Adds an event from any source (respecting the caps and the selection).
     pub fn push_event(&mut self, event: Event) {
-        if !self.selection.keeps_event(&event) {
+        if !self.selection.keeps_event(
+            &event,
+            &self.selected_counterparts,
+            &mut self.selected_log_sas,
+        ) {
             return;
         }
         let is_ike = matches!(event.kind, EventKind::Ike(_) | EventKind::IkeV1(_));
@@ -228,6 +236,10 @@ impl TimelineBuilder {
     pub fn push_net_event(&mut self, source: SourceId, net: NetEvent) {
         if !self.selection.keeps_packet(&net) {
             return;
+        }
+        if !self.selection.peers.is_empty() {
+            let others = self.selection.counterparts(&net);
+            self.selected_counterparts.extend(others);
         }
         match net {
             NetEvent::Ike(d) => self.push_ike_datagram(source, d),

@@ -71,9 +71,37 @@ impl Selection {
         }
     }
 
+    /// The other ends of `event` when it is a packet kept for a selected peer: the hosts that
+    /// talk with that peer. A log is read after the captures and names the remote end only, so
+    /// these tell a log's own lines (the selected peer's gateway) from other peers' lines.
+    pub fn counterparts(&self, event: &NetEvent) -> Vec<IpAddr> {
+        let (a, b) = match event {
+            NetEvent::Ike(d) => (d.src.ip(), d.dst.ip()),
+            NetEvent::Esp(p) => (p.src, p.dst),
+            NetEvent::NatKeepalive(k) => (k.src.ip(), k.dst.ip()),
+            NetEvent::IcmpError(_) | NetEvent::IncompleteDatagram(_) => return Vec::new(),
+        };
+        [(a, b), (b, a)]
+            .into_iter()
+            .filter(|(peer, _)| self.peers.contains(peer))
+            .map(|(_, other)| other)
+            .filter(|other| !self.peers.contains(other))
+            .collect()
+    }
+
     /// Whether an event made from a log line (or another non-packet input) is kept. Only the
-    /// window and the peer apply: log lines rarely print SPIs in a form that compares.
-    pub fn keeps_event(&self, event: &Event) -> bool {
+    /// window and the peer apply: log lines rarely print SPIs in a form that compares. A line is
+    /// the peer's when it names the peer, or names only hosts the captures showed talking with
+    /// it (`counterparts`: the log's own host). `sa_names_peer` remembers, per IKE SA a log
+    /// numbers (`<conn|7>`, `#7`), whether its lines were the peer's: its lines without an
+    /// address follow that decision (a `MAC mismatched` of another peer's SA is not this
+    /// peer's); lines of no known SA are kept.
+    pub fn keeps_event(
+        &self,
+        event: &Event,
+        counterparts: &rustc_hash::FxHashSet<IpAddr>,
+        sa_names_peer: &mut rustc_hash::FxHashMap<(crate::SourceId, u32), bool>,
+    ) -> bool {
         if self.is_everything() {
             return true;
         }
@@ -83,8 +111,22 @@ impl Selection {
         if log.time_known && !self.in_window(event.time) {
             return false;
         }
+        if self.peers.is_empty() {
+            return true;
+        }
+        let sa = log.record.sa_ref.map(|n| (event.source, n));
         let addresses: Vec<IpAddr> = log.addresses().collect();
-        addresses.is_empty() || self.names_peer(&addresses)
+        if addresses.is_empty() {
+            return sa
+                .and_then(|key| sa_names_peer.get(&key).copied())
+                .unwrap_or(true);
+        }
+        let peers =
+            self.names_peer(&addresses) || addresses.iter().all(|a| counterparts.contains(a));
+        if let Some(key) = sa {
+            *sa_names_peer.entry(key).or_insert(false) |= peers;
+        }
+        peers
     }
 
     /// One line for the report's notes: what was left out.
@@ -189,6 +231,68 @@ mod tests {
         assert!(!sa.keeps_packet(&ike("10.0.0.1:500", "10.0.0.2:500", 9, 0, 0)));
         assert!(sa.keeps_packet(&esp("10.0.0.1", "10.0.0.2", 0x1234_5678)));
         assert!(!sa.keeps_packet(&esp("10.0.0.1", "10.0.0.2", 0x1234_5679)));
+    }
+
+    fn log_line(source: u32, sa: Option<u32>, text: &str) -> Event {
+        let entry = ike_logs::knowledge::ENTRIES
+            .iter()
+            .find(|e| e.tag == "charon.psk-mac-mismatch")
+            .or_else(|| ike_logs::knowledge::ENTRIES.first())
+            .expect("entries");
+        let mut record = ike_logs::LogRecord::new(1, None, entry, text.to_string(), false);
+        record.sa_ref = sa;
+        record.peer = text.split_whitespace().find_map(|w| {
+            w.trim_matches(|c: char| !c.is_ascii_hexdigit() && c != '.')
+                .parse()
+                .ok()
+        });
+        Event {
+            time: Timestamp(0),
+            source: crate::SourceId(source),
+            at: crate::Locator::Line(1),
+            kind: EventKind::Log(Box::new(crate::log::LogEvent::from_record(record))),
+        }
+    }
+
+    #[test]
+    fn a_peer_keeps_the_address_less_lines_of_its_own_sas_only() {
+        let one = Selection {
+            peers: vec!["10.0.0.2".parse().unwrap()],
+            ..Default::default()
+        };
+        let mut sas = Default::default();
+        let none = Default::default();
+        let mut keeps = |sa, text| one.keeps_event(&log_line(0, sa, text), &none, &mut sas);
+        // SA 1 is the peer's, SA 2 another's; their MAC lines name no address.
+        assert!(keeps(Some(1), "initiating IKE_SA to 10.0.0.2"));
+        assert!(!keeps(Some(2), "initiating IKE_SA to 10.0.0.3"));
+        assert!(keeps(Some(1), "MAC mismatched"));
+        assert!(!keeps(Some(2), "MAC mismatched"));
+        // A line of no SA is kept; the same SA number in another log is another SA.
+        assert!(keeps(None, "MAC mismatched"));
+        assert!(one.keeps_event(&log_line(1, Some(2), "MAC mismatched"), &none, &mut sas));
+    }
+
+    #[test]
+    fn a_gateway_selected_by_its_own_address_keeps_its_log() {
+        // The captures showed 10.0.0.2 (selected) talking with 10.0.0.9 and 10.0.0.7; the
+        // gateway's log names its clients only.
+        let gateway = Selection {
+            peers: vec!["10.0.0.2".parse().unwrap()],
+            ..Default::default()
+        };
+        let mut counterparts: rustc_hash::FxHashSet<IpAddr> = Default::default();
+        counterparts.extend(gateway.counterparts(&ike("10.0.0.9:500", "10.0.0.2:500", 1, 0, 0)));
+        counterparts.extend(gateway.counterparts(&esp("10.0.0.2", "10.0.0.7", 9)));
+        assert_eq!(counterparts.len(), 2);
+        let unrelated = ike("10.0.0.9:500", "10.0.0.8:500", 1, 0, 0);
+        assert!(gateway.counterparts(&unrelated).is_empty());
+        let mut sas = Default::default();
+        let mut keeps =
+            |sa, text| gateway.keeps_event(&log_line(0, sa, text), &counterparts, &mut sas);
+        assert!(keeps(Some(1), "received packet from 10.0.0.9"));
+        assert!(keeps(Some(1), "MAC mismatched"));
+        assert!(!keeps(Some(2), "received packet from 10.0.0.5"));
     }
 
     #[test]
