@@ -23,12 +23,9 @@ struct Cli {
     command: Command,
 }
 
-/// Where and how the mixed and gateway captures are written.
+/// Where and how every capture is written.
 #[derive(clap::Args)]
 struct FileArgs {
-    /// Stop after this many frames even if the size is not reached.
-    #[arg(long)]
-    frames: Option<u64>,
     #[arg(long)]
     out: PathBuf,
     #[arg(long, default_value = "pcap")]
@@ -47,6 +44,9 @@ enum Command {
         /// Target file size, e.g. 600M, 2G, 65536 (binary suffixes).
         #[arg(long, value_parser = parse_size, default_value = "600M")]
         size: u64,
+        /// Stop after this many frames even if the size is not reached.
+        #[arg(long)]
+        frames: Option<u64>,
         #[command(flatten)]
         file: FileArgs,
     },
@@ -56,6 +56,9 @@ enum Command {
         /// Target file size, e.g. 500M, 2G.
         #[arg(long, value_parser = parse_size, default_value = "500M")]
         size: u64,
+        /// Stop after this many frames even if the size is not reached.
+        #[arg(long)]
+        frames: Option<u64>,
         #[command(flatten)]
         file: FileArgs,
         /// IKE peers (one tunnel each at a time).
@@ -75,26 +78,25 @@ enum Command {
     Hostile {
         #[arg(long)]
         kind: HostileKind,
-        #[arg(long)]
-        out: PathBuf,
         /// Number of records (default depends on the kind).
         #[arg(long)]
         count: Option<u64>,
-        #[arg(long, default_value = "pcap")]
-        format: Format,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Print what was written as one JSON line on stderr.
-        #[arg(long)]
-        stats: bool,
+        #[command(flatten)]
+        file: FileArgs,
     },
 }
 
-fn generate(kind: &str, size: u64, shape: Shape, args: &FileArgs) -> std::io::Result<()> {
+fn generate(
+    kind: &str,
+    size: u64,
+    frames: Option<u64>,
+    shape: Shape,
+    args: &FileArgs,
+) -> std::io::Result<()> {
     let started = Instant::now();
     let options = MixedOptions {
         target_bytes: size,
-        max_frames: args.frames,
+        max_frames: frames,
         seed: args.seed,
         shape,
     };
@@ -103,7 +105,7 @@ fn generate(kind: &str, size: u64, shape: Shape, args: &FileArgs) -> std::io::Re
     let written = write_mixed(&mut writer, &options)?;
     writer.finish()?;
     if args.stats {
-        let json = written.to_json_as(kind);
+        let json = written.to_json(kind);
         let seconds = started.elapsed().as_secs_f64();
         eprintln!("{},\"seconds\":{seconds:.3}}}", json.trim_end_matches('}'));
     }
@@ -112,9 +114,12 @@ fn generate(kind: &str, size: u64, shape: Shape, args: &FileArgs) -> std::io::Re
 
 fn run(cli: Cli) -> std::io::Result<()> {
     match cli.command {
-        Command::Mixed { size, file } => generate("mixed", size, Shape::MIXED, &file)?,
+        Command::Mixed { size, frames, file } => {
+            generate("mixed", size, frames, Shape::MIXED, &file)?
+        }
         Command::Gateway {
             size,
+            frames,
             file,
             peers,
             esp_flows,
@@ -131,19 +136,12 @@ fn run(cli: Cli) -> std::io::Result<()> {
                 esp_per_10k: Shape::GATEWAY.esp_per_10k + Shape::GATEWAY.ike_per_10k - ike_per_10k,
                 ..Shape::GATEWAY
             };
-            generate("gateway", size, shape, &file)?;
+            generate("gateway", size, frames, shape, &file)?;
         }
-        Command::Hostile {
-            kind,
-            out,
-            count,
-            format,
-            seed,
-            stats,
-        } => {
+        Command::Hostile { kind, count, file } => {
             let count = count.unwrap_or_else(|| kind.default_count());
-            let written = write_hostile(kind, &out, format, count, seed)?;
-            if stats {
+            let written = write_hostile(kind, &file.out, file.format, count, file.seed)?;
+            if file.stats {
                 eprintln!("{}", written.to_json());
             }
         }

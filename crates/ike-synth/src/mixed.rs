@@ -134,13 +134,9 @@ impl MixedStats {
         ]
     }
 
-    /// One-line JSON object (`"kind":"mixed"` plus every counter).
-    pub fn to_json(&self) -> String {
-        self.to_json_as("mixed")
-    }
-
-    /// The same, with another `kind` (the gateway shape is drawn by the same generator).
-    pub fn to_json_as(&self, kind: &str) -> String {
+    /// One-line JSON object: `"kind"` (`mixed`, `gateway`: shapes of the same generator) plus
+    /// every counter.
+    pub fn to_json(&self, kind: &str) -> String {
         crate::json_object(kind, &self.fields())
     }
 }

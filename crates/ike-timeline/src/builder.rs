@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
 
 use ike_capture::{EspPacket, IkeDatagram, NatKeepalive, NetEvent};
-use ike_wire::{MessageRepr, PayloadRepr};
+use ike_wire::{MessageRepr, NotifyType, PayloadRepr};
 
 use crate::event::{
     Event, EventKind, IkeMessage, IkeV1Message, Locator, NotifyList, PayloadInterner, PayloadList,
@@ -14,7 +14,6 @@ use crate::event::{
 };
 use crate::flows::{EspFlow, KeepaliveFlow};
 use crate::session::{self, Session};
-use ike_wire::NotifyType;
 
 /// Caps that keep memory bounded on hostile or enormous inputs.
 #[derive(Debug, Clone)]
