@@ -5,11 +5,12 @@
 //! (messages, flows, log facts, coverage), never a source format.
 
 pub mod certs;
+pub mod config;
 pub mod context;
 pub mod fix;
 pub mod model;
 pub mod nat;
-pub mod proposal;
+pub use ike_config::proposal;
 pub mod rules;
 pub mod verdict;
 

@@ -2,6 +2,7 @@
 //! hands them to the library crates and prints the report.
 
 mod cert_cmd;
+mod config_cmd;
 mod inputs;
 mod keys_cmd;
 mod probe_cmd;
@@ -37,7 +38,7 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
@@ -143,6 +144,10 @@ enum Command {
     /// Check certificates (PEM or DER): chain to a CA, validity at a time and now, identity in
     /// the SAN, EKU and key usage per client, key and signature strength.
     Cert(cert_cmd::CertArgs),
+    /// Read IKE configurations (swanctl.conf, Libreswan ipsec.conf and ipsec.secrets) and
+    /// predict the failure before connecting; see `config check --help`.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
 }
 
 fn main() -> ExitCode {
@@ -193,6 +198,7 @@ fn main() -> ExitCode {
                 redact,
             },
         ),
+        Command::Config(command) => config_cmd::run(command, color),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "ike-doctor", &mut std::io::stdout());
@@ -245,7 +251,7 @@ fn explain_paste() -> ExitCode {
 }
 
 /// Where and how the report goes.
-struct Output {
+pub(crate) struct Output {
     quiet: bool,
     redact: bool,
     file: Option<PathBuf>,
@@ -470,6 +476,17 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     }
     let timeline = builder.finish();
     let diagnosis = ike_diagnose::diagnose(&timeline);
+    write_report(&timeline, &diagnosis, format, output)
+}
+
+/// Writes the report of `diagnosis` as `output` asks; the exit code is the outcome's (2 when
+/// the report could not be written).
+pub(crate) fn write_report(
+    timeline: &ike_timeline::Timeline,
+    diagnosis: &ike_diagnose::Diagnosis,
+    format: Format,
+    output: &Output,
+) -> ExitCode {
     let code = ExitCode::from(diagnosis.exit_code() as u8);
     if output.quiet {
         return code;
@@ -489,17 +506,17 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     };
     let redactor = output
         .redact
-        .then(|| ike_report::redact::Redactor::from_timeline(&timeline));
+        .then(|| ike_report::redact::Redactor::from_timeline(timeline));
     let written = match (format, &redactor) {
-        (Format::Json, None) => ike_report::json::write(&mut sink, &timeline, &diagnosis),
+        (Format::Json, None) => ike_report::json::write(&mut sink, timeline, diagnosis),
         (Format::Json, Some(redactor)) => {
             let mut json = Vec::new();
-            ike_report::json::write(&mut json, &timeline, &diagnosis).and_then(|()| {
+            ike_report::json::write(&mut json, timeline, diagnosis).and_then(|()| {
                 sink.write_all(redactor.apply(&String::from_utf8_lossy(&json)).as_bytes())
             })
         }
         (Format::Text, _) => {
-            let mut report = ike_report::text::render(&timeline, &diagnosis);
+            let mut report = ike_report::text::render(timeline, diagnosis);
             if let Some(redactor) = &redactor {
                 report = redactor.apply(&report);
             }

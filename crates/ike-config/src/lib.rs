@@ -1,0 +1,383 @@
+//! Configurations of IKE peers as evidence: strongSwan's swanctl.conf (with includes and
+//! `default` proposals), Libreswan's ipsec.conf and ipsec.secrets, each read into one typed
+//! model of an IKE peer ([`model::PeerConfig`]) whose every value carries the line it comes
+//! from, or none where an implementation's default ([`defaults`]) applies. Secrets are kept as
+//! fingerprints and lengths, never as text. The kind of a file is found from its content.
+//!
+//! The proposal notation shared with the diagnosis engine ([`proposal`]) lives here: configs
+//! are where its keywords come from.
+
+pub mod defaults;
+pub mod libreswan;
+pub mod model;
+pub mod proposal;
+pub mod settings;
+pub mod swanctl;
+
+use std::path::{Path, PathBuf};
+
+pub use model::{ConfigSet, Implementation, Line, PeerConfig};
+
+/// Largest configuration file read (a configuration is text of a few kilobytes; a bigger file
+/// is not one).
+const MAX_FILE_BYTES: u64 = 4 << 20;
+/// Most files one end's includes may open.
+const MAX_INCLUDED_FILES: usize = 256;
+
+/// What a file holds, found from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigKind {
+    /// strongSwan's swanctl.conf (or a file of its `conf.d`).
+    Swanctl,
+    /// strongSwan's daemon settings (strongswan.conf): no connection in it.
+    StrongswanSettings,
+    /// Libreswan's ipsec.conf (or a file of `ipsec.d`).
+    LibreswanConf,
+    /// ipsec.secrets.
+    IpsecSecrets,
+}
+
+impl ConfigKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigKind::Swanctl => "swanctl.conf",
+            ConfigKind::StrongswanSettings => "strongswan.conf",
+            ConfigKind::LibreswanConf => "ipsec.conf (Libreswan)",
+            ConfigKind::IpsecSecrets => "ipsec.secrets",
+        }
+    }
+}
+
+/// The kind of configuration `text` is, if any.
+pub fn detect(text: &str) -> Option<ConfigKind> {
+    let mut conn_lines = 0;
+    let mut secret_lines = 0;
+    for line in text.lines().take(2000) {
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') || trimmed.is_empty() {
+            continue;
+        }
+        let word = trimmed
+            .split(|c: char| c.is_whitespace() || c == '{')
+            .next()
+            .unwrap_or_default();
+        if !line.starts_with(char::is_whitespace) {
+            match word {
+                "connections" | "secrets" | "pools" | "authorities"
+                    if trimmed.contains('{') || trimmed == word =>
+                {
+                    return Some(ConfigKind::Swanctl)
+                }
+                "charon" | "libstrongswan" | "swanctl" | "charon-systemd"
+                    if trimmed.contains('{') =>
+                {
+                    return Some(ConfigKind::StrongswanSettings)
+                }
+                "conn" | "config" => conn_lines += 1,
+                _ => {}
+            }
+        }
+        let upper = trimmed.to_ascii_uppercase();
+        if [": PSK", ": RSA", ": XAUTH", ": EAP", ": ECDSA"]
+            .iter()
+            .any(|k| upper.contains(k))
+        {
+            secret_lines += 1;
+        }
+    }
+    if conn_lines > 0 {
+        Some(ConfigKind::LibreswanConf)
+    } else if secret_lines > 0 {
+        Some(ConfigKind::IpsecSecrets)
+    } else {
+        None
+    }
+}
+
+/// Why a file given as configuration was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    TooLarge {
+        path: PathBuf,
+        bytes: u64,
+    },
+    NotAConfig {
+        path: PathBuf,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            ReadError::TooLarge { path, bytes } => write!(
+                f,
+                "{}: {bytes} bytes is too large for a configuration file (at most {MAX_FILE_BYTES})",
+                path.display()
+            ),
+            ReadError::NotAConfig { path } => write!(
+                f,
+                "{}: not a configuration this tool reads (swanctl.conf, Libreswan ipsec.conf, ipsec.secrets)",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+fn read_text(path: &Path) -> Result<String, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|error| ReadError::Io {
+        path: path.to_owned(),
+        error,
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge {
+            path: path.to_owned(),
+            bytes: meta.len(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|error| ReadError::Io {
+        path: path.to_owned(),
+        error,
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Follows `include` lines on the file system: relative to the including file, `*` and `?`
+/// in the file name part, files in name order; at most [`MAX_INCLUDED_FILES`] in all.
+struct FileIncludes<'a> {
+    files: &'a mut Vec<String>,
+    opened: usize,
+    errors: Vec<ReadError>,
+}
+
+impl settings::Includes for FileIncludes<'_> {
+    fn include(&mut self, pattern: &str, from: usize) -> Vec<(usize, String)> {
+        let pattern = pattern.trim().trim_matches('"');
+        let base = self
+            .files
+            .get(from)
+            .and_then(|f| Path::new(f).parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let full = if Path::new(pattern).is_absolute() {
+            PathBuf::from(pattern)
+        } else {
+            base.join(pattern)
+        };
+        let mut found = Vec::new();
+        let name = full
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.contains(['*', '?']) {
+            let dir = full.parent().map(Path::to_path_buf).unwrap_or_default();
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                let mut names: Vec<PathBuf> = entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name()
+                            .is_some_and(|n| glob_match(&name, &n.to_string_lossy()))
+                    })
+                    .collect();
+                names.sort();
+                found = names;
+            }
+        } else if full.exists() {
+            found.push(full);
+        }
+        let mut out = Vec::new();
+        for path in found {
+            if self.opened >= MAX_INCLUDED_FILES {
+                break;
+            }
+            self.opened += 1;
+            match read_text(&path) {
+                Ok(text) => {
+                    self.files.push(path.display().to_string());
+                    out.push((self.files.len() - 1, text));
+                }
+                Err(e) => self.errors.push(e),
+            }
+        }
+        out
+    }
+}
+
+/// `*` and `?` in a file name.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    // Names are short; bound the backtracking anyway.
+    p.len() <= 64 && n.len() <= 255 && go(&p, &n)
+}
+
+/// Reads the files of one end into one set; what could not be read is returned beside it.
+pub fn read_end(paths: &[PathBuf]) -> (ConfigSet, Vec<ReadError>) {
+    let mut set = ConfigSet::default();
+    let mut errors = Vec::new();
+    for path in paths {
+        let text = match read_text(path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let Some(kind) = detect(&text) else {
+            errors.push(ReadError::NotAConfig { path: path.clone() });
+            continue;
+        };
+        read_text_as(
+            &mut set,
+            &path.display().to_string(),
+            &text,
+            kind,
+            &mut errors,
+        );
+    }
+    (set, errors)
+}
+
+/// Reads `text` (of the file `name`, of `kind`) into `set`.
+pub fn read_text_as(
+    set: &mut ConfigSet,
+    name: &str,
+    text: &str,
+    kind: ConfigKind,
+    errors: &mut Vec<ReadError>,
+) {
+    let file = set.add_file(name);
+    let mut notes_out = Vec::new();
+    let mut files = std::mem::take(&mut set.files);
+    let mut includes = FileIncludes {
+        files: &mut files,
+        opened: 0,
+        errors: Vec::new(),
+    };
+    match kind {
+        ConfigKind::Swanctl => {
+            let root = settings::parse(text, file, &mut includes, &mut notes_out);
+            set.files = std::mem::take(includes.files);
+            swanctl::read(&root, file, set);
+        }
+        ConfigKind::LibreswanConf => {
+            let mut scratch = ConfigSet::default();
+            libreswan::read_conf(text, file, &mut includes, &mut scratch);
+            set.files = std::mem::take(includes.files);
+            set.peers.extend(scratch.peers);
+            set.notes.extend(scratch.notes);
+        }
+        ConfigKind::IpsecSecrets => {
+            let mut scratch = ConfigSet::default();
+            libreswan::read_secrets(text, file, &mut includes, &mut scratch);
+            set.files = std::mem::take(includes.files);
+            set.secrets.extend(scratch.secrets);
+            set.notes.extend(scratch.notes);
+        }
+        ConfigKind::StrongswanSettings => {
+            set.files = std::mem::take(includes.files);
+        }
+    }
+    errors.extend(includes.errors);
+    for n in notes_out {
+        set.note(n.at.file, Some(n.at.line), n.message);
+    }
+}
+
+/// Reads text given without a file (a fuzz target, a paste): the detected kind, or nothing.
+pub fn read_str(name: &str, text: &str) -> ConfigSet {
+    let mut set = ConfigSet::default();
+    if let Some(kind) = detect(text) {
+        let mut errors = Vec::new();
+        read_text_as(&mut set, name, text, kind, &mut errors);
+    }
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_content() {
+        assert_eq!(
+            detect("connections {\n rw {\n }\n}\n"),
+            Some(ConfigKind::Swanctl)
+        );
+        assert_eq!(
+            detect("# x\ncharon {\n load = x\n}\n"),
+            Some(ConfigKind::StrongswanSettings)
+        );
+        assert_eq!(
+            detect("config setup\nconn rw\n  left=1.2.3.4\n"),
+            Some(ConfigKind::LibreswanConf)
+        );
+        assert_eq!(
+            detect("@a @b : PSK \"x\"\n"),
+            Some(ConfigKind::IpsecSecrets)
+        );
+        assert_eq!(detect("hello world\n"), None);
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*.conf", "a.conf"));
+        assert!(!glob_match("*.conf", "a.secrets"));
+        assert!(glob_match("a?c", "abc"));
+    }
+    /// Every lab configuration, cut at every few characters and with bytes flipped, goes
+    /// through every reader without a panic (the fuzz target does this at scale).
+    #[test]
+    fn cut_and_damaged_configs_do_not_panic() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/lab");
+        let mut texts = Vec::new();
+        for scenario in [
+            "psk-mismatch",
+            "libreswan-psk-mismatch",
+            "eap-wrong-password",
+        ] {
+            for file in [
+                "client/swanctl.conf",
+                "gateway/swanctl.conf",
+                "gateway/ipsec.conf",
+                "gateway/ipsec.secrets",
+            ] {
+                if let Ok(t) = std::fs::read_to_string(root.join(scenario).join(file)) {
+                    texts.push(t);
+                }
+            }
+        }
+        assert!(texts.len() >= 4);
+        for text in &texts {
+            let chars: Vec<char> = text.chars().collect();
+            for cut in (0..chars.len()).step_by(7) {
+                let mut damaged: String = chars[..cut].iter().collect();
+                damaged.push_str("{\"=}#\n}\n");
+                damaged.extend(chars[cut..].iter().rev().take(40));
+                for kind in [
+                    ConfigKind::Swanctl,
+                    ConfigKind::LibreswanConf,
+                    ConfigKind::IpsecSecrets,
+                ] {
+                    let mut set = ConfigSet::default();
+                    read_text_as(&mut set, "x", &damaged, kind, &mut Vec::new());
+                }
+            }
+        }
+    }
+}

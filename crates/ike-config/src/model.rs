@@ -1,0 +1,458 @@
+//! One typed model of an IKE peer, whatever file it was read from: what the daemon will do, with
+//! the line that says so (or none when an implementation's default applies).
+use std::net::IpAddr;
+
+use crate::proposal::Proposal;
+
+/// Where a value is written: the file (index into [`ConfigSet::files`]) and its 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub file: usize,
+    pub line: u32,
+}
+
+/// A value and the line it comes from; `at` is `None` when it is the implementation's default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub at: Option<Line>,
+}
+
+impl<T> Setting<T> {
+    pub fn default_value(value: T) -> Setting<T> {
+        Setting { value, at: None }
+    }
+
+    pub fn written(value: T, at: Line) -> Setting<T> {
+        Setting {
+            value,
+            at: Some(at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Implementation {
+    StrongSwan,
+    Libreswan,
+}
+
+impl Implementation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Implementation::StrongSwan => "strongSwan",
+            Implementation::Libreswan => "Libreswan",
+        }
+    }
+
+    /// The versions whose defaults fill what a file leaves out.
+    pub fn defaults_assumed(self) -> &'static str {
+        match self {
+            Implementation::StrongSwan => "strongSwan 5.9 and 6.0 defaults",
+            Implementation::Libreswan => "Libreswan 4 and 5 defaults",
+        }
+    }
+}
+
+/// The IKE versions a connection speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IkeVersions {
+    V1,
+    V2,
+    /// Either (strongSwan's `version = 0`).
+    Any,
+}
+
+impl IkeVersions {
+    pub fn meets(self, other: IkeVersions) -> bool {
+        self == IkeVersions::Any || other == IkeVersions::Any || self == other
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IkeVersions::V1 => "IKEv1",
+            IkeVersions::V2 => "IKEv2",
+            IkeVersions::Any => "IKEv1 or IKEv2",
+        }
+    }
+}
+
+/// How one authentication round proves an identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthMethod {
+    Psk,
+    /// Certificates or raw public keys (RSA, ECDSA, EdDSA).
+    PublicKey,
+    /// EAP, with the method when named (`mschapv2`, `tls`, `radius`).
+    Eap(Option<String>),
+    Xauth,
+    Null,
+    Other(String),
+}
+
+impl AuthMethod {
+    pub fn describe(&self) -> String {
+        match self {
+            AuthMethod::Psk => "a pre-shared key".into(),
+            AuthMethod::PublicKey => "a certificate (public key)".into(),
+            AuthMethod::Eap(Some(m)) => format!("EAP-{}", m.to_ascii_uppercase()),
+            AuthMethod::Eap(None) => "EAP".into(),
+            AuthMethod::Xauth => "XAuth".into(),
+            AuthMethod::Null => "NULL authentication".into(),
+            AuthMethod::Other(o) => o.clone(),
+        }
+    }
+}
+
+/// One authentication round of one side (`local`/`remote`, `local-2`...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthRound {
+    pub method: Setting<AuthMethod>,
+    /// The IKE identity; `None` value: the implementation's default (an address, or a
+    /// certificate's subject).
+    pub id: Setting<Option<String>>,
+    /// The EAP identity, when it differs from the IKE identity.
+    pub eap_id: Option<Setting<String>>,
+    /// Certificate files the round names.
+    pub certs: Vec<Setting<String>>,
+}
+
+/// A traffic selector as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrafficSelector {
+    /// The peer's own address (or virtual IP): strongSwan's `dynamic`, Libreswan's default.
+    Dynamic,
+    /// An address range, first to last.
+    Range(IpAddr, IpAddr),
+}
+
+impl TrafficSelector {
+    /// Parses `10.1.0.0/16`, `10.1.0.1`, `10.1.0.1-10.1.0.9`, `dynamic`; protocol and port
+    /// restrictions (`[tcp/80]`) are left out (they narrow, never widen).
+    pub fn parse(text: &str) -> Option<TrafficSelector> {
+        let text = text.trim();
+        let text = text.split('[').next().unwrap_or(text).trim();
+        if text.eq_ignore_ascii_case("dynamic") || text == "%dynamic" {
+            return Some(TrafficSelector::Dynamic);
+        }
+        if let Some((a, b)) = text.split_once('-') {
+            return Some(TrafficSelector::Range(
+                a.trim().parse().ok()?,
+                b.trim().parse().ok()?,
+            ));
+        }
+        let (address, prefix) = match text.split_once('/') {
+            Some((a, p)) => (
+                a.trim().parse::<IpAddr>().ok()?,
+                p.trim().parse::<u8>().ok()?,
+            ),
+            None => {
+                let a: IpAddr = text.parse().ok()?;
+                (a, if a.is_ipv4() { 32 } else { 128 })
+            }
+        };
+        subnet(address, prefix)
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            TrafficSelector::Dynamic => "dynamic".into(),
+            TrafficSelector::Range(a, b) => match prefix_of(*a, *b) {
+                Some(p) => format!("{a}/{p}"),
+                None => format!("{a}-{b}"),
+            },
+        }
+    }
+}
+
+/// The range of `address/prefix`.
+pub fn subnet(address: IpAddr, prefix: u8) -> Option<TrafficSelector> {
+    match address {
+        IpAddr::V4(a) if prefix <= 32 => {
+            let mask = if prefix == 0 {
+                0
+            } else {
+                u32::MAX << (32 - prefix)
+            };
+            let first = u32::from(a) & mask;
+            Some(TrafficSelector::Range(
+                IpAddr::V4(first.into()),
+                IpAddr::V4((first | !mask).into()),
+            ))
+        }
+        IpAddr::V6(a) if prefix <= 128 => {
+            let mask = if prefix == 0 {
+                0
+            } else {
+                u128::MAX << (128 - prefix)
+            };
+            let first = u128::from(a) & mask;
+            Some(TrafficSelector::Range(
+                IpAddr::V6(first.into()),
+                IpAddr::V6((first | !mask).into()),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn prefix_of(first: IpAddr, last: IpAddr) -> Option<u8> {
+    let (f, l, bits) = match (first, last) {
+        (IpAddr::V4(f), IpAddr::V4(l)) => (u128::from(u32::from(f)), u128::from(u32::from(l)), 32),
+        (IpAddr::V6(f), IpAddr::V6(l)) => (u128::from(f), u128::from(l), 128),
+        _ => return None,
+    };
+    let size = l.checked_sub(f)?.checked_add(1);
+    let hosts = match size {
+        Some(s) if s.is_power_of_two() && f % s == 0 => s.trailing_zeros(),
+        None if f == 0 && bits == 128 => 128,
+        _ => return None,
+    };
+    Some((bits - hosts) as u8)
+}
+
+/// A CHILD_SA as configured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildConfig {
+    pub name: String,
+    pub at: Line,
+    pub local_ts: Setting<Vec<TrafficSelector>>,
+    pub remote_ts: Setting<Vec<TrafficSelector>>,
+    /// ESP proposals, with DH groups when PFS is configured.
+    pub esp_proposals: Setting<Vec<Proposal>>,
+    /// Libreswan's `pfs=yes` without a group in `esp=`: a rekey uses the IKE SA's group.
+    pub pfs_from_ike: bool,
+    pub rekey_seconds: Setting<Option<u64>>,
+}
+
+/// One connection: an IKE SA configuration and its CHILD_SAs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerConfig {
+    /// File of the connection (index into [`ConfigSet::files`]).
+    pub file: usize,
+    pub name: String,
+    pub at: Line,
+    pub implementation: Implementation,
+    pub version: Setting<IkeVersions>,
+    /// Own addresses (empty: any).
+    pub local_addrs: Setting<Vec<String>>,
+    /// The peer's addresses (empty or `%any`: any, the connection only responds).
+    pub remote_addrs: Setting<Vec<String>>,
+    pub ike_proposals: Setting<Vec<Proposal>>,
+    pub local_auth: Vec<AuthRound>,
+    pub remote_auth: Vec<AuthRound>,
+    pub children: Vec<ChildConfig>,
+    /// Virtual IPs requested (`0.0.0.0`, `::`: any).
+    pub vips: Setting<Vec<String>>,
+    /// Address pools handed out to peers: names (strongSwan) or the range itself (Libreswan).
+    pub pools: Setting<Vec<String>>,
+    /// IKEv2 fragmentation: `yes`, `accept`, `force`, `no`.
+    pub fragmentation: Setting<String>,
+    pub dpd_delay_seconds: Setting<Option<u64>>,
+    pub rekey_seconds: Setting<Option<u64>>,
+    /// Libreswan's `narrowing`: whether a responder narrows wider traffic selectors.
+    pub narrowing: bool,
+}
+
+impl PeerConfig {
+    /// Whether the connection only answers (no specific peer address to start toward).
+    pub fn responder_only(&self) -> bool {
+        self.remote_addrs
+            .value
+            .iter()
+            .all(|a| a == "%any" || a == "0.0.0.0/0" || a == "::/0" || a.is_empty())
+    }
+}
+
+/// What kind of secret a secret entry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    Ike,
+    Eap,
+    Xauth,
+    /// Private keys and other kinds, listed but never compared.
+    Other,
+}
+
+/// A secret, never its text: a fingerprint to compare two ends' secrets, and its length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    pub kind: SecretKind,
+    /// The identities it is for (empty: any).
+    pub ids: Vec<String>,
+    pub fingerprint: u64,
+    pub length: usize,
+    pub at: Line,
+}
+
+/// An address pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pool {
+    pub name: String,
+    /// Addresses it can hand out.
+    pub size: u128,
+    pub at: Line,
+}
+
+/// A problem reading a file, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigNote {
+    pub file: usize,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// What the configuration files of one end say.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigSet {
+    /// Paths as given, or as an include found them.
+    pub files: Vec<String>,
+    pub peers: Vec<PeerConfig>,
+    pub secrets: Vec<Secret>,
+    pub pools: Vec<Pool>,
+    pub notes: Vec<ConfigNote>,
+}
+
+impl ConfigSet {
+    pub fn add_file(&mut self, path: impl Into<String>) -> usize {
+        self.files.push(path.into());
+        self.files.len() - 1
+    }
+
+    pub fn note(&mut self, file: usize, line: Option<u32>, message: impl Into<String>) {
+        const MAX_NOTES: usize = 200;
+        if self.notes.len() < MAX_NOTES {
+            self.notes.push(ConfigNote {
+                file,
+                line,
+                message: message.into(),
+            });
+        }
+    }
+
+    /// Adds what another set holds (files renumbered).
+    pub fn absorb(&mut self, other: ConfigSet) {
+        let base = self.files.len();
+        let shift = |l: Line| Line {
+            file: l.file + base,
+            line: l.line,
+        };
+        self.files.extend(other.files);
+        for mut p in other.peers {
+            p.file += base;
+            p.at = shift(p.at);
+            shift_settings(&mut p, &shift);
+            self.peers.push(p);
+        }
+        for mut s in other.secrets {
+            s.at = shift(s.at);
+            self.secrets.push(s);
+        }
+        for mut p in other.pools {
+            p.at = shift(p.at);
+            self.pools.push(p);
+        }
+        for mut n in other.notes {
+            n.file += base;
+            self.notes.push(n);
+        }
+    }
+}
+
+fn shift_settings(p: &mut PeerConfig, shift: &impl Fn(Line) -> Line) {
+    fn s<T>(setting: &mut Setting<T>, shift: &impl Fn(Line) -> Line) {
+        setting.at = setting.at.map(shift);
+    }
+    s(&mut p.version, shift);
+    s(&mut p.local_addrs, shift);
+    s(&mut p.remote_addrs, shift);
+    s(&mut p.ike_proposals, shift);
+    s(&mut p.vips, shift);
+    s(&mut p.pools, shift);
+    s(&mut p.fragmentation, shift);
+    s(&mut p.dpd_delay_seconds, shift);
+    s(&mut p.rekey_seconds, shift);
+    for round in p.local_auth.iter_mut().chain(p.remote_auth.iter_mut()) {
+        s(&mut round.method, shift);
+        s(&mut round.id, shift);
+        if let Some(e) = &mut round.eap_id {
+            s(e, shift);
+        }
+        for c in &mut round.certs {
+            s(c, shift);
+        }
+    }
+    for c in &mut p.children {
+        c.at = shift(c.at);
+        s(&mut c.local_ts, shift);
+        s(&mut c.remote_ts, shift);
+        s(&mut c.esp_proposals, shift);
+        s(&mut c.rekey_seconds, shift);
+    }
+}
+
+/// The fingerprint of a secret: equal secrets give equal fingerprints; the text is not kept.
+pub fn fingerprint(secret: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    secret.hash(&mut h);
+    h.finish()
+}
+
+/// Seconds of a duration written `4h`, `30m`, `90s`, `1d` or `3600`.
+pub fn seconds(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let (number, unit) = text.split_at(digits);
+    let n: u64 = number.parse().ok()?;
+    let factor = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traffic_selectors() {
+        assert_eq!(
+            TrafficSelector::parse("10.99.100.0/24").map(|t| t.describe()),
+            Some("10.99.100.0/24".into())
+        );
+        assert_eq!(
+            TrafficSelector::parse("10.99.2.3").map(|t| t.describe()),
+            Some("10.99.2.3/32".into())
+        );
+        assert_eq!(
+            TrafficSelector::parse("0.0.0.0/0[tcp/80]").map(|t| t.describe()),
+            Some("0.0.0.0/0".into())
+        );
+        assert_eq!(
+            TrafficSelector::parse("dynamic"),
+            Some(TrafficSelector::Dynamic)
+        );
+        assert_eq!(
+            TrafficSelector::parse("10.0.0.1-10.0.0.5").map(|t| t.describe()),
+            Some("10.0.0.1-10.0.0.5".into())
+        );
+        assert_eq!(TrafficSelector::parse("10.0.0.0/33"), None);
+        assert_eq!(
+            TrafficSelector::parse("::/0").map(|t| t.describe()),
+            Some("::/0".into())
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(seconds("4h"), Some(14400));
+        assert_eq!(seconds("90"), Some(90));
+        assert_eq!(seconds("1d"), Some(86400));
+        assert_eq!(seconds("x"), None);
+    }
+}

@@ -1,0 +1,316 @@
+//! strongSwan's swanctl.conf (`connections`, `secrets`, `pools`) into the peer model, with
+//! strongSwan's defaults for what a connection leaves out.
+use crate::defaults;
+use crate::model::{
+    fingerprint, seconds, AuthMethod, AuthRound, ChildConfig, ConfigSet, IkeVersions,
+    Implementation, Line, PeerConfig, Pool, Secret, SecretKind, Setting, TrafficSelector,
+};
+use crate::proposal::Proposal;
+use crate::settings::Section;
+
+/// Reads the parsed tree of one swanctl.conf (with its includes) into `set`.
+pub fn read(root: &Section, file: usize, set: &mut ConfigSet) {
+    if let Some(connections) = root.section("connections") {
+        for conn in &connections.sections {
+            let peer = connection(conn, file, set);
+            set.peers.push(peer);
+        }
+    }
+    if let Some(secrets) = root.section("secrets") {
+        for s in &secrets.sections {
+            if let Some(secret) = secret(s) {
+                set.secrets.push(secret);
+            }
+        }
+    }
+    if let Some(pools) = root.section("pools") {
+        for p in &pools.sections {
+            let Some((addrs, at)) = p.value("addrs") else {
+                continue;
+            };
+            set.pools.push(Pool {
+                name: p.name.clone(),
+                size: pool_size_of(addrs),
+                at,
+            });
+        }
+    }
+}
+
+fn list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn section_line(s: &Section, file: usize) -> Line {
+    s.at.unwrap_or(Line { file, line: 0 })
+}
+
+fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
+    let at = section_line(conn, file);
+    let version = match conn.value("version") {
+        Some((v, at)) => Setting::written(
+            match v.trim() {
+                "1" => IkeVersions::V1,
+                "2" => IkeVersions::V2,
+                _ => IkeVersions::Any,
+            },
+            at,
+        ),
+        None => Setting::default_value(IkeVersions::Any),
+    };
+    let addrs = |key: &str| match conn.value(key) {
+        Some((v, at)) => Setting::written(list(v), at),
+        None => Setting::default_value(Vec::new()),
+    };
+    let ike_proposals = proposals(conn.value("proposals"), "IKE", set);
+    let mut local_auth = Vec::new();
+    let mut remote_auth = Vec::new();
+    for s in &conn.sections {
+        if s.name.starts_with("local") {
+            local_auth.push(auth_round(s));
+        } else if s.name.starts_with("remote") {
+            remote_auth.push(auth_round(s));
+        }
+    }
+    // A side without a round authenticates with a public key (swanctl's default `auth`).
+    for rounds in [&mut local_auth, &mut remote_auth] {
+        if rounds.is_empty() {
+            rounds.push(AuthRound {
+                method: Setting::default_value(AuthMethod::PublicKey),
+                id: Setting::default_value(None),
+                eap_id: None,
+                certs: Vec::new(),
+            });
+        }
+    }
+    let children = conn
+        .section("children")
+        .map(|c| c.sections.iter().map(|s| child(s, file, set)).collect())
+        .unwrap_or_default();
+    let optional_seconds = |key: &str, default: Option<u64>| match conn.value(key) {
+        Some((v, at)) => Setting::written(seconds(v), at),
+        None => Setting::default_value(default),
+    };
+    PeerConfig {
+        file,
+        name: conn.name.clone(),
+        at,
+        implementation: Implementation::StrongSwan,
+        version,
+        local_addrs: addrs("local_addrs"),
+        remote_addrs: addrs("remote_addrs"),
+        ike_proposals,
+        local_auth,
+        remote_auth,
+        children,
+        vips: addrs("vips"),
+        pools: addrs("pools"),
+        fragmentation: match conn.value("fragmentation") {
+            Some((v, at)) => Setting::written(v.trim().to_owned(), at),
+            None => Setting::default_value("yes".to_owned()),
+        },
+        dpd_delay_seconds: optional_seconds("dpd_delay", Some(0)),
+        rekey_seconds: optional_seconds("rekey_time", Some(4 * 3600)),
+        narrowing: true,
+    }
+}
+
+/// A proposals value (`default` expands to strongSwan's defaults); unknown keywords are
+/// noted, and the proposal left out as charon leaves the connection unloaded.
+fn proposals(
+    value: Option<(&str, Line)>,
+    protocol: &str,
+    set: &mut ConfigSet,
+) -> Setting<Vec<Proposal>> {
+    let default = || {
+        if protocol == "IKE" {
+            defaults::strongswan_ike()
+        } else {
+            defaults::strongswan_esp()
+        }
+    };
+    let Some((text, at)) = value else {
+        return Setting::default_value(default());
+    };
+    let mut out = Vec::new();
+    for item in list(text) {
+        if item.eq_ignore_ascii_case("default") {
+            out.extend(default());
+            continue;
+        }
+        match Proposal::from_strongswan(protocol, &item) {
+            Ok(p) => out.push(p),
+            Err(e) => set.note(at.file, Some(at.line), format!("proposal `{item}`: {e}")),
+        }
+    }
+    Setting::written(out, at)
+}
+
+fn auth_round(s: &Section) -> AuthRound {
+    let method = match s.value("auth") {
+        Some((v, at)) => Setting::written(auth_method(v), at),
+        None => Setting::default_value(AuthMethod::PublicKey),
+    };
+    let id = match s.value("id") {
+        Some((v, at)) => Setting::written(Some(v.trim().to_owned()), at),
+        None => Setting::default_value(None),
+    };
+    AuthRound {
+        method,
+        id,
+        eap_id: s
+            .value("eap_id")
+            .map(|(v, at)| Setting::written(v.trim().to_owned(), at)),
+        certs: s
+            .value("certs")
+            .map(|(v, at)| {
+                list(v)
+                    .into_iter()
+                    .map(|c| Setting::written(c, at))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn auth_method(v: &str) -> AuthMethod {
+    let v = v.trim().to_ascii_lowercase();
+    if v == "psk" {
+        AuthMethod::Psk
+    } else if v == "pubkey"
+        || v.starts_with("rsa")
+        || v.starts_with("ecdsa")
+        || v.starts_with("ed25519")
+        || v.starts_with("pubkey-")
+    {
+        AuthMethod::PublicKey
+    } else if let Some(rest) = v.strip_prefix("eap") {
+        let method = rest.trim_start_matches('-');
+        AuthMethod::Eap((!method.is_empty()).then(|| method.to_owned()))
+    } else if v.starts_with("xauth") {
+        AuthMethod::Xauth
+    } else if v == "null" {
+        AuthMethod::Null
+    } else {
+        AuthMethod::Other(v)
+    }
+}
+
+fn child(s: &Section, file: usize, set: &mut ConfigSet) -> ChildConfig {
+    let ts = |key: &str| match s.value(key) {
+        Some((v, at)) => Setting::written(
+            list(v)
+                .iter()
+                .filter_map(|t| TrafficSelector::parse(t))
+                .collect(),
+            at,
+        ),
+        None => Setting::default_value(vec![TrafficSelector::Dynamic]),
+    };
+    ChildConfig {
+        name: s.name.clone(),
+        at: section_line(s, file),
+        local_ts: ts("local_ts"),
+        remote_ts: ts("remote_ts"),
+        esp_proposals: proposals(s.value("esp_proposals"), "ESP", set),
+        pfs_from_ike: false,
+        rekey_seconds: match s.value("rekey_time") {
+            Some((v, at)) => Setting::written(seconds(v), at),
+            None => Setting::default_value(Some(3600)),
+        },
+    }
+}
+
+fn secret(s: &Section) -> Option<Secret> {
+    let kind = if s.name.starts_with("ike") {
+        SecretKind::Ike
+    } else if s.name.starts_with("eap") {
+        SecretKind::Eap
+    } else if s.name.starts_with("xauth") {
+        SecretKind::Xauth
+    } else {
+        SecretKind::Other
+    };
+    let (text, at) = s.value("secret").or_else(|| s.value("file"))?;
+    let ids = s
+        .values
+        .iter()
+        .filter(|(k, _, _)| k.starts_with("id"))
+        .map(|(_, v, _)| v.trim().to_owned())
+        .collect();
+    Some(Secret {
+        kind,
+        ids,
+        fingerprint: fingerprint(&secret_bytes(text)),
+        length: text.chars().count(),
+        at,
+    })
+}
+
+/// A secret's bytes as the daemon uses them: `0x` hex decoded, anything else as written.
+pub(crate) fn secret_bytes(text: &str) -> String {
+    if let Some(hex) = text.strip_prefix("0x") {
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|b| u8::from_str_radix(b, 16).ok())
+            })
+            .collect();
+        if let Some(bytes) = bytes {
+            return String::from_utf8_lossy(&bytes).into_owned();
+        }
+    }
+    text.to_owned()
+}
+
+/// Addresses a pool hands out: a subnet's hosts (without network and broadcast address from
+/// /30 and wider), a range's size; `dhcp` and `radius` pools are not counted (unbounded here).
+pub fn pool_size_of(addrs: &str) -> u128 {
+    let mut total: u128 = 0;
+    for item in list(addrs) {
+        if item == "dhcp" || item == "radius" {
+            return u128::MAX;
+        }
+        let prefix = item.split_once('/').and_then(|(_, p)| p.parse::<u8>().ok());
+        if let Some(TrafficSelector::Range(first, last)) = TrafficSelector::parse(&item) {
+            let (f, l, bits) = match (first, last) {
+                (std::net::IpAddr::V4(f), std::net::IpAddr::V4(l)) => {
+                    (u128::from(u32::from(f)), u128::from(u32::from(l)), 32)
+                }
+                (std::net::IpAddr::V6(f), std::net::IpAddr::V6(l)) => {
+                    (u128::from(f), u128::from(l), 128)
+                }
+                _ => continue,
+            };
+            let mut size = l.saturating_sub(f).saturating_add(1);
+            if prefix.is_some_and(|p| p < bits - 1) {
+                size = size.saturating_sub(2);
+            }
+            total = total.saturating_add(size);
+        }
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pools_count_hosts() {
+        assert_eq!(pool_size_of("10.99.200.1/32"), 1);
+        assert_eq!(pool_size_of("10.99.200.0/28"), 14);
+        assert_eq!(pool_size_of("10.0.0.1-10.0.0.5, 10.1.0.0/31"), 7);
+        assert_eq!(pool_size_of("dhcp"), u128::MAX);
+    }
+
+    #[test]
+    fn hex_secrets_compare_by_bytes() {
+        assert_eq!(secret_bytes("0x6162"), "ab");
+        assert_eq!(secret_bytes("ab"), "ab");
+    }
+}

@@ -1,0 +1,987 @@
+//! Predicts, from both ends' configurations, whether their connections establish, and every
+//! reason they cannot, in the order the daemons would meet them: IKE version, IKE proposals
+//! (algorithm or DH group), identities, pre-shared key, EAP secret, ESP proposals, traffic
+//! selectors, virtual IPs, PFS at the first rekey. Each reason is a finding citing the lines
+//! of both files, with its fixes from the engine's one fix table ([`crate::fix`]).
+use std::net::IpAddr;
+
+use ike_config::model::{
+    AuthMethod, ChildConfig, ConfigSet, IkeVersions, Implementation, Line, PeerConfig, Secret,
+    SecretKind, TrafficSelector,
+};
+use ike_config::proposal::Proposal;
+use ike_contract::{Category, End, FailurePhase, Knowledge, Outcome};
+use ike_timeline::{Locator, Source, SourceId, SourceKind, Timeline};
+
+use crate::fix::{self, Values};
+use crate::model::{Diagnosis, EvidenceRef, Finding, Verdict};
+
+const RULE: &str = "config-check";
+
+/// One end: the files of one host (or a built-in client profile).
+#[derive(Debug, Clone)]
+pub struct ConfigEnd {
+    /// How the end is named in the report (its folder, or the profile).
+    pub name: String,
+    pub set: ConfigSet,
+}
+
+/// The timeline the report cites (one source per configuration file) and the prediction.
+pub fn predict(ends: &[ConfigEnd]) -> (Timeline, Diagnosis) {
+    let mut timeline = Timeline::default();
+    let mut first_source = Vec::new();
+    for end in ends {
+        first_source.push(timeline.sources.len());
+        for file in &end.set.files {
+            timeline.sources.push(Source {
+                name: file.clone(),
+                kind: SourceKind::Config,
+                units_read: 0,
+                bytes_read: 0,
+                coverage: Default::default(),
+            });
+        }
+        for note in &end.set.notes {
+            timeline.notes.push(ike_timeline::IngestNote {
+                source: Some(SourceId(
+                    (first_source[first_source.len() - 1] + note.file) as u32,
+                )),
+                at: note.line.map(|l| Locator::Line(u64::from(l))),
+                message: note.message.clone(),
+            });
+        }
+    }
+    let cite = |end: usize, at: Option<Line>, note: String| -> Option<EvidenceRef> {
+        let at = at?;
+        Some(EvidenceRef {
+            source: SourceId((first_source.get(end)? + at.file) as u32),
+            at: Some(Locator::Line(u64::from(at.line))),
+            note,
+        })
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut warnings: Vec<Finding> = Vec::new();
+    let mut pairs = 0usize;
+    let mut unchecked: Vec<String> = Vec::new();
+    // Virtual IPs handed out per responder connection, to find a pool too small for all.
+    let mut leases: Vec<((usize, usize), u128)> = Vec::new();
+    for (ie, initiator_end) in ends.iter().enumerate() {
+        for initiator in initiator_end
+            .set
+            .peers
+            .iter()
+            .filter(|p| !p.responder_only())
+        {
+            for (re, responder_end) in ends.iter().enumerate() {
+                if re == ie {
+                    continue;
+                }
+                let candidates: Vec<(usize, &PeerConfig)> = responder_end
+                    .set
+                    .peers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| addresses_meet(initiator, r))
+                    .collect();
+                // The daemon picks the connection that works when one does: so do we.
+                let best = candidates
+                    .iter()
+                    .map(|(ri, r)| {
+                        let ctx = Pair {
+                            initiator,
+                            initiator_set: &initiator_end.set,
+                            responder: r,
+                            responder_set: &responder_end.set,
+                        };
+                        (*ri, ctx.problems(&mut unchecked))
+                    })
+                    .min_by_key(|(_, problems)| problems.first().map_or(usize::MAX, |p| p.order));
+                let Some((ri, mut problems)) = best else {
+                    continue;
+                };
+                pairs += 1;
+                let responder = &responder_end.set.peers[ri];
+                if problems.is_empty() && !initiator.vips.value.is_empty() {
+                    let n = leases
+                        .iter_mut()
+                        .find(|(k, _)| *k == (re, ri))
+                        .map(|(_, n)| {
+                            *n += 1;
+                            *n
+                        })
+                        .unwrap_or_else(|| {
+                            leases.push(((re, ri), 1));
+                            1
+                        });
+                    let size = pool_size(responder, &responder_end.set);
+                    if n > size {
+                        problems.push(Problem::new(
+                            8,
+                            FailurePhase::ChildSa,
+                            Category::ConfigOther,
+                            format!(
+                                "the responder's pool has {size} address(es) and this is connection {n} to ask it for a virtual IP: it gets none"
+                            ),
+                        ).cite(End::Responder, responder.pools.at, "the pool".into()).cite(End::Initiator, initiator.vips.at, "asks for a virtual IP".into()));
+                    }
+                }
+                for p in problems {
+                    findings.push(p.finding(
+                        initiator,
+                        responder,
+                        (ie, re),
+                        &cite,
+                        (&initiator_end.name, &responder_end.name),
+                    ));
+                }
+            }
+        }
+    }
+    for (e, end) in ends.iter().enumerate() {
+        for w in lint(end) {
+            let mut f =
+                Finding::decided(RULE, w.phase, w.category, Knowledge::OwnStatement, w.title)
+                    .warning();
+            f.evidence
+                .extend(w.at.and_then(|at| cite(e, Some(at), w.note)));
+            warnings.push(f);
+        }
+    }
+    unchecked.sort();
+    unchecked.dedup();
+    let verdict = match findings.first() {
+        Some(first) => Verdict {
+            outcome: Outcome::Failed,
+            phase: Some(first.phase),
+            category: first.category,
+            summary: format!("predicted to fail in {}: {}", first.phase.as_str(), first.title),
+            candidates: Vec::new(),
+            warnings,
+        },
+        None if pairs == 0 => Verdict {
+            warnings,
+            ..Verdict::new(
+                Outcome::Inconclusive,
+                "no connection of one end starts toward a connection of the other: nothing to pair (give both ends' configurations, or --client)",
+            )
+        },
+        None => {
+            let mut summary = format!(
+                "predicted to establish: no reason in the configurations why {pairs} pair(s) of connections would fail"
+            );
+            if !unchecked.is_empty() {
+                summary.push_str(&format!(" (not checked: {})", unchecked.join("; ")));
+            }
+            Verdict {
+                warnings,
+                ..Verdict::new(Outcome::Established, summary)
+            }
+        }
+    };
+    (
+        timeline,
+        Diagnosis {
+            verdict,
+            findings,
+            sessions: Vec::new(),
+            peers: Vec::new(),
+        },
+    )
+}
+
+/// Whether the initiator's connection is toward the responder's: its remote address among the
+/// responder's local ones (or the responder takes any), and the reverse where both are written.
+fn addresses_meet(initiator: &PeerConfig, responder: &PeerConfig) -> bool {
+    let remote = &initiator.remote_addrs.value;
+    let local = &responder.local_addrs.value;
+    let toward = local.is_empty() || remote.iter().any(|r| local.contains(r));
+    let back = responder.responder_only()
+        || initiator.local_addrs.value.is_empty()
+        || responder
+            .remote_addrs
+            .value
+            .iter()
+            .any(|a| initiator.local_addrs.value.contains(a));
+    toward && back
+}
+
+fn pool_size(responder: &PeerConfig, set: &ConfigSet) -> u128 {
+    let mut size: u128 = 0;
+    for name in &responder.pools.value {
+        match set.pools.iter().find(|p| &p.name == name) {
+            Some(p) => size = size.saturating_add(p.size),
+            // Libreswan writes the range itself.
+            None => size = size.saturating_add(ike_config::swanctl::pool_size_of(name)),
+        }
+    }
+    size
+}
+
+/// A reason a pair cannot establish.
+struct Problem {
+    /// Where the daemons meet it: smaller first.
+    order: usize,
+    phase: FailurePhase,
+    category: Category,
+    title: String,
+    evidence: Vec<(End, Option<Line>, String)>,
+    values: Values,
+}
+
+impl Problem {
+    fn new(order: usize, phase: FailurePhase, category: Category, title: String) -> Problem {
+        Problem {
+            order,
+            phase,
+            category,
+            title,
+            evidence: Vec::new(),
+            values: Values::default(),
+        }
+    }
+
+    fn cite(mut self, end: End, at: Option<Line>, note: String) -> Problem {
+        self.evidence.push((end, at, note));
+        self
+    }
+
+    fn finding(
+        mut self,
+        initiator: &PeerConfig,
+        responder: &PeerConfig,
+        (ie, re): (usize, usize),
+        cite: &impl Fn(usize, Option<Line>, String) -> Option<EvidenceRef>,
+        (iname, rname): (&str, &str),
+    ) -> Finding {
+        self.values.initiator = Some(implementation(initiator.implementation));
+        self.values.responder = Some(implementation(responder.implementation));
+        self.values.initiator_conn = Some(initiator.name.clone());
+        self.values.responder_conn = Some(responder.name.clone());
+        let title = format!(
+            "{} ({} `{}`) to {} ({} `{}`): {}",
+            iname,
+            initiator.implementation.as_str(),
+            initiator.name,
+            rname,
+            responder.implementation.as_str(),
+            responder.name,
+            self.title
+        );
+        let mut f = Finding::decided(
+            RULE,
+            self.phase,
+            self.category,
+            Knowledge::OwnStatement,
+            title,
+        );
+        for (end, at, note) in self.evidence {
+            let e = if end == End::Initiator { ie } else { re };
+            let peer = if end == End::Initiator {
+                initiator
+            } else {
+                responder
+            };
+            let at = at.or(Some(peer.at));
+            let note = if at == Some(peer.at) && !note.contains('`') {
+                format!(
+                    "{note} (default of {})",
+                    peer.implementation.defaults_assumed()
+                )
+            } else {
+                note
+            };
+            f.evidence.extend(cite(e, at, note));
+        }
+        f.fix = fix::for_category(self.category, &self.values);
+        f
+    }
+}
+
+fn implementation(i: Implementation) -> ike_logs::Implementation {
+    match i {
+        Implementation::StrongSwan => ike_logs::Implementation::StrongSwan,
+        Implementation::Libreswan => ike_logs::Implementation::Libreswan,
+    }
+}
+
+struct Pair<'a> {
+    initiator: &'a PeerConfig,
+    initiator_set: &'a ConfigSet,
+    responder: &'a PeerConfig,
+    responder_set: &'a ConfigSet,
+}
+
+fn charon(list: &[Proposal]) -> Vec<String> {
+    list.iter().map(Proposal::charon).collect()
+}
+
+fn short(list: &[Proposal]) -> String {
+    list.iter()
+        .map(|p| p.strongswan().unwrap_or_else(|| p.charon()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Pair<'_> {
+    fn problems(&self, unchecked: &mut Vec<String>) -> Vec<Problem> {
+        let (i, r) = (self.initiator, self.responder);
+        let mut out = Vec::new();
+        if !i.version.value.meets(r.version.value) {
+            let mut p = Problem::new(
+                0,
+                FailurePhase::IkeSaInit,
+                Category::ConfigOther,
+                format!(
+                    "the initiator speaks {} and the responder's connection only {}",
+                    i.version.value.as_str(),
+                    r.version.value.as_str()
+                ),
+            )
+            .cite(
+                End::Initiator,
+                i.version.at,
+                i.version.value.as_str().to_owned(),
+            )
+            .cite(
+                End::Responder,
+                r.version.at,
+                r.version.value.as_str().to_owned(),
+            );
+            p.values.version_wanted = match i.version.value {
+                IkeVersions::V1 => Some(1),
+                _ => Some(2),
+            };
+            out.push(p);
+            return out;
+        }
+        let offered = &i.ike_proposals.value;
+        let accepted = &r.ike_proposals.value;
+        let full = offered
+            .iter()
+            .any(|o| accepted.iter().any(|a| a.accepts(o, true)));
+        if !full {
+            let without_groups = offered
+                .iter()
+                .any(|o| accepted.iter().any(|a| a.accepts(o, false)));
+            let category = if without_groups {
+                Category::ProposalDh
+            } else {
+                Category::ProposalIke
+            };
+            let what = if without_groups {
+                "no common Diffie-Hellman group"
+            } else {
+                "no common IKE proposal"
+            };
+            let mut p = Problem::new(
+                1,
+                FailurePhase::IkeSaInit,
+                category,
+                format!(
+                    "{what}: the initiator offers {}, the responder accepts {}",
+                    short(offered),
+                    short(accepted)
+                ),
+            )
+            .cite(
+                End::Initiator,
+                i.ike_proposals.at,
+                format!("offers {}", short(offered)),
+            )
+            .cite(
+                End::Responder,
+                r.ike_proposals.at,
+                format!("accepts {}", short(accepted)),
+            );
+            p.values.ike_offered = charon(offered);
+            p.values.ike_accepted = charon(accepted);
+            out.push(p);
+            return out;
+        }
+        // Identities, both ways: the responder's expectation of the initiator, then the reverse.
+        let i_local = own_id(i);
+        let r_local = own_id(r);
+        let (Some(i_round), Some(r_round)) = (i.local_auth.first(), r.remote_auth.first()) else {
+            return out;
+        };
+        if !methods_meet(&i_round.method.value, &r_round.method.value) {
+            let category = match (&i_round.method.value, &r_round.method.value) {
+                (AuthMethod::Psk, _) | (_, AuthMethod::Psk) => Category::AuthPsk,
+                (AuthMethod::Eap(_), _) | (_, AuthMethod::Eap(_)) => Category::AuthEap,
+                _ => Category::AuthCert,
+            };
+            out.push(
+                Problem::new(
+                    2,
+                    FailurePhase::IkeAuth,
+                    category,
+                    format!(
+                        "the initiator authenticates with {} and the responder expects {}",
+                        i_round.method.value.describe(),
+                        r_round.method.value.describe()
+                    ),
+                )
+                .cite(
+                    End::Initiator,
+                    i_round.method.at,
+                    "its authentication".into(),
+                )
+                .cite(End::Responder, r_round.method.at, "what it expects".into()),
+            );
+            return out;
+        }
+        let expected = r_round.id.value.clone();
+        match (&i_local, &expected) {
+            (Some(presented), Some(wanted)) if !id_matches(wanted, presented) => {
+                let mut p = Problem::new(
+                    3,
+                    FailurePhase::IkeAuth,
+                    Category::AuthId,
+                    format!("the initiator presents the identity `{presented}` and the responder's connection expects `{wanted}`"),
+                )
+                .cite(End::Initiator, i_round.id.at, format!("identity `{presented}`"))
+                .cite(End::Responder, r_round.id.at, format!("expects `{wanted}`"));
+                p.values.id_expected = Some(wanted.clone());
+                p.values.id_presented = Some(presented.clone());
+                out.push(p);
+                return out;
+            }
+            (None, Some(w)) if w != "%any" => unchecked.push(
+                "identities taken from certificates (give the certificates with `cert`)".into(),
+            ),
+            _ => {}
+        }
+        if let (Some(i_remote), Some(r_round_local)) = (i.remote_auth.first(), r.local_auth.first())
+        {
+            if let (Some(wanted), Some(presented)) = (&i_remote.id.value, &r_local) {
+                if !id_matches(wanted, presented) {
+                    let mut p = Problem::new(
+                        4,
+                        FailurePhase::IkeAuth,
+                        Category::AuthId,
+                        format!("the responder presents the identity `{presented}` and the initiator expects `{wanted}`: the initiator rejects the gateway"),
+                    )
+                    .cite(End::Responder, r_round_local.id.at, format!("identity `{presented}`"))
+                    .cite(End::Initiator, i_remote.id.at, format!("expects `{wanted}`"));
+                    p.values.id_expected = Some(wanted.clone());
+                    p.values.id_presented = Some(presented.clone());
+                    p.values.change_on = Some(End::Initiator);
+                    out.push(p);
+                    return out;
+                }
+            }
+        }
+        // Secrets.
+        if i_round.method.value == AuthMethod::Psk {
+            let mine = find_secret(
+                self.initiator_set,
+                SecretKind::Ike,
+                &[
+                    i_local.clone(),
+                    i.remote_auth.first().and_then(|r| r.id.value.clone()),
+                ],
+            );
+            let theirs = find_secret(
+                self.responder_set,
+                SecretKind::Ike,
+                &[r_local.clone(), i_local.clone()],
+            );
+            match (mine, theirs) {
+                (Some(a), Some(b)) if a.fingerprint != b.fingerprint => {
+                    out.push(
+                        Problem::new(5, FailurePhase::IkeAuth, Category::AuthPsk, "the two ends' pre-shared keys for this pair of identities differ (the keys are not printed)".into())
+                            .cite(End::Initiator, Some(a.at), format!("a key of {} characters", a.length))
+                            .cite(End::Responder, Some(b.at), format!("a key of {} characters", b.length)),
+                    );
+                    return out;
+                }
+                (Some(_), Some(_)) => {}
+                _ => unchecked.push("pre-shared keys (one end's secrets were not given)".into()),
+            }
+        }
+        if let AuthMethod::Eap(method) = &i_round.method.value {
+            let eap_id = i_round
+                .eap_id
+                .as_ref()
+                .map(|e| e.value.clone())
+                .or(i_local.clone());
+            let radius = method.as_deref() == Some("radius")
+                || matches!(&r_round.method.value, AuthMethod::Eap(Some(m)) if m == "radius");
+            let mine = find_secret(
+                self.initiator_set,
+                SecretKind::Eap,
+                std::slice::from_ref(&eap_id),
+            );
+            let theirs = find_secret(
+                self.responder_set,
+                SecretKind::Eap,
+                std::slice::from_ref(&eap_id),
+            );
+            match (mine, theirs) {
+                (Some(a), Some(b)) if !radius && a.fingerprint != b.fingerprint => {
+                    out.push(
+                        Problem::new(6, FailurePhase::IkeAuth, Category::AuthEap, format!("the EAP password of `{}` differs between the two ends (not printed)", eap_id.unwrap_or_default()))
+                            .cite(End::Initiator, Some(a.at), format!("a password of {} characters", a.length))
+                            .cite(End::Responder, Some(b.at), format!("a password of {} characters", b.length)),
+                    );
+                    return out;
+                }
+                (Some(_), Some(_)) => {}
+                _ => unchecked.push("EAP passwords (not in both ends' secrets)".into()),
+            }
+        }
+        // CHILD_SAs: each of the initiator's, against the responder child that fits best.
+        let ike_group = first_common_group(offered, accepted);
+        for child in &i.children {
+            let mut best: Option<Vec<Problem>> = None;
+            for theirs in &r.children {
+                let problems = self.child_problems(child, theirs, ike_group.as_deref());
+                if best.as_ref().is_none_or(|b| rank(&problems) > rank(b)) {
+                    best = Some(problems);
+                }
+            }
+            if let Some(problems) = best {
+                out.extend(problems);
+                if !out.is_empty() {
+                    return out;
+                }
+            }
+        }
+        if !i.vips.value.is_empty() && r.pools.value.is_empty() {
+            out.push(
+                Problem::new(8, FailurePhase::ChildSa, Category::ConfigOther, "the initiator asks for a virtual IP and the responder's connection has no address pool".into())
+                    .cite(End::Initiator, i.vips.at, "asks for a virtual IP".into())
+                    .cite(End::Responder, r.pools.at, "no pool".into()),
+            );
+        }
+        out
+    }
+
+    fn child_problems(
+        &self,
+        mine: &ChildConfig,
+        theirs: &ChildConfig,
+        ike_group: Option<&str>,
+    ) -> Vec<Problem> {
+        let (i, r) = (self.initiator, self.responder);
+        let offered = &mine.esp_proposals.value;
+        let accepted = &theirs.esp_proposals.value;
+        let with_values = |mut p: Problem| {
+            p.values.esp_offered = charon(offered);
+            p.values.esp_accepted = charon(accepted);
+            p.values.child = Some(mine.name.clone());
+            p
+        };
+        if !offered
+            .iter()
+            .any(|o| accepted.iter().any(|a| a.accepts(o, false)))
+        {
+            return vec![with_values(
+                Problem::new(
+                    7,
+                    FailurePhase::ChildSa,
+                    Category::ProposalEsp,
+                    format!(
+                        "no common ESP proposal: the initiator offers {}, the responder accepts {}",
+                        short(offered),
+                        short(accepted)
+                    ),
+                )
+                .cite(
+                    End::Initiator,
+                    mine.esp_proposals.at.or(Some(mine.at)),
+                    format!("offers {}", short(offered)),
+                )
+                .cite(
+                    End::Responder,
+                    theirs.esp_proposals.at.or(Some(theirs.at)),
+                    format!("accepts {}", short(accepted)),
+                ),
+            )];
+        }
+        // Traffic selectors: what the initiator proposes (TSi, TSr) against what the
+        // responder allows for the peer and for itself.
+        let initiator_addr = i
+            .local_addrs
+            .value
+            .first()
+            .and_then(|a| a.parse::<IpAddr>().ok());
+        let responder_addr = i
+            .remote_addrs
+            .value
+            .iter()
+            .chain(&r.local_addrs.value)
+            .find_map(|a| a.parse::<IpAddr>().ok());
+        let vip = !i.vips.value.is_empty();
+        let tsi = resolve(
+            &mine.local_ts.value,
+            if vip {
+                Resolved::Everything
+            } else {
+                Resolved::from(initiator_addr)
+            },
+        );
+        let tsr = resolve(&mine.remote_ts.value, Resolved::from(responder_addr));
+        let allowed_remote = resolve(
+            &theirs.remote_ts.value,
+            if !r.pools.value.is_empty() || vip {
+                Resolved::Any
+            } else {
+                Resolved::from(initiator_addr)
+            },
+        );
+        let allowed_local = resolve(&theirs.local_ts.value, Resolved::from(responder_addr));
+        let narrowing = r.implementation == Implementation::StrongSwan || r.narrowing;
+        let fits = |proposed: &Option<Vec<(IpAddr, IpAddr)>>,
+                    allowed: &Option<Vec<(IpAddr, IpAddr)>>|
+         -> bool {
+            let (Some(p), Some(a)) = (proposed, allowed) else {
+                return true;
+            };
+            if narrowing {
+                p.iter().any(|x| a.iter().any(|y| overlaps(*x, *y)))
+            } else {
+                p.iter().all(|x| a.iter().any(|y| within(*x, *y)))
+            }
+        };
+        if !fits(&tsr, &allowed_local) || !fits(&tsi, &allowed_remote) {
+            let mut p = with_values(
+                Problem::new(
+                    7,
+                    FailurePhase::ChildSa,
+                    Category::TrafficSelectors,
+                    format!(
+                        "the initiator asks for {} <=> {} and the responder allows {} <=> {}{}",
+                        describe(&mine.local_ts.value),
+                        describe(&mine.remote_ts.value),
+                        describe(&theirs.remote_ts.value),
+                        describe(&theirs.local_ts.value),
+                        if narrowing {
+                            ""
+                        } else {
+                            " without narrowing (`narrowing=no`)"
+                        }
+                    ),
+                )
+                .cite(
+                    End::Initiator,
+                    mine.remote_ts.at.or(mine.local_ts.at).or(Some(mine.at)),
+                    format!(
+                        "asks for {} <=> {}",
+                        describe(&mine.local_ts.value),
+                        describe(&mine.remote_ts.value)
+                    ),
+                )
+                .cite(
+                    End::Responder,
+                    theirs
+                        .local_ts
+                        .at
+                        .or(theirs.remote_ts.at)
+                        .or(Some(theirs.at)),
+                    format!(
+                        "allows {} <=> {}",
+                        describe(&theirs.remote_ts.value),
+                        describe(&theirs.local_ts.value)
+                    ),
+                ),
+            );
+            p.values.ts_asked = mine.remote_ts.value.iter().map(|t| t.describe()).collect();
+            p.values.ts_allowed = theirs.local_ts.value.iter().map(|t| t.describe()).collect();
+            return vec![p];
+        }
+        // PFS at the first rekey: the groups each side puts in its ESP proposals.
+        let groups_of = |c: &ChildConfig| -> Vec<Proposal> {
+            c.esp_proposals
+                .value
+                .iter()
+                .map(|p| {
+                    let mut p = p.clone();
+                    if c.pfs_from_ike && p.real_groups().next().is_none() {
+                        p.groups = ike_group.map(|g| vec![g.to_owned()]).unwrap_or_default();
+                    }
+                    p
+                })
+                .collect()
+        };
+        let (o, a) = (groups_of(mine), groups_of(theirs));
+        if !o.iter().any(|x| a.iter().any(|y| y.accepts(x, true))) {
+            let mut p = with_values(
+                Problem::new(9, FailurePhase::ChildSa, Category::ProposalDh, format!(
+                    "the ESP proposals agree except in the PFS group: the initiator wants {}, the responder {}; the first CHILD_SA comes up and its first rekey fails",
+                    groups_text(&o), groups_text(&a)
+                ))
+                .cite(End::Initiator, mine.esp_proposals.at.or(Some(mine.at)), format!("offers {}", short(offered)))
+                .cite(End::Responder, theirs.esp_proposals.at.or(Some(theirs.at)), format!("accepts {}", short(accepted))),
+            );
+            p.values.ike_offered.clear();
+            return vec![p];
+        }
+        Vec::new()
+    }
+}
+
+/// How far a pair of children gets: no problem beats any; a later problem beats an earlier.
+fn rank(problems: &[Problem]) -> usize {
+    problems.first().map_or(usize::MAX, |p| p.order)
+}
+
+fn groups_text(list: &[Proposal]) -> String {
+    let mut groups: Vec<&str> = list.iter().flat_map(|p| p.real_groups()).collect();
+    groups.dedup();
+    if groups.is_empty() {
+        "no PFS".into()
+    } else {
+        groups.join(" or ")
+    }
+}
+
+fn first_common_group(offered: &[Proposal], accepted: &[Proposal]) -> Option<String> {
+    for o in offered {
+        for a in accepted {
+            if a.accepts(o, true) {
+                return o
+                    .real_groups()
+                    .find(|g| a.groups.iter().any(|x| x == g))
+                    .map(str::to_owned);
+            }
+        }
+    }
+    None
+}
+
+/// A traffic selector list resolved to ranges; `None` when it cannot be (an address the
+/// files do not give).
+#[derive(Clone, Copy)]
+enum Resolved {
+    Address(IpAddr),
+    /// A virtual IP request: 0.0.0.0/0 until assigned.
+    Everything,
+    /// Whatever the peer proposes fits (a pool lease, an unknown address).
+    Any,
+}
+
+impl From<Option<IpAddr>> for Resolved {
+    fn from(a: Option<IpAddr>) -> Resolved {
+        a.map_or(Resolved::Any, Resolved::Address)
+    }
+}
+
+fn resolve(list: &[TrafficSelector], dynamic: Resolved) -> Option<Vec<(IpAddr, IpAddr)>> {
+    let mut out = Vec::new();
+    for ts in list {
+        match ts {
+            TrafficSelector::Range(a, b) => out.push((*a, *b)),
+            TrafficSelector::Dynamic => match dynamic {
+                Resolved::Address(a) => out.push((a, a)),
+                Resolved::Everything => out.push((
+                    IpAddr::from([0, 0, 0, 0]),
+                    IpAddr::from([255, 255, 255, 255]),
+                )),
+                Resolved::Any => return None,
+            },
+        }
+    }
+    Some(out)
+}
+
+fn key(a: IpAddr) -> Option<u128> {
+    match a {
+        IpAddr::V4(v) => Some(u128::from(u32::from(v))),
+        IpAddr::V6(v) => Some(u128::from(v)),
+    }
+}
+
+fn overlaps(x: (IpAddr, IpAddr), y: (IpAddr, IpAddr)) -> bool {
+    if x.0.is_ipv4() != y.0.is_ipv4() {
+        return false;
+    }
+    match (key(x.0), key(x.1), key(y.0), key(y.1)) {
+        (Some(a), Some(b), Some(c), Some(d)) => a <= d && c <= b,
+        _ => false,
+    }
+}
+
+fn within(x: (IpAddr, IpAddr), y: (IpAddr, IpAddr)) -> bool {
+    if x.0.is_ipv4() != y.0.is_ipv4() {
+        return false;
+    }
+    match (key(x.0), key(x.1), key(y.0), key(y.1)) {
+        (Some(a), Some(b), Some(c), Some(d)) => c <= a && b <= d,
+        _ => false,
+    }
+}
+
+fn describe(list: &[TrafficSelector]) -> String {
+    list.iter()
+        .map(|t| t.describe())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The identity a connection presents: written, or its address (strongSwan's and Libreswan's
+/// default with a PSK); `None` when it would come from a certificate.
+fn own_id(p: &PeerConfig) -> Option<String> {
+    let round = p.local_auth.first()?;
+    if let Some(id) = &round.id.value {
+        return Some(id.clone());
+    }
+    if round.method.value == AuthMethod::PublicKey {
+        return None;
+    }
+    p.local_addrs.value.first().cloned()
+}
+
+fn methods_meet(presented: &AuthMethod, expected: &AuthMethod) -> bool {
+    match (presented, expected) {
+        (AuthMethod::Eap(a), AuthMethod::Eap(b)) => {
+            a.is_none() || b.is_none() || a == b || b.as_deref() == Some("radius")
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// Whether `id` satisfies the expected identity `pattern` (`%any`, `*` wildcards, type
+/// prefixes such as `fqdn:` and Libreswan's `@` left out, case-insensitive).
+fn id_matches(pattern: &str, id: &str) -> bool {
+    let norm = |s: &str| -> String {
+        let s = s.trim().trim_start_matches('@');
+        let s = s
+            .split_once(':')
+            .filter(|(t, _)| {
+                [
+                    "fqdn", "email", "ipv4", "ipv6", "keyid", "asn1dn", "rfc822", "userfqdn",
+                ]
+                .contains(&t.to_ascii_lowercase().as_str())
+            })
+            .map_or(s, |(_, v)| v);
+        s.to_ascii_lowercase()
+    };
+    let (p, i) = (norm(pattern), norm(id));
+    if p == "%any" || p == "*" || p.is_empty() {
+        return true;
+    }
+    if let Some((head, tail)) = p.split_once('*') {
+        return i.starts_with(head) && i.ends_with(tail) && i.len() >= head.len() + tail.len();
+    }
+    p == i
+}
+
+/// The secret a daemon picks for these identities: the one naming most of them; one naming
+/// none of them only when it names no identity at all.
+fn find_secret<'s>(
+    set: &'s ConfigSet,
+    kind: SecretKind,
+    ids: &[Option<String>],
+) -> Option<&'s Secret> {
+    set.secrets
+        .iter()
+        .filter(|s| s.kind == kind)
+        .filter_map(|s| {
+            let hits = s
+                .ids
+                .iter()
+                .filter(|sid| ids.iter().flatten().any(|id| id_matches(sid, id)))
+                .count();
+            (hits > 0 || s.ids.is_empty()).then_some((hits, s))
+        })
+        .max_by_key(|(hits, _)| *hits)
+        .map(|(_, s)| s)
+}
+
+struct Lint {
+    phase: FailurePhase,
+    category: Category,
+    title: String,
+    at: Option<Line>,
+    note: String,
+}
+
+/// What does not stop a connection but should change: weak algorithms, short pre-shared keys,
+/// certificates without IKEv2 fragmentation.
+fn lint(end: &ConfigEnd) -> Vec<Lint> {
+    let mut out = Vec::new();
+    for p in &end.set.peers {
+        let mut weak: Vec<&str> = p
+            .ike_proposals
+            .value
+            .iter()
+            .flat_map(|x| x.weak_algorithms())
+            .collect();
+        weak.sort();
+        weak.dedup();
+        if !weak.is_empty() && p.ike_proposals.at.is_some() {
+            out.push(Lint {
+                phase: FailurePhase::IkeSaInit,
+                category: Category::ProposalIke,
+                title: format!(
+                    "connection `{}` allows weak IKE algorithms: {}",
+                    p.name,
+                    weak.join(", ")
+                ),
+                at: p.ike_proposals.at,
+                note: "IKE proposals".into(),
+            });
+        }
+        let pubkey = p
+            .local_auth
+            .iter()
+            .any(|r| r.method.value == AuthMethod::PublicKey);
+        if pubkey && p.fragmentation.value == "no" {
+            out.push(Lint {
+                phase: FailurePhase::IkeAuth,
+                category: Category::MtuFragmentation,
+                title: format!("connection `{}` authenticates with certificates and has IKEv2 fragmentation off: IKE_AUTH with a certificate chain is often larger than a path's MTU", p.name),
+                at: p.fragmentation.at,
+                note: "fragmentation".into(),
+            });
+        }
+    }
+    for s in &end.set.secrets {
+        if s.kind == SecretKind::Ike && s.length < 20 {
+            out.push(Lint {
+                phase: FailurePhase::IkeAuth,
+                category: Category::AuthPsk,
+                title: format!("a pre-shared key of {} characters: shorter than 20, open to offline guessing from one captured exchange", s.length),
+                at: Some(s.at),
+                note: "the key (not printed)".into(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities() {
+        assert!(id_matches("%any", "x"));
+        assert!(id_matches("@gw.example", "gw.example"));
+        assert!(id_matches("fqdn:GW.example", "gw.example"));
+        assert!(id_matches("*@example.com", "alice@example.com"));
+        assert!(!id_matches("client.test", "laptop.test"));
+    }
+
+    #[test]
+    fn ranges() {
+        let r = |a: &str, b: &str| (a.parse().unwrap(), b.parse().unwrap());
+        assert!(overlaps(
+            r("10.0.0.0", "10.0.0.255"),
+            r("10.0.0.5", "10.0.0.5")
+        ));
+        assert!(!overlaps(
+            r("10.0.0.0", "10.0.0.255"),
+            r("10.0.1.0", "10.0.1.255")
+        ));
+        assert!(within(
+            r("10.0.0.5", "10.0.0.5"),
+            r("10.0.0.0", "10.0.0.255")
+        ));
+        assert!(!within(
+            r("0.0.0.0", "255.255.255.255"),
+            r("10.0.0.0", "10.0.0.255")
+        ));
+    }
+}
