@@ -8,6 +8,7 @@ use crate::model::{
     Implementation, Line, PeerConfig, Secret, SecretKind, Setting, TrafficSelector,
 };
 use crate::proposal::Proposal;
+use crate::settings::{cut, strip_comment};
 
 /// Files an `include` chain may nest.
 const MAX_DEPTH: usize = 8;
@@ -134,27 +135,11 @@ fn expand_also(conn: &Conn, all: &[Conn], out: &mut Vec<(String, String, Line)>,
     out.extend(conn.values.iter().filter(|(k, _, _)| k != "also").cloned());
 }
 
-fn strip_comment(line: &str) -> &str {
-    let mut quoted = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            '#' if !quoted => return &line[..i],
-            _ => {}
-        }
-    }
-    line
-}
-
 fn unquote(v: &str) -> String {
     v.strip_prefix('"')
         .and_then(|v| v.strip_suffix('"'))
         .unwrap_or(v)
         .to_owned()
-}
-
-fn cut(text: &str) -> String {
-    text.chars().take(60).collect()
 }
 
 /// An identity as Libreswan writes it, as the other implementations compare it: `@fqdn` is
@@ -435,13 +420,7 @@ fn read_secrets_at(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct NoIncludes;
-    impl Includes for NoIncludes {
-        fn include(&mut self, _: &str, _: usize) -> Vec<(usize, String)> {
-            Vec::new()
-        }
-    }
+    use crate::settings::NoIncludes;
 
     #[test]
     fn gateway_conn_with_default_and_also() {

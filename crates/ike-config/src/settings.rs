@@ -221,7 +221,8 @@ fn parse_into(
     }
 }
 
-fn strip_comment(line: &str) -> &str {
+/// The line without its `#` comment (a `#` inside quotes is kept).
+pub(crate) fn strip_comment(line: &str) -> &str {
     let mut quoted = false;
     for (i, c) in line.char_indices() {
         match c {
@@ -266,20 +267,25 @@ fn unquote(value: &str) -> String {
     out
 }
 
-fn cut(text: &str) -> String {
+/// The start of a line, for a note.
+pub(crate) fn cut(text: &str) -> String {
     text.chars().take(60).collect()
+}
+
+/// Includes that find nothing: for tests of one file.
+#[cfg(test)]
+pub(crate) struct NoIncludes;
+
+#[cfg(test)]
+impl Includes for NoIncludes {
+    fn include(&mut self, _: &str, _: usize) -> Vec<(usize, String)> {
+        Vec::new()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct NoIncludes;
-    impl Includes for NoIncludes {
-        fn include(&mut self, _: &str, _: usize) -> Vec<(usize, String)> {
-            Vec::new()
-        }
-    }
 
     #[test]
     fn sections_values_quotes_and_refs() {
