@@ -10,6 +10,7 @@
 pub mod defaults;
 pub mod libreswan;
 pub mod model;
+pub mod profiles;
 pub mod proposal;
 pub mod settings;
 pub mod swanctl;

@@ -35,6 +35,12 @@ impl<T> Setting<T> {
 pub enum Implementation {
     StrongSwan,
     Libreswan,
+    /// Windows' built-in IKEv2 client (built-in profiles only).
+    Windows,
+    /// macOS' and iOS' built-in IKEv2 client (built-in profiles only).
+    Apple,
+    /// Android's built-in IKEv2 client (built-in profiles only).
+    Android,
 }
 
 impl Implementation {
@@ -42,14 +48,20 @@ impl Implementation {
         match self {
             Implementation::StrongSwan => "strongSwan",
             Implementation::Libreswan => "Libreswan",
+            Implementation::Windows => "Windows",
+            Implementation::Apple => "Apple",
+            Implementation::Android => "Android",
         }
     }
 
     /// The versions whose defaults fill what a file leaves out.
     pub fn defaults_assumed(self) -> &'static str {
         match self {
-            Implementation::StrongSwan => "strongSwan 5.9 and 6.0 defaults",
-            Implementation::Libreswan => "Libreswan 4 and 5 defaults",
+            Implementation::StrongSwan => "strongSwan 5.9 to 6.0.1 default",
+            Implementation::Libreswan => "Libreswan 4 and 5 default",
+            Implementation::Windows | Implementation::Apple | Implementation::Android => {
+                "the client's built-in behaviour"
+            }
         }
     }
 }

@@ -6,8 +6,8 @@
 use std::net::IpAddr;
 
 use ike_config::model::{
-    AuthMethod, ChildConfig, ConfigSet, IkeVersions, Implementation, Line, PeerConfig, Secret,
-    SecretKind, TrafficSelector,
+    AuthMethod, AuthRound, ChildConfig, ConfigSet, IkeVersions, Implementation, Line, PeerConfig,
+    Secret, SecretKind, TrafficSelector,
 };
 use ike_config::proposal::Proposal;
 use ike_contract::{Category, End, FailurePhase, Knowledge, Outcome};
@@ -41,21 +41,35 @@ pub fn predict(ends: &[ConfigEnd]) -> (Timeline, Diagnosis) {
                 coverage: Default::default(),
             });
         }
-        for note in &end.set.notes {
-            timeline.notes.push(ike_timeline::IngestNote {
-                source: Some(SourceId(
-                    (first_source[first_source.len() - 1] + note.file) as u32,
-                )),
-                at: note.line.map(|l| Locator::Line(u64::from(l))),
-                message: note.message.clone(),
-            });
-        }
+        timeline
+            .notes
+            .extend(notes(end, first_source[first_source.len() - 1]));
     }
-    let cite = |end: usize, at: Option<Line>, note: String| -> Option<EvidenceRef> {
-        let at = at?;
+    let diagnosis = predict_cited(ends, &first_source);
+    (timeline, diagnosis)
+}
+
+/// What reading an end's files noted, as the report's notes; `first_source` is the source of
+/// its first file.
+pub fn notes(end: &ConfigEnd, first_source: usize) -> Vec<ike_timeline::IngestNote> {
+    end.set
+        .notes
+        .iter()
+        .map(|note| ike_timeline::IngestNote {
+            source: Some(SourceId((first_source + note.file) as u32)),
+            at: note.line.map(|l| Locator::Line(u64::from(l))),
+            message: note.message.clone(),
+        })
+        .collect()
+}
+
+/// The prediction, citing the files of end `i` as sources from `first_source[i]` on (in the
+/// order of its `files`).
+pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
+    let cite = |end: usize, at: Option<Line>, file: usize, note: String| -> Option<EvidenceRef> {
         Some(EvidenceRef {
-            source: SourceId((first_source.get(end)? + at.file) as u32),
-            at: Some(Locator::Line(u64::from(at.line))),
+            source: SourceId((first_source.get(end)? + at.map_or(file, |l| l.file)) as u32),
+            at: at.map(|l| Locator::Line(u64::from(l.line))),
             note,
         })
     };
@@ -143,7 +157,7 @@ pub fn predict(ends: &[ConfigEnd]) -> (Timeline, Diagnosis) {
                 Finding::decided(RULE, w.phase, w.category, Knowledge::OwnStatement, w.title)
                     .warning();
             f.evidence
-                .extend(w.at.and_then(|at| cite(e, Some(at), w.note)));
+                .extend(w.at.and_then(|at| cite(e, Some(at), at.file, w.note)));
             warnings.push(f);
         }
     }
@@ -178,15 +192,73 @@ pub fn predict(ends: &[ConfigEnd]) -> (Timeline, Diagnosis) {
             }
         }
     };
-    (
-        timeline,
-        Diagnosis {
-            verdict,
-            findings,
-            sessions: Vec::new(),
-            peers: Vec::new(),
-        },
-    )
+    Diagnosis {
+        verdict,
+        findings,
+        sessions: Vec::new(),
+        peers: Vec::new(),
+    }
+}
+
+/// Lets the configurations decide what the other evidence leaves open: a failure whose
+/// category is open between candidates takes the configurations' reason when it is one of
+/// them (same phase), and cites its lines; a decided failure the configurations explain the
+/// same way cites them too. The configurations never overrule a decided category: the peer's
+/// own statement and the wire outrank a prediction.
+pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis) {
+    let reasons: Vec<&Finding> = prediction
+        .findings
+        .iter()
+        .filter(|f| f.category.is_some())
+        .collect();
+    if reasons.is_empty() {
+        return;
+    }
+    let fitting = |phase: FailurePhase, candidates: &[crate::model::Candidate]| {
+        reasons.iter().copied().find(|r| {
+            candidates
+                .iter()
+                .any(|c| c.phase == phase && r.phase == phase && Some(c.category) == r.category)
+        })
+    };
+    for f in &mut diagnosis.findings {
+        match f.category {
+            None => {
+                if let Some(r) = fitting(f.phase, &f.candidates) {
+                    f.category = r.category;
+                    f.candidates.clear();
+                    f.title = format!("{}; the configurations decide: {}", f.title, r.title);
+                    f.evidence.extend(r.evidence.iter().cloned());
+                    f.fix = r.fix.clone();
+                }
+            }
+            Some(category) => {
+                if let Some(r) = reasons
+                    .iter()
+                    .find(|r| r.phase == f.phase && r.category == Some(category))
+                {
+                    f.evidence.extend(r.evidence.iter().cloned());
+                }
+            }
+        }
+    }
+    let decide = |v: &mut Verdict| {
+        if v.category.is_some() || v.outcome != Outcome::Failed {
+            return;
+        }
+        let Some(phase) = v.phase else {
+            return;
+        };
+        if let Some(r) = fitting(phase, &v.candidates) {
+            v.category = r.category;
+            v.candidates.clear();
+            v.summary = format!("{}; the configurations decide: {}", v.summary, r.title);
+        }
+    };
+    decide(&mut diagnosis.verdict);
+    for v in &mut diagnosis.sessions {
+        decide(v);
+    }
 }
 
 /// Whether the initiator's connection is toward the responder's: its remote address among the
@@ -194,7 +266,10 @@ pub fn predict(ends: &[ConfigEnd]) -> (Timeline, Diagnosis) {
 fn addresses_meet(initiator: &PeerConfig, responder: &PeerConfig) -> bool {
     let remote = &initiator.remote_addrs.value;
     let local = &responder.local_addrs.value;
-    let toward = local.is_empty() || remote.iter().any(|r| local.contains(r));
+    let toward = local.is_empty()
+        || remote
+            .iter()
+            .any(|r| local.contains(r) || r == ike_config::profiles::ANY_GATEWAY);
     let back = responder.responder_only()
         || initiator.local_addrs.value.is_empty()
         || responder
@@ -250,7 +325,7 @@ impl Problem {
         initiator: &PeerConfig,
         responder: &PeerConfig,
         (ie, re): (usize, usize),
-        cite: &impl Fn(usize, Option<Line>, String) -> Option<EvidenceRef>,
+        cite: &impl Fn(usize, Option<Line>, usize, String) -> Option<EvidenceRef>,
         (iname, rname): (&str, &str),
     ) -> Finding {
         self.values.initiator = Some(implementation(initiator.implementation));
@@ -281,16 +356,15 @@ impl Problem {
             } else {
                 responder
             };
-            let at = at.or(Some(peer.at));
-            let note = if at == Some(peer.at) && !note.contains('`') {
-                format!(
-                    "{note} (default of {})",
-                    peer.implementation.defaults_assumed()
-                )
+            let default = at.is_none();
+            // A built-in profile has no file: its values are cited by the profile's name alone.
+            let at = at.or(Some(peer.at)).filter(|l| l.line > 0);
+            let note = if default {
+                format!("{note} ({})", peer.implementation.defaults_assumed())
             } else {
                 note
             };
-            f.evidence.extend(cite(e, at, note));
+            f.evidence.extend(cite(e, at, peer.file, note));
         }
         f.fix = fix::for_category(self.category, &self.values);
         f
@@ -301,6 +375,10 @@ fn implementation(i: Implementation) -> ike_logs::Implementation {
     match i {
         Implementation::StrongSwan => ike_logs::Implementation::StrongSwan,
         Implementation::Libreswan => ike_logs::Implementation::Libreswan,
+        Implementation::Windows => ike_logs::Implementation::Windows,
+        Implementation::Apple => ike_logs::Implementation::Apple,
+        // Android's client has no setting to write: the fixes go to the gateway.
+        Implementation::Android => ike_logs::Implementation::AnyIkev2,
     }
 }
 
@@ -401,133 +479,12 @@ impl Pair<'_> {
         // Identities, both ways: the responder's expectation of the initiator, then the reverse.
         let i_local = own_id(i);
         let r_local = own_id(r);
-        let (Some(i_round), Some(r_round)) = (i.local_auth.first(), r.remote_auth.first()) else {
-            return out;
-        };
-        if !methods_meet(&i_round.method.value, &r_round.method.value) {
-            let category = match (&i_round.method.value, &r_round.method.value) {
-                (AuthMethod::Psk, _) | (_, AuthMethod::Psk) => Category::AuthPsk,
-                (AuthMethod::Eap(_), _) | (_, AuthMethod::Eap(_)) => Category::AuthEap,
-                _ => Category::AuthCert,
-            };
-            out.push(
-                Problem::new(
-                    2,
-                    FailurePhase::IkeAuth,
-                    category,
-                    format!(
-                        "the initiator authenticates with {} and the responder expects {}",
-                        i_round.method.value.describe(),
-                        r_round.method.value.describe()
-                    ),
-                )
-                .cite(
-                    End::Initiator,
-                    i_round.method.at,
-                    "its authentication".into(),
-                )
-                .cite(End::Responder, r_round.method.at, "what it expects".into()),
-            );
-            return out;
-        }
-        let expected = r_round.id.value.clone();
-        match (&i_local, &expected) {
-            (Some(presented), Some(wanted)) if !id_matches(wanted, presented) => {
-                let mut p = Problem::new(
-                    3,
-                    FailurePhase::IkeAuth,
-                    Category::AuthId,
-                    format!("the initiator presents the identity `{presented}` and the responder's connection expects `{wanted}`"),
-                )
-                .cite(End::Initiator, i_round.id.at, format!("identity `{presented}`"))
-                .cite(End::Responder, r_round.id.at, format!("expects `{wanted}`"));
-                p.values.id_expected = Some(wanted.clone());
-                p.values.id_presented = Some(presented.clone());
-                out.push(p);
+        // A built-in client profile leaves authentication to the user's connection.
+        if let (Some(i_round), Some(r_round)) = (i.local_auth.first(), r.remote_auth.first()) {
+            if let Some(stop) = self.auth_problems(i_round, r_round, &i_local, &r_local, unchecked)
+            {
+                out.push(stop);
                 return out;
-            }
-            (None, Some(w)) if w != "%any" => unchecked.push(
-                "identities taken from certificates (give the certificates with `cert`)".into(),
-            ),
-            _ => {}
-        }
-        if let (Some(i_remote), Some(r_round_local)) = (i.remote_auth.first(), r.local_auth.first())
-        {
-            if let (Some(wanted), Some(presented)) = (&i_remote.id.value, &r_local) {
-                if !id_matches(wanted, presented) {
-                    let mut p = Problem::new(
-                        4,
-                        FailurePhase::IkeAuth,
-                        Category::AuthId,
-                        format!("the responder presents the identity `{presented}` and the initiator expects `{wanted}`: the initiator rejects the gateway"),
-                    )
-                    .cite(End::Responder, r_round_local.id.at, format!("identity `{presented}`"))
-                    .cite(End::Initiator, i_remote.id.at, format!("expects `{wanted}`"));
-                    p.values.id_expected = Some(wanted.clone());
-                    p.values.id_presented = Some(presented.clone());
-                    p.values.change_on = Some(End::Initiator);
-                    out.push(p);
-                    return out;
-                }
-            }
-        }
-        // Secrets.
-        if i_round.method.value == AuthMethod::Psk {
-            let mine = find_secret(
-                self.initiator_set,
-                SecretKind::Ike,
-                &[
-                    i_local.clone(),
-                    i.remote_auth.first().and_then(|r| r.id.value.clone()),
-                ],
-            );
-            let theirs = find_secret(
-                self.responder_set,
-                SecretKind::Ike,
-                &[r_local.clone(), i_local.clone()],
-            );
-            match (mine, theirs) {
-                (Some(a), Some(b)) if a.fingerprint != b.fingerprint => {
-                    out.push(
-                        Problem::new(5, FailurePhase::IkeAuth, Category::AuthPsk, "the two ends' pre-shared keys for this pair of identities differ (the keys are not printed)".into())
-                            .cite(End::Initiator, Some(a.at), format!("a key of {} characters", a.length))
-                            .cite(End::Responder, Some(b.at), format!("a key of {} characters", b.length)),
-                    );
-                    return out;
-                }
-                (Some(_), Some(_)) => {}
-                _ => unchecked.push("pre-shared keys (one end's secrets were not given)".into()),
-            }
-        }
-        if let AuthMethod::Eap(method) = &i_round.method.value {
-            let eap_id = i_round
-                .eap_id
-                .as_ref()
-                .map(|e| e.value.clone())
-                .or(i_local.clone());
-            let radius = method.as_deref() == Some("radius")
-                || matches!(&r_round.method.value, AuthMethod::Eap(Some(m)) if m == "radius");
-            let mine = find_secret(
-                self.initiator_set,
-                SecretKind::Eap,
-                std::slice::from_ref(&eap_id),
-            );
-            let theirs = find_secret(
-                self.responder_set,
-                SecretKind::Eap,
-                std::slice::from_ref(&eap_id),
-            );
-            match (mine, theirs) {
-                (Some(a), Some(b)) if !radius && a.fingerprint != b.fingerprint => {
-                    out.push(
-                        Problem::new(6, FailurePhase::IkeAuth, Category::AuthEap, format!("the EAP password of `{}` differs between the two ends (not printed)", eap_id.unwrap_or_default()))
-                            .cite(End::Initiator, Some(a.at), format!("a password of {} characters", a.length))
-                            .cite(End::Responder, Some(b.at), format!("a password of {} characters", b.length)),
-                    );
-                    return out;
-                }
-                (Some(_), Some(_)) => {}
-                _ => unchecked.push("EAP passwords (not in both ends' secrets)".into()),
             }
         }
         // CHILD_SAs: each of the initiator's, against the responder child that fits best.
@@ -557,6 +514,141 @@ impl Pair<'_> {
         out
     }
 
+    /// The first reason the authentication round fails (method, identity both ways, PSK, EAP
+    /// password), or `None`; what cannot be checked goes to `unchecked`.
+    fn auth_problems(
+        &self,
+        i_round: &AuthRound,
+        r_round: &AuthRound,
+        i_local: &Option<String>,
+        r_local: &Option<String>,
+        unchecked: &mut Vec<String>,
+    ) -> Option<Problem> {
+        if !methods_meet(&i_round.method.value, &r_round.method.value) {
+            let category = match (&i_round.method.value, &r_round.method.value) {
+                (AuthMethod::Psk, _) | (_, AuthMethod::Psk) => Category::AuthPsk,
+                (AuthMethod::Eap(_), _) | (_, AuthMethod::Eap(_)) => Category::AuthEap,
+                _ => Category::AuthCert,
+            };
+            return Some(
+                Problem::new(
+                    2,
+                    FailurePhase::IkeAuth,
+                    category,
+                    format!(
+                        "the initiator authenticates with {} and the responder expects {}",
+                        i_round.method.value.describe(),
+                        r_round.method.value.describe()
+                    ),
+                )
+                .cite(
+                    End::Initiator,
+                    i_round.method.at,
+                    "its authentication".into(),
+                )
+                .cite(End::Responder, r_round.method.at, "what it expects".into()),
+            );
+        }
+        let expected = r_round.id.value.clone();
+        match (i_local, &expected) {
+            (Some(presented), Some(wanted)) if !id_matches(wanted, presented) => {
+                let mut p = Problem::new(
+                    3,
+                    FailurePhase::IkeAuth,
+                    Category::AuthId,
+                    format!("the initiator presents the identity `{presented}` and the responder's connection expects `{wanted}`"),
+                )
+                .cite(End::Initiator, i_round.id.at, format!("identity `{presented}`"))
+                .cite(End::Responder, r_round.id.at, format!("expects `{wanted}`"));
+                p.values.id_expected = Some(wanted.clone());
+                p.values.id_presented = Some(presented.clone());
+                return Some(p);
+            }
+            (None, Some(w)) if w != "%any" => unchecked.push(
+                "identities taken from certificates (give the certificates with `cert`)".into(),
+            ),
+            _ => {}
+        }
+        if let (Some(i_remote), Some(r_round_local)) = (
+            self.initiator.remote_auth.first(),
+            self.responder.local_auth.first(),
+        ) {
+            if let (Some(wanted), Some(presented)) = (&i_remote.id.value, r_local) {
+                if !id_matches(wanted, presented) {
+                    let mut p = Problem::new(
+                        4,
+                        FailurePhase::IkeAuth,
+                        Category::AuthId,
+                        format!("the responder presents the identity `{presented}` and the initiator expects `{wanted}`: the initiator rejects the gateway"),
+                    )
+                    .cite(End::Responder, r_round_local.id.at, format!("identity `{presented}`"))
+                    .cite(End::Initiator, i_remote.id.at, format!("expects `{wanted}`"));
+                    p.values.id_expected = Some(wanted.clone());
+                    p.values.id_presented = Some(presented.clone());
+                    p.values.change_on = Some(End::Initiator);
+                    return Some(p);
+                }
+            }
+        }
+        // Secrets.
+        if i_round.method.value == AuthMethod::Psk {
+            let mine = find_secret(
+                self.initiator_set,
+                SecretKind::Ike,
+                &[
+                    i_local.clone(),
+                    self.initiator
+                        .remote_auth
+                        .first()
+                        .and_then(|r| r.id.value.clone()),
+                ],
+            );
+            let theirs = find_secret(
+                self.responder_set,
+                SecretKind::Ike,
+                &[r_local.clone(), i_local.clone()],
+            );
+            match (mine, theirs) {
+                (Some(a), Some(b)) if a.fingerprint != b.fingerprint => {
+                    return Some(Problem::new(5, FailurePhase::IkeAuth, Category::AuthPsk, "the two ends' pre-shared keys for this pair of identities differ (the keys are not printed)".into())
+                            .cite(End::Initiator, Some(a.at), format!("a key of {} characters", a.length))
+                            .cite(End::Responder, Some(b.at), format!("a key of {} characters", b.length)));
+                }
+                (Some(_), Some(_)) => {}
+                _ => unchecked.push("pre-shared keys (one end's secrets were not given)".into()),
+            }
+        }
+        if let AuthMethod::Eap(method) = &i_round.method.value {
+            let eap_id = i_round
+                .eap_id
+                .as_ref()
+                .map(|e| e.value.clone())
+                .or(i_local.clone());
+            let radius = method.as_deref() == Some("radius")
+                || matches!(&r_round.method.value, AuthMethod::Eap(Some(m)) if m == "radius");
+            let mine = find_secret(
+                self.initiator_set,
+                SecretKind::Eap,
+                std::slice::from_ref(&eap_id),
+            );
+            let theirs = find_secret(
+                self.responder_set,
+                SecretKind::Eap,
+                std::slice::from_ref(&eap_id),
+            );
+            match (mine, theirs) {
+                (Some(a), Some(b)) if !radius && a.fingerprint != b.fingerprint => {
+                    return Some(Problem::new(6, FailurePhase::IkeAuth, Category::AuthEap, format!("the EAP password of `{}` differs between the two ends (not printed)", eap_id.unwrap_or_default()))
+                            .cite(End::Initiator, Some(a.at), format!("a password of {} characters", a.length))
+                            .cite(End::Responder, Some(b.at), format!("a password of {} characters", b.length)));
+                }
+                (Some(_), Some(_)) => {}
+                _ => unchecked.push("EAP passwords (not in both ends' secrets)".into()),
+            }
+        }
+        None
+    }
+
     fn child_problems(
         &self,
         mine: &ChildConfig,
@@ -569,7 +661,8 @@ impl Pair<'_> {
         let with_values = |mut p: Problem| {
             p.values.esp_offered = charon(offered);
             p.values.esp_accepted = charon(accepted);
-            p.values.child = Some(mine.name.clone());
+            // The responder's CHILD_SA is where a gateway's line goes.
+            p.values.child = Some(theirs.name.clone());
             p
         };
         if !offered
@@ -714,7 +807,8 @@ impl Pair<'_> {
                 .cite(End::Initiator, mine.esp_proposals.at.or(Some(mine.at)), format!("offers {}", short(offered)))
                 .cite(End::Responder, theirs.esp_proposals.at.or(Some(theirs.at)), format!("accepts {}", short(accepted))),
             );
-            p.values.ike_offered.clear();
+            p.values.esp_offered = charon(&o);
+            p.values.esp_accepted = charon(&a);
             return vec![p];
         }
         Vec::new()

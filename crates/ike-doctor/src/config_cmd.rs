@@ -23,6 +23,11 @@ pub(crate) struct CheckArgs {
     /// one end (ipsec.conf with its ipsec.secrets); give each end's folder or files.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// Pair the gateway's configuration with a built-in client that cannot be configured (its
+    /// proposals as it sends them unconfigured, from a public source): windows-10, windows-11,
+    /// windows-11-dh2048, macos, ios, android, strongswan, libreswan.
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+    client: Option<&'static ike_config::profiles::Profile>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -33,6 +38,15 @@ pub(crate) struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+fn parse_profile(name: &str) -> Result<&'static ike_config::profiles::Profile, String> {
+    ike_config::profiles::find(name).ok_or_else(|| {
+        format!(
+            "no built-in client `{name}`; one of: {}",
+            ike_config::profiles::names().join(", ")
+        )
+    })
 }
 
 pub(crate) fn run(command: ConfigCommand, color: ColorChoice) -> ExitCode {
@@ -82,6 +96,12 @@ pub(crate) fn run(command: ConfigCommand, color: ColorChoice) -> ExitCode {
         };
         ends.push(ike_diagnose::config::ConfigEnd { name, set });
     }
+    if let Some(profile) = args.client {
+        ends.push(ike_diagnose::config::ConfigEnd {
+            name: format!("{} ({})", profile.name, profile.description),
+            set: profile.end(),
+        });
+    }
     for p in &problems {
         eprintln!("ike-doctor: {p}");
     }
@@ -101,4 +121,51 @@ pub(crate) fn run(command: ConfigCommand, color: ColorChoice) -> ExitCode {
             color,
         },
     )
+}
+
+/// Reads the configurations given to `diagnose` as evidence: the files of one folder are one
+/// end; each file becomes a source the report can cite. Returns the ends and each end's first
+/// source, or `None` when no configuration was given.
+pub(crate) fn read_ends(
+    builder: &mut ike_timeline::TimelineBuilder,
+    files: &[&crate::inputs::InputFile],
+) -> Option<(Vec<ike_diagnose::config::ConfigEnd>, Vec<usize>)> {
+    if files.is_empty() {
+        return None;
+    }
+    let mut by_end: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for file in files {
+        let folder = file
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        by_end.entry(folder).or_default().push(file.path.clone());
+    }
+    let mut ends = Vec::new();
+    let mut first_sources = Vec::new();
+    for (folder, paths) in by_end {
+        let (set, errors) = ike_config::read_end(&paths);
+        for e in errors {
+            builder.note(None, None, format!("{e}; skipped"));
+        }
+        let mut first = None;
+        for name in &set.files {
+            let id = builder.add_source(name.clone(), ike_timeline::SourceKind::Config);
+            first.get_or_insert(id.0 as usize);
+        }
+        let Some(first) = first else {
+            continue;
+        };
+        let end = ike_diagnose::config::ConfigEnd {
+            name: folder.display().to_string(),
+            set,
+        };
+        for n in ike_diagnose::config::notes(&end, first) {
+            builder.note(n.source, n.at, n.message);
+        }
+        ends.push(end);
+        first_sources.push(first);
+    }
+    Some((ends, first_sources))
 }

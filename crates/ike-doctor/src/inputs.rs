@@ -64,6 +64,8 @@ pub enum Kind {
     Keys,
     /// X.509 certificates, PEM or DER.
     Certificate,
+    /// An IKE configuration (swanctl.conf, strongswan.conf, Libreswan ipsec.conf, ipsec.secrets).
+    Config,
 }
 
 /// The bytes looked at, then the rest of the (decompressed) input.
@@ -243,6 +245,9 @@ pub fn kind_of(head: &[u8]) -> Kind {
     }
     if ike_keys::looks_like_keys(head) {
         return Kind::Keys;
+    }
+    if ike_config::detect(&String::from_utf8_lossy(head)).is_some() {
+        return Kind::Config;
     }
     Kind::Unrecognised(match ike_logs::text_kind(head) {
         ike_logs::TextKind::Binary => {

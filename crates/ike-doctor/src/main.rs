@@ -395,6 +395,7 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     // Logs are read after the captures: the first packet places year-less log times.
     let mut logs: Vec<(&inputs::InputFile, ike_logs::Format)> = Vec::new();
     let mut certificates: Vec<&inputs::InputFile> = Vec::new();
+    let mut configs: Vec<&inputs::InputFile> = Vec::new();
     for file in &files {
         match file.detect() {
             Ok((inputs::Kind::Capture, compression)) => {
@@ -423,6 +424,7 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
             Ok((inputs::Kind::Log(log_format), _)) => logs.push((file, log_format)),
             Ok((inputs::Kind::Keys, _)) => {}
             Ok((inputs::Kind::Certificate, _)) => certificates.push(file),
+            Ok((inputs::Kind::Config, _)) => configs.push(file),
             Ok((inputs::Kind::Unrecognised(why), _)) => {
                 not_read.push(format!("{}: {why}", file.display));
                 builder.note(None, None, format!("{}: {why}; skipped", file.display));
@@ -474,8 +476,13 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
         }
         return ExitCode::from(2);
     }
+    let config_ends = config_cmd::read_ends(&mut builder, &configs);
     let timeline = builder.finish();
-    let diagnosis = ike_diagnose::diagnose(&timeline);
+    let mut diagnosis = ike_diagnose::diagnose(&timeline);
+    if let Some((ends, first_sources)) = config_ends {
+        let prediction = ike_diagnose::config::predict_cited(&ends, &first_sources);
+        ike_diagnose::config::refine(&mut diagnosis, &prediction);
+    }
     write_report(&timeline, &diagnosis, format, output)
 }
 
