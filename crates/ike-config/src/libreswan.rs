@@ -50,8 +50,30 @@ pub fn read_conf(text: &str, file: usize, includes: &mut dyn Includes, set: &mut
             at: conn.at,
             values,
         };
-        let peer = peer(&merged, file, set);
-        set.peers.push(peer);
+        let left_is_local = !(merged.get("left").is_some_and(|(v, _)| v == "%any")
+            || merged
+                .get("right")
+                .is_some_and(|(v, _)| v == "%defaultroute"));
+        let reading = peer(&merged, file, set, left_is_local);
+        set.peers.push(reading);
+        // With two fixed ends the same conn serves both hosts, each finding itself by its
+        // interfaces (which a file does not show): both readings are kept, and the pairing
+        // keeps the one the other end's addresses fit.
+        let fixed = |side: &str| {
+            merged
+                .get(side)
+                .is_some_and(|(v, _)| !v.trim().is_empty() && !v.trim().starts_with('%'))
+        };
+        if fixed("left") && fixed("right") {
+            let mut mirrored = peer(&merged, file, set, !left_is_local);
+            mirrored.alternative = true;
+            mirrored.name = format!(
+                "{} (this host as {})",
+                merged.name,
+                if left_is_local { "right" } else { "left" }
+            );
+            set.peers.push(mirrored);
+        }
     }
 }
 
@@ -79,27 +101,42 @@ fn collect(
             if let Some(c) = current.take() {
                 conns.push(c);
             }
-            if let Some(name) = trimmed.strip_prefix("conn ") {
-                current = Some(Conn {
-                    name: name.trim().to_owned(),
-                    at: Some(at),
-                    values: Vec::new(),
-                });
-            } else if let Some(pattern) = trimmed.strip_prefix("include ") {
-                if depth < MAX_DEPTH {
-                    for (child, child_text) in includes.include(pattern.trim(), file) {
-                        collect(&child_text, child, includes, set, conns, depth + 1);
+            // Keywords and their argument are separated by spaces or tabs.
+            let mut words = trimmed.splitn(2, char::is_whitespace);
+            let keyword = words.next().unwrap_or_default();
+            let argument = words.next().unwrap_or_default().trim();
+            match keyword {
+                "conn" if !argument.is_empty() => {
+                    current = Some(Conn {
+                        name: argument.to_owned(),
+                        at: Some(at),
+                        values: Vec::new(),
+                    })
+                }
+                "include" => {
+                    if depth < MAX_DEPTH {
+                        let found = includes.include(argument, file);
+                        if found.is_empty() {
+                            set.note(
+                                file,
+                                Some(at.line),
+                                format!(
+                                    "include `{}`: no such file here; not followed",
+                                    cut(argument)
+                                ),
+                            );
+                        }
+                        for (child, child_text) in found {
+                            collect(&child_text, child, includes, set, conns, depth + 1);
+                        }
                     }
                 }
-            } else if trimmed != "config setup"
-                && trimmed != "version 2"
-                && !trimmed.starts_with("version ")
-            {
-                set.note(
+                "config" | "version" => {}
+                _ => set.note(
                     file,
                     Some(at.line),
                     format!("not a section: `{}`", cut(trimmed)),
-                );
+                ),
             }
             continue;
         }
@@ -157,10 +194,8 @@ fn is_address(v: &str) -> bool {
     v.parse::<std::net::IpAddr>().is_ok()
 }
 
-fn peer(conn: &Conn, file: usize, set: &mut ConfigSet) -> PeerConfig {
+fn peer(conn: &Conn, file: usize, set: &mut ConfigSet, left_is_local: bool) -> PeerConfig {
     let at = conn.at.unwrap_or(Line { file, line: 0 });
-    let left_is_local = !(conn.get("left").is_some_and(|(v, _)| v == "%any")
-        || conn.get("right").is_some_and(|(v, _)| v == "%defaultroute"));
     let (me, them) = if left_is_local {
         ("left", "right")
     } else {
@@ -352,6 +387,7 @@ fn peer(conn: &Conn, file: usize, set: &mut ConfigSet) -> PeerConfig {
         narrowing: conn
             .get("narrowing")
             .is_some_and(|(v, _)| v.trim() == "yes"),
+        alternative: false,
     }
 }
 
@@ -453,7 +489,7 @@ mod tests {
         assert_eq!(set.secrets[0].ids, vec!["gw", "client"]);
         assert_eq!(set.secrets[0].length, 7);
         assert_eq!(set.secrets[1].ids, Vec::<String>::new());
-        assert_eq!(set.secrets[1].fingerprint, fingerprint("any"));
+        assert_eq!(set.secrets[1].fingerprint, fingerprint(b"any"));
         assert_eq!(set.secrets[2].kind, SecretKind::Other);
     }
 }

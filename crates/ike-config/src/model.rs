@@ -264,15 +264,50 @@ pub struct PeerConfig {
     pub rekey_seconds: Setting<Option<u64>>,
     /// Libreswan's `narrowing`: whether a responder narrows wider traffic selectors.
     pub narrowing: bool,
+    /// The second reading of a Libreswan conn with two fixed ends: this host as the other
+    /// side (a file does not say which side its host is).
+    pub alternative: bool,
 }
 
 impl PeerConfig {
-    /// Whether the connection only answers (no specific peer address to start toward).
+    /// Whether the connection only answers: no single peer address or host name to start
+    /// toward (`%any`, subnets and ranges only select whom it answers).
     pub fn responder_only(&self) -> bool {
-        self.remote_addrs
-            .value
-            .iter()
-            .all(|a| a == "%any" || a == "0.0.0.0/0" || a == "::/0" || a.is_empty())
+        self.remote_addrs.value.iter().all(|a| {
+            a.is_empty()
+                || a.starts_with('%') && a != crate::profiles::ANY_GATEWAY
+                || a.contains('/')
+                || a.contains('-')
+                    && a.parse::<IpAddr>().is_err()
+                    && TrafficSelector::parse(a).is_some()
+        })
+    }
+}
+
+/// Whether an address list entry (`%any`, an address, a subnet, a range, a host name) takes
+/// `address` (an address or a host name as another file writes it). A host name is taken as
+/// matching: resolving it is not for a file reader.
+pub fn address_matches(spec: &str, address: &str) -> bool {
+    let spec = spec.trim();
+    if spec.is_empty() || spec == "%any" || spec == crate::profiles::ANY_GATEWAY || spec == address
+    {
+        return true;
+    }
+    let Ok(ip) = address.trim().parse::<IpAddr>() else {
+        return true;
+    };
+    match TrafficSelector::parse(spec) {
+        Some(TrafficSelector::Range(first, last)) => in_range(ip, first, last),
+        // Neither an address nor a range: a host name.
+        _ => spec.parse::<IpAddr>().is_err() && !spec.starts_with('%'),
+    }
+}
+
+fn in_range(ip: IpAddr, first: IpAddr, last: IpAddr) -> bool {
+    match (ip, first, last) {
+        (IpAddr::V4(a), IpAddr::V4(f), IpAddr::V4(l)) => f <= a && a <= l,
+        (IpAddr::V6(a), IpAddr::V6(f), IpAddr::V6(l)) => f <= a && a <= l,
+        _ => false,
     }
 }
 
@@ -404,7 +439,7 @@ fn shift_settings(p: &mut PeerConfig, shift: &impl Fn(Line) -> Line) {
 }
 
 /// The fingerprint of a secret: equal secrets give equal fingerprints; the text is not kept.
-pub fn fingerprint(secret: &str) -> u64 {
+pub fn fingerprint(secret: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     secret.hash(&mut h);
@@ -458,6 +493,16 @@ mod tests {
             TrafficSelector::parse("::/0").map(|t| t.describe()),
             Some("::/0".into())
         );
+    }
+
+    #[test]
+    fn address_lists() {
+        assert!(address_matches("192.168.0.96/28", "192.168.0.100"));
+        assert!(!address_matches("192.168.0.192/28", "192.168.0.100"));
+        assert!(address_matches("10.0.0.1-10.0.0.9", "10.0.0.5"));
+        assert!(address_matches("%any", "10.0.0.5"));
+        assert!(address_matches("vpn.example.com", "10.0.0.5"));
+        assert!(!address_matches("10.0.0.1", "10.0.0.2"));
     }
 
     #[test]

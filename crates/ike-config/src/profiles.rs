@@ -191,6 +191,7 @@ impl Profile {
             dpd_delay_seconds: Setting::default_value(None),
             rekey_seconds: Setting::default_value(None),
             narrowing: true,
+            alternative: false,
         });
         set
     }

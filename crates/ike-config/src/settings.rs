@@ -154,14 +154,27 @@ fn parse_into(
                 line = rest.trim().to_owned();
                 continue;
             }
-            if let Some(pattern) = line.strip_prefix("include ") {
+            if let Some(pattern) = line
+                .strip_prefix("include")
+                .filter(|rest| rest.starts_with(char::is_whitespace))
+            {
                 if depth >= MAX_DEPTH {
                     notes.push(SyntaxNote {
                         at,
                         message: "includes nested too deep; not followed".into(),
                     });
                 } else {
-                    for (child, child_text) in includes.include(pattern.trim(), file) {
+                    let found = includes.include(pattern.trim(), file);
+                    if found.is_empty() {
+                        notes.push(SyntaxNote {
+                            at,
+                            message: format!(
+                                "include `{}`: no such file here; not followed",
+                                cut(pattern.trim())
+                            ),
+                        });
+                    }
+                    for (child, child_text) in found {
                         parse_into(&child_text, child, includes, notes, root, stack, depth + 1);
                     }
                 }

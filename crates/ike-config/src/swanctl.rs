@@ -115,6 +115,7 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
         dpd_delay_seconds: optional_seconds("dpd_delay", Some(0)),
         rekey_seconds: optional_seconds("rekey_time", Some(4 * 3600)),
         narrowing: true,
+        alternative: false,
     }
 }
 
@@ -250,8 +251,9 @@ fn secret(s: &Section) -> Option<Secret> {
     })
 }
 
-/// A secret's bytes as the daemon uses them: `0x` hex decoded, anything else as written.
-pub(crate) fn secret_bytes(text: &str) -> String {
+/// A secret's bytes as the daemon uses them: `0x` hex and `0s` base64 decoded, anything else
+/// as written.
+pub(crate) fn secret_bytes(text: &str) -> Vec<u8> {
     if let Some(hex) = text.strip_prefix("0x") {
         let bytes: Option<Vec<u8>> = (0..hex.len())
             .step_by(2)
@@ -261,10 +263,16 @@ pub(crate) fn secret_bytes(text: &str) -> String {
             })
             .collect();
         if let Some(bytes) = bytes {
-            return String::from_utf8_lossy(&bytes).into_owned();
+            return bytes;
         }
     }
-    text.to_owned()
+    if let Some(b64) = text.strip_prefix("0s") {
+        use base64ct::Encoding;
+        if let Ok(bytes) = base64ct::Base64::decode_vec(b64.trim()) {
+            return bytes;
+        }
+    }
+    text.as_bytes().to_vec()
 }
 
 /// Addresses a pool hands out: a subnet's hosts (without network and broadcast address from
@@ -310,7 +318,8 @@ mod tests {
 
     #[test]
     fn hex_secrets_compare_by_bytes() {
-        assert_eq!(secret_bytes("0x6162"), "ab");
-        assert_eq!(secret_bytes("ab"), "ab");
+        assert_eq!(secret_bytes("0x6162"), b"ab");
+        assert_eq!(secret_bytes("0sYWI="), b"ab");
+        assert_eq!(secret_bytes("ab"), b"ab");
     }
 }

@@ -79,12 +79,31 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
     let mut unchecked: Vec<String> = Vec::new();
     // Virtual IPs handed out per responder connection, to find a pool too small for all.
     let mut leases: Vec<((usize, usize), u128)> = Vec::new();
+    // A Libreswan conn with two fixed ends is read both ways; the second reading is used only
+    // when the first readings pair nothing, and then only for the ends after the first (the
+    // first end given is taken as `left`).
+    let first_readings_pair = ends.iter().enumerate().any(|(ie, a)| {
+        a.set
+            .peers
+            .iter()
+            .filter(|p| !p.alternative && !p.responder_only())
+            .any(|i| {
+                ends.iter().enumerate().any(|(re, b)| {
+                    re != ie
+                        && b.set
+                            .peers
+                            .iter()
+                            .any(|r| !r.alternative && addresses_meet(i, r))
+                })
+            })
+    });
+    let usable = |end: usize, p: &PeerConfig| !p.alternative || (!first_readings_pair && end > 0);
     for (ie, initiator_end) in ends.iter().enumerate() {
         for initiator in initiator_end
             .set
             .peers
             .iter()
-            .filter(|p| !p.responder_only())
+            .filter(|p| !p.responder_only() && usable(ie, p))
         {
             for (re, responder_end) in ends.iter().enumerate() {
                 if re == ie {
@@ -95,11 +114,13 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
                     .peers
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| addresses_meet(initiator, r))
+                    .filter(|(_, r)| usable(re, r) && addresses_meet(initiator, r))
                     .collect();
-                // The daemon picks the connection that works when one does: so do we.
+                // The daemon picks the connection that works when one does (the first of
+                // equals, as a daemon takes its connections in order): so do we.
                 let best = candidates
                     .iter()
+                    .rev()
                     .map(|(ri, r)| {
                         let ctx = Pair {
                             initiator,
@@ -107,12 +128,15 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
                             responder: r,
                             responder_set: &responder_end.set,
                         };
-                        (*ri, ctx.problems(&mut unchecked))
+                        let mut not_checked = Vec::new();
+                        let problems = ctx.problems(&mut not_checked);
+                        (*ri, problems, not_checked)
                     })
-                    .min_by_key(|(_, problems)| problems.first().map_or(usize::MAX, |p| p.order));
-                let Some((ri, mut problems)) = best else {
+                    .max_by_key(|(_, problems, _)| rank(problems));
+                let Some((ri, mut problems, not_checked)) = best else {
                     continue;
                 };
+                unchecked.extend(not_checked);
                 pairs += 1;
                 let responder = &responder_end.set.peers[ri];
                 if problems.is_empty() && !initiator.vips.value.is_empty() {
@@ -264,19 +288,23 @@ pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis) {
 /// Whether the initiator's connection is toward the responder's: its remote address among the
 /// responder's local ones (or the responder takes any), and the reverse where both are written.
 fn addresses_meet(initiator: &PeerConfig, responder: &PeerConfig) -> bool {
-    let remote = &initiator.remote_addrs.value;
+    use ike_config::model::address_matches;
     let local = &responder.local_addrs.value;
     let toward = local.is_empty()
-        || remote
-            .iter()
-            .any(|r| local.contains(r) || r == ike_config::profiles::ANY_GATEWAY);
-    let back = responder.responder_only()
-        || initiator.local_addrs.value.is_empty()
-        || responder
-            .remote_addrs
-            .value
-            .iter()
-            .any(|a| initiator.local_addrs.value.contains(a));
+        || initiator.remote_addrs.value.iter().any(|r| {
+            local
+                .iter()
+                .any(|l| address_matches(l, r) || address_matches(r, l))
+        });
+    let back = initiator.local_addrs.value.is_empty()
+        || responder.remote_addrs.value.is_empty()
+        || responder.remote_addrs.value.iter().any(|spec| {
+            initiator
+                .local_addrs
+                .value
+                .iter()
+                .any(|a| address_matches(spec, a))
+        });
     toward && back
 }
 

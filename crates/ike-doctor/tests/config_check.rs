@@ -287,3 +287,54 @@ fn configurations_decide_what_a_capture_leaves_open() {
         );
     }
 }
+
+/// Configurations published by the strongSwan and Libreswan projects' own test suites (see
+/// tests/fixtures/configs/published/SOURCES.md), with the outcome those tests expect.
+#[test]
+fn published_configurations() {
+    let root = common::workspace_root().join("tests/fixtures/configs/published");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .expect("published configurations")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("expected").exists())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10);
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let expected = std::fs::read_to_string(case.join("expected")).expect("expected");
+        let (outcome, phase_category) = expected.trim().split_once(' ').expect("outcome and phase");
+        let mut ends: Vec<_> = std::fs::read_dir(case)
+            .expect("case")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        ends.sort();
+        let out = ike_doctor()
+            .args(["config", "check", "--format", "json"])
+            .args(&ends)
+            .output()
+            .expect("run");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let v = &report["verdict"];
+        let got = match (v["phase"].as_str(), v["category"].as_str()) {
+            (Some(p), Some(c)) => format!("{p}/{c}"),
+            _ => "-".to_owned(),
+        };
+        let category_ok = match phase_category.strip_suffix("/*") {
+            Some(phase) => got.starts_with(&format!("{phase}/")),
+            None => got == phase_category,
+        };
+        if v["outcome"] != outcome || !category_ok {
+            wrong.push(format!(
+                "{}: expected {expected}, got {} {got}: {}",
+                case.display(),
+                v["outcome"],
+                v["summary"]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
