@@ -10,6 +10,9 @@
 #   --check        also compare each output with the committed fixture (truth.json and the set of
 #                  IKE exchanges in client.pcap); a difference fails the scenario
 #   --quiet        keep each scenario's progress in OUT/SCENARIO.run.txt, print it only on failure
+#   --scenario-dir DIR  read the scenarios from DIR (default: lab/scenarios)
+#   --observe      instead of the scenario's proofs, write OUT/SCENARIO/observed.json: what the
+#                  daemons did, from their logs (lib/observe.py); how lab/differential.py runs
 #   --establish    instead of the scenario's proofs, check that it established (both daemons' logs
 #                  show a CHILD_SA, the client's shows no refusal); with FIX_PEER (initiator or
 #                  responder), FIX_SECTION and FIX_LINE, that swanctl.conf line is applied first
@@ -26,6 +29,8 @@ DO_FIXTURES=no
 DO_CHECK=no
 QUIET=no
 DO_ESTABLISH=no
+DO_OBSERVE=no
+SCENARIO_DIR=$LAB_DIR/scenarios
 
 . "$LAB_DIR/lib/common.sh"
 . "$LAB_DIR/lib/pki.sh"
@@ -35,7 +40,7 @@ DO_ESTABLISH=no
 
 all_scenarios() {
     local f
-    for f in "$LAB_DIR"/scenarios/*.sh; do
+    for f in "$SCENARIO_DIR"/*.sh; do
         basename "$f" .sh
     done
 }
@@ -129,7 +134,7 @@ scenario_install_certs() { install_standard_certs; }
 
 run_one() {
     SCENARIO=$1
-    local file=$LAB_DIR/scenarios/$SCENARIO.sh
+    local file=$SCENARIO_DIR/$SCENARIO.sh
     [ -f "$file" ] || die "no scenario $SCENARIO"
     set_defaults
     . "$file"
@@ -213,6 +218,11 @@ run_one() {
             "$OUT/$keyside.pcap" "$OUT/ike-keys.csv"
     fi
     scenario_json >"$OUT/scenario.json"
+    if [ "$DO_OBSERVE" = yes ]; then
+        python3 "$LAB_DIR/lib/observe.py" "$OUT" >"$OUT/observed.json" || die "observe.py failed"
+        log "observed: $(tr -d '\n' <"$OUT/observed.json" | cut -c1-200)"
+        exit 0
+    fi
     if [ "$DO_ESTABLISH" = yes ]; then
         local child='CHILD_SA [^ ]+\{[0-9]+\} established with SPIs'
         local refused='received (AUTHENTICATION_FAILED|NO_PROPOSAL_CHOSEN|TS_UNACCEPTABLE|INTERNAL_ADDRESS_FAILURE|FAILED_CP_REQUIRED)|rekeying failed|giving up after'
@@ -266,14 +276,16 @@ main() {
         --check) DO_CHECK=yes; shift ;;
         --quiet) QUIET=yes; shift ;;
         --establish) DO_ESTABLISH=yes; shift ;;
+        --observe) DO_OBSERVE=yes; shift ;;
+        --scenario-dir) SCENARIO_DIR=$(realpath -m "$2"); shift 2 ;;
         list) all_scenarios; return 0 ;;
         all) mapfile -t -O "${#names[@]}" names < <(all_scenarios); shift ;;
-        -h|--help) sed -n '2,14p' "$0"; return 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; return 0 ;;
         -*) echo "unknown option $1" >&2; return 2 ;;
         *) names+=("$1"); shift ;;
         esac
     done
-    [ ${#names[@]} -gt 0 ] || { sed -n '2,14p' "$0"; return 2; }
+    [ ${#names[@]} -gt 0 ] || { sed -n '2,18p' "$0"; return 2; }
     [ "$(id -u)" = 0 ] || { echo "the lab needs root (network namespaces)" >&2; return 2; }
     mkdir -p "$OUT_ROOT"
     local passed=0 failed=0 failed_names=() t0 t1 start_all

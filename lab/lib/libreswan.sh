@@ -111,6 +111,7 @@ conn rw
     esp=${LS_ESP_G:-aes256-sha2_256}
     fragmentation=${LS_FRAG_G:-yes}
     retransmit-timeout=8s
+    ${LS_CONN_EXTRA_G:-}
     auto=add
 CONF
 }

@@ -136,16 +136,28 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
         path: path.to_owned(),
         error,
     })?;
+    if !meta.is_file() {
+        // A device or pipe (`include /dev/zero`) could give bytes forever.
+        return Err(ReadError::Io {
+            path: path.to_owned(),
+            error: std::io::Error::other("not a regular file"),
+        });
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge {
             path: path.to_owned(),
             bytes: meta.len(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|error| ReadError::Io {
-        path: path.to_owned(),
-        error,
-    })?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES), &mut bytes)
+        })
+        .map_err(|error| ReadError::Io {
+            path: path.to_owned(),
+            error,
+        })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -210,21 +222,29 @@ impl settings::Includes for FileIncludes<'_> {
     }
 }
 
-/// `*` and `?` in a file name.
+/// `*` and `?` in a file name: the two-pointer match (on a mismatch, the last `*` takes one
+/// more character), linear in the name for each `*`, never exponential.
 fn glob_match(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
-    // Names are short; bound the backtracking anyway.
-    p.len() <= 64 && n.len() <= 255 && go(&p, &n)
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if let Some((sp, sn)) = star {
+            pi = sp + 1;
+            ni = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// Reads the files of one end into one set; what could not be read is returned beside it.
@@ -263,16 +283,16 @@ pub fn read_text_as(
     errors: &mut Vec<ReadError>,
 ) {
     let file = set.add_file(name);
-    let mut notes_out = Vec::new();
+    let mut notes = settings::Notes::default();
     let mut files = std::mem::take(&mut set.files);
     let mut includes = FileIncludes {
         files: &mut files,
-        opened: 0,
+        opened: set.included_files,
         errors: Vec::new(),
     };
     match kind {
         ConfigKind::Swanctl => {
-            let root = settings::parse(text, file, &mut includes, &mut notes_out);
+            let root = settings::parse(text, file, &mut includes, &mut notes);
             set.files = std::mem::take(includes.files);
             swanctl::read(&root, file, set);
         }
@@ -294,10 +314,18 @@ pub fn read_text_as(
             set.files = std::mem::take(includes.files);
         }
     }
-    errors.extend(includes.errors);
-    for n in notes_out {
+    set.included_files = includes.opened;
+    for n in notes.kept {
         set.note(n.at.file, Some(n.at.line), n.message);
     }
+    if notes.dropped > 0 {
+        set.note(
+            file,
+            None,
+            format!("{} more notes not shown", notes.dropped),
+        );
+    }
+    errors.extend(includes.errors);
 }
 
 /// Reads text given without a file (a fuzz target, a paste): the detected kind, or nothing.
@@ -340,6 +368,15 @@ mod tests {
         assert!(glob_match("*.conf", "a.conf"));
         assert!(!glob_match("*.conf", "a.secrets"));
         assert!(glob_match("a?c", "abc"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("a*b", "a"));
+        // Exponential for a backtracking match; instant here.
+        let started = std::time::Instant::now();
+        assert!(!glob_match(
+            &format!("{}*b", "*a".repeat(30)),
+            &"a".repeat(255)
+        ));
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
     }
     /// Every lab configuration, cut at every few characters and with bytes flipped, goes
     /// through every reader without a panic (the fuzz target does this at scale).

@@ -8,10 +8,8 @@ use crate::model::{
     Implementation, Line, PeerConfig, Secret, SecretKind, Setting, TrafficSelector,
 };
 use crate::proposal::Proposal;
-use crate::settings::{cut, strip_comment};
 
-/// Files an `include` chain may nest.
-const MAX_DEPTH: usize = 8;
+use crate::settings::{follow_include, strip_comment, Notes};
 
 /// One `conn` as written: its keys in order.
 #[derive(Debug, Clone, Default)]
@@ -21,34 +19,60 @@ struct Conn {
     values: Vec<(String, String, Line)>,
 }
 
-impl Conn {
+/// A conn with `%default` and `also=` applied: each key's last value, found in one lookup.
+struct Merged {
+    name: String,
+    at: Option<Line>,
+    keys: std::collections::HashMap<String, (String, Line)>,
+}
+
+impl Merged {
     fn get(&self, key: &str) -> Option<(&str, Line)> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, v, at)| (v.as_str(), *at))
+        self.keys.get(key).map(|(v, at)| (v.as_str(), *at))
     }
 }
 
 /// How `include` reaches other files (see [`crate::settings::Includes`]).
 pub use crate::settings::Includes;
 
+/// Keys `%default` and `also=` may copy into the conns of one file: far beyond any real
+/// configuration, and a bound on chains that fan out.
+const MAX_COPIED_KEYS: usize = 200_000;
+/// Most conns read from one file (each read twice when both its ends are fixed).
+const MAX_CONNS: usize = 2_000;
+
 /// Reads one ipsec.conf (and what it includes) into `set`.
 pub fn read_conf(text: &str, file: usize, includes: &mut dyn Includes, set: &mut ConfigSet) {
     let mut conns: Vec<Conn> = Vec::new();
-    collect(text, file, includes, set, &mut conns, 0);
-    let default = conns.iter().find(|c| c.name == "%default").cloned();
-    for conn in conns.iter().filter(|c| c.name != "%default") {
-        let mut values = default
-            .as_ref()
-            .map(|d| d.values.clone())
-            .unwrap_or_default();
-        expand_also(conn, &conns, &mut values, 0);
-        let merged = Conn {
+    let mut notes = Notes::default();
+    collect(text, file, includes, &mut notes, &mut conns, 0);
+    let default = conns.iter().rev().find(|c| c.name == "%default").cloned();
+    // The last conn of a name is the one `also=` finds, as in pluto.
+    let by_name: std::collections::HashMap<&str, &Conn> =
+        conns.iter().map(|c| (c.name.as_str(), c)).collect();
+    let mut budget = MAX_COPIED_KEYS;
+    for (read, conn) in conns.iter().filter(|c| c.name != "%default").enumerate() {
+        if read == MAX_CONNS {
+            notes.push(
+                conn.at.unwrap_or(Line { file, line: 0 }),
+                format!("more than {MAX_CONNS} conns; the rest not read"),
+            );
+            break;
+        }
+        let mut keys = std::collections::HashMap::new();
+        for (k, v, at) in default.iter().flat_map(|d| d.values.iter()) {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            keys.insert(k.clone(), (v.clone(), *at));
+        }
+        let mut visited = std::collections::HashSet::new();
+        expand_also(conn, &by_name, &mut keys, 0, &mut budget, &mut visited);
+        let merged = Merged {
             name: conn.name.clone(),
             at: conn.at,
-            values,
+            keys,
         };
         let left_is_local = !(merged.get("left").is_some_and(|(v, _)| v == "%any")
             || merged
@@ -75,13 +99,34 @@ pub fn read_conf(text: &str, file: usize, includes: &mut dyn Includes, set: &mut
             set.peers.push(mirrored);
         }
     }
+    if budget == 0 {
+        notes.push(
+            Line { file, line: 1 },
+            "`%default` and `also=` copy too many keys; the rest not read",
+        );
+    }
+    flush_notes(notes, file, set);
+}
+
+/// Moves the notes of `file` (and what it included) into the set.
+fn flush_notes(notes: Notes, file: usize, set: &mut ConfigSet) {
+    for n in notes.kept {
+        set.note(n.at.file, Some(n.at.line), n.message);
+    }
+    if notes.dropped > 0 {
+        set.note(
+            file,
+            None,
+            format!("{} more notes not shown", notes.dropped),
+        );
+    }
 }
 
 fn collect(
     text: &str,
     file: usize,
     includes: &mut dyn Includes,
-    set: &mut ConfigSet,
+    notes: &mut Notes,
     conns: &mut Vec<Conn>,
     depth: usize,
 ) {
@@ -114,38 +159,19 @@ fn collect(
                     })
                 }
                 "include" => {
-                    if depth < MAX_DEPTH {
-                        let found = includes.include(argument, file);
-                        if found.is_empty() {
-                            set.note(
-                                file,
-                                Some(at.line),
-                                format!(
-                                    "include `{}`: no such file here; not followed",
-                                    cut(argument)
-                                ),
-                            );
-                        }
-                        for (child, child_text) in found {
-                            collect(&child_text, child, includes, set, conns, depth + 1);
-                        }
+                    for (child, child_text) in follow_include(includes, argument, at, depth, notes)
+                    {
+                        collect(&child_text, child, includes, notes, conns, depth + 1);
                     }
                 }
                 "config" | "version" => {}
-                _ => set.note(
-                    file,
-                    Some(at.line),
-                    format!("not a section: `{}`", cut(trimmed)),
-                ),
+                // The line is not quoted: it may be a mistyped secret.
+                _ => notes.push(at, "not a section (`conn`, `config setup`, `include`)"),
             }
             continue;
         }
         let Some((key, value)) = trimmed.split_once('=') else {
-            set.note(
-                file,
-                Some(at.line),
-                format!("not a `key=value` line: `{}`", cut(trimmed)),
-            );
+            notes.push(at, "not a `key=value` line");
             continue;
         };
         if let Some(c) = &mut current {
@@ -158,18 +184,36 @@ fn collect(
     }
 }
 
-/// `also=` pulls another conn's keys in before this conn's own (which win).
-fn expand_also(conn: &Conn, all: &[Conn], out: &mut Vec<(String, String, Line)>, depth: usize) {
+/// `also=` pulls other conns' keys in before this conn's own (which win). A conn is pulled in
+/// once (pluto refuses loops); every call and key copied is taken from `budget`.
+fn expand_also(
+    conn: &Conn,
+    all: &std::collections::HashMap<&str, &Conn>,
+    out: &mut std::collections::HashMap<String, (String, Line)>,
+    depth: usize,
+    budget: &mut usize,
+    visited: &mut std::collections::HashSet<String>,
+) {
+    if *budget == 0 || !visited.insert(conn.name.clone()) {
+        return;
+    }
+    *budget -= 1;
     for (k, v, _) in &conn.values {
-        if k == "also" && depth < MAX_DEPTH {
+        if k == "also" && depth < crate::settings::MAX_INCLUDE_DEPTH {
             for name in v.split_whitespace() {
-                if let Some(other) = all.iter().find(|c| c.name == name) {
-                    expand_also(other, all, out, depth + 1);
+                if let Some(other) = all.get(name) {
+                    expand_also(other, all, out, depth + 1, budget, visited);
                 }
             }
         }
     }
-    out.extend(conn.values.iter().filter(|(k, _, _)| k != "also").cloned());
+    for (k, v, at) in conn.values.iter().filter(|(k, _, _)| k != "also") {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        out.insert(k.clone(), (v.clone(), *at));
+    }
 }
 
 fn unquote(v: &str) -> String {
@@ -186,7 +230,9 @@ fn id_of(v: &str) -> Option<String> {
     match v {
         "%any" | "" => Some("%any".to_owned()),
         "%fromcert" => None,
-        _ => Some(v.trim_start_matches('@').trim_start_matches('@').to_owned()),
+        // `@#hex` (key ID) and `@~DN` keep their form; `@fqdn` is the FQDN.
+        _ if v.starts_with("@#") || v.starts_with("@~") => Some(v.to_owned()),
+        _ => Some(v.strip_prefix('@').unwrap_or(v).to_owned()),
     }
 }
 
@@ -194,7 +240,7 @@ fn is_address(v: &str) -> bool {
     v.parse::<std::net::IpAddr>().is_ok()
 }
 
-fn peer(conn: &Conn, file: usize, set: &mut ConfigSet, left_is_local: bool) -> PeerConfig {
+fn peer(conn: &Merged, file: usize, set: &mut ConfigSet, left_is_local: bool) -> PeerConfig {
     let at = conn.at.unwrap_or(Line { file, line: 0 });
     let (me, them) = if left_is_local {
         ("left", "right")
@@ -288,9 +334,11 @@ fn peer(conn: &Conn, file: usize, set: &mut ConfigSet, left_is_local: bool) -> P
             .or_else(|| conn.get(&key(side, "subnets")));
         match written {
             Some((v, at)) => Setting::written(
-                v.split([',', ' '])
+                // `leftsubnets={10.1.0.0/16 10.2.0.0/16}`: braces, commas or spaces.
+                v.trim_matches(|c| c == '{' || c == '}')
+                    .split([',', ' '])
                     .filter(|s| !s.trim().is_empty())
-                    .filter_map(TrafficSelector::parse)
+                    .map(TrafficSelector::parse_or_unknown)
                     .collect(),
                 at,
             ),
@@ -299,18 +347,14 @@ fn peer(conn: &Conn, file: usize, set: &mut ConfigSet, left_is_local: bool) -> P
     };
     let proposals = |k: &str, protocol: &str, set: &mut ConfigSet| -> Setting<Vec<Proposal>> {
         match conn.get(k) {
-            Some((v, at)) => {
-                let mut out = Vec::new();
-                for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    match Proposal::from_libreswan(protocol, item) {
-                        Ok(p) => out.push(p),
-                        Err(e) => {
-                            set.note(at.file, Some(at.line), format!("proposal `{item}`: {e}"))
-                        }
-                    }
-                }
-                Setting::written(out, at)
-            }
+            Some((v, at)) => Setting::written(
+                crate::proposal::parse_list(
+                    v,
+                    |item| Proposal::from_libreswan(protocol, item).map(|p| vec![p]),
+                    |why| set.note(at.file, Some(at.line), why),
+                ),
+                at,
+            ),
             None => Setting::default_value(if protocol == "IKE" {
                 defaults::libreswan_ike()
             } else {
@@ -324,8 +368,14 @@ fn peer(conn: &Conn, file: usize, set: &mut ConfigSet, left_is_local: bool) -> P
     } else {
         "phase2alg"
     };
-    let esp_proposals = proposals(esp_key, "ESP", set);
+    let mut esp_proposals = proposals(esp_key, "ESP", set);
     let pfs = conn.get("pfs").is_none_or(|(v, _)| v.trim() != "no");
+    if !pfs {
+        // pluto leaves any DH group in `esp=` out when PFS is off (proposals.c).
+        for p in &mut esp_proposals.value {
+            p.groups.clear();
+        }
+    }
     let pfs_from_ike = pfs
         && esp_proposals
             .value
@@ -405,6 +455,19 @@ fn read_secrets_at(
     set: &mut ConfigSet,
     depth: usize,
 ) {
+    let mut notes = Notes::default();
+    read_secrets_into(text, file, includes, set, &mut notes, depth);
+    flush_notes(notes, file, set);
+}
+
+fn read_secrets_into(
+    text: &str,
+    file: usize,
+    includes: &mut dyn Includes,
+    set: &mut ConfigSet,
+    notes: &mut Notes,
+    depth: usize,
+) {
     // Entries may run over indented continuation lines: join them first.
     let mut entries: Vec<(String, u32)> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -422,16 +485,15 @@ fn read_secrets_at(
         }
     }
     for (entry, line) in entries {
-        if let Some(pattern) = entry.strip_prefix("include ") {
-            if depth < MAX_DEPTH {
-                for (child, child_text) in includes.include(pattern.trim(), file) {
-                    read_secrets_at(&child_text, child, includes, set, depth + 1);
-                }
+        let at = Line { file, line };
+        if let Some(pattern) = entry.strip_prefix("include") {
+            for (child, child_text) in follow_include(includes, pattern.trim(), at, depth, notes) {
+                read_secrets_into(&child_text, child, includes, set, notes, depth + 1);
             }
             continue;
         }
         let Some((ids, rest)) = entry.split_once(':') else {
-            set.note(file, Some(line), "not an `IDs : TYPE secret` entry");
+            notes.push(at, "not an `IDs : TYPE secret` entry");
             continue;
         };
         let rest = rest.trim();
@@ -442,13 +504,19 @@ fn read_secrets_at(
             "EAP" => SecretKind::Eap,
             _ => SecretKind::Other,
         };
-        let secret = unquote(secret.trim());
+        // A quoted secret is taken as written; only an unquoted one is `0x` hex or `0s`
+        // base64 (pluto's ttodata).
+        let secret = secret.trim();
+        let bytes = match secret.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+            Some(literal) => literal.as_bytes().to_vec(),
+            None => crate::model::secret_bytes(secret),
+        };
         set.secrets.push(Secret {
             kind,
             ids: ids.split_whitespace().filter_map(id_of).collect(),
-            fingerprint: fingerprint(&crate::swanctl::secret_bytes(&secret)),
-            length: secret.chars().count(),
-            at: Line { file, line },
+            fingerprint: fingerprint(&bytes),
+            length: bytes.len(),
+            at,
         });
     }
 }

@@ -76,8 +76,15 @@ pub enum IkeVersions {
 }
 
 impl IkeVersions {
-    pub fn meets(self, other: IkeVersions) -> bool {
-        self == IkeVersions::Any || other == IkeVersions::Any || self == other
+    /// Whether an initiator speaking `self` reaches a responder speaking `responder`: an
+    /// initiator open to both starts with IKEv2 (swanctl's `version = 0`).
+    pub fn meets(self, responder: IkeVersions) -> bool {
+        let starts_with = if self == IkeVersions::Any {
+            IkeVersions::V2
+        } else {
+            self
+        };
+        responder == IkeVersions::Any || starts_with == responder
     }
 
     pub fn as_str(self) -> &'static str {
@@ -136,6 +143,8 @@ pub enum TrafficSelector {
     Dynamic,
     /// An address range, first to last.
     Range(IpAddr, IpAddr),
+    /// Written in a form not read here (a host name, a protocol-only selector): not checked.
+    Unknown(String),
 }
 
 impl TrafficSelector {
@@ -166,9 +175,17 @@ impl TrafficSelector {
         subnet(address, prefix)
     }
 
+    /// As [`TrafficSelector::parse`], keeping what does not parse as unknown (never as
+    /// nothing: an empty list would read as a selector that allows nothing).
+    pub fn parse_or_unknown(text: &str) -> TrafficSelector {
+        TrafficSelector::parse(text)
+            .unwrap_or_else(|| TrafficSelector::Unknown(text.trim().chars().take(60).collect()))
+    }
+
     pub fn describe(&self) -> String {
         match self {
             TrafficSelector::Dynamic => "dynamic".into(),
+            TrafficSelector::Unknown(text) => text.clone(),
             TrafficSelector::Range(a, b) => match prefix_of(*a, *b) {
                 Some(p) => format!("{a}/{p}"),
                 None => format!("{a}-{b}"),
@@ -208,12 +225,19 @@ pub fn subnet(address: IpAddr, prefix: u8) -> Option<TrafficSelector> {
     }
 }
 
+/// A range as numbers and its family's address width: `None` across families.
+pub fn range_bounds(first: IpAddr, last: IpAddr) -> Option<(u128, u128, u32)> {
+    match (first, last) {
+        (IpAddr::V4(f), IpAddr::V4(l)) => {
+            Some((u128::from(u32::from(f)), u128::from(u32::from(l)), 32))
+        }
+        (IpAddr::V6(f), IpAddr::V6(l)) => Some((u128::from(f), u128::from(l), 128)),
+        _ => None,
+    }
+}
+
 fn prefix_of(first: IpAddr, last: IpAddr) -> Option<u8> {
-    let (f, l, bits) = match (first, last) {
-        (IpAddr::V4(f), IpAddr::V4(l)) => (u128::from(u32::from(f)), u128::from(u32::from(l)), 32),
-        (IpAddr::V6(f), IpAddr::V6(l)) => (u128::from(f), u128::from(l), 128),
-        _ => return None,
-    };
+    let (f, l, bits) = range_bounds(first, last)?;
     let size = l.checked_sub(f)?.checked_add(1);
     let hosts = match size {
         Some(s) if s.is_power_of_two() && f % s == 0 => s.trailing_zeros(),
@@ -304,9 +328,8 @@ pub fn address_matches(spec: &str, address: &str) -> bool {
 }
 
 fn in_range(ip: IpAddr, first: IpAddr, last: IpAddr) -> bool {
-    match (ip, first, last) {
-        (IpAddr::V4(a), IpAddr::V4(f), IpAddr::V4(l)) => f <= a && a <= l,
-        (IpAddr::V6(a), IpAddr::V6(f), IpAddr::V6(l)) => f <= a && a <= l,
+    match (range_bounds(ip, first), range_bounds(first, last)) {
+        (Some((a, f, _)), Some((_, l, _))) => f <= a && a <= l,
         _ => false,
     }
 }
@@ -358,6 +381,8 @@ pub struct ConfigSet {
     pub secrets: Vec<Secret>,
     pub pools: Vec<Pool>,
     pub notes: Vec<ConfigNote>,
+    /// Files `include` lines opened for this end (bounded in all, see `MAX_INCLUDED_FILES`).
+    pub included_files: usize,
 }
 
 impl ConfigSet {
@@ -376,66 +401,6 @@ impl ConfigSet {
             });
         }
     }
-
-    /// Adds what another set holds (files renumbered).
-    pub fn absorb(&mut self, other: ConfigSet) {
-        let base = self.files.len();
-        let shift = |l: Line| Line {
-            file: l.file + base,
-            line: l.line,
-        };
-        self.files.extend(other.files);
-        for mut p in other.peers {
-            p.file += base;
-            p.at = shift(p.at);
-            shift_settings(&mut p, &shift);
-            self.peers.push(p);
-        }
-        for mut s in other.secrets {
-            s.at = shift(s.at);
-            self.secrets.push(s);
-        }
-        for mut p in other.pools {
-            p.at = shift(p.at);
-            self.pools.push(p);
-        }
-        for mut n in other.notes {
-            n.file += base;
-            self.notes.push(n);
-        }
-    }
-}
-
-fn shift_settings(p: &mut PeerConfig, shift: &impl Fn(Line) -> Line) {
-    fn s<T>(setting: &mut Setting<T>, shift: &impl Fn(Line) -> Line) {
-        setting.at = setting.at.map(shift);
-    }
-    s(&mut p.version, shift);
-    s(&mut p.local_addrs, shift);
-    s(&mut p.remote_addrs, shift);
-    s(&mut p.ike_proposals, shift);
-    s(&mut p.vips, shift);
-    s(&mut p.pools, shift);
-    s(&mut p.fragmentation, shift);
-    s(&mut p.dpd_delay_seconds, shift);
-    s(&mut p.rekey_seconds, shift);
-    for round in p.local_auth.iter_mut().chain(p.remote_auth.iter_mut()) {
-        s(&mut round.method, shift);
-        s(&mut round.id, shift);
-        if let Some(e) = &mut round.eap_id {
-            s(e, shift);
-        }
-        for c in &mut round.certs {
-            s(c, shift);
-        }
-    }
-    for c in &mut p.children {
-        c.at = shift(c.at);
-        s(&mut c.local_ts, shift);
-        s(&mut c.remote_ts, shift);
-        s(&mut c.esp_proposals, shift);
-        s(&mut c.rekey_seconds, shift);
-    }
 }
 
 /// The fingerprint of a secret: equal secrets give equal fingerprints; the text is not kept.
@@ -444,6 +409,30 @@ pub fn fingerprint(secret: &[u8]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     secret.hash(&mut h);
     h.finish()
+}
+
+/// A secret's bytes as the daemon uses them: `0x` hex and `0s` base64 decoded, anything else
+/// as written.
+pub fn secret_bytes(text: &str) -> Vec<u8> {
+    if let Some(hex) = text.strip_prefix("0x") {
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|b| u8::from_str_radix(b, 16).ok())
+            })
+            .collect();
+        if let Some(bytes) = bytes {
+            return bytes;
+        }
+    }
+    if let Some(b64) = text.strip_prefix("0s") {
+        use base64ct::Encoding;
+        if let Ok(bytes) = base64ct::Base64::decode_vec(b64.trim()) {
+            return bytes;
+        }
+    }
+    text.as_bytes().to_vec()
 }
 
 /// Seconds of a duration written `4h`, `30m`, `90s`, `1d` or `3600`.
@@ -503,6 +492,13 @@ mod tests {
         assert!(address_matches("%any", "10.0.0.5"));
         assert!(address_matches("vpn.example.com", "10.0.0.5"));
         assert!(!address_matches("10.0.0.1", "10.0.0.2"));
+    }
+
+    #[test]
+    fn secrets_compare_by_bytes() {
+        assert_eq!(secret_bytes("0x6162"), b"ab");
+        assert_eq!(secret_bytes("0sYWI="), b"ab");
+        assert_eq!(secret_bytes("ab"), b"ab");
     }
 
     #[test]

@@ -187,6 +187,37 @@ impl std::fmt::Display for ProposalError {
 
 impl std::error::Error for ProposalError {}
 
+/// Proposals one SA payload can carry (IKEv2 proposal numbers are one byte).
+pub const MAX_PROPOSALS: usize = 255;
+
+/// A comma-separated list of proposals, each read by `parse` (which may expand a keyword such
+/// as strongSwan's `default` into several); what does not parse goes to `refused`. At most
+/// [`MAX_PROPOSALS`] are kept.
+pub fn parse_list(
+    text: &str,
+    mut parse: impl FnMut(&str) -> Result<Vec<Proposal>, ProposalError>,
+    mut refused: impl FnMut(String),
+) -> Vec<Proposal> {
+    let mut out = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if out.len() >= MAX_PROPOSALS {
+            refused(format!(
+                "more than {MAX_PROPOSALS} proposals; the rest not read"
+            ));
+            break;
+        }
+        match parse(item) {
+            Ok(list) => out.extend(list),
+            Err(e) => refused(format!(
+                "proposal `{}`: {e}",
+                item.chars().take(60).collect::<String>()
+            )),
+        }
+    }
+    out.truncate(MAX_PROPOSALS);
+    out
+}
+
 impl Proposal {
     /// Charon's notation: `IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048`.
     pub fn charon(&self) -> String {

@@ -2,16 +2,30 @@
 //! strongSwan's defaults for what a connection leaves out.
 use crate::defaults;
 use crate::model::{
-    fingerprint, seconds, AuthMethod, AuthRound, ChildConfig, ConfigSet, IkeVersions,
+    fingerprint, seconds, secret_bytes, AuthMethod, AuthRound, ChildConfig, ConfigSet, IkeVersions,
     Implementation, Line, PeerConfig, Pool, Secret, SecretKind, Setting, TrafficSelector,
 };
 use crate::proposal::Proposal;
 use crate::settings::Section;
 
+/// Most connections read from one file (pairing compares every connection of one end with
+/// every one of the other).
+const MAX_CONNECTIONS: usize = 2_000;
+/// Most CHILD_SAs read per connection.
+const MAX_CHILDREN: usize = 64;
+
 /// Reads the parsed tree of one swanctl.conf (with its includes) into `set`.
 pub fn read(root: &Section, file: usize, set: &mut ConfigSet) {
     if let Some(connections) = root.section("connections") {
-        for conn in &connections.sections {
+        for (n, conn) in connections.sections.iter().enumerate() {
+            if n == MAX_CONNECTIONS {
+                set.note(
+                    file,
+                    None,
+                    format!("more than {MAX_CONNECTIONS} connections; the rest not read"),
+                );
+                break;
+            }
             let peer = connection(conn, file, set);
             set.peers.push(peer);
         }
@@ -88,7 +102,13 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
     }
     let children = conn
         .section("children")
-        .map(|c| c.sections.iter().map(|s| child(s, file, set)).collect())
+        .map(|c| {
+            c.sections
+                .iter()
+                .take(MAX_CHILDREN)
+                .map(|s| child(s, file, set))
+                .collect()
+        })
         .unwrap_or_default();
     let optional_seconds = |key: &str, default: Option<u64>| match conn.value(key) {
         Some((v, at)) => Setting::written(seconds(v), at),
@@ -136,17 +156,17 @@ fn proposals(
     let Some((text, at)) = value else {
         return Setting::default_value(default());
     };
-    let mut out = Vec::new();
-    for item in list(text) {
-        if item.eq_ignore_ascii_case("default") {
-            out.extend(default());
-            continue;
-        }
-        match Proposal::from_strongswan(protocol, &item) {
-            Ok(p) => out.push(p),
-            Err(e) => set.note(at.file, Some(at.line), format!("proposal `{item}`: {e}")),
-        }
-    }
+    let out = crate::proposal::parse_list(
+        text,
+        |item| {
+            if item.eq_ignore_ascii_case("default") {
+                Ok(default())
+            } else {
+                Proposal::from_strongswan(protocol, item).map(|p| vec![p])
+            }
+        },
+        |why| set.note(at.file, Some(at.line), why),
+    );
     Setting::written(out, at)
 }
 
@@ -205,7 +225,7 @@ fn child(s: &Section, file: usize, set: &mut ConfigSet) -> ChildConfig {
         Some((v, at)) => Setting::written(
             list(v)
                 .iter()
-                .filter_map(|t| TrafficSelector::parse(t))
+                .map(|t| TrafficSelector::parse_or_unknown(t))
                 .collect(),
             at,
         ),
@@ -236,6 +256,7 @@ fn secret(s: &Section) -> Option<Secret> {
         SecretKind::Other
     };
     let (text, at) = s.value("secret").or_else(|| s.value("file"))?;
+    let bytes = secret_bytes(text);
     let ids = s
         .values
         .iter()
@@ -245,34 +266,10 @@ fn secret(s: &Section) -> Option<Secret> {
     Some(Secret {
         kind,
         ids,
-        fingerprint: fingerprint(&secret_bytes(text)),
-        length: text.chars().count(),
+        fingerprint: fingerprint(&bytes),
+        length: bytes.len(),
         at,
     })
-}
-
-/// A secret's bytes as the daemon uses them: `0x` hex and `0s` base64 decoded, anything else
-/// as written.
-pub(crate) fn secret_bytes(text: &str) -> Vec<u8> {
-    if let Some(hex) = text.strip_prefix("0x") {
-        let bytes: Option<Vec<u8>> = (0..hex.len())
-            .step_by(2)
-            .map(|i| {
-                hex.get(i..i + 2)
-                    .and_then(|b| u8::from_str_radix(b, 16).ok())
-            })
-            .collect();
-        if let Some(bytes) = bytes {
-            return bytes;
-        }
-    }
-    if let Some(b64) = text.strip_prefix("0s") {
-        use base64ct::Encoding;
-        if let Ok(bytes) = base64ct::Base64::decode_vec(b64.trim()) {
-            return bytes;
-        }
-    }
-    text.as_bytes().to_vec()
 }
 
 /// Addresses a pool hands out: a subnet's hosts (without network and broadcast address from
@@ -285,17 +282,11 @@ pub fn pool_size_of(addrs: &str) -> u128 {
         }
         let prefix = item.split_once('/').and_then(|(_, p)| p.parse::<u8>().ok());
         if let Some(TrafficSelector::Range(first, last)) = TrafficSelector::parse(&item) {
-            let (f, l, bits) = match (first, last) {
-                (std::net::IpAddr::V4(f), std::net::IpAddr::V4(l)) => {
-                    (u128::from(u32::from(f)), u128::from(u32::from(l)), 32)
-                }
-                (std::net::IpAddr::V6(f), std::net::IpAddr::V6(l)) => {
-                    (u128::from(f), u128::from(l), 128)
-                }
-                _ => continue,
+            let Some((f, l, bits)) = crate::model::range_bounds(first, last) else {
+                continue;
             };
             let mut size = l.saturating_sub(f).saturating_add(1);
-            if prefix.is_some_and(|p| p < bits - 1) {
+            if prefix.is_some_and(|p| u32::from(p) < bits - 1) {
                 size = size.saturating_sub(2);
             }
             total = total.saturating_add(size);
@@ -314,12 +305,5 @@ mod tests {
         assert_eq!(pool_size_of("10.99.200.0/28"), 14);
         assert_eq!(pool_size_of("10.0.0.1-10.0.0.5, 10.1.0.0/31"), 7);
         assert_eq!(pool_size_of("dhcp"), u128::MAX);
-    }
-
-    #[test]
-    fn hex_secrets_compare_by_bytes() {
-        assert_eq!(secret_bytes("0x6162"), b"ab");
-        assert_eq!(secret_bytes("0sYWI="), b"ab");
-        assert_eq!(secret_bytes("ab"), b"ab");
     }
 }

@@ -79,32 +79,39 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
     let mut unchecked: Vec<String> = Vec::new();
     // Virtual IPs handed out per responder connection, to find a pool too small for all.
     let mut leases: Vec<((usize, usize), u128)> = Vec::new();
-    // A Libreswan conn with two fixed ends is read both ways; the second reading is used only
-    // when the first readings pair nothing, and then only for the ends after the first (the
-    // first end given is taken as `left`).
-    let first_readings_pair = ends.iter().enumerate().any(|(ie, a)| {
-        a.set
-            .peers
-            .iter()
-            .filter(|p| !p.alternative && !p.responder_only())
-            .any(|i| {
-                ends.iter().enumerate().any(|(re, b)| {
-                    re != ie
-                        && b.set
-                            .peers
-                            .iter()
-                            .any(|r| !r.alternative && addresses_meet(i, r))
+    // A Libreswan conn with two fixed ends is read both ways. The second reading of a conn is
+    // used only when its first pairs with nothing, and only for ends after the first: the end
+    // given first is taken as `left` (ends keep the order they were given in).
+    let usable_alternative: Vec<Vec<bool>> = ends
+        .iter()
+        .enumerate()
+        .map(|(e, end)| {
+            end.set
+                .peers
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    p.alternative
+                        && e > 0
+                        && i > 0
+                        && !pairs_as_written(ends, e, &end.set.peers[i - 1])
                 })
-            })
-    });
-    let usable = |end: usize, p: &PeerConfig| !p.alternative || (!first_readings_pair && end > 0);
+                .collect()
+        })
+        .collect();
+    let usable = |end: usize, index: usize, p: &PeerConfig| {
+        !p.alternative
+            || usable_alternative
+                .get(end)
+                .and_then(|u| u.get(index))
+                .copied()
+                .unwrap_or(false)
+    };
     for (ie, initiator_end) in ends.iter().enumerate() {
-        for initiator in initiator_end
-            .set
-            .peers
-            .iter()
-            .filter(|p| !p.responder_only() && usable(ie, p))
-        {
+        for (ii, initiator) in initiator_end.set.peers.iter().enumerate() {
+            if initiator.responder_only() || !usable(ie, ii, initiator) {
+                continue;
+            }
             for (re, responder_end) in ends.iter().enumerate() {
                 if re == ie {
                     continue;
@@ -114,7 +121,7 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
                     .peers
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| usable(re, r) && addresses_meet(initiator, r))
+                    .filter(|(ri, r)| usable(re, *ri, r) && addresses_meet(initiator, r))
                     .collect();
                 // The daemon picks the connection that works when one does (the first of
                 // equals, as a daemon takes its connections in order): so do we.
@@ -154,7 +161,7 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
                     let size = pool_size(responder, &responder_end.set);
                     if n > size {
                         problems.push(Problem::new(
-                            8,
+                            9,
                             FailurePhase::ChildSa,
                             Category::ConfigOther,
                             format!(
@@ -283,6 +290,18 @@ pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis) {
     for v in &mut diagnosis.sessions {
         decide(v);
     }
+}
+
+/// Whether the first reading `p` of end `e` pairs, either way, with a first reading of
+/// another end.
+fn pairs_as_written(ends: &[ConfigEnd], e: usize, p: &PeerConfig) -> bool {
+    ends.iter().enumerate().any(|(o, other)| {
+        o != e
+            && other.set.peers.iter().filter(|q| !q.alternative).any(|q| {
+                (!p.responder_only() && addresses_meet(p, q))
+                    || (!q.responder_only() && addresses_meet(q, p))
+            })
+    })
 }
 
 /// Whether the initiator's connection is toward the responder's: its remote address among the
@@ -534,7 +553,7 @@ impl Pair<'_> {
         }
         if !i.vips.value.is_empty() && r.pools.value.is_empty() {
             out.push(
-                Problem::new(8, FailurePhase::ChildSa, Category::ConfigOther, "the initiator asks for a virtual IP and the responder's connection has no address pool".into())
+                Problem::new(9, FailurePhase::ChildSa, Category::ConfigOther, "the initiator asks for a virtual IP and the responder's connection has no address pool".into())
                     .cite(End::Initiator, i.vips.at, "asks for a virtual IP".into())
                     .cite(End::Responder, r.pools.at, "no pool".into()),
             );
@@ -553,16 +572,11 @@ impl Pair<'_> {
         unchecked: &mut Vec<String>,
     ) -> Option<Problem> {
         if !methods_meet(&i_round.method.value, &r_round.method.value) {
-            let category = match (&i_round.method.value, &r_round.method.value) {
-                (AuthMethod::Psk, _) | (_, AuthMethod::Psk) => Category::AuthPsk,
-                (AuthMethod::Eap(_), _) | (_, AuthMethod::Eap(_)) => Category::AuthEap,
-                _ => Category::AuthCert,
-            };
             return Some(
                 Problem::new(
                     2,
                     FailurePhase::IkeAuth,
-                    category,
+                    method_category(&i_round.method.value, &r_round.method.value),
                     format!(
                         "the initiator authenticates with {} and the responder expects {}",
                         i_round.method.value.describe(),
@@ -576,6 +590,28 @@ impl Pair<'_> {
                 )
                 .cite(End::Responder, r_round.method.at, "what it expects".into()),
             );
+        }
+        // The other way: how the responder proves itself against what the initiator expects.
+        if let (Some(r_own), Some(i_expects)) = (
+            self.responder.local_auth.first(),
+            self.initiator.remote_auth.first(),
+        ) {
+            if !methods_meet(&r_own.method.value, &i_expects.method.value) {
+                let mut p = Problem::new(
+                    2,
+                    FailurePhase::IkeAuth,
+                    method_category(&r_own.method.value, &i_expects.method.value),
+                    format!(
+                        "the responder authenticates with {} and the initiator expects {}: the initiator rejects the gateway",
+                        r_own.method.value.describe(),
+                        i_expects.method.value.describe()
+                    ),
+                )
+                .cite(End::Responder, r_own.method.at, "its authentication".into())
+                .cite(End::Initiator, i_expects.method.at, "what it expects".into());
+                p.values.change_on = Some(End::Initiator);
+                return Some(p);
+            }
         }
         let expected = r_round.id.value.clone();
         match (i_local, &expected) {
@@ -693,33 +729,6 @@ impl Pair<'_> {
             p.values.child = Some(theirs.name.clone());
             p
         };
-        if !offered
-            .iter()
-            .any(|o| accepted.iter().any(|a| a.accepts(o, false)))
-        {
-            return vec![with_values(
-                Problem::new(
-                    7,
-                    FailurePhase::ChildSa,
-                    Category::ProposalEsp,
-                    format!(
-                        "no common ESP proposal: the initiator offers {}, the responder accepts {}",
-                        short(offered),
-                        short(accepted)
-                    ),
-                )
-                .cite(
-                    End::Initiator,
-                    mine.esp_proposals.at.or(Some(mine.at)),
-                    format!("offers {}", short(offered)),
-                )
-                .cite(
-                    End::Responder,
-                    theirs.esp_proposals.at.or(Some(theirs.at)),
-                    format!("accepts {}", short(accepted)),
-                ),
-            )];
-        }
         // Traffic selectors: what the initiator proposes (TSi, TSr) against what the
         // responder allows for the peer and for itself.
         let initiator_addr = i
@@ -743,9 +752,17 @@ impl Pair<'_> {
             },
         );
         let tsr = resolve(&mine.remote_ts.value, Resolved::from(responder_addr));
+        // A strongSwan responder whose connection hands out virtual IPs takes as the peer's side
+        // only the address it assigns: an initiator that asks for none is refused.
+        let no_lease = !r.pools.value.is_empty()
+            && !vip
+            && r.implementation == Implementation::StrongSwan
+            && theirs.remote_ts.value == [TrafficSelector::Dynamic];
         let allowed_remote = resolve(
             &theirs.remote_ts.value,
-            if !r.pools.value.is_empty() || vip {
+            if no_lease {
+                Resolved::Nothing
+            } else if !r.pools.value.is_empty() || vip {
                 Resolved::Any
             } else {
                 Resolved::from(initiator_addr)
@@ -777,7 +794,9 @@ impl Pair<'_> {
                         describe(&mine.remote_ts.value),
                         describe(&theirs.remote_ts.value),
                         describe(&theirs.local_ts.value),
-                        if narrowing {
+                        if no_lease {
+                            " (the responder's connection hands out virtual IPs and the initiator asks for none)"
+                        } else if narrowing {
                             ""
                         } else {
                             " without narrowing (`narrowing=no`)"
@@ -811,6 +830,35 @@ impl Pair<'_> {
             p.values.ts_allowed = theirs.local_ts.value.iter().map(|t| t.describe()).collect();
             return vec![p];
         }
+        // The daemons pick the CHILD_SA configuration by its traffic selectors first, then
+        // its proposals: an ESP mismatch shows only once the selectors fit.
+        if !offered
+            .iter()
+            .any(|o| accepted.iter().any(|a| a.accepts(o, false)))
+        {
+            return vec![with_values(
+                Problem::new(
+                    8,
+                    FailurePhase::ChildSa,
+                    Category::ProposalEsp,
+                    format!(
+                        "no common ESP proposal: the initiator offers {}, the responder accepts {}",
+                        short(offered),
+                        short(accepted)
+                    ),
+                )
+                .cite(
+                    End::Initiator,
+                    mine.esp_proposals.at.or(Some(mine.at)),
+                    format!("offers {}", short(offered)),
+                )
+                .cite(
+                    End::Responder,
+                    theirs.esp_proposals.at.or(Some(theirs.at)),
+                    format!("accepts {}", short(accepted)),
+                ),
+            )];
+        }
         // PFS at the first rekey: the groups each side puts in its ESP proposals.
         let groups_of = |c: &ChildConfig| -> Vec<Proposal> {
             c.esp_proposals
@@ -828,7 +876,7 @@ impl Pair<'_> {
         let (o, a) = (groups_of(mine), groups_of(theirs));
         if !o.iter().any(|x| a.iter().any(|y| y.accepts(x, true))) {
             let mut p = with_values(
-                Problem::new(9, FailurePhase::ChildSa, Category::ProposalDh, format!(
+                Problem::new(10, FailurePhase::ChildSa, Category::ProposalDh, format!(
                     "the ESP proposals agree except in the PFS group: the initiator wants {}, the responder {}; the first CHILD_SA comes up and its first rekey fails",
                     groups_text(&o), groups_text(&a)
                 ))
@@ -881,6 +929,8 @@ enum Resolved {
     Everything,
     /// Whatever the peer proposes fits (a pool lease, an unknown address).
     Any,
+    /// Nothing the peer proposes fits (a lease it did not ask for).
+    Nothing,
 }
 
 impl From<Option<IpAddr>> for Resolved {
@@ -894,6 +944,8 @@ fn resolve(list: &[TrafficSelector], dynamic: Resolved) -> Option<Vec<(IpAddr, I
     for ts in list {
         match ts {
             TrafficSelector::Range(a, b) => out.push((*a, *b)),
+            // Not read here: not checked.
+            TrafficSelector::Unknown(_) => return None,
             TrafficSelector::Dynamic => match dynamic {
                 Resolved::Address(a) => out.push((a, a)),
                 Resolved::Everything => out.push((
@@ -901,6 +953,7 @@ fn resolve(list: &[TrafficSelector], dynamic: Resolved) -> Option<Vec<(IpAddr, I
                     IpAddr::from([255, 255, 255, 255]),
                 )),
                 Resolved::Any => return None,
+                Resolved::Nothing => {}
             },
         }
     }
@@ -943,6 +996,16 @@ fn own_id(p: &PeerConfig) -> Option<String> {
         return None;
     }
     p.local_addrs.value.first().cloned()
+}
+
+/// The category of two authentication methods that do not meet: the key, the EAP method or
+/// the certificate side of the mismatch.
+fn method_category(presented: &AuthMethod, expected: &AuthMethod) -> Category {
+    match (presented, expected) {
+        (AuthMethod::Psk, _) | (_, AuthMethod::Psk) => Category::AuthPsk,
+        (AuthMethod::Eap(_), _) | (_, AuthMethod::Eap(_)) => Category::AuthEap,
+        _ => Category::AuthCert,
+    }
 }
 
 fn methods_meet(presented: &AuthMethod, expected: &AuthMethod) -> bool {
@@ -998,6 +1061,8 @@ fn find_secret<'s>(
                 .count();
             (hits > 0 || s.ids.is_empty()).then_some((hits, s))
         })
+        // The first of equally good secrets, as charon and pluto take it.
+        .rev()
         .max_by_key(|(hits, _)| *hits)
         .map(|(_, s)| s)
 }

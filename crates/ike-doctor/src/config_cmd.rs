@@ -1,6 +1,5 @@
 //! `ike-doctor config check`: both ends' configurations read into the peer model, paired, and
 //! every reason they cannot establish reported in the contract's verdict and findings.
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -51,7 +50,9 @@ fn parse_profile(name: &str) -> Result<&'static ike_config::profiles::Profile, S
 
 pub(crate) fn run(command: ConfigCommand, color: ColorChoice) -> ExitCode {
     let ConfigCommand::Check(args) = command;
-    let mut by_end: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // Ends keep the order they were given in: the first is taken as `left` where a Libreswan
+    // conn does not say which side its host is.
+    let mut by_end: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(path)
@@ -64,10 +65,10 @@ pub(crate) fn run(command: ConfigCommand, color: ColorChoice) -> ExitCode {
                 })
                 .unwrap_or_default();
             files.sort();
-            by_end.entry(path.clone()).or_default().extend(files);
+            end_of(&mut by_end, path.clone()).extend(files);
         } else {
             let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            by_end.entry(folder).or_default().push(path.clone());
+            end_of(&mut by_end, folder).push(path.clone());
         }
     }
     let mut ends = Vec::new();
@@ -123,9 +124,25 @@ pub(crate) fn run(command: ConfigCommand, color: ColorChoice) -> ExitCode {
     )
 }
 
+/// The files of the end in `folder`, added after the others when new.
+fn end_of<T>(ends: &mut Vec<(PathBuf, Vec<T>)>, folder: PathBuf) -> &mut Vec<T> {
+    let index = match ends.iter().position(|(f, _)| *f == folder) {
+        Some(i) => i,
+        None => {
+            ends.push((folder, Vec::new()));
+            ends.len() - 1
+        }
+    };
+    &mut ends[index].1
+}
+
+/// Largest configuration read from an input given to `diagnose` (as `ike-config` reads files).
+const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
 /// Reads the configurations given to `diagnose` as evidence: the files of one folder are one
-/// end; each file becomes a source the report can cite. Returns the ends and each end's first
-/// source, or `None` when no configuration was given.
+/// end; each file becomes a source the report can cite. Read through the input (compressed or
+/// standard input as any other), never again from its path. Returns the ends and each end's
+/// first source, or `None` when no configuration was given.
 pub(crate) fn read_ends(
     builder: &mut ike_timeline::TimelineBuilder,
     files: &[&crate::inputs::InputFile],
@@ -133,19 +150,49 @@ pub(crate) fn read_ends(
     if files.is_empty() {
         return None;
     }
-    let mut by_end: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut by_end: Vec<(PathBuf, Vec<&crate::inputs::InputFile>)> = Vec::new();
     for file in files {
         let folder = file
             .path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        by_end.entry(folder).or_default().push(file.path.clone());
+        end_of(&mut by_end, folder).push(file);
     }
     let mut ends = Vec::new();
     let mut first_sources = Vec::new();
-    for (folder, paths) in by_end {
-        let (set, errors) = ike_config::read_end(&paths);
+    for (folder, inputs) in by_end {
+        // Standard input has no folder: the end is named by the input.
+        let name = match (folder.as_os_str().is_empty(), inputs.first()) {
+            (true, Some(input)) => input.display.clone(),
+            _ => folder.display().to_string(),
+        };
+        let mut set = ike_config::ConfigSet::default();
+        let mut errors = Vec::new();
+        for input in inputs {
+            let mut text = Vec::new();
+            let read = input.open().and_then(|opened| {
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(opened.content, MAX_CONFIG_BYTES),
+                    &mut text,
+                )
+            });
+            if let Err(e) = read {
+                builder.note(None, None, format!("{}: cannot read: {e}", input.display));
+                continue;
+            }
+            let text = String::from_utf8_lossy(&text);
+            match ike_config::detect(&text) {
+                Some(kind) => {
+                    ike_config::read_text_as(&mut set, &input.display, &text, kind, &mut errors)
+                }
+                None => builder.note(
+                    None,
+                    None,
+                    format!("{}: not a configuration; skipped", input.display),
+                ),
+            }
+        }
         for e in errors {
             builder.note(None, None, format!("{e}; skipped"));
         }
@@ -157,10 +204,7 @@ pub(crate) fn read_ends(
         let Some(first) = first else {
             continue;
         };
-        let end = ike_diagnose::config::ConfigEnd {
-            name: folder.display().to_string(),
-            set,
-        };
+        let end = ike_diagnose::config::ConfigEnd { name, set };
         for n in ike_diagnose::config::notes(&end, first) {
             builder.note(n.source, n.at, n.message);
         }

@@ -338,3 +338,36 @@ fn published_configurations() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Configurations given to `diagnose` are read as any input: compressed ones too.
+#[test]
+fn compressed_configuration_given_to_diagnose() {
+    let lab = common::workspace_root().join("tests/fixtures/lab/dh-group-mismatch");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for end in ["client", "gateway"] {
+        std::fs::create_dir(dir.path().join(end)).expect("mkdir");
+        let text = std::fs::read(lab.join(end).join("swanctl.conf")).expect("config");
+        let gz = std::process::Command::new("gzip")
+            .arg("-c")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().expect("stdin").write_all(&text)?;
+                child.wait_with_output()
+            })
+            .expect("gzip");
+        std::fs::write(dir.path().join(end).join("swanctl.conf.gz"), gz.stdout).expect("write");
+    }
+    let (report, _) = common::diagnose_json(&[
+        &lab.join("client.pcap"),
+        &dir.path().join("client"),
+        &dir.path().join("gateway"),
+    ]);
+    assert_eq!(
+        report["verdict"]["category"], "proposal-dh",
+        "{}",
+        report["verdict"]
+    );
+}
