@@ -249,6 +249,8 @@ def main():
     ap.add_argument("--sample", type=int, default=0, help="run a fixed stratified sample of N pairs")
     ap.add_argument("--out", default=os.path.join(LAB, "out", "differential"))
     ap.add_argument("--results", help="write the results table (markdown) here")
+    ap.add_argument("--judge-only", action="store_true",
+                    help="do not run the daemons again: read their logs of the last run in --out anew")
     ap.add_argument("--doctor", default=os.environ.get("IKE_DOCTOR", os.path.join(REPO, "target", "release", "ike-doctor")))
     args = ap.parse_args()
 
@@ -263,13 +265,22 @@ def main():
     for name, stratum, kind, spec in pairs:
         with open(os.path.join(scen_dir, name + ".sh"), "w") as f:
             f.write(scenario_text(name, stratum, kind, spec))
-    # A pair that does not run must not be judged on an earlier run's output.
-    for name, _, _, _ in pairs:
-        shutil.rmtree(os.path.join(runs, name), ignore_errors=True)
     if not os.path.exists(args.doctor):
         sys.exit(f"no ike-doctor at {args.doctor} (cargo build --release -p ike-doctor, or --doctor)")
-    subprocess.run([os.path.join(LAB, "run.sh"), "--out", runs, "--quiet", "--observe",
-                    "--scenario-dir", scen_dir] + [p[0] for p in pairs])
+    if args.judge_only:
+        for name, _, _, _ in pairs:
+            run_dir = os.path.join(runs, name)
+            if os.path.isdir(run_dir):
+                seen = subprocess.run([sys.executable, os.path.join(LAB, "lib", "observe.py"), run_dir],
+                                      capture_output=True, text=True, check=True).stdout
+                with open(os.path.join(run_dir, "observed.json"), "w") as f:
+                    f.write(seen)
+    else:
+        # A pair that does not run must not be judged on an earlier run's output.
+        for name, _, _, _ in pairs:
+            shutil.rmtree(os.path.join(runs, name), ignore_errors=True)
+        subprocess.run([os.path.join(LAB, "run.sh"), "--out", runs, "--quiet", "--observe",
+                        "--scenario-dir", scen_dir] + [p[0] for p in pairs])
 
     rows, wrong = [], []
     counts = collections.OrderedDict()
@@ -305,10 +316,22 @@ def main():
     total = sum(c[0] for c in counts.values())
     ok = sum(c[1] for c in counts.values())
     outcomes = collections.Counter(r[3] for r in rows)
+    software = {}
+    for name, _, kind, _ in pairs:
+        try:
+            with open(os.path.join(runs, name, "scenario.json")) as f:
+                software.update(json.load(f).get("software", {}))
+        except (OSError, ValueError):
+            pass
     report = ["# Differential test: `config check` against the daemons", "",
+              "Made by the command below on " + subprocess.run(["date", "-u", "+%Y-%m-%d"], capture_output=True, text=True).stdout.strip()
+              + " with " + ", ".join(f"{k} {v}" for k, v in sorted(software.items())) + ".", "",
               f"`lab/differential.py --seed {args.seed}" + (f" --sample {args.sample}" if args.sample else "") + "`: "
               f"{total} pairs, {ok} predicted as the daemons did.", ""] + table + ["", "What the daemons did:", ""]
     report += [f"- {n}: {o}" for o, n in sorted(outcomes.items(), key=lambda x: -x[1])]
+    unread = sum(1 for r in rows if r[3].startswith("failed") and len(r[3].split()) == 2)
+    if unread:
+        report += ["", f"For {unread} failures the logs name no category: the phase alone is compared."]
     if wrong:
         report += ["", "Disagreements:", ""] + [f"- {w}" for w in wrong]
     report += ["", "| pair | stratum | kind | daemons | config check |", "|---|---|---|---|---|"]

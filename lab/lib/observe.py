@@ -145,7 +145,7 @@ def observe(out):
         if hit:
             return result("failed", "IKE_AUTH", "auth-psk", hit[1])
     for _, log in both:
-        hit = first(log, r"no matching peer config found|no suitable connection for peer|peer ID .* does not match|constraint check failed: identity|no trusted \S+ public key found for|IDr payload .* does not match")
+        hit = first(log, r"no matching peer config found|no suitable connection for peer|Peer ID '[^']*' mismatched|peer ID .* does not match|constraint check failed: identity|no trusted \S+ public key found for|IDr payload .* does not match")
         if hit:
             return result("failed", "IKE_AUTH", "auth-id", hit[1])
     for _, log in both:

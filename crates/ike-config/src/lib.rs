@@ -315,16 +315,7 @@ pub fn read_text_as(
         }
     }
     set.included_files = includes.opened;
-    for n in notes.kept {
-        set.note(n.at.file, Some(n.at.line), n.message);
-    }
-    if notes.dropped > 0 {
-        set.note(
-            file,
-            None,
-            format!("{} more notes not shown", notes.dropped),
-        );
-    }
+    notes.flush_into(set, file);
     errors.extend(includes.errors);
 }
 

@@ -105,21 +105,7 @@ pub fn read_conf(text: &str, file: usize, includes: &mut dyn Includes, set: &mut
             "`%default` and `also=` copy too many keys; the rest not read",
         );
     }
-    flush_notes(notes, file, set);
-}
-
-/// Moves the notes of `file` (and what it included) into the set.
-fn flush_notes(notes: Notes, file: usize, set: &mut ConfigSet) {
-    for n in notes.kept {
-        set.note(n.at.file, Some(n.at.line), n.message);
-    }
-    if notes.dropped > 0 {
-        set.note(
-            file,
-            None,
-            format!("{} more notes not shown", notes.dropped),
-        );
-    }
+    notes.flush_into(set, file);
 }
 
 fn collect(
@@ -457,7 +443,7 @@ fn read_secrets_at(
 ) {
     let mut notes = Notes::default();
     read_secrets_into(text, file, includes, set, &mut notes, depth);
-    flush_notes(notes, file, set);
+    notes.flush_into(set, file);
 }
 
 fn read_secrets_into(

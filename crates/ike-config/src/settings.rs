@@ -41,6 +41,11 @@ impl Section {
             .try_fold(self, |s, part| s.section(part.trim()))
     }
 
+    /// Levels of sections below and including this one.
+    fn height(&self) -> usize {
+        1 + self.sections.iter().map(Section::height).max().unwrap_or(0)
+    }
+
     /// Values and sections in this section, all levels down.
     fn size(&self) -> usize {
         self.values.len() + self.sections.iter().map(|s| 1 + s.size()).sum::<usize>()
@@ -74,12 +79,24 @@ impl Section {
     /// Resolves `: ref` references against `root` as written (references are not followed
     /// through the sections they copy). What they copy is taken from `budget`; a reference
     /// that would exceed it, or names no section, is returned in `missed`.
-    fn resolve(&mut self, root: &Section, budget: &mut usize, missed: &mut Vec<String>) {
+    /// `depth` is this section's level: a copy never makes the tree deeper than
+    /// [`MAX_NESTING`], so every walk of it stays shallow.
+    fn resolve(
+        &mut self,
+        root: &Section,
+        budget: &mut usize,
+        missed: &mut Vec<String>,
+        depth: usize,
+    ) {
         for r in std::mem::take(&mut self.refs) {
             let Some(base) = root.path(&r) else {
                 missed.push(format!("`{}` names no section", cut(&r)));
                 continue;
             };
+            if depth + base.height() > MAX_NESTING {
+                missed.push(format!("`{}` would nest sections too deep", cut(&r)));
+                continue;
+            }
             let cost = base.size();
             if cost > *budget {
                 missed.push(format!("`{}` copies more than the limit", cut(&r)));
@@ -96,7 +113,7 @@ impl Section {
             self.merge();
         }
         for s in &mut self.sections {
-            s.resolve(root, budget, missed);
+            s.resolve(root, budget, missed, depth + 1);
         }
     }
 }
@@ -126,6 +143,17 @@ pub struct Notes {
 }
 
 impl Notes {
+    /// Moves the notes into `set` (`file`: the file they were read from, for the count of the
+    /// notes not kept).
+    pub fn flush_into(self, set: &mut crate::model::ConfigSet, file: usize) {
+        for n in self.kept {
+            set.note(n.at.file, Some(n.at.line), n.message);
+        }
+        if self.dropped > 0 {
+            set.note(file, None, format!("{} more notes not shown", self.dropped));
+        }
+    }
+
     pub fn push(&mut self, at: Line, message: impl Into<String>) {
         if self.kept.len() < MAX_NOTES {
             self.kept.push(SyntaxNote {
@@ -187,7 +215,7 @@ pub fn parse(text: &str, file: usize, includes: &mut dyn Includes, notes: &mut N
         let snapshot = root.clone();
         let mut budget = MAX_COPIED;
         let mut missed = Vec::new();
-        root.resolve(&snapshot, &mut budget, &mut missed);
+        root.resolve(&snapshot, &mut budget, &mut missed, 0);
         for m in missed {
             notes.push(
                 Line { file, line: 1 },
@@ -487,5 +515,24 @@ mod tests {
             .kept
             .iter()
             .any(|n| n.message.contains("nested deeper")));
+    }
+    /// A reference from deep inside a section to the section itself would copy it into
+    /// itself level after level (a stack overflow the fuzz target found): refused.
+    #[test]
+    fn references_never_nest_deeper() {
+        let mut inner = String::from("loop : a");
+        let mut path = String::from("a");
+        for _ in 0..20 {
+            path.push_str(".b");
+            inner = format!("b {{\n{inner} {{\n}}\n}}\n");
+        }
+        let text = format!("a {{\n{inner}}}\nc : {path} {{\n}}\n");
+        let (root, notes) = parse_str(&text);
+        assert!(root.height() <= MAX_NESTING + 1);
+        assert!(
+            notes.kept.iter().any(|n| n.message.contains("too deep")),
+            "{:?}",
+            notes.kept
+        );
     }
 }

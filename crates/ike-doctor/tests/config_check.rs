@@ -33,6 +33,25 @@ const EXPECTED_OTHERWISE: &[(&str, &str, &str)] = &[
     ("libreswan-kernel-no-esp", "failed", "CHILD_SA/proposal-dh"),
 ];
 
+/// The verdict's `PHASE/category`, or `-` when either is not set.
+fn verdict_pair(v: &serde_json::Value) -> String {
+    match (v["phase"].as_str(), v["category"].as_str()) {
+        (Some(p), Some(c)) => format!("{p}/{c}"),
+        _ => "-".to_owned(),
+    }
+}
+
+/// `config check --format json` with `options` on `paths`: the report.
+fn config_check(options: &[&str], paths: &[&Path]) -> serde_json::Value {
+    let out = ike_doctor()
+        .args(["config", "check", "--format", "json"])
+        .args(options)
+        .args(paths)
+        .output()
+        .expect("run ike-doctor");
+    serde_json::from_slice(&out.stdout).expect("a JSON report")
+}
+
 fn check_json(dir: &Path) -> (serde_json::Value, i32, String) {
     let out = ike_doctor()
         .args(["config", "check", "--format", "json"])
@@ -73,10 +92,7 @@ fn predicts_every_lab_scenario() {
         };
         let (report, code, _) = check_json(dir);
         let v = &report["verdict"];
-        let got = match (v["phase"].as_str(), v["category"].as_str()) {
-            (Some(p), Some(c)) => format!("{p}/{c}"),
-            _ => "-".to_owned(),
-        };
+        let got = verdict_pair(v);
         let got_outcome = v["outcome"].as_str().unwrap_or("?");
         *per_kind.entry(format!("{outcome} {expected}")).or_default() += 1;
         let code_ok = (got_outcome == "established") == (code == 0);
@@ -215,17 +231,9 @@ fn built_in_clients_against_lab_gateways() {
         ),
     ];
     for (gateway, client, outcome, expected) in cases {
-        let out = ike_doctor()
-            .args(["config", "check", "--format", "json", "--client", client])
-            .arg(lab.join(gateway))
-            .output()
-            .expect("run");
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let report = config_check(&["--client", client], &[&lab.join(gateway)]);
         let v = &report["verdict"];
-        let got = match (v["phase"].as_str(), v["category"].as_str()) {
-            (Some(p), Some(c)) => format!("{p}/{c}"),
-            _ => "-".to_owned(),
-        };
+        let got = verdict_pair(v);
         assert_eq!(
             (v["outcome"].as_str().unwrap_or("?"), got.as_str()),
             (outcome, expected),
@@ -312,17 +320,10 @@ fn published_configurations() {
             .filter(|p| p.is_dir())
             .collect();
         ends.sort();
-        let out = ike_doctor()
-            .args(["config", "check", "--format", "json"])
-            .args(&ends)
-            .output()
-            .expect("run");
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let ends: Vec<&Path> = ends.iter().map(|p| p.as_path()).collect();
+        let report = config_check(&[], &ends);
         let v = &report["verdict"];
-        let got = match (v["phase"].as_str(), v["category"].as_str()) {
-            (Some(p), Some(c)) => format!("{p}/{c}"),
-            _ => "-".to_owned(),
-        };
+        let got = verdict_pair(v);
         let category_ok = match phase_category.strip_suffix("/*") {
             Some(phase) => got.starts_with(&format!("{phase}/")),
             None => got == phase_category,
