@@ -613,20 +613,14 @@ impl Pair<'_> {
                 return Some(p);
             }
         }
-        let expected = r_round.id.value.clone();
-        match (i_local, &expected) {
+        match (i_local, &r_round.id.value) {
             (Some(presented), Some(wanted)) if !id_matches(wanted, presented) => {
-                let mut p = Problem::new(
+                return Some(identity_mismatch(
                     3,
-                    FailurePhase::IkeAuth,
-                    Category::AuthId,
-                    format!("the initiator presents the identity `{presented}` and the responder's connection expects `{wanted}`"),
-                )
-                .cite(End::Initiator, i_round.id.at, format!("identity `{presented}`"))
-                .cite(End::Responder, r_round.id.at, format!("expects `{wanted}`"));
-                p.values.id_expected = Some(wanted.clone());
-                p.values.id_presented = Some(presented.clone());
-                return Some(p);
+                    End::Initiator,
+                    (presented, i_round.id.at),
+                    (wanted, r_round.id.at),
+                ));
             }
             (None, Some(w)) if w != "%any" => unchecked.push(
                 "identities taken from certificates (give the certificates with `cert`)".into(),
@@ -639,18 +633,12 @@ impl Pair<'_> {
         ) {
             if let (Some(wanted), Some(presented)) = (&i_remote.id.value, r_local) {
                 if !id_matches(wanted, presented) {
-                    let mut p = Problem::new(
+                    return Some(identity_mismatch(
                         4,
-                        FailurePhase::IkeAuth,
-                        Category::AuthId,
-                        format!("the responder presents the identity `{presented}` and the initiator expects `{wanted}`: the initiator rejects the gateway"),
-                    )
-                    .cite(End::Responder, r_round_local.id.at, format!("identity `{presented}`"))
-                    .cite(End::Initiator, i_remote.id.at, format!("expects `{wanted}`"));
-                    p.values.id_expected = Some(wanted.clone());
-                    p.values.id_presented = Some(presented.clone());
-                    p.values.change_on = Some(End::Initiator);
-                    return Some(p);
+                        End::Responder,
+                        (presented, r_round_local.id.at),
+                        (wanted, i_remote.id.at),
+                    ));
                 }
             }
         }
@@ -674,9 +662,12 @@ impl Pair<'_> {
             );
             match (mine, theirs) {
                 (Some(a), Some(b)) if a.fingerprint != b.fingerprint => {
-                    return Some(Problem::new(5, FailurePhase::IkeAuth, Category::AuthPsk, "the two ends' pre-shared keys for this pair of identities differ (the keys are not printed)".into())
-                            .cite(End::Initiator, Some(a.at), format!("a key of {} characters", a.length))
-                            .cite(End::Responder, Some(b.at), format!("a key of {} characters", b.length)));
+                    return Some(secrets_differ(
+                        5,
+                        Category::AuthPsk,
+                        "the two ends' pre-shared keys for this pair of identities differ (the keys are not printed)".into(),
+                        (a, b),
+                    ));
                 }
                 (Some(_), Some(_)) => {}
                 _ => unchecked.push("pre-shared keys (one end's secrets were not given)".into()),
@@ -702,9 +693,15 @@ impl Pair<'_> {
             );
             match (mine, theirs) {
                 (Some(a), Some(b)) if !radius && a.fingerprint != b.fingerprint => {
-                    return Some(Problem::new(6, FailurePhase::IkeAuth, Category::AuthEap, format!("the EAP password of `{}` differs between the two ends (not printed)", eap_id.unwrap_or_default()))
-                            .cite(End::Initiator, Some(a.at), format!("a password of {} characters", a.length))
-                            .cite(End::Responder, Some(b.at), format!("a password of {} characters", b.length)));
+                    return Some(secrets_differ(
+                        6,
+                        Category::AuthEap,
+                        format!(
+                            "the EAP password of `{}` differs between the two ends (not printed)",
+                            eap_id.unwrap_or_default()
+                        ),
+                        (a, b),
+                    ));
                 }
                 (Some(_), Some(_)) => {}
                 _ => unchecked.push("EAP passwords (not in both ends' secrets)".into()),
@@ -889,6 +886,65 @@ impl Pair<'_> {
         }
         Vec::new()
     }
+}
+
+/// One end presents an identity the other's connection does not expect. `presenter` is the
+/// end that presents it; the other rejects it.
+fn identity_mismatch(
+    order: usize,
+    presenter: End,
+    (presented, presented_at): (&str, Option<Line>),
+    (wanted, wanted_at): (&str, Option<Line>),
+) -> Problem {
+    let (who, other) = match presenter {
+        End::Responder => ("responder", "initiator"),
+        _ => ("initiator", "responder's connection"),
+    };
+    let rejects = if presenter == End::Responder {
+        ": the initiator rejects the gateway"
+    } else {
+        ""
+    };
+    let expecting = if presenter == End::Responder {
+        End::Initiator
+    } else {
+        End::Responder
+    };
+    let mut p = Problem::new(
+        order,
+        FailurePhase::IkeAuth,
+        Category::AuthId,
+        format!("the {who} presents the identity `{presented}` and the {other} expects `{wanted}`{rejects}"),
+    )
+    .cite(presenter, presented_at, format!("identity `{presented}`"))
+    .cite(expecting, wanted_at, format!("expects `{wanted}`"));
+    p.values.id_expected = Some(wanted.to_owned());
+    p.values.id_presented = Some(presented.to_owned());
+    if presenter == End::Responder {
+        p.values.change_on = Some(End::Initiator);
+    }
+    p
+}
+
+/// The two ends hold different secrets (initiator's, responder's): cited by their lines and
+/// byte lengths, never their text.
+fn secrets_differ(
+    order: usize,
+    category: Category,
+    title: String,
+    (a, b): (&Secret, &Secret),
+) -> Problem {
+    Problem::new(order, FailurePhase::IkeAuth, category, title)
+        .cite(
+            End::Initiator,
+            Some(a.at),
+            format!("a secret of {} bytes", a.length),
+        )
+        .cite(
+            End::Responder,
+            Some(b.at),
+            format!("a secret of {} bytes", b.length),
+        )
 }
 
 /// How far a pair of children gets: no problem beats any; a later problem beats an earlier.
@@ -1120,7 +1176,7 @@ fn lint(end: &ConfigEnd) -> Vec<Lint> {
             out.push(Lint {
                 phase: FailurePhase::IkeAuth,
                 category: Category::AuthPsk,
-                title: format!("a pre-shared key of {} characters: shorter than 20, open to offline guessing from one captured exchange", s.length),
+                title: format!("a pre-shared key of {} bytes: shorter than 20, open to offline guessing from one captured exchange", s.length),
                 at: Some(s.at),
                 note: "the key (not printed)".into(),
             });
