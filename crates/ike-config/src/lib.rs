@@ -13,6 +13,7 @@ pub mod model;
 pub mod profiles;
 pub mod proposal;
 pub mod settings;
+pub mod sswan;
 pub mod swanctl;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,8 @@ pub enum ConfigKind {
     LibreswanConf,
     /// ipsec.secrets.
     IpsecSecrets,
+    /// The strongSwan Android app's `.sswan` profile.
+    Sswan,
 }
 
 impl ConfigKind {
@@ -45,12 +48,16 @@ impl ConfigKind {
             ConfigKind::StrongswanSettings => "strongswan.conf",
             ConfigKind::LibreswanConf => "ipsec.conf (Libreswan)",
             ConfigKind::IpsecSecrets => "ipsec.secrets",
+            ConfigKind::Sswan => ".sswan (strongSwan for Android)",
         }
     }
 }
 
 /// The kind of configuration `text` is, if any.
 pub fn detect(text: &str) -> Option<ConfigKind> {
+    if sswan::looks_like(text) {
+        return Some(ConfigKind::Sswan);
+    }
     let mut conn_lines = 0;
     let mut secret_lines = 0;
     for line in text.lines().take(2000) {
@@ -309,6 +316,10 @@ pub fn read_text_as(
             set.files = std::mem::take(includes.files);
             set.secrets.extend(scratch.secrets);
             set.notes.extend(scratch.notes);
+        }
+        ConfigKind::Sswan => {
+            set.files = std::mem::take(includes.files);
+            sswan::read(text, file, set);
         }
         ConfigKind::StrongswanSettings => {
             set.files = std::mem::take(includes.files);

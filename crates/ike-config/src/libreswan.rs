@@ -420,6 +420,7 @@ fn peer(conn: &Merged, file: usize, set: &mut ConfigSet, left_is_local: bool) ->
             None => Setting::default_value(Some(0)),
         },
         rekey_seconds: seconds_of("ikelifetime", 8 * 3600),
+        nat_keepalive_seconds: Setting::default_value(Some(20)),
         narrowing: conn
             .get("narrowing")
             .is_some_and(|(v, _)| v.trim() == "yes"),

@@ -285,6 +285,8 @@ pub struct PeerConfig {
     /// IKEv2 fragmentation: `yes`, `accept`, `force`, `no`.
     pub fragmentation: Setting<String>,
     pub dpd_delay_seconds: Setting<Option<u64>>,
+    /// Seconds between NAT-T keepalives (charon's and pluto's default: 20).
+    pub nat_keepalive_seconds: Setting<Option<u64>>,
     pub rekey_seconds: Setting<Option<u64>>,
     /// Libreswan's `narrowing`: whether a responder narrows wider traffic selectors.
     pub narrowing: bool,

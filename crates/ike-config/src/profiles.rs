@@ -190,6 +190,7 @@ impl Profile {
             fragmentation: Setting::default_value("yes".to_owned()),
             dpd_delay_seconds: Setting::default_value(None),
             rekey_seconds: Setting::default_value(None),
+            nat_keepalive_seconds: Setting::default_value(None),
             narrowing: true,
             alternative: false,
         });

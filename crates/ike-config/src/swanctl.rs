@@ -134,6 +134,7 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
         },
         dpd_delay_seconds: optional_seconds("dpd_delay", Some(0)),
         rekey_seconds: optional_seconds("rekey_time", Some(4 * 3600)),
+        nat_keepalive_seconds: Setting::default_value(Some(20)),
         narrowing: true,
         alternative: false,
     }

@@ -1157,6 +1157,21 @@ fn lint(end: &ConfigEnd) -> Vec<Lint> {
                 note: "IKE proposals".into(),
             });
         }
+        // Home routers drop idle UDP mappings after as little as 30 s; RFC 3948 suggests
+        // keepalives every 20 s.
+        if let (Some(seconds), Some(at)) =
+            (p.nat_keepalive_seconds.value, p.nat_keepalive_seconds.at)
+        {
+            if seconds > 25 {
+                out.push(Lint {
+                    phase: FailurePhase::Established,
+                    category: Category::Nat,
+                    title: format!("connection `{}` sends NAT keepalives every {seconds} s: longer than the 30 s after which many NAT routers forget an idle UDP mapping", p.name),
+                    at: Some(at),
+                    note: "NAT keepalive interval".into(),
+                });
+            }
+        }
         let pubkey = p
             .local_auth
             .iter()

@@ -372,3 +372,43 @@ fn compressed_configuration_given_to_diagnose() {
         report["verdict"]
     );
 }
+
+/// An Android app profile (`.sswan`) against the lab's EAP gateway: it establishes, with the
+/// NAT keepalive interval as a warning; expecting another gateway identity, it is refused.
+#[test]
+fn android_app_profile_against_the_eap_gateway() {
+    let gateway = common::workspace_root().join("tests/fixtures/lab/eap-mschapv2-ok/gateway");
+    let profile = |remote_id: &str| {
+        format!(
+            r#"{{
+  "uuid": "d8d2e1a6-1c6c-4f3b-9c7a-3e0d5b1f2a11",
+  "name": "lab",
+  "type": "ikev2-eap",
+  "remote": {{ "addr": "10.99.2.2", "id": "{remote_id}" }},
+  "local": {{ "eap_id": "alice" }},
+  "ike-proposal": "aes256-sha256-modp2048",
+  "esp-proposal": "aes256-sha256",
+  "nat-keepalive": 45
+}}"#
+        )
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("lab.sswan");
+    std::fs::write(&file, profile("gateway.ikelab.test")).expect("write");
+    let report = config_check(&[], &[&file, &gateway]);
+    assert_eq!(
+        report["verdict"]["outcome"], "established",
+        "{}",
+        report["verdict"]
+    );
+    let warnings = report["verdict"]["warnings"].to_string();
+    assert!(warnings.contains("NAT keepalives every 45 s"), "{warnings}");
+    std::fs::write(&file, profile("vpn.ikelab.test")).expect("write");
+    let report = config_check(&[], &[&file, &gateway]);
+    assert_eq!(
+        verdict_pair(&report["verdict"]),
+        "IKE_AUTH/auth-id",
+        "{}",
+        report["verdict"]
+    );
+}
