@@ -1,4 +1,4 @@
-//! Configuration readers (swanctl.conf, Libreswan ipsec.conf, ipsec.secrets, proposal
+//! Configuration readers (swanctl.conf, Libreswan ipsec.conf, ipsec.secrets, .sswan, proposal
 //! keywords) from arbitrary bytes, each kind forced so every parser sees every input.
 #![no_main]
 
@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         ike_config::ConfigKind::Swanctl,
         ike_config::ConfigKind::LibreswanConf,
         ike_config::ConfigKind::IpsecSecrets,
+        ike_config::ConfigKind::Sswan,
     ] {
         let mut set = ike_config::ConfigSet::default();
         let mut errors = Vec::new();
