@@ -103,15 +103,18 @@ def observe(out):
     gateway = read(os.path.join(out, "gateway.log"))
     both = [("client", client), ("gateway", gateway)]
 
+    def in_either(pattern):
+        """The first line matching `pattern` in the client's log, else the gateway's."""
+        return first(client, pattern) or first(gateway, pattern)
+
     def result(outcome, phase=None, category=None, *evidence):
         return {"outcome": outcome, "phase": phase, "category": category,
                 "evidence": [e for e in evidence if e]}
 
     # IKE_SA_INIT: the IKE version, then the IKE proposals.
-    for _, log in both:
-        hit = first(log, r"no IKE config found for .* sending NO_PROPOSAL_CHOSEN|but no suitable connection found with IKEv2 policy")
-        if hit:
-            return result("failed", "IKE_SA_INIT", "config-other", hit[1])
+    hit = in_either(r"no IKE config found for .* sending NO_PROPOSAL_CHOSEN|but no suitable connection found with IKEv2 policy")
+    if hit:
+        return result("failed", "IKE_SA_INIT", "config-other", hit[1])
     hit = first(gateway, r"received proposals unacceptable")
     if hit:
         received = [l for l in gateway[:hit[0]] if "received proposals: IKE:" in l]
@@ -136,46 +139,38 @@ def observe(out):
         return result("failed", "IKE_SA_INIT", None, hit[1])
 
     # IKE_AUTH: certificates that do not verify, pre-shared key, identities (both ways), EAP.
-    for _, log in both:
-        hit = first(log, r"certificate invalid|certificate was revoked|no issuer certificate found|certificate status is not available")
-        if hit:
-            return result("failed", "IKE_AUTH", "auth-cert", hit[1])
-    for _, log in both:
-        hit = first(log, r"but MAC mismatched|authentication failed: computed hash does not match")
-        if hit:
-            return result("failed", "IKE_AUTH", "auth-psk", hit[1])
-    for _, log in both:
-        hit = first(log, r"no matching peer config found|no suitable connection for peer|Peer ID '[^']*' mismatched|peer ID .* does not match|constraint check failed: identity|no trusted \S+ public key found for|IDr payload .* does not match")
-        if hit:
-            return result("failed", "IKE_AUTH", "auth-id", hit[1])
-    for _, log in both:
-        hit = first(log, r"EAP-MS-CHAPv2 verification failed|EAP method \S+ failed")
-        if hit:
-            return result("failed", "IKE_AUTH", "auth-eap", hit[1])
+    hit = in_either(r"certificate invalid|certificate was revoked|no issuer certificate found|certificate status is not available")
+    if hit:
+        return result("failed", "IKE_AUTH", "auth-cert", hit[1])
+    hit = in_either(r"but MAC mismatched|authentication failed: computed hash does not match")
+    if hit:
+        return result("failed", "IKE_AUTH", "auth-psk", hit[1])
+    hit = in_either(r"no matching peer config found|no suitable connection for peer|Peer ID '[^']*' mismatched|peer ID .* does not match|constraint check failed: identity|no trusted \S+ public key found for|IDr payload .* does not match")
+    if hit:
+        return result("failed", "IKE_AUTH", "auth-id", hit[1])
+    hit = in_either(r"EAP-MS-CHAPv2 verification failed|EAP method \S+ failed")
+    if hit:
+        return result("failed", "IKE_AUTH", "auth-eap", hit[1])
     hit = first(client, r"received AUTHENTICATION_FAILED notify error|AUTHENTICATION_FAILED")
     if hit:
         return result("failed", "IKE_AUTH", None, hit[1])
 
     # The CHILD_SA made in IKE_AUTH. Pluto cannot add SAs in this kernel: once it tried to
     # (the CHILD_SA negotiated), what it then reports (often TS_UNACCEPTABLE) is that failure.
-    for _, log in both:
-        added = first(log, r"netlink response for Add SA")
-        if added:
-            return result("established", None, None, added[1])
+    hit = in_either(r"netlink response for Add SA")
+    if hit:
+        return result("established", None, None, hit[1])
     # charon negotiated the CHILD_SA but this lab's data plane (kernel-libipsec) could not
     # install it; the TS_UNACCEPTABLE it then sends is that failure, not a selector refusal.
-    for _, log in both:
-        hit = first(log, r"unable to install IPsec policies \(SPD\) in kernel|unable to install inbound and outbound IPsec SA")
-        if hit:
-            return result("failed", "CHILD_SA", "implementation", hit[1])
-    for _, log in both:
-        hit = first(log, r"received TS_UNACCEPTABLE notify|TS_UNACCEPTABLE")
-        if hit:
-            return result("failed", "CHILD_SA", "traffic-selectors", hit[1])
-    for _, log in both:
-        hit = first(log, r"received INTERNAL_ADDRESS_FAILURE|pool '\S+' is full|no virtual IP found")
-        if hit:
-            return result("failed", "CHILD_SA", "config-other", hit[1])
+    hit = in_either(r"unable to install IPsec policies \(SPD\) in kernel|unable to install inbound and outbound IPsec SA")
+    if hit:
+        return result("failed", "CHILD_SA", "implementation", hit[1])
+    hit = in_either(r"received TS_UNACCEPTABLE notify|TS_UNACCEPTABLE")
+    if hit:
+        return result("failed", "CHILD_SA", "traffic-selectors", hit[1])
+    hit = in_either(r"received INTERNAL_ADDRESS_FAILURE|pool '\S+' is full|no virtual IP found")
+    if hit:
+        return result("failed", "CHILD_SA", "config-other", hit[1])
     child_up = [first(log, CHILD_UP_CHARON.pattern) or first(log, CHILD_UP_PLUTO.pattern) for _, log in both]
     refused = first(client, r"received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built|rejected Child SA with NO_PROPOSAL_CHOSEN") or \
         first(gateway, r"no local proposal matches remote proposals \d+:ESP:") or \

@@ -291,6 +291,7 @@ pub fn read_text_as(
 ) {
     let file = set.add_file(name);
     let mut notes = settings::Notes::default();
+    // Includes add files while the readers fill `set`: the file list is lent to them apart.
     let mut files = std::mem::take(&mut set.files);
     let mut includes = FileIncludes {
         files: &mut files,
@@ -300,34 +301,17 @@ pub fn read_text_as(
     match kind {
         ConfigKind::Swanctl => {
             let root = settings::parse(text, file, &mut includes, &mut notes);
-            set.files = std::mem::take(includes.files);
             swanctl::read(&root, file, set);
         }
-        ConfigKind::LibreswanConf => {
-            let mut scratch = ConfigSet::default();
-            libreswan::read_conf(text, file, &mut includes, &mut scratch);
-            set.files = std::mem::take(includes.files);
-            set.peers.extend(scratch.peers);
-            set.notes.extend(scratch.notes);
-        }
-        ConfigKind::IpsecSecrets => {
-            let mut scratch = ConfigSet::default();
-            libreswan::read_secrets(text, file, &mut includes, &mut scratch);
-            set.files = std::mem::take(includes.files);
-            set.secrets.extend(scratch.secrets);
-            set.notes.extend(scratch.notes);
-        }
-        ConfigKind::Sswan => {
-            set.files = std::mem::take(includes.files);
-            sswan::read(text, file, set);
-        }
-        ConfigKind::StrongswanSettings => {
-            set.files = std::mem::take(includes.files);
-        }
+        ConfigKind::LibreswanConf => libreswan::read_conf(text, file, &mut includes, set),
+        ConfigKind::IpsecSecrets => libreswan::read_secrets(text, file, &mut includes, set),
+        ConfigKind::Sswan => sswan::read(text, file, set),
+        ConfigKind::StrongswanSettings => {}
     }
     set.included_files = includes.opened;
-    notes.flush_into(set, file);
     errors.extend(includes.errors);
+    set.files = files;
+    notes.flush_into(set, file);
 }
 
 /// Reads text given without a file (a fuzz target, a paste): the detected kind, or nothing.
