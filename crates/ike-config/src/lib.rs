@@ -1,20 +1,26 @@
 //! Configurations of IKE peers as evidence: strongSwan's swanctl.conf (with includes and
-//! `default` proposals), Libreswan's ipsec.conf and ipsec.secrets, each read into one typed
-//! model of an IKE peer ([`model::PeerConfig`]) whose every value carries the line it comes
+//! `default` proposals), Libreswan's ipsec.conf and ipsec.secrets, the clients' own forms (the
+//! Android app's `.sswan`, Apple's `.mobileconfig`, NetworkManager connections, the Windows
+//! client's PowerShell, rasphone.pbk and registry) and cloud gateways' exports (AWS, Azure,
+//! Google Cloud), each read into one typed model of an IKE peer ([`model::PeerConfig`]) whose every value carries the line it comes
 //! from, or none where an implementation's default ([`defaults`]) applies. Secrets are kept as
 //! fingerprints and lengths, never as text. The kind of a file is found from its content.
 //!
 //! The proposal notation shared with the diagnosis engine ([`proposal`]) lives here: configs
 //! are where its keywords come from.
 
+pub mod apple;
+pub mod cloud;
 pub mod defaults;
 pub mod libreswan;
 pub mod model;
+pub mod networkmanager;
 pub mod profiles;
 pub mod proposal;
 pub mod settings;
 pub mod sswan;
 pub mod swanctl;
+pub mod windows;
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +45,15 @@ pub enum ConfigKind {
     IpsecSecrets,
     /// The strongSwan Android app's `.sswan` profile.
     Sswan,
+    /// An Apple configuration profile (`.mobileconfig`), signed or not.
+    AppleProfile,
+    /// A NetworkManager connection (keyfile or `nmcli` output) of the strongSwan or Libreswan
+    /// plugin.
+    NetworkManager,
+    /// The Windows built-in client: PowerShell output or commands, rasphone.pbk, the registry.
+    Windows,
+    /// A cloud gateway's tunnel settings as its API exports them.
+    Cloud(cloud::CloudKind),
 }
 
 impl ConfigKind {
@@ -49,14 +64,36 @@ impl ConfigKind {
             ConfigKind::LibreswanConf => "ipsec.conf (Libreswan)",
             ConfigKind::IpsecSecrets => "ipsec.secrets",
             ConfigKind::Sswan => ".sswan (strongSwan for Android)",
+            ConfigKind::AppleProfile => ".mobileconfig (Apple configuration profile)",
+            ConfigKind::NetworkManager => "NetworkManager connection",
+            ConfigKind::Windows => "Windows VPN connection",
+            ConfigKind::Cloud(cloud::CloudKind::Aws) => "AWS Site-to-Site VPN connection",
+            ConfigKind::Cloud(cloud::CloudKind::Azure) => "Azure VPN connection",
+            ConfigKind::Cloud(cloud::CloudKind::GoogleCloud) => "Google Cloud VPN tunnel",
         }
     }
 }
 
-/// The kind of configuration `text` is, if any.
-pub fn detect(text: &str) -> Option<ConfigKind> {
+/// The kind of configuration `bytes` hold, if any.
+pub fn detect(bytes: &[u8]) -> Option<ConfigKind> {
+    if apple::looks_like(bytes) {
+        return Some(ConfigKind::AppleProfile);
+    }
+    detect_text(&String::from_utf8_lossy(bytes))
+}
+
+fn detect_text(text: &str) -> Option<ConfigKind> {
     if sswan::looks_like(text) {
         return Some(ConfigKind::Sswan);
+    }
+    if let Some(kind) = cloud::looks_like(text) {
+        return Some(ConfigKind::Cloud(kind));
+    }
+    if networkmanager::looks_like(text) {
+        return Some(ConfigKind::NetworkManager);
+    }
+    if windows::looks_like(text) {
+        return Some(ConfigKind::Windows);
     }
     let mut conn_lines = 0;
     let mut secret_lines = 0;
@@ -129,7 +166,7 @@ impl std::fmt::Display for ReadError {
             ),
             ReadError::NotAConfig { path } => write!(
                 f,
-                "{}: not a configuration this tool reads (swanctl.conf, Libreswan ipsec.conf, ipsec.secrets)",
+                "{}: not a configuration this tool reads (swanctl.conf, Libreswan ipsec.conf, ipsec.secrets, .sswan, .mobileconfig, NetworkManager, Windows, AWS/Azure/Google Cloud exports)",
                 path.display()
             ),
         }
@@ -138,7 +175,7 @@ impl std::fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-fn read_text(path: &Path) -> Result<String, ReadError> {
+fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(|error| ReadError::Io {
         path: path.to_owned(),
         error,
@@ -165,7 +202,7 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
             path: path.to_owned(),
             error,
         })?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(bytes)
 }
 
 /// Follows `include` lines on the file system: relative to the including file, `*` and `?`
@@ -217,10 +254,13 @@ impl settings::Includes for FileIncludes<'_> {
                 break;
             }
             self.opened += 1;
-            match read_text(&path) {
-                Ok(text) => {
+            match read_bytes(&path) {
+                Ok(bytes) => {
                     self.files.push(path.display().to_string());
-                    out.push((self.files.len() - 1, text));
+                    out.push((
+                        self.files.len() - 1,
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    ));
                 }
                 Err(e) => self.errors.push(e),
             }
@@ -259,37 +299,50 @@ pub fn read_end(paths: &[PathBuf]) -> (ConfigSet, Vec<ReadError>) {
     let mut set = ConfigSet::default();
     let mut errors = Vec::new();
     for path in paths {
-        let text = match read_text(path) {
-            Ok(t) => t,
+        let bytes = match read_bytes(path) {
+            Ok(b) => b,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        let Some(kind) = detect(&text) else {
+        let Some(kind) = detect(&bytes) else {
             errors.push(ReadError::NotAConfig { path: path.clone() });
             continue;
         };
-        read_text_as(
+        read_as(
             &mut set,
             &path.display().to_string(),
-            &text,
+            &bytes,
             kind,
             &mut errors,
         );
     }
+    finish_end(&mut set);
     (set, errors)
 }
 
-/// Reads `text` (of the file `name`, of `kind`) into `set`.
-pub fn read_text_as(
+/// What applies to a whole end once all its files are read (a Windows registry value read
+/// before or after the connections it changes).
+pub fn finish_end(set: &mut ConfigSet) {
+    windows::finish(set);
+}
+
+/// Reads `bytes` (of the file `name`, of `kind`) into `set`.
+pub fn read_as(
     set: &mut ConfigSet,
     name: &str,
-    text: &str,
+    bytes: &[u8],
     kind: ConfigKind,
     errors: &mut Vec<ReadError>,
 ) {
     let file = set.add_file(name);
+    if kind == ConfigKind::AppleProfile {
+        apple::read(bytes, file, set);
+        return;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.as_ref();
     let mut notes = settings::Notes::default();
     // Includes add files while the readers fill `set`: the file list is lent to them apart.
     let mut files = std::mem::take(&mut set.files);
@@ -306,7 +359,10 @@ pub fn read_text_as(
         ConfigKind::LibreswanConf => libreswan::read_conf(text, file, &mut includes, set),
         ConfigKind::IpsecSecrets => libreswan::read_secrets(text, file, &mut includes, set),
         ConfigKind::Sswan => sswan::read(text, file, set),
-        ConfigKind::StrongswanSettings => {}
+        ConfigKind::NetworkManager => networkmanager::read(text, file, set),
+        ConfigKind::Windows => windows::read(text, file, set),
+        ConfigKind::Cloud(kind) => cloud::read(text, kind, file, set),
+        ConfigKind::StrongswanSettings | ConfigKind::AppleProfile => {}
     }
     set.included_files = includes.opened;
     errors.extend(includes.errors);
@@ -314,13 +370,14 @@ pub fn read_text_as(
     notes.flush_into(set, file);
 }
 
-/// Reads text given without a file (a fuzz target, a paste): the detected kind, or nothing.
-pub fn read_str(name: &str, text: &str) -> ConfigSet {
+/// Reads bytes given without a file (a fuzz target, a paste): the detected kind, or nothing.
+pub fn read_str(name: &str, bytes: &[u8]) -> ConfigSet {
     let mut set = ConfigSet::default();
-    if let Some(kind) = detect(text) {
+    if let Some(kind) = detect(bytes) {
         let mut errors = Vec::new();
-        read_text_as(&mut set, name, text, kind, &mut errors);
+        read_as(&mut set, name, bytes, kind, &mut errors);
     }
+    finish_end(&mut set);
     set
 }
 
@@ -331,22 +388,22 @@ mod tests {
     #[test]
     fn kinds_from_content() {
         assert_eq!(
-            detect("connections {\n rw {\n }\n}\n"),
+            detect(b"connections {\n rw {\n }\n}\n"),
             Some(ConfigKind::Swanctl)
         );
         assert_eq!(
-            detect("# x\ncharon {\n load = x\n}\n"),
+            detect(b"# x\ncharon {\n load = x\n}\n"),
             Some(ConfigKind::StrongswanSettings)
         );
         assert_eq!(
-            detect("config setup\nconn rw\n  left=1.2.3.4\n"),
+            detect(b"config setup\nconn rw\n  left=1.2.3.4\n"),
             Some(ConfigKind::LibreswanConf)
         );
         assert_eq!(
-            detect("@a @b : PSK \"x\"\n"),
+            detect(b"@a @b : PSK \"x\"\n"),
             Some(ConfigKind::IpsecSecrets)
         );
-        assert_eq!(detect("hello world\n"), None);
+        assert_eq!(detect(b"hello world\n"), None);
     }
 
     #[test]
@@ -399,7 +456,7 @@ mod tests {
                     ConfigKind::IpsecSecrets,
                 ] {
                     let mut set = ConfigSet::default();
-                    read_text_as(&mut set, "x", &damaged, kind, &mut Vec::new());
+                    read_as(&mut set, "x", damaged.as_bytes(), kind, &mut Vec::new());
                 }
             }
         }

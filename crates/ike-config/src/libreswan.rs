@@ -425,6 +425,7 @@ fn peer(conn: &Merged, file: usize, set: &mut ConfigSet, left_is_local: bool) ->
             .get("narrowing")
             .is_some_and(|(v, _)| v.trim() == "yes"),
         alternative: false,
+        front_end: None,
     }
 }
 

@@ -41,6 +41,12 @@ pub enum Implementation {
     Apple,
     /// Android's built-in IKEv2 client (built-in profiles only).
     Android,
+    /// AWS Site-to-Site VPN (a tunnel of `aws ec2 describe-vpn-connections`).
+    Aws,
+    /// Azure VPN Gateway (a `Microsoft.Network/connections` resource).
+    Azure,
+    /// Google Cloud VPN (a `compute#vpnTunnel`).
+    GoogleCloud,
 }
 
 impl Implementation {
@@ -51,6 +57,9 @@ impl Implementation {
             Implementation::Windows => "Windows",
             Implementation::Apple => "Apple",
             Implementation::Android => "Android",
+            Implementation::Aws => "AWS Site-to-Site VPN",
+            Implementation::Azure => "Azure VPN Gateway",
+            Implementation::GoogleCloud => "Google Cloud VPN",
         }
     }
 
@@ -62,6 +71,9 @@ impl Implementation {
             Implementation::Windows | Implementation::Apple | Implementation::Android => {
                 "the client's built-in behaviour"
             }
+            Implementation::Aws => "AWS Site-to-Site VPN documented defaults",
+            Implementation::Azure => "Azure VPN Gateway documented defaults",
+            Implementation::GoogleCloud => "Google Cloud VPN documented ciphers",
         }
     }
 }
@@ -293,9 +305,55 @@ pub struct PeerConfig {
     /// The second reading of a Libreswan conn with two fixed ends: this host as the other
     /// side (a file does not say which side its host is).
     pub alternative: bool,
+    /// The program whose syntax the file is written in when it is not the daemon's own (a
+    /// NetworkManager connection drives charon or pluto): lines in the daemon's syntax are no
+    /// fix for such a file.
+    pub front_end: Option<&'static str>,
 }
 
 impl PeerConfig {
+    /// Moves every cited line through `to` (`None`: the value becomes a default): for readers
+    /// that translate a file into another syntax first and read that, as a daemon's front end
+    /// does (NetworkManager-libreswan writes an ipsec.conf conn).
+    pub fn map_lines(&mut self, to: impl Fn(Line) -> Option<Line>) {
+        fn map<T>(s: &mut Setting<T>, to: &impl Fn(Line) -> Option<Line>) {
+            s.at = s.at.and_then(to);
+        }
+        let whole = |l: Line| to(l).unwrap_or(Line { line: 0, ..l });
+        self.at = whole(self.at);
+        map(&mut self.version, &to);
+        map(&mut self.local_addrs, &to);
+        map(&mut self.remote_addrs, &to);
+        map(&mut self.ike_proposals, &to);
+        for round in self
+            .local_auth
+            .iter_mut()
+            .chain(self.remote_auth.iter_mut())
+        {
+            map(&mut round.method, &to);
+            map(&mut round.id, &to);
+            if let Some(e) = &mut round.eap_id {
+                map(e, &to);
+            }
+            for c in &mut round.certs {
+                map(c, &to);
+            }
+        }
+        for child in &mut self.children {
+            child.at = whole(child.at);
+            map(&mut child.local_ts, &to);
+            map(&mut child.remote_ts, &to);
+            map(&mut child.esp_proposals, &to);
+            map(&mut child.rekey_seconds, &to);
+        }
+        map(&mut self.vips, &to);
+        map(&mut self.pools, &to);
+        map(&mut self.fragmentation, &to);
+        map(&mut self.dpd_delay_seconds, &to);
+        map(&mut self.nat_keepalive_seconds, &to);
+        map(&mut self.rekey_seconds, &to);
+    }
+
     /// Whether the connection only answers: no single peer address or host name to start
     /// toward (`%any`, subnets and ranges only select whom it answers).
     pub fn responder_only(&self) -> bool {
@@ -385,6 +443,10 @@ pub struct ConfigSet {
     pub notes: Vec<ConfigNote>,
     /// Files `include` lines opened for this end (bounded in all, see `MAX_INCLUDED_FILES`).
     pub included_files: usize,
+    /// Windows' registry value `RasMan\Parameters\NegotiateDH2048_AES256` (0, 1 or 2), kept
+    /// apart because it changes connections read from other files of the end
+    /// (`windows::finish` applies it).
+    pub windows_dh2048: Option<Setting<u32>>,
 }
 
 impl ConfigSet {

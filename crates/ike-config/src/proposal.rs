@@ -532,30 +532,39 @@ fn libreswan_hash_keyword(token: &str) -> Option<&'static str> {
     })
 }
 
+/// The group of IANA number `n` (IKEv2 Transform Type 4), in charon's name.
+fn group_of_number(n: &str) -> Option<&'static str> {
+    Some(match n.trim() {
+        "1" => "MODP_768",
+        "2" => "MODP_1024",
+        "5" => "MODP_1536",
+        "14" => "MODP_2048",
+        "15" => "MODP_3072",
+        "16" => "MODP_4096",
+        "17" => "MODP_6144",
+        "18" => "MODP_8192",
+        "19" => "ECP_256",
+        "20" => "ECP_384",
+        "21" => "ECP_521",
+        "22" => "MODP_1024_160",
+        "23" => "MODP_2048_224",
+        "24" => "MODP_2048_256",
+        "31" => "CURVE_25519",
+        "32" => "CURVE_448",
+        _ => return None,
+    })
+}
+
+/// strongSwan's keyword for the DH group of IANA number `n` (`14` is `modp2048`), for formats
+/// that write groups as numbers (Apple profiles, cloud exports).
+pub fn group_keyword_of_number(n: &str) -> Option<&'static str> {
+    group_of_number(n).and_then(strongswan_group)
+}
+
 /// Libreswan's DH names: `modp2048`, `dh14`, `dh19`, `ecp_256`, `curve25519`, `none`.
 fn libreswan_group(token: &str) -> Option<&'static str> {
-    let by_number = |n: &str| -> Option<&'static str> {
-        Some(match n {
-            "1" => "MODP_768",
-            "2" => "MODP_1024",
-            "5" => "MODP_1536",
-            "14" => "MODP_2048",
-            "15" => "MODP_3072",
-            "16" => "MODP_4096",
-            "17" => "MODP_6144",
-            "18" => "MODP_8192",
-            "19" => "ECP_256",
-            "20" => "ECP_384",
-            "21" => "ECP_521",
-            "22" => "MODP_1024_160",
-            "23" => "MODP_2048_224",
-            "24" => "MODP_2048_256",
-            "31" => "CURVE_25519",
-            _ => return None,
-        })
-    };
     if let Some(n) = token.strip_prefix("dh") {
-        return by_number(n);
+        return group_of_number(n);
     }
     group_from_keyword(&token.replace('_', ""))
 }
@@ -593,6 +602,7 @@ fn strongswan_encryption(e: &str) -> Option<String> {
 const INTEGRITY: &[(&str, &str)] = &[
     ("HMAC_MD5_96", "md5"),
     ("HMAC_SHA1_96", "sha1"),
+    ("HMAC_SHA1_160", "sha1_160"),
     ("HMAC_SHA2_256_128", "sha256"),
     ("HMAC_SHA2_384_192", "sha384"),
     ("HMAC_SHA2_512_256", "sha512"),

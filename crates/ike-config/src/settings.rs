@@ -413,11 +413,9 @@ pub(crate) fn cut(text: &str) -> String {
     text.chars().take(60).collect()
 }
 
-/// Includes that find nothing: for tests of one file.
-#[cfg(test)]
+/// Includes that find nothing: for one file read alone (a test, a conn a reader wrote).
 pub(crate) struct NoIncludes;
 
-#[cfg(test)]
 impl Includes for NoIncludes {
     fn include(&mut self, _: &str, _: usize) -> Vec<(usize, String)> {
         Vec::new()

@@ -137,6 +137,7 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
         nat_keepalive_seconds: Setting::default_value(Some(20)),
         narrowing: true,
         alternative: false,
+        front_end: None,
     }
 }
 

@@ -375,8 +375,8 @@ impl Problem {
         cite: &impl Fn(usize, Option<Line>, usize, String) -> Option<EvidenceRef>,
         (iname, rname): (&str, &str),
     ) -> Finding {
-        self.values.initiator = Some(implementation(initiator.implementation));
-        self.values.responder = Some(implementation(responder.implementation));
+        self.values.initiator = Some(implementation(initiator));
+        self.values.responder = Some(implementation(responder));
         self.values.initiator_conn = Some(initiator.name.clone());
         self.values.responder_conn = Some(responder.name.clone());
         let title = format!(
@@ -418,14 +418,22 @@ impl Problem {
     }
 }
 
-fn implementation(i: Implementation) -> ike_logs::Implementation {
-    match i {
+/// The implementation whose syntax a fix line for `peer` is written in; none (plain words
+/// only) for a file in a front end's syntax.
+fn implementation(peer: &PeerConfig) -> ike_logs::Implementation {
+    if peer.front_end.is_some() {
+        return ike_logs::Implementation::AnyIkev2;
+    }
+    match peer.implementation {
         Implementation::StrongSwan => ike_logs::Implementation::StrongSwan,
         Implementation::Libreswan => ike_logs::Implementation::Libreswan,
         Implementation::Windows => ike_logs::Implementation::Windows,
         Implementation::Apple => ike_logs::Implementation::Apple,
         // Android's client has no setting to write: the fixes go to the gateway.
         Implementation::Android => ike_logs::Implementation::AnyIkev2,
+        Implementation::Aws => ike_logs::Implementation::Aws,
+        Implementation::Azure => ike_logs::Implementation::Azure,
+        Implementation::GoogleCloud => ike_logs::Implementation::GoogleCloud,
     }
 }
 

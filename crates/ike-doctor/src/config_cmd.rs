@@ -181,10 +181,9 @@ pub(crate) fn read_ends(
                 builder.note(None, None, format!("{}: cannot read: {e}", input.display));
                 continue;
             }
-            let text = String::from_utf8_lossy(&text);
             match ike_config::detect(&text) {
                 Some(kind) => {
-                    ike_config::read_text_as(&mut set, &input.display, &text, kind, &mut errors)
+                    ike_config::read_as(&mut set, &input.display, &text, kind, &mut errors)
                 }
                 None => builder.note(
                     None,
@@ -196,6 +195,7 @@ pub(crate) fn read_ends(
         for e in errors {
             builder.note(None, None, format!("{e}; skipped"));
         }
+        ike_config::finish_end(&mut set);
         let mut first = None;
         for name in &set.files {
             let id = builder.add_source(name.clone(), ike_timeline::SourceKind::Config);

@@ -246,7 +246,7 @@ pub fn kind_of(head: &[u8]) -> Kind {
     if ike_keys::looks_like_keys(head) {
         return Kind::Keys;
     }
-    if ike_config::detect(&String::from_utf8_lossy(head)).is_some() {
+    if ike_config::detect(head).is_some() {
         return Kind::Config;
     }
     Kind::Unrecognised(match ike_logs::text_kind(head) {

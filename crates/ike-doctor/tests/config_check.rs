@@ -412,3 +412,172 @@ fn android_app_profile_against_the_eap_gateway() {
         report["verdict"]
     );
 }
+
+/// Every published single-end example (Apple profiles, NetworkManager connections, the Windows
+/// client's forms, cloud exports: tests/fixtures/configs/published/SOURCES.md) is read as a
+/// configuration, alone and paired, and the pairs whose outcome the files decide are predicted.
+#[test]
+fn published_examples_of_every_client_and_cloud_format() {
+    let root = common::workspace_root().join("tests/fixtures/configs/published");
+    let mut files = Vec::new();
+    for format in ["apple", "networkmanager", "windows", "cloud"] {
+        let mut found: Vec<_> = std::fs::read_dir(root.join(format))
+            .expect("published examples")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert!(found.len() >= 2, "{format}: {found:?}");
+        files.append(&mut found);
+    }
+    for file in &files {
+        let out = ike_doctor()
+            .args([
+                "config",
+                "check",
+                "--format",
+                "json",
+                "--client",
+                "strongswan",
+            ])
+            .arg(file)
+            .output()
+            .expect("run ike-doctor");
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(report["inputs"][0]["kind"], "config", "{}", file.display());
+    }
+    let lab = common::workspace_root().join("tests/fixtures/lab/eap-mschapv2-ok/gateway");
+    // strongSwan's published iOS profile offers AES-128/SHA1-96/MODP2048 only; the lab's
+    // gateway accepts AES-256/SHA2-256/MODP2048.
+    let report = config_check(
+        &[],
+        &[&root.join("apple/strongswan-wiki-eap.mobileconfig"), &lab],
+    );
+    assert_eq!(
+        verdict_pair(&report["verdict"]),
+        "IKE_SA_INIT/proposal-ike",
+        "{}",
+        report["verdict"]
+    );
+    // A NetworkManager EAP connection with strongSwan's default proposals establishes; the
+    // gateway's identity is left to its certificate (charon-nm's loose match), and no fix
+    // is written in swanctl.conf syntax for a NetworkManager file.
+    let nm = root.join("networkmanager/hwdsl2-issue1497.nmconnection");
+    let report = config_check(&[], &[&nm, &lab]);
+    assert_eq!(
+        report["verdict"]["outcome"], "established",
+        "{}",
+        report["verdict"]
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wrong_id = dir.path().join("office.nmconnection");
+    let keyfile = std::fs::read_to_string(&nm).expect("keyfile");
+    std::fs::write(
+        &wrong_id,
+        keyfile.replace("[vpn]\n", "[vpn]\nremote-identity=vpn.example.org\n"),
+    )
+    .expect("write");
+    let report = config_check(&[], &[&wrong_id, &lab]);
+    assert_eq!(
+        verdict_pair(&report["verdict"]),
+        "IKE_AUTH/auth-id",
+        "{}",
+        report["verdict"]
+    );
+    let fixes = report["findings"][0]["fix"].to_string();
+    assert!(!fixes.contains("connections.<name"), "{fixes}");
+    let aws = root.join("cloud/aws-describe-vpn-connections.json");
+    let report = config_check(&["--client", "strongswan"], &[&aws]);
+    assert_eq!(
+        verdict_pair(&report["verdict"]),
+        "IKE_SA_INIT/proposal-dh",
+        "{}",
+        report["verdict"]
+    );
+}
+
+/// The secrets of every new format (Apple's SharedSecret, NetworkManager's `[vpn-secrets]`,
+/// the Windows client's L2TP key, AWS's and Azure's pre-shared keys) are compared, never
+/// printed, in the text or the JSON report.
+#[test]
+fn secrets_of_client_and_cloud_formats_never_printed() {
+    let root = common::workspace_root().join("tests/fixtures/configs/published");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).expect("fixture");
+    let secrets = [
+        "Sekrit-Apple-0123456789abcdef",
+        "Sekrit-NM-0123456789abcdef",
+        "Sekrit-Windows-0123456789ab",
+        "Sekrit-AWS-0123456789abcdefg",
+        "Sekrit-Azure-0123456789abcd",
+    ];
+    let files = [
+        write(
+            "phone.mobileconfig",
+            format!(
+                "<?xml version=\"1.0\"?>\n<plist version=\"1.0\"><dict><key>PayloadContent</key><array><dict>\n<key>PayloadType</key><string>com.apple.vpn.managed</string>\n<key>VPNType</key><string>IKEv2</string>\n<key>IKEv2</key><dict>\n<key>RemoteAddress</key><string>10.99.2.2</string>\n<key>RemoteIdentifier</key><string>gateway.ikelab.test</string>\n<key>LocalIdentifier</key><string>client.ikelab.test</string>\n<key>AuthenticationMethod</key><string>SharedSecret</string>\n<key>SharedSecret</key><string>{}</string>\n</dict></dict></array></dict></plist>\n",
+                secrets[0]
+            ),
+        ),
+        write(
+            "office.nmconnection",
+            "[connection]\nid=office\n[vpn]\naddress=10.99.2.2\nmethod=psk\nuser=client.ikelab.test\nremote-identity=gateway.ikelab.test\nservice-type=org.freedesktop.NetworkManager.strongswan\n[vpn-secrets]\npassword="
+                .to_owned()
+                + secrets[1]
+                + "\n",
+        ),
+        write(
+            "windows.ps1",
+            format!(
+                "Add-VpnConnection -Name office -ServerAddress 10.99.2.2 -TunnelType Ikev2 -AuthenticationMethod Psk -L2tpPsk \"{}\" -Force\n",
+                secrets[2]
+            ),
+        ),
+        write(
+            "aws.json",
+            read("cloud/aws-describe-vpn-connections.json")
+                .replace("PSK_PLACEHOLDER_TUNNEL1_32CHARSX", secrets[3]),
+        ),
+        write(
+            "azure.json",
+            read("cloud/azure-vpn-connection-show.json").replace("AzureA1b2C3", secrets[4]),
+        ),
+    ];
+    let gateway = common::workspace_root().join("tests/fixtures/lab/psk-ok/gateway");
+    for file in &files {
+        for format in ["text", "json"] {
+            let out = ike_doctor()
+                .args(["config", "check", "--format", format])
+                .arg(file)
+                .arg(&gateway)
+                .output()
+                .expect("run");
+            let printed = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert_ne!(out.status.code(), Some(2), "{}: {printed}", file.display());
+            for s in &secrets {
+                assert!(!printed.contains(s), "{}: a secret printed", file.display());
+            }
+        }
+    }
+    // The lab gateway's key differs from the Apple profile's: said, without either key.
+    let out = ike_doctor()
+        .args(["config", "check"])
+        .arg(&files[0])
+        .arg(&gateway)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("auth-psk") && text.contains("not printed"), "{text}");
+}
