@@ -14,8 +14,8 @@
 use plist::{Dictionary, Value};
 
 use crate::model::{
-    fingerprint, AuthMethod, AuthRound, ChildConfig, ConfigSet, IkeVersions, Implementation, Line,
-    PeerConfig, Secret, SecretKind, Setting, TrafficSelector,
+    fingerprint, AuthMethod, AuthRound, ChildConfig, ConfigSet, FrontEnd, IkeVersions,
+    Implementation, Line, PeerConfig, Secret, SecretKind, Setting, TrafficSelector,
 };
 use crate::proposal::{group_keyword_of_number, Proposal};
 
@@ -455,7 +455,7 @@ impl Reading<'_> {
             rekey_seconds: lifetime(ike_dict, "IKESecurityAssociationParameters"),
             narrowing: true,
             alternative: false,
-            front_end: None,
+            front_end: Some(FrontEnd::AppleProfile),
         }
     }
 

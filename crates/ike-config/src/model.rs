@@ -78,6 +78,15 @@ impl Implementation {
     }
 }
 
+/// A format that configures a daemon or client through keys of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontEnd {
+    /// A NetworkManager connection of the strongSwan or Libreswan plugin.
+    NetworkManager,
+    /// An Apple configuration profile's IKEv2 payload.
+    AppleProfile,
+}
+
 /// The IKE versions a connection speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IkeVersions {
@@ -305,10 +314,9 @@ pub struct PeerConfig {
     /// The second reading of a Libreswan conn with two fixed ends: this host as the other
     /// side (a file does not say which side its host is).
     pub alternative: bool,
-    /// The program whose syntax the file is written in when it is not the daemon's own (a
-    /// NetworkManager connection drives charon or pluto): lines in the daemon's syntax are no
-    /// fix for such a file.
-    pub front_end: Option<&'static str>,
+    /// The format the connection was read from when fixes must be written in it rather than
+    /// in the daemon's own syntax (a NetworkManager connection drives charon or pluto).
+    pub front_end: Option<FrontEnd>,
 }
 
 impl PeerConfig {

@@ -21,8 +21,8 @@
 //! Secrets (`[vpn-secrets]` `password`, `pskvalue`) are kept as a fingerprint and length only.
 use crate::defaults;
 use crate::model::{
-    fingerprint, AuthMethod, AuthRound, ChildConfig, ConfigSet, IkeVersions, Implementation, Line,
-    PeerConfig, Secret, SecretKind, Setting, TrafficSelector,
+    fingerprint, AuthMethod, AuthRound, ChildConfig, ConfigSet, FrontEnd, IkeVersions,
+    Implementation, Line, PeerConfig, Secret, SecretKind, Setting, TrafficSelector,
 };
 use crate::proposal::{parse_list, Proposal};
 use crate::settings::NoIncludes;
@@ -419,7 +419,7 @@ fn read_strongswan(c: &Connection, name: String, at: Line, set: &mut ConfigSet) 
         rekey_seconds: Setting::default_value(Some(36_000)),
         narrowing: true,
         alternative: false,
-        front_end: Some("NetworkManager"),
+        front_end: Some(FrontEnd::NetworkManager),
     });
 }
 
@@ -535,7 +535,7 @@ fn read_libreswan(c: &Connection, name: String, at: Line, set: &mut ConfigSet) {
     };
     for mut peer in translated.peers {
         peer.map_lines(to_file);
-        peer.front_end = Some("NetworkManager");
+        peer.front_end = Some(FrontEnd::NetworkManager);
         peer.file = file;
         peer.name = name.clone();
         set.peers.push(peer);

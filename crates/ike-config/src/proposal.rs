@@ -111,7 +111,9 @@ impl Proposal {
     }
 
     /// Windows' `Set-VpnConnectionIPsecConfiguration` parameters for this IKE proposal, or
-    /// `None` when Windows offers no such algorithm.
+    /// `None` when Windows offers no such algorithm. With AES-GCM the integrity method is the
+    /// PRF's hash and the ESP authentication transform is the GCM one (Windows refuses GCM with
+    /// an HMAC).
     pub fn windows(&self) -> Option<String> {
         let (cipher, encryption) = match self.encryption.first()?.as_str() {
             "AES_CBC_128" => ("AES128", "AES128"),
@@ -122,19 +124,27 @@ impl Proposal {
             "3DES_CBC" => ("DES3", "DES3"),
             _ => return None,
         };
-        let integrity = match self.integrity.first().map(String::as_str) {
-            Some("HMAC_SHA1_96") => "SHA1",
-            Some("HMAC_SHA2_256_128") => "SHA256",
-            Some("HMAC_SHA2_384_192") => "SHA384",
-            Some("HMAC_MD5_96") => "MD5",
-            None if self.aead() => "SHA256",
+        let hash = match (self.integrity.first(), self.prf.first()) {
+            (Some(i), _) => i.as_str(),
+            (None, Some(p)) if self.aead() => p.as_str(),
+            (None, None) if self.aead() => "PRF_HMAC_SHA2_256",
             _ => return None,
         };
-        let auth_transform = match integrity {
-            "SHA1" => "SHA196",
-            "MD5" => "MD596",
-            "SHA384" => "SHA256128",
-            _ => "SHA256128",
+        let integrity = match hash {
+            "HMAC_SHA1_96" | "PRF_HMAC_SHA1" => "SHA1",
+            "HMAC_SHA2_256_128" | "PRF_HMAC_SHA2_256" => "SHA256",
+            "HMAC_SHA2_384_192" | "PRF_HMAC_SHA2_384" => "SHA384",
+            "HMAC_MD5_96" | "PRF_HMAC_MD5" => "MD5",
+            _ => return None,
+        };
+        let auth_transform = if self.aead() {
+            cipher
+        } else {
+            match integrity {
+                "SHA1" => "SHA196",
+                "MD5" => "MD596",
+                _ => "SHA256128",
+            }
         };
         let group = match self.groups.first().map(String::as_str) {
             Some("MODP_1024") => "Group2",
@@ -142,12 +152,65 @@ impl Proposal {
             Some("ECP_256") => "ECP256",
             Some("ECP_384") => "ECP384",
             Some("MODP_768") => "Group1",
+            Some("MODP_2048_256") => "Group24",
             None => "Group14",
             _ => return None,
         };
         Some(format!(
             "-EncryptionMethod {encryption} -IntegrityCheckMethod {integrity} -DHGroup {group} -CipherTransformConstants {cipher} -AuthenticationTransformConstants {auth_transform} -PfsGroup None"
         ))
+    }
+
+    /// This proposal as an Apple profile's security-association dictionary
+    /// (`IKESecurityAssociationParameters`, or `ChildSecurityAssociationParameters` with
+    /// `EnablePFS` when it has a group), or `None` when Apple offers no such algorithm.
+    pub fn apple(&self, child: bool) -> Option<String> {
+        let encryption = match self.encryption.first()?.as_str() {
+            "AES_CBC_128" => "AES-128",
+            "AES_CBC_256" => "AES-256",
+            "AES_GCM_16_128" => "AES-128-GCM",
+            "AES_GCM_16_256" => "AES-256-GCM",
+            "CHACHA20_POLY1305" | "CHACHA20_POLY1305_256" => "ChaCha20Poly1305",
+            "3DES_CBC" => "3DES",
+            _ => return None,
+        };
+        let hash = self
+            .integrity
+            .first()
+            .or_else(|| self.prf.first())
+            .map(String::as_str);
+        let integrity = match hash {
+            Some("HMAC_SHA1_96" | "PRF_HMAC_SHA1") => Some("SHA1-96"),
+            Some("HMAC_SHA1_160") => Some("SHA1-160"),
+            Some("HMAC_SHA2_256_128" | "PRF_HMAC_SHA2_256") => Some("SHA2-256"),
+            Some("HMAC_SHA2_384_192" | "PRF_HMAC_SHA2_384") => Some("SHA2-384"),
+            Some("HMAC_SHA2_512_256" | "PRF_HMAC_SHA2_512") => Some("SHA2-512"),
+            None if self.aead() => None,
+            _ => return None,
+        };
+        let group = match self.groups.first().filter(|g| *g != "NONE") {
+            Some(g) => Some(number_of_group(g)?),
+            None => None,
+        };
+        let mut dict = format!(
+            "<key>{}SecurityAssociationParameters</key><dict><key>EncryptionAlgorithm</key><string>{encryption}</string>",
+            if child { "Child" } else { "IKE" }
+        );
+        if let Some(i) = integrity {
+            dict.push_str(&format!(
+                "<key>IntegrityAlgorithm</key><string>{i}</string>"
+            ));
+        }
+        if let Some(g) = group {
+            dict.push_str(&format!(
+                "<key>DiffieHellmanGroup</key><integer>{g}</integer>"
+            ));
+        }
+        dict.push_str("</dict>");
+        if child && group.is_some() {
+            dict.push_str("<key>EnablePFS</key><integer>1</integer>");
+        }
+        Some(dict)
     }
 
     /// The DH group alone, in strongSwan's keyword.
@@ -532,27 +595,42 @@ fn libreswan_hash_keyword(token: &str) -> Option<&'static str> {
     })
 }
 
-/// The group of IANA number `n` (IKEv2 Transform Type 4), in charon's name.
+/// DH groups by IANA number (IKEv2 Transform Type 4) and charon's name, one table for both
+/// directions.
+const GROUP_NUMBERS: &[(&str, &str)] = &[
+    ("1", "MODP_768"),
+    ("2", "MODP_1024"),
+    ("5", "MODP_1536"),
+    ("14", "MODP_2048"),
+    ("15", "MODP_3072"),
+    ("16", "MODP_4096"),
+    ("17", "MODP_6144"),
+    ("18", "MODP_8192"),
+    ("19", "ECP_256"),
+    ("20", "ECP_384"),
+    ("21", "ECP_521"),
+    ("22", "MODP_1024_160"),
+    ("23", "MODP_2048_224"),
+    ("24", "MODP_2048_256"),
+    ("31", "CURVE_25519"),
+    ("32", "CURVE_448"),
+];
+
+/// The group of IANA number `n`, in charon's name.
 fn group_of_number(n: &str) -> Option<&'static str> {
-    Some(match n.trim() {
-        "1" => "MODP_768",
-        "2" => "MODP_1024",
-        "5" => "MODP_1536",
-        "14" => "MODP_2048",
-        "15" => "MODP_3072",
-        "16" => "MODP_4096",
-        "17" => "MODP_6144",
-        "18" => "MODP_8192",
-        "19" => "ECP_256",
-        "20" => "ECP_384",
-        "21" => "ECP_521",
-        "22" => "MODP_1024_160",
-        "23" => "MODP_2048_224",
-        "24" => "MODP_2048_256",
-        "31" => "CURVE_25519",
-        "32" => "CURVE_448",
-        _ => return None,
-    })
+    let n = n.trim();
+    GROUP_NUMBERS
+        .iter()
+        .find(|(number, _)| *number == n)
+        .map(|(_, name)| *name)
+}
+
+/// The IANA number of a group in charon's name.
+fn number_of_group(name: &str) -> Option<&'static str> {
+    GROUP_NUMBERS
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(number, _)| *number)
 }
 
 /// strongSwan's keyword for the DH group of IANA number `n` (`14` is `modp2048`), for formats
@@ -727,6 +805,26 @@ mod tests {
             Some("chacha20poly1305-prfsha256-curve25519")
         );
         assert_eq!(x.windows(), None);
+        // GCM: the PRF's hash as integrity method, the GCM transform for ESP (Windows refuses
+        // GCM with an HMAC).
+        assert_eq!(
+            gcm.windows().as_deref(),
+            Some("-EncryptionMethod GCMAES256 -IntegrityCheckMethod SHA384 -DHGroup ECP384 -CipherTransformConstants GCMAES256 -AuthenticationTransformConstants GCMAES256 -PfsGroup None")
+        );
+        assert_eq!(
+            gcm.apple(false).as_deref(),
+            Some("<key>IKESecurityAssociationParameters</key><dict><key>EncryptionAlgorithm</key><string>AES-256-GCM</string><key>IntegrityAlgorithm</key><string>SHA2-384</string><key>DiffieHellmanGroup</key><integer>20</integer></dict>")
+        );
+        assert_eq!(
+            pfs.apple(true).as_deref(),
+            Some("<key>ChildSecurityAssociationParameters</key><dict><key>EncryptionAlgorithm</key><string>AES-256</string><key>IntegrityAlgorithm</key><string>SHA2-256</string><key>DiffieHellmanGroup</key><integer>14</integer></dict><key>EnablePFS</key><integer>1</integer>")
+        );
+        assert_eq!(
+            x.apple(false).map(|a| a.contains("ChaCha20Poly1305")),
+            Some(true)
+        );
+        assert_eq!(group_keyword_of_number("31"), Some("curve25519"));
+        assert_eq!(group_keyword_of_number("99"), None);
     }
 
     #[test]

@@ -6,8 +6,8 @@
 use std::net::IpAddr;
 
 use ike_config::model::{
-    AuthMethod, AuthRound, ChildConfig, ConfigSet, IkeVersions, Implementation, Line, PeerConfig,
-    Secret, SecretKind, TrafficSelector,
+    AuthMethod, AuthRound, ChildConfig, ConfigSet, FrontEnd, IkeVersions, Implementation, Line,
+    PeerConfig, Secret, SecretKind, TrafficSelector,
 };
 use ike_config::proposal::Proposal;
 use ike_contract::{Category, End, FailurePhase, Knowledge, Outcome};
@@ -375,8 +375,10 @@ impl Problem {
         cite: &impl Fn(usize, Option<Line>, usize, String) -> Option<EvidenceRef>,
         (iname, rname): (&str, &str),
     ) -> Finding {
-        self.values.initiator = Some(implementation(initiator));
-        self.values.responder = Some(implementation(responder));
+        self.values.initiator = Some(implementation(initiator.implementation));
+        self.values.responder = Some(implementation(responder.implementation));
+        self.values.initiator_syntax = written_in(initiator);
+        self.values.responder_syntax = written_in(responder);
         self.values.initiator_conn = Some(initiator.name.clone());
         self.values.responder_conn = Some(responder.name.clone());
         let title = format!(
@@ -418,13 +420,19 @@ impl Problem {
     }
 }
 
-/// The implementation whose syntax a fix line for `peer` is written in; none (plain words
-/// only) for a file in a front end's syntax.
-fn implementation(peer: &PeerConfig) -> ike_logs::Implementation {
-    if peer.front_end.is_some() {
-        return ike_logs::Implementation::AnyIkev2;
+/// The syntax of `peer`'s file when it is not its implementation's own.
+fn written_in(peer: &PeerConfig) -> Option<fix::Syntax> {
+    match (peer.front_end?, peer.implementation) {
+        (FrontEnd::NetworkManager, Implementation::Libreswan) => {
+            Some(fix::Syntax::NetworkManagerLibreswan)
+        }
+        (FrontEnd::NetworkManager, _) => Some(fix::Syntax::NetworkManagerStrongswan),
+        (FrontEnd::AppleProfile, _) => Some(fix::Syntax::AppleProfile),
     }
-    match peer.implementation {
+}
+
+fn implementation(i: Implementation) -> ike_logs::Implementation {
+    match i {
         Implementation::StrongSwan => ike_logs::Implementation::StrongSwan,
         Implementation::Libreswan => ike_logs::Implementation::Libreswan,
         Implementation::Windows => ike_logs::Implementation::Windows,

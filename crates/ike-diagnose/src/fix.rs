@@ -47,6 +47,12 @@ pub enum Syntax {
     Libreswan,
     /// Windows PowerShell (`Set-VpnConnectionIPsecConfiguration`, registry).
     Windows,
+    /// A NetworkManager connection of the strongSwan plugin (keyfile keys of charon-nm).
+    NetworkManagerStrongswan,
+    /// A NetworkManager connection of the Libreswan plugin: ipsec.conf keys in `[vpn]`.
+    NetworkManagerLibreswan,
+    /// An Apple configuration profile's IKEv2 dictionary (property-list XML).
+    AppleProfile,
 }
 
 impl Syntax {
@@ -55,6 +61,18 @@ impl Syntax {
             Syntax::Swanctl => "swanctl.conf",
             Syntax::Libreswan => "ipsec.conf (Libreswan)",
             Syntax::Windows => "PowerShell (Windows)",
+            Syntax::NetworkManagerStrongswan => "NetworkManager (strongSwan plugin)",
+            Syntax::NetworkManagerLibreswan => "NetworkManager (Libreswan plugin)",
+            Syntax::AppleProfile => ".mobileconfig",
+        }
+    }
+
+    /// The syntax whose lines this one takes: the Libreswan plugin writes its keys into a
+    /// conn as they are.
+    fn lines_as(self) -> Syntax {
+        match self {
+            Syntax::NetworkManagerLibreswan => Syntax::Libreswan,
+            other => other,
         }
     }
 }
@@ -66,6 +84,10 @@ pub struct Values {
     /// The implementation of each end, when logs or vendor IDs show it.
     pub initiator: Option<Implementation>,
     pub responder: Option<Implementation>,
+    /// The syntax of each end's configuration file when it is not its implementation's own
+    /// (a NetworkManager connection, an Apple profile): lines are written in it.
+    pub initiator_syntax: Option<Syntax>,
+    pub responder_syntax: Option<Syntax>,
     /// Connection and CHILD_SA names in each end's configuration, when its log gives them.
     pub initiator_conn: Option<String>,
     pub responder_conn: Option<String>,
@@ -137,6 +159,14 @@ impl Values {
     /// The syntaxes to write a line in for `end`: its own when known, else strongSwan's and
     /// Libreswan's (the two a gateway most often runs).
     fn syntaxes(&self, end: End) -> Vec<Syntax> {
+        let written_in = match end {
+            End::Initiator => self.initiator_syntax,
+            End::Responder => self.responder_syntax,
+            _ => None,
+        };
+        if let Some(syntax) = written_in {
+            return vec![syntax];
+        }
         match self.implementation(end) {
             Some(Implementation::StrongSwan) => vec![Syntax::Swanctl],
             Some(Implementation::Libreswan) => vec![Syntax::Libreswan],
@@ -177,10 +207,17 @@ fn lines(
         .syntaxes(end)
         .into_iter()
         .filter_map(|syntax| {
-            let line = line(syntax)?;
+            let line = line(syntax.lines_as())?;
             let section = match syntax {
                 Syntax::Swanctl => Some(values.section(end, part)),
                 Syntax::Libreswan => Some(format!("conn {}", values.conn(end).unwrap_or("<conn>"))),
+                Syntax::NetworkManagerStrongswan | Syntax::NetworkManagerLibreswan => {
+                    Some(match part {
+                        Part::Secret => "[vpn-secrets]".to_owned(),
+                        _ => "[vpn]".to_owned(),
+                    })
+                }
+                Syntax::AppleProfile => Some("the VPN payload's IKEv2 dictionary".to_owned()),
                 Syntax::Windows => None,
             };
             let mut text = format!("on the {}, {what}: `{line}`", side(end));
@@ -240,7 +277,7 @@ fn proposal_lines(values: &Values, esp: bool) -> Vec<Fix> {
             |syntax| match syntax {
                 Syntax::Swanctl => strongswan_list(&both).map(|l| format!("{key} = {l}")),
                 Syntax::Libreswan => first.libreswan().map(|l| format!("{libreswan_key}={l}")),
-                Syntax::Windows => None,
+                _ => None,
             },
         ));
         let _ = windows_line;
@@ -259,7 +296,17 @@ fn proposal_lines(values: &Values, esp: bool) -> Vec<Fix> {
                         "Set-VpnConnectionIPsecConfiguration -ConnectionName \"<name>\" {p} -Force"
                     )
                 }),
+                Syntax::NetworkManagerStrongswan => {
+                    first.strongswan().map(|l| format!("{libreswan_key}={l}"))
+                }
+                Syntax::AppleProfile => first.apple(esp),
+                Syntax::NetworkManagerLibreswan => None,
             },
+        ));
+    }
+    if values.initiator_syntax == Some(Syntax::NetworkManagerStrongswan) {
+        out.push(Fix::text(
+            "charon-nm reads `ike` and `esp` only with `proposal=yes` in the same [vpn] section",
         ));
     }
     out
@@ -305,7 +352,10 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                     |syntax| match syntax {
                         Syntax::Swanctl => Some(format!("remote_ts = {ts}")),
                         Syntax::Libreswan => Some(format!("rightsubnet={ts}")),
-                        Syntax::Windows => None,
+                        Syntax::NetworkManagerStrongswan => {
+                            Some(format!("remote-ts={}", ts.replace(',', ";")))
+                        }
+                        _ => None,
                     },
                 ));
             }
@@ -319,7 +369,7 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                     |syntax| match syntax {
                         Syntax::Swanctl => Some(format!("local_ts = {ts}")),
                         Syntax::Libreswan => Some(format!("leftsubnet={ts}")),
-                        Syntax::Windows => None,
+                        _ => None,
                     },
                 ));
             }
@@ -332,17 +382,22 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                 values.change_on.unwrap_or(End::Responder),
                 Part::Secret,
                 "the secret for the peer's identity must be the other end's",
-                |syntax| match syntax {
-                    Syntax::Swanctl => Some(format!(
-                        "secret = \"<the {} key>\"",
-                        if values.change_on == Some(End::Initiator) {
-                            "responder's"
-                        } else {
-                            "initiator's"
+                |syntax| {
+                    let whose = if values.change_on == Some(End::Initiator) {
+                        "responder's"
+                    } else {
+                        "initiator's"
+                    };
+                    match syntax {
+                        Syntax::Swanctl => Some(format!("secret = \"<the {whose} key>\"")),
+                        Syntax::NetworkManagerStrongswan => {
+                            Some(format!("password=<the {whose} key>"))
                         }
-                    )),
-                    Syntax::Libreswan => None,
-                    Syntax::Windows => None,
+                        Syntax::AppleProfile => Some(format!(
+                            "<key>SharedSecret</key><string>the {whose} key</string>"
+                        )),
+                        _ => None,
+                    }
                 },
             ));
         }
@@ -359,7 +414,11 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                             "left"
                         }
                     )),
-                    Syntax::Windows => None,
+                    Syntax::NetworkManagerStrongswan => Some(format!("remote-identity={name}")),
+                    Syntax::AppleProfile => Some(format!(
+                        "<key>RemoteIdentifier</key><string>{name}</string>"
+                    )),
+                    _ => None,
                 }
             };
             if let (Some(expected), false) = (&values.id_expected, values.san.is_empty()) {
@@ -403,6 +462,13 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                     Syntax::Swanctl => {
                         Some("secret = \"<the password the server has for this user>\"".to_string())
                     }
+                    Syntax::NetworkManagerStrongswan => {
+                        Some("password=<the password the server has for this user>".to_string())
+                    }
+                    Syntax::AppleProfile => Some(
+                        "<key>AuthPassword</key><string>the password the server has for this user</string>"
+                            .to_string(),
+                    ),
                     _ => None,
                 },
             ));
@@ -433,6 +499,8 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                 Syntax::Swanctl => Some("fragmentation = yes".into()),
                 Syntax::Libreswan => Some("fragmentation=yes".into()),
                 Syntax::Windows => Some("New-ItemProperty -Path HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\Parameters -Name EnableIKEv2Fragmentation -Value 1 -PropertyType DWORD".into()),
+                // charon-nm and Apple clients always offer fragmentation.
+                _ => None,
             }));
             let mtu = values
                 .path_mtu
@@ -460,7 +528,7 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                         } else {
                             "ikev2=no".into()
                         }),
-                        Syntax::Windows => None,
+                        _ => None,
                     },
                 ));
             }
@@ -473,7 +541,7 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                     |syntax| match syntax {
                         Syntax::Swanctl => Some(format!("addrs = {range}")),
                         Syntax::Libreswan => Some(format!("rightaddresspool={range}")),
-                        Syntax::Windows => None,
+                        _ => None,
                     },
                 ));
             }
@@ -547,6 +615,57 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].3, "local_ts = 10.1.0.0/16");
         assert_eq!(got[1].3, "leftsubnet=10.1.0.0/16");
+    }
+
+    /// A NetworkManager connection or an Apple profile gets its fix lines in its own keys, never
+    /// in swanctl.conf's.
+    #[test]
+    fn front_ends_get_lines_in_their_own_keys() {
+        let base = Values {
+            initiator: Some(Implementation::StrongSwan),
+            ike_accepted: vec![
+                "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048".into(),
+            ],
+            id_presented: Some("gw.example.org".into()),
+            change_on: Some(End::Initiator),
+            ..Values::default()
+        };
+        let texts = |values: &Values, category| -> Vec<String> {
+            for_category(category, values)
+                .into_iter()
+                .map(|f| f.text)
+                .collect()
+        };
+        let nm = Values {
+            initiator_syntax: Some(Syntax::NetworkManagerStrongswan),
+            ..base.clone()
+        };
+        let proposal = texts(&nm, Category::ProposalIke).join("\n");
+        assert!(proposal.contains("`ike=aes256-sha256-prfsha256-modp2048` (in NetworkManager (strongSwan plugin) [vpn])"), "{proposal}");
+        assert!(proposal.contains("proposal=yes"), "{proposal}");
+        assert!(!proposal.contains("swanctl"), "{proposal}");
+        let id = texts(&nm, Category::AuthId).join("\n");
+        assert!(id.contains("`remote-identity=gw.example.org`"), "{id}");
+        let apple = Values {
+            initiator: Some(Implementation::Apple),
+            initiator_syntax: Some(Syntax::AppleProfile),
+            ..base.clone()
+        };
+        let id = texts(&apple, Category::AuthId).join("\n");
+        assert!(
+            id.contains("<key>RemoteIdentifier</key><string>gw.example.org</string>"),
+            "{id}"
+        );
+        let libreswan = Values {
+            initiator: Some(Implementation::Libreswan),
+            initiator_syntax: Some(Syntax::NetworkManagerLibreswan),
+            ..base
+        };
+        let id = texts(&libreswan, Category::AuthId).join("\n");
+        assert!(
+            id.contains("`rightid=@gw.example.org` (in NetworkManager (Libreswan plugin) [vpn])"),
+            "{id}"
+        );
     }
 
     #[test]

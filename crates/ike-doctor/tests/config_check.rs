@@ -465,9 +465,8 @@ fn published_examples_of_every_client_and_cloud_format() {
         "{}",
         report["verdict"]
     );
-    // A NetworkManager EAP connection with strongSwan's default proposals establishes; the
-    // gateway's identity is left to its certificate (charon-nm's loose match), and no fix
-    // is written in swanctl.conf syntax for a NetworkManager file.
+    // A NetworkManager EAP connection with strongSwan's default proposals establishes: the
+    // gateway's identity is left to its certificate (charon-nm's loose match).
     let nm = root.join("networkmanager/hwdsl2-issue1497.nmconnection");
     let report = config_check(&[], &[&nm, &lab]);
     assert_eq!(
@@ -490,8 +489,15 @@ fn published_examples_of_every_client_and_cloud_format() {
         "{}",
         report["verdict"]
     );
+    // The fix is written in the keyfile's own key, not in swanctl.conf's.
     let fixes = report["findings"][0]["fix"].to_string();
-    assert!(!fixes.contains("connections.<name"), "{fixes}");
+    assert!(
+        fixes.contains(
+            "`remote-identity=gateway.ikelab.test` (in NetworkManager (strongSwan plugin) [vpn])"
+        ),
+        "{fixes}"
+    );
+    assert!(!fixes.contains("swanctl.conf connections.<name"), "{fixes}");
     let aws = root.join("cloud/aws-describe-vpn-connections.json");
     let report = config_check(&["--client", "strongswan"], &[&aws]);
     assert_eq!(
@@ -579,5 +585,8 @@ fn secrets_of_client_and_cloud_formats_never_printed() {
         .output()
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("auth-psk") && text.contains("not printed"), "{text}");
+    assert!(
+        text.contains("auth-psk") && text.contains("not printed"),
+        "{text}"
+    );
 }
