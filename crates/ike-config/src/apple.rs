@@ -455,6 +455,7 @@ impl Reading<'_> {
             rekey_seconds: lifetime(ike_dict, "IKESecurityAssociationParameters"),
             narrowing: true,
             alternative: false,
+            rekey_randomized: Setting::default_value(true),
             front_end: Some(FrontEnd::AppleProfile),
         }
     }

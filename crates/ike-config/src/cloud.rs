@@ -483,6 +483,7 @@ impl Tunnel {
             rekey_seconds: self.ike_rekey,
             narrowing: false,
             alternative: false,
+            rekey_randomized: Setting::default_value(true),
             front_end: None,
         }
     }

@@ -19,6 +19,7 @@ pub mod profiles;
 pub mod proposal;
 pub mod settings;
 pub mod sswan;
+pub mod stroke;
 pub mod swanctl;
 pub mod windows;
 
@@ -39,7 +40,7 @@ pub enum ConfigKind {
     Swanctl,
     /// strongSwan's daemon settings (strongswan.conf): no connection in it.
     StrongswanSettings,
-    /// Libreswan's ipsec.conf (or a file of `ipsec.d`).
+    /// An ipsec.conf: Libreswan's (or a file of `ipsec.d`), or strongSwan's legacy one.
     LibreswanConf,
     /// ipsec.secrets.
     IpsecSecrets,
@@ -61,7 +62,7 @@ impl ConfigKind {
         match self {
             ConfigKind::Swanctl => "swanctl.conf",
             ConfigKind::StrongswanSettings => "strongswan.conf",
-            ConfigKind::LibreswanConf => "ipsec.conf (Libreswan)",
+            ConfigKind::LibreswanConf => "ipsec.conf (Libreswan or strongSwan)",
             ConfigKind::IpsecSecrets => "ipsec.secrets",
             ConfigKind::Sswan => ".sswan (strongSwan for Android)",
             ConfigKind::AppleProfile => ".mobileconfig (Apple configuration profile)",

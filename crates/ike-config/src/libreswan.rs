@@ -1,5 +1,7 @@
 //! Libreswan's ipsec.conf (`config setup`, `conn` sections with `also=` and `%default`) and
-//! ipsec.secrets (`ids : PSK "..."`) into the peer model, with Libreswan's defaults. `left`
+//! ipsec.secrets (`ids : PSK "..."`) into the peer model, with Libreswan's defaults; a file
+//! with strongSwan's keys is strongSwan's legacy ipsec.conf, whose conns [`crate::stroke`]
+//! reads. `left`
 //! is taken as this host unless `right` is `%defaultroute` or `left` is `%any` (Libreswan
 //! decides by its interfaces, which a file does not show).
 use crate::defaults;
@@ -20,14 +22,14 @@ struct Conn {
 }
 
 /// A conn with `%default` and `also=` applied: each key's last value, found in one lookup.
-struct Merged {
-    name: String,
-    at: Option<Line>,
+pub(crate) struct Merged {
+    pub(crate) name: String,
+    pub(crate) at: Option<Line>,
     keys: std::collections::HashMap<String, (String, Line)>,
 }
 
 impl Merged {
-    fn get(&self, key: &str) -> Option<(&str, Line)> {
+    pub(crate) fn get(&self, key: &str) -> Option<(&str, Line)> {
         self.keys.get(key).map(|(v, at)| (v.as_str(), *at))
     }
 }
@@ -50,6 +52,13 @@ pub fn read_conf(text: &str, file: usize, includes: &mut dyn Includes, set: &mut
     // The last conn of a name is the one `also=` finds, as in pluto.
     let by_name: std::collections::HashMap<&str, &Conn> =
         conns.iter().map(|c| (c.name.as_str(), c)).collect();
+    // strongSwan's legacy ipsec.conf shares the file shape, not the keys or the defaults.
+    let strongswan = crate::stroke::is_strongswan(text);
+    let peer = if strongswan {
+        crate::stroke::peer
+    } else {
+        peer
+    };
     let mut budget = MAX_COPIED_KEYS;
     for (read, conn) in conns.iter().filter(|c| c.name != "%default").enumerate() {
         if read == MAX_CONNS {
@@ -74,7 +83,9 @@ pub fn read_conf(text: &str, file: usize, includes: &mut dyn Includes, set: &mut
             at: conn.at,
             keys,
         };
-        let left_is_local = !(merged.get("left").is_some_and(|(v, _)| v == "%any")
+        // strongSwan's examples write `left=%any` for this host; Libreswan's for the peer.
+        let left_is_local = !((!strongswan
+            && merged.get("left").is_some_and(|(v, _)| v == "%any"))
             || merged
                 .get("right")
                 .is_some_and(|(v, _)| v == "%defaultroute"));
@@ -211,7 +222,7 @@ fn unquote(v: &str) -> String {
 
 /// An identity as Libreswan writes it, as the other implementations compare it: `@fqdn` is
 /// the FQDN, `%any`/`%fromcert` say the identity is open or the certificate's.
-fn id_of(v: &str) -> Option<String> {
+pub(crate) fn id_of(v: &str) -> Option<String> {
     let v = v.trim();
     match v {
         "%any" | "" => Some("%any".to_owned()),
@@ -222,7 +233,7 @@ fn id_of(v: &str) -> Option<String> {
     }
 }
 
-fn is_address(v: &str) -> bool {
+pub(crate) fn is_address(v: &str) -> bool {
     v.parse::<std::net::IpAddr>().is_ok()
 }
 
@@ -425,7 +436,16 @@ fn peer(conn: &Merged, file: usize, set: &mut ConfigSet, left_is_local: bool) ->
             .get("narrowing")
             .is_some_and(|(v, _)| v.trim() == "yes"),
         alternative: false,
+        rekey_randomized: fuzz_of(conn),
         front_end: None,
+    }
+}
+
+/// `rekeyfuzz=0%` turns the randomized rekey off (both ipsec.conf dialects; 100% by default).
+pub(crate) fn fuzz_of(conn: &Merged) -> Setting<bool> {
+    match conn.get("rekeyfuzz") {
+        Some((v, at)) => Setting::written(v.trim().trim_end_matches('%').trim() != "0", at),
+        None => Setting::default_value(true),
     }
 }
 

@@ -309,6 +309,9 @@ pub struct PeerConfig {
     /// Seconds between NAT-T keepalives (charon's and pluto's default: 20).
     pub nat_keepalive_seconds: Setting<Option<u64>>,
     pub rekey_seconds: Setting<Option<u64>>,
+    /// Whether rekey times are randomized (strongSwan's `rand_time`, Libreswan's `rekeyfuzz`,
+    /// both on by default): without, two ends with the same lifetimes rekey at once.
+    pub rekey_randomized: Setting<bool>,
     /// Libreswan's `narrowing`: whether a responder narrows wider traffic selectors.
     pub narrowing: bool,
     /// The second reading of a Libreswan conn with two fixed ends: this host as the other

@@ -419,6 +419,7 @@ fn read_strongswan(c: &Connection, name: String, at: Line, set: &mut ConfigSet) 
         rekey_seconds: Setting::default_value(Some(36_000)),
         narrowing: true,
         alternative: false,
+        rekey_randomized: Setting::default_value(true),
         front_end: Some(FrontEnd::NetworkManager),
     });
 }

@@ -193,6 +193,7 @@ impl Profile {
             nat_keepalive_seconds: Setting::default_value(None),
             narrowing: true,
             alternative: false,
+            rekey_randomized: Setting::default_value(true),
             front_end: None,
         });
         set

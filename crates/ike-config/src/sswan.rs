@@ -162,6 +162,7 @@ pub fn read(text: &str, file: usize, set: &mut ConfigSet) {
         rekey_seconds: Setting::default_value(None),
         narrowing: true,
         alternative: false,
+        rekey_randomized: Setting::default_value(true),
         front_end: None,
     });
 }

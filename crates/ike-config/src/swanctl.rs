@@ -110,6 +110,22 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
                 .collect()
         })
         .unwrap_or_default();
+    // `rand_time = 0` on the connection or any child turns the randomized rekey off.
+    let no_jitter = |v: &str| seconds(v) == Some(0);
+    let rand_time = conn
+        .value("rand_time")
+        .filter(|(v, _)| no_jitter(v))
+        .or_else(|| {
+            conn.section("children").and_then(|c| {
+                c.sections
+                    .iter()
+                    .take(MAX_CHILDREN)
+                    .find_map(|s| s.value("rand_time").filter(|(v, _)| no_jitter(v)))
+            })
+        })
+        .map_or(Setting::default_value(true), |(_, at)| {
+            Setting::written(false, at)
+        });
     let optional_seconds = |key: &str, default: Option<u64>| match conn.value(key) {
         Some((v, at)) => Setting::written(seconds(v), at),
         None => Setting::default_value(default),
@@ -137,6 +153,7 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
         nat_keepalive_seconds: Setting::default_value(Some(20)),
         narrowing: true,
         alternative: false,
+        rekey_randomized: rand_time,
         front_end: None,
     }
 }

@@ -170,6 +170,33 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
                         ).cite(End::Responder, responder.pools.at, "the pool".into()).cite(End::Initiator, initiator.vips.at, "asks for a virtual IP".into()));
                     }
                 }
+                if problems.is_empty() {
+                    for (what, seconds, at) in rekey_collisions(initiator, responder) {
+                        let mut f = Finding::decided(
+                            RULE,
+                            FailurePhase::Established,
+                            Category::ConfigOther,
+                            Knowledge::OwnStatement,
+                            format!(
+                                "`{}` and `{}` both rekey the {what} every {seconds} s without randomization: their rekeys collide (RFC 7296 2.8.1), leaving duplicate SAs to delete",
+                                initiator.name, responder.name
+                            ),
+                        )
+                        .warning();
+                        for (end, line, file) in
+                            [(ie, at[0], initiator.file), (re, at[1], responder.file)]
+                        {
+                            f.evidence.extend(cite(
+                                end,
+                                line,
+                                file,
+                                format!("rekeys the {what} every {seconds} s"),
+                            ));
+                        }
+                        f.fix = vec![fix::Fix::text("let one end rekey clearly earlier (a shorter lifetime), or keep the randomized rekey on both (strongSwan rand_time, Libreswan rekeyfuzz)")];
+                        warnings.push(f);
+                    }
+                }
                 for p in problems {
                     findings.push(p.finding(
                         initiator,
@@ -290,6 +317,42 @@ pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis) {
     for v in &mut diagnosis.sessions {
         decide(v);
     }
+}
+
+/// The SAs both ends rekey at the same moment: the same lifetime on both, randomized on
+/// neither. Each with the seconds and the line of each end's lifetime (or of the setting that
+/// turned randomization off).
+fn rekey_collisions(i: &PeerConfig, r: &PeerConfig) -> Vec<(&'static str, u64, [Option<Line>; 2])> {
+    if i.rekey_randomized.value || r.rekey_randomized.value {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let same = |a: &ike_config::model::Setting<Option<u64>>,
+                b: &ike_config::model::Setting<Option<u64>>| match (a.value, b.value)
+    {
+        (Some(x), Some(y)) if x == y && x > 0 => Some((
+            x,
+            [
+                a.at.or(i.rekey_randomized.at),
+                b.at.or(r.rekey_randomized.at),
+            ],
+        )),
+        _ => None,
+    };
+    if let Some((seconds, at)) = same(&i.rekey_seconds, &r.rekey_seconds) {
+        out.push(("IKE SA", seconds, at));
+    }
+    for ci in &i.children {
+        if let Some((seconds, at)) = r
+            .children
+            .iter()
+            .find_map(|cr| same(&ci.rekey_seconds, &cr.rekey_seconds))
+        {
+            out.push(("CHILD_SA", seconds, at));
+            break;
+        }
+    }
+    out
 }
 
 /// Whether the first reading `p` of end `e` pairs, either way, with a first reading of

@@ -590,3 +590,39 @@ fn secrets_of_client_and_cloud_formats_never_printed() {
         "{text}"
     );
 }
+
+/// Two ends with the same lifetimes and the randomized rekey off on both rekey at once: a
+/// warning citing both lines. With randomization on either end (the default), none.
+#[test]
+fn simultaneous_rekeys_are_a_warning() {
+    let lab = common::workspace_root().join("tests/fixtures/lab/psk-ok");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (end, conn) in [("client", "home"), ("gateway", "rw")] {
+        std::fs::create_dir(dir.path().join(end)).expect("mkdir");
+        let text = std::fs::read_to_string(lab.join(end).join("swanctl.conf")).expect("conf");
+        let text = text.replacen(
+            &format!("    {conn} {{\n"),
+            &format!("    {conn} {{\n        rand_time = 0\n"),
+            1,
+        );
+        std::fs::write(dir.path().join(end).join("swanctl.conf"), text).expect("write");
+    }
+    let report = config_check(
+        &[],
+        &[&dir.path().join("client"), &dir.path().join("gateway")],
+    );
+    assert_eq!(
+        report["verdict"]["outcome"], "established",
+        "{}",
+        report["verdict"]
+    );
+    let warnings = report["verdict"]["warnings"].to_string();
+    assert!(
+        warnings.contains("both rekey the IKE SA every 14400 s without randomization"),
+        "{warnings}"
+    );
+    let default = config_check(&[], &[&lab.join("client"), &lab.join("gateway")]);
+    assert!(!default["verdict"]["warnings"]
+        .to_string()
+        .contains("without randomization"));
+}
