@@ -330,6 +330,24 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                 )));
             }
             out.extend(proposal_lines(values, esp));
+            // Libreswan's `pfs=yes` (its default) adds the IKE SA's group to `esp=` at a
+            // rekey: against a responder whose ESP proposals have no group, `pfs=no` is the
+            // line, not another `esp=`.
+            let accepted_without_groups = proposals(&values.esp_accepted)
+                .iter()
+                .all(|p| p.real_groups().next().is_none());
+            if esp && !values.esp_accepted.is_empty() && accepted_without_groups {
+                out.extend(lines(
+                    values,
+                    End::Initiator,
+                    Part::Child,
+                    "turn PFS off, as the responder's ESP proposals have no DH group",
+                    |syntax| match syntax {
+                        Syntax::Libreswan => Some("pfs=no".to_owned()),
+                        _ => None,
+                    },
+                ));
+            }
             out.push(Fix::text(if esp {
                 "for PFS, configure the same DH group (or none) in both ends' ESP proposals; a rekey uses it, the first CHILD_SA does not"
             } else {
@@ -615,6 +633,21 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].3, "local_ts = 10.1.0.0/16");
         assert_eq!(got[1].3, "leftsubnet=10.1.0.0/16");
+    }
+
+    #[test]
+    fn a_libreswan_initiator_turns_pfs_off_for_a_responder_without_groups() {
+        let values = Values {
+            initiator: Some(Implementation::Libreswan),
+            esp_offered: vec!["ESP:AES_CBC_256/HMAC_SHA2_256_128/MODP_2048".into()],
+            esp_accepted: vec!["ESP:AES_CBC_256/HMAC_SHA2_256_128".into()],
+            ..Values::default()
+        };
+        let texts: Vec<String> = for_category(Category::ProposalDh, &values)
+            .into_iter()
+            .map(|f| f.text)
+            .collect();
+        assert!(texts.iter().any(|t| t.contains("`pfs=no`")), "{texts:?}");
     }
 
     /// A NetworkManager connection or an Apple profile gets its fix lines in its own keys, never
