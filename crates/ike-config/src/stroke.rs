@@ -21,6 +21,9 @@ use crate::proposal::{parse_list, Proposal};
 /// Keys and values only strongSwan's ipsec.conf has.
 const STRONGSWAN_ONLY: &[&str] = &[
     "charondebug",
+    "charonstart",
+    "plutostart",
+    "crlcheckinterval",
     "leftsourceip",
     "rightsourceip",
     "eap_identity",
@@ -40,7 +43,6 @@ const STRONGSWAN_ONLY: &[&str] = &[
 
 /// Keys only Libreswan's ipsec.conf has.
 const LIBRESWAN_ONLY: &[&str] = &[
-    "plutodebug",
     "protostack",
     "virtual-private",
     "virtual_private",
@@ -59,10 +61,15 @@ const LIBRESWAN_ONLY: &[&str] = &[
 ];
 
 /// Whether an ipsec.conf is strongSwan's: more of its keys (or a proposal closed by `!`) than
-/// Libreswan's. A file with neither is Libreswan's, as before this reader existed.
+/// Libreswan's, a comment naming the project counting double (both packages' files start
+/// with one). A file with neither is Libreswan's, as before this reader existed.
 pub fn is_strongswan(text: &str) -> bool {
     let (mut strongswan, mut libreswan) = (0usize, 0usize);
     for line in text.lines().take(20_000) {
+        if let Some((_, comment)) = line.split_once('#') {
+            strongswan += 2 * usize::from(comment.contains("strongSwan"));
+            libreswan += 2 * usize::from(comment.contains("Libreswan"));
+        }
         let line = line.split('#').next().unwrap_or_default().trim();
         let Some((key, value)) = line.split_once('=') else {
             continue;
@@ -301,6 +308,13 @@ mod tests {
             "conn a\n  ikev2=insist\n  leftmodecfgclient=yes\n"
         ));
         assert!(!is_strongswan("conn a\n  left=1.2.3.4\n  right=5.6.7.8\n"));
+        // strongSwan 4's files name the project and start pluto or charon.
+        assert!(is_strongswan(
+            "# /etc/ipsec.conf - strongSwan IPsec configuration file\nconfig setup\n\tplutodebug=control\n\tcharonstart=no\n"
+        ));
+        assert!(!is_strongswan(
+            "# /etc/ipsec.conf - Libreswan IPsec configuration file\nconfig setup\n\tplutodebug=all\n"
+        ));
     }
 
     #[test]
