@@ -41,7 +41,7 @@ enum Plugin {
 
 /// Whether `text` is a NetworkManager connection of one of the two plugins.
 pub fn looks_like(text: &str) -> bool {
-    let head = &text[..floor_char_boundary(text, 256 << 10)];
+    let head = &text[..crate::settings::floor_char_boundary(text, 256 << 10)];
     let vpn_section = head.lines().any(|l| l.trim() == "[vpn]");
     let vpn_data = head.contains("vpn.data");
     // `vpn.data` is NetworkManager's alone; its keys tell the plugin when nothing else does.
@@ -52,14 +52,6 @@ pub fn looks_like(text: &str) -> bool {
                 || head.contains("vpn-type strongswan")
                 || head.contains("vpn-type libreswan")
                 || (vpn_section && head.contains("service-type=org.freedesktop.NetworkM")))
-}
-
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// One `key = value` of the connection and its line.

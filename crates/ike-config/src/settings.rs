@@ -410,7 +410,21 @@ pub(crate) fn strip_comment(line: &str) -> &str {
 
 /// The start of a name or path, for a note.
 pub(crate) fn cut(text: &str) -> String {
-    text.chars().take(60).collect()
+    clip(text, 60)
+}
+
+/// The first `chars` characters of `text`, for a note or a name (never a secret).
+pub(crate) fn clip(text: &str, chars: usize) -> String {
+    text.chars().take(chars).collect()
+}
+
+/// The largest char boundary of `text` at or below `at`: where to cut a head for a cheap look.
+pub(crate) fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Includes that find nothing: for one file read alone (a test, a conn a reader wrote).
