@@ -10,7 +10,9 @@
 //! group 14 when left out); the child takes the IKE dictionary's values when it has none of its
 //! own; a rekey offers the child's group only with `EnablePFS`; `AuthenticationMethod` `None`
 //! with `ExtendedAuthEnabled` is EAP only, and `None` alone falls back to `SharedSecret`.
-//! Secrets (`SharedSecret`, `AuthPassword`) are kept as a fingerprint and a length only.
+//! The shared secret is kept as a fingerprint and a length only; EAP passwords (`AuthPassword`)
+//! are not read. A payload with a value Apple does not document is not compared (a note says
+//! which).
 use plist::{Dictionary, Value};
 
 use crate::model::{
@@ -18,9 +20,10 @@ use crate::model::{
     Implementation, Line, PeerConfig, Secret, SecretKind, Setting, TrafficSelector,
 };
 use crate::proposal::{group_keyword_of_number, Proposal};
+use crate::settings::clip;
 
-/// Deepest nesting of dictionaries and arrays read: profiles nest four or five levels; the
-/// property-list builder recurses, so a hostile file must not reach it.
+/// Deepest nesting of dictionaries and arrays read: profiles nest four or five levels; a
+/// property-list value is dropped recursively, so a hostile file's nesting must not reach it.
 const MAX_DEPTH: usize = 32;
 /// Most VPN payloads read from one profile.
 const MAX_PAYLOADS: usize = 64;
@@ -46,17 +49,30 @@ fn xml_of(bytes: &[u8]) -> Option<(&[u8], bool)> {
     (start < end).then(|| (&bytes[start..end], signed))
 }
 
-/// Deepest nesting of `<dict>` and `<array>` in `xml`, counted on the tags.
+/// Deepest nesting of `dict` and `array` elements in `xml`, counted on the tags' names (XML
+/// allows `<array >` and attributes), empty elements (`<array/>`) not counted.
 fn depth_of(xml: &[u8]) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut at = 0;
     while let Some(i) = memchr::memchr(b'<', &xml[at..]) {
-        let tag = &xml[at + i..];
-        if tag.starts_with(b"<dict>") || tag.starts_with(b"<array>") {
-            depth += 1;
-            deepest = deepest.max(depth);
-        } else if tag.starts_with(b"</dict>") || tag.starts_with(b"</array>") {
-            depth = depth.saturating_sub(1);
+        let tag = &xml[at + i + 1..];
+        let end = memchr::memchr(b'>', tag).unwrap_or(tag.len());
+        let (closing, name_start) = match tag.first() {
+            Some(b'/') => (true, 1),
+            _ => (false, 0),
+        };
+        let name_end = tag[name_start..end]
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .map_or(end, |p| name_start + p);
+        let name = &tag[name_start..name_end];
+        if name == b"dict" || name == b"array" {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else if !tag[..end].ends_with(b"/") {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
         }
         at += i + 1;
     }
@@ -242,7 +258,9 @@ pub fn read(bytes: &[u8], file: usize, set: &mut ConfigSet) {
             until,
             file,
         };
-        let peer = reading.peer(ikev2, name, payload_line, set);
+        let Some(peer) = reading.peer(ikev2, name, payload_line, set) else {
+            continue;
+        };
         set.peers.push(peer);
         if let Some(secret) = reading.secret(ikev2) {
             set.secrets.push(secret);
@@ -307,7 +325,13 @@ impl Reading<'_> {
         })
     }
 
-    fn peer(&self, ikev2: &Dictionary, name: String, at: Line, set: &mut ConfigSet) -> PeerConfig {
+    fn peer(
+        &self,
+        ikev2: &Dictionary,
+        name: String,
+        at: Line,
+        set: &mut ConfigSet,
+    ) -> Option<PeerConfig> {
         let string = |key: &str| ikev2.get(key).and_then(Value::as_string);
         let integer = |key: &str| ikev2.get(key).and_then(integer_of);
         let remote = string("RemoteAddress").unwrap_or_default().to_owned();
@@ -327,7 +351,7 @@ impl Reading<'_> {
                     self.line("AuthenticationMethod").map(|l| l.line),
                     format!(
                         "AuthenticationMethod `{}` is none of None, SharedSecret, Certificate",
-                        other.chars().take(30).collect::<String>()
+                        clip(other, 30)
                     ),
                 );
                 (
@@ -375,20 +399,25 @@ impl Reading<'_> {
         let child_dict = ikev2
             .get("ChildSecurityAssociationParameters")
             .and_then(Value::as_dictionary);
-        let (ike, ike_at) = self.proposal(
-            ike_dict,
-            "IKESecurityAssociationParameters",
-            "IKE",
-            true,
-            set,
-        );
+        let ike = self.proposal(ike_dict, "IKESecurityAssociationParameters", "IKE", true);
         let pfs = integer("EnablePFS") == Some(1);
         // The child takes the IKE dictionary's values when it has none of its own.
         let (child_source, child_key) = match child_dict {
             Some(d) => (Some(d), "ChildSecurityAssociationParameters"),
             None => (ike_dict, "IKESecurityAssociationParameters"),
         };
-        let (esp, esp_at) = self.proposal(child_source, child_key, "ESP", pfs, set);
+        let esp = self.proposal(child_source, child_key, "ESP", pfs);
+        let ((ike, ike_at), (esp, esp_at)) = match (ike, esp) {
+            (Ok(ike), Ok(esp)) => (ike, esp),
+            (Err((at, why)), _) | (_, Err((at, why))) => {
+                set.note(
+                    self.file,
+                    at.map(|l| l.line),
+                    format!("{why}: the payload `{name}` is not compared"),
+                );
+                return None;
+            }
+        };
         let lifetime = |dict: Option<&Dictionary>, section: &str| -> Setting<Option<u64>> {
             match (
                 dict.and_then(|d| d.get("LifeTimeInMinutes"))
@@ -421,7 +450,7 @@ impl Reading<'_> {
             (Some(s), Some(l)) => Setting::written(Some(s.max(20)), l),
             _ => Setting::default_value(Some(20)),
         };
-        PeerConfig {
+        Some(PeerConfig {
             file: self.file,
             name: name.clone(),
             at,
@@ -457,25 +486,29 @@ impl Reading<'_> {
             alternative: false,
             rekey_randomized: Setting::default_value(true),
             front_end: Some(FrontEnd::AppleProfile),
-        }
+        })
     }
 
     /// The one proposal a security-association dictionary makes, in strongSwan's keywords;
-    /// with `with_group` false (a CHILD_SA without PFS) no DH group.
+    /// with `with_group` false (a CHILD_SA without PFS) no DH group. A value Apple does not
+    /// document is `Err` with the note to make: the payload is then not compared (iOS refuses
+    /// such a profile; guessing a value would make a definite match or mismatch of it).
     fn proposal(
         &self,
         dict: Option<&Dictionary>,
         section: &str,
         protocol: &str,
         with_group: bool,
-        set: &mut ConfigSet,
-    ) -> (Proposal, Option<Line>) {
+    ) -> Result<(Proposal, Option<Line>), (Option<Line>, String)> {
         let get = |key: &str| dict.and_then(|d| d.get(key));
-        let note = |set: &mut ConfigSet, key: &str, why: String| {
-            set.note(self.file, self.line_in(section, key).map(|l| l.line), why)
+        let unknown = |key: &str, value: String| {
+            (
+                self.line_in(section, key),
+                format!("{section}.{key} `{value}` is not a value Apple documents"),
+            )
         };
         let encryption = get("EncryptionAlgorithm")
-            .and_then(Value::as_string)
+            .map(|v| v.as_string().unwrap_or("?"))
             .unwrap_or("AES-256");
         let encryption_keyword = match encryption {
             "DES" => "des",
@@ -485,20 +518,10 @@ impl Reading<'_> {
             "AES-128-GCM" => "aes128gcm16",
             "AES-256-GCM" => "aes256gcm16",
             "ChaCha20Poly1305" => "chacha20poly1305",
-            other => {
-                note(
-                    set,
-                    "EncryptionAlgorithm",
-                    format!(
-                        "EncryptionAlgorithm `{}` is not one Apple documents; AES-256 assumed",
-                        other.chars().take(30).collect::<String>()
-                    ),
-                );
-                "aes256"
-            }
+            other => return Err(unknown("EncryptionAlgorithm", clip(other, 30))),
         };
         let integrity = get("IntegrityAlgorithm")
-            .and_then(Value::as_string)
+            .map(|v| v.as_string().unwrap_or("?"))
             .unwrap_or("SHA2-256");
         let hash = match integrity {
             "SHA1-96" => "sha1",
@@ -506,17 +529,7 @@ impl Reading<'_> {
             "SHA2-256" => "sha256",
             "SHA2-384" => "sha384",
             "SHA2-512" => "sha512",
-            other => {
-                note(
-                    set,
-                    "IntegrityAlgorithm",
-                    format!(
-                        "IntegrityAlgorithm `{}` is not one Apple documents; SHA2-256 assumed",
-                        other.chars().take(30).collect::<String>()
-                    ),
-                );
-                "sha256"
-            }
+            other => return Err(unknown("IntegrityAlgorithm", clip(other, 30))),
         };
         let aead = encryption_keyword.contains("gcm") || encryption_keyword.starts_with("chacha");
         let mut keywords = vec![encryption_keyword.to_owned()];
@@ -527,28 +540,26 @@ impl Reading<'_> {
             _ => keywords.push(hash.to_owned()),
         }
         if with_group {
-            let number = get("DiffieHellmanGroup")
-                .and_then(integer_of)
-                .unwrap_or(14)
-                .to_string();
+            let number = match get("DiffieHellmanGroup") {
+                Some(v) => integer_of(v).map_or_else(|| "?".to_owned(), |n| n.to_string()),
+                None => "14".to_owned(),
+            };
             match group_keyword_of_number(&number) {
                 Some(group) => keywords.push(group.to_owned()),
-                None => note(
-                    set,
-                    "DiffieHellmanGroup",
-                    format!("DiffieHellmanGroup {number} is not a group this tool knows"),
-                ),
+                None => return Err(unknown("DiffieHellmanGroup", number)),
             }
         }
         let text = keywords.join("-");
-        let proposal = Proposal::from_strongswan(protocol, &text).unwrap_or_else(|e| {
-            note(set, "EncryptionAlgorithm", format!("{text}: {e}"));
-            Proposal::default()
-        });
+        let proposal = Proposal::from_strongswan(protocol, &text).map_err(|e| {
+            (
+                self.line_in(section, "EncryptionAlgorithm"),
+                format!("{text}: {e}"),
+            )
+        })?;
         let written = self
             .line_in(section, "EncryptionAlgorithm")
             .or_else(|| self.line(section));
-        (proposal, written)
+        Ok((proposal, written))
     }
 }
 
@@ -638,6 +649,23 @@ mod tests {
     }
 
     #[test]
+    fn an_undocumented_value_leaves_the_payload_out() {
+        let profile = EAP_PROFILE.replace("<string>SHA1-96</string>", "<string>SHA3-256</string>");
+        let mut set = ConfigSet::default();
+        let file = set.add_file("x.mobileconfig");
+        read(profile.as_bytes(), file, &mut set);
+        assert!(set.peers.is_empty());
+        assert!(
+            set.notes[0]
+                .message
+                .contains("IntegrityAlgorithm `SHA3-256`")
+                && set.notes[0].message.contains("not compared"),
+            "{:?}",
+            set.notes
+        );
+    }
+
+    #[test]
     fn signed_profiles_are_unwrapped_and_hostile_ones_refused() {
         let mut signed = vec![0x30, 0x82, 0x0b, 0x2d, 0x06, 0x09];
         signed.extend_from_slice(EAP_PROFILE.as_bytes());
@@ -658,5 +686,15 @@ mod tests {
         read(deep.as_bytes(), 0, &mut set);
         assert!(set.peers.is_empty());
         assert!(set.notes[0].message.contains("nested"));
+        // Spaces and attributes in the tags do not get past the count.
+        let spaced = format!(
+            "<plist>{}com.apple.vpn.managed{}</plist>",
+            "<array >\n<dict a=\"1\"><key>k</key>".repeat(3000),
+            "</dict></array >".repeat(3000)
+        );
+        let mut set = ConfigSet::default();
+        read(spaced.as_bytes(), 0, &mut set);
+        assert!(set.notes[0].message.contains("nested"), "{:?}", set.notes);
+        assert_eq!(depth_of(b"<array/><dict><array></array></dict>"), 2);
     }
 }

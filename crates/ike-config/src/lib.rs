@@ -93,9 +93,6 @@ fn detect_text(text: &str) -> Option<ConfigKind> {
     if networkmanager::looks_like(text) {
         return Some(ConfigKind::NetworkManager);
     }
-    if windows::looks_like(text) {
-        return Some(ConfigKind::Windows);
-    }
     let mut conn_lines = 0;
     let mut secret_lines = 0;
     for line in text.lines().take(2000) {
@@ -131,8 +128,12 @@ fn detect_text(text: &str) -> Option<ConfigKind> {
             secret_lines += 1;
         }
     }
+    // A daemon's file may mention a Windows cmdlet or registry value in a comment: the
+    // Windows forms are tried after the daemons' own.
     if conn_lines > 0 {
         Some(ConfigKind::LibreswanConf)
+    } else if windows::looks_like(text) {
+        Some(ConfigKind::Windows)
     } else if secret_lines > 0 {
         Some(ConfigKind::IpsecSecrets)
     } else {
@@ -405,6 +406,15 @@ mod tests {
             Some(ConfigKind::IpsecSecrets)
         );
         assert_eq!(detect(b"hello world\n"), None);
+        // A Windows cmdlet or registry value named in a daemon's comment is not a Windows file.
+        assert_eq!(
+            detect(b"# Windows: Set-VpnConnectionIPsecConfiguration, NegotiateDH2048_AES256\nconnections {\n rw {\n }\n}\n"),
+            Some(ConfigKind::Swanctl)
+        );
+        assert_eq!(
+            detect(b"# Windows clients need NegotiateDH2048_AES256\nconn rw\n  left=%any\n"),
+            Some(ConfigKind::LibreswanConf)
+        );
     }
 
     #[test]

@@ -250,28 +250,51 @@ fn read_strongswan(c: &Connection, name: String, at: Line, set: &mut ConfigSet) 
         return;
     };
     let proposal_on = value("proposal") == Some("yes");
-    let proposals = |key: &str, protocol: &str, set: &mut ConfigSet| -> Setting<Vec<Proposal>> {
+    // charon-nm refuses the whole connection over one proposal it cannot parse ("Invalid IKE
+    // proposal."): so is it here, with the reason, rather than compared without it.
+    let proposals = |key: &str,
+                     protocol: &str,
+                     set: &mut ConfigSet|
+     -> Option<Setting<Vec<Proposal>>> {
         match c.get(key).filter(|i| proposal_on && !i.value.is_empty()) {
-            Some(item) => Setting::written(
-                parse_list(
+            Some(item) => {
+                let mut refused = None;
+                let list = parse_list(
                     &item.value.replace(';', ","),
                     |p| Proposal::from_strongswan(protocol, p).map(|p| vec![p]),
-                    |why| set.note(file, Some(item.line), why),
-                ),
-                Line {
-                    file,
-                    line: item.line,
-                },
-            ),
-            None => Setting::default_value(if protocol == "IKE" {
+                    |why| {
+                        refused.get_or_insert(why);
+                    },
+                );
+                if let Some(why) = refused {
+                    set.note(
+                            file,
+                            Some(item.line),
+                            format!("{why}: charon-nm refuses the connection (\"Invalid {protocol} proposal.\")"),
+                        );
+                    return None;
+                }
+                Some(Setting::written(
+                    list,
+                    Line {
+                        file,
+                        line: item.line,
+                    },
+                ))
+            }
+            None => Some(Setting::default_value(if protocol == "IKE" {
                 defaults::strongswan_ike()
             } else {
                 defaults::strongswan_esp()
-            }),
+            })),
         }
     };
-    let ike_proposals = proposals("ike", "IKE", set);
-    let esp_proposals = proposals("esp", "ESP", set);
+    let Some(ike_proposals) = proposals("ike", "IKE", set) else {
+        return;
+    };
+    let Some(esp_proposals) = proposals("esp", "ESP", set) else {
+        return;
+    };
     let method_item = c.get("method");
     let method_text = value("method").unwrap_or_default();
     let method = match method_text {
@@ -279,15 +302,29 @@ fn read_strongswan(c: &Connection, name: String, at: Line, set: &mut ConfigSet) 
         "eap-tls" => AuthMethod::Eap(Some("tls".to_owned())),
         "eap" => AuthMethod::Eap(None),
         "psk" => AuthMethod::Psk,
-        other => {
+        _ => {
             set.note(
                 file,
-                method_item.map(|i| i.line),
+                method_item.map(|i| i.line).or(Some(at.line)),
                 "`method` is none of cert, key, agent, smartcard, eap-tls, eap, psk: charon-nm refuses the connection (\"Configuration parameters missing.\")",
             );
-            AuthMethod::Other(other.chars().take(20).collect())
+            return;
         }
     };
+    let password = c.secrets.iter().rev().find(|s| s.key == "password");
+    if let (AuthMethod::Psk, Some(p)) = (&method, password) {
+        if p.value.len() < 20 {
+            set.note(
+                file,
+                Some(p.line),
+                format!(
+                    "a pre-shared key of {} bytes: charon-nm refuses keys under 20 (\"Pre-shared key is too short.\")",
+                    p.value.len()
+                ),
+            );
+            return;
+        }
+    }
     let password_method = matches!(method_text, "eap" | "psk");
     let user = c.get("user").filter(|i| !i.value.is_empty());
     let local_id = match (c.get("local-identity"), user) {
@@ -369,7 +406,7 @@ fn read_strongswan(c: &Connection, name: String, at: Line, set: &mut ConfigSet) 
         None => Setting::default_value(Vec::new()),
     };
     if method == AuthMethod::Psk {
-        if let Some(secret) = c.secrets.iter().rev().find(|s| s.key == "password") {
+        if let Some(secret) = password {
             set.secrets.push(Secret {
                 kind: SecretKind::Ike,
                 ids: local_id.value.iter().cloned().collect(),
@@ -677,5 +714,15 @@ mod tests {
             read_one("[vpn]\nmethod=psk\nservice-type=org.freedesktop.NetworkManager.strongswan\n");
         assert!(set.peers.is_empty());
         assert!(set.notes[0].message.contains("Gateway address missing"));
+        // What charon-nm refuses is not compared: a short key, an unknown method, a proposal.
+        for (text, why) in [
+            ("[vpn]\naddress=192.0.2.1\nmethod=psk\nservice-type=org.freedesktop.NetworkManager.strongswan\n[vpn-secrets]\npassword=short\n", "Pre-shared key is too short"),
+            ("[vpn]\naddress=192.0.2.1\nmethod=magic\nservice-type=org.freedesktop.NetworkManager.strongswan\n", "Configuration parameters missing"),
+            ("[vpn]\naddress=192.0.2.1\nmethod=eap\nproposal=yes\nike=aes256-sha3-modp2048\nservice-type=org.freedesktop.NetworkManager.strongswan\n", "Invalid IKE proposal"),
+        ] {
+            let set = read_one(text);
+            assert!(set.peers.is_empty(), "{text}");
+            assert!(set.notes.iter().any(|n| n.message.contains(why)), "{:?}", set.notes);
+        }
     }
 }

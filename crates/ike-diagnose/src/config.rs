@@ -874,8 +874,10 @@ impl Pair<'_> {
                             " (the responder's connection hands out virtual IPs and the initiator asks for none)"
                         } else if narrowing {
                             ""
-                        } else {
+                        } else if r.implementation == Implementation::Libreswan {
                             " without narrowing (`narrowing=no`)"
+                        } else {
+                            " without narrowing"
                         }
                     ),
                 )
