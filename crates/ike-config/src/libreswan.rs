@@ -89,7 +89,20 @@ pub fn read_conf(text: &str, file: usize, includes: &mut dyn Includes, set: &mut
             || merged
                 .get("right")
                 .is_some_and(|(v, _)| v == "%defaultroute"));
-        let reading = peer(&merged, file, set, left_is_local);
+        // pluto and starter refuse a conn whose proposals they cannot parse: not loaded, not
+        // compared.
+        let mut refused = false;
+        let reading = peer(&merged, file, set, left_is_local, &mut refused);
+        if refused {
+            notes.push(
+                conn.at.unwrap_or(Line { file, line: 0 }),
+                format!(
+                    "conn `{}` has a proposal the daemon cannot parse: it is not loaded, so it is not compared",
+                    crate::settings::clip(&conn.name, 60)
+                ),
+            );
+            continue;
+        }
         set.peers.push(reading);
         // With two fixed ends the same conn serves both hosts, each finding itself by its
         // interfaces (which a file does not show): both readings are kept, and the pairing
@@ -100,7 +113,7 @@ pub fn read_conf(text: &str, file: usize, includes: &mut dyn Includes, set: &mut
                 .is_some_and(|(v, _)| !v.trim().is_empty() && !v.trim().starts_with('%'))
         };
         if fixed("left") && fixed("right") {
-            let mut mirrored = peer(&merged, file, set, !left_is_local);
+            let mut mirrored = peer(&merged, file, set, !left_is_local, &mut refused);
             mirrored.alternative = true;
             mirrored.name = format!(
                 "{} (this host as {})",
@@ -237,7 +250,13 @@ pub(crate) fn is_address(v: &str) -> bool {
     v.parse::<std::net::IpAddr>().is_ok()
 }
 
-fn peer(conn: &Merged, file: usize, set: &mut ConfigSet, left_is_local: bool) -> PeerConfig {
+fn peer(
+    conn: &Merged,
+    file: usize,
+    set: &mut ConfigSet,
+    left_is_local: bool,
+    refused: &mut bool,
+) -> PeerConfig {
     let at = conn.at.unwrap_or(Line { file, line: 0 });
     let (me, them) = if left_is_local {
         ("left", "right")
@@ -342,13 +361,16 @@ fn peer(conn: &Merged, file: usize, set: &mut ConfigSet, left_is_local: bool) ->
             None => Setting::default_value(vec![TrafficSelector::Dynamic]),
         }
     };
-    let proposals = |k: &str, protocol: &str, set: &mut ConfigSet| -> Setting<Vec<Proposal>> {
+    let mut proposals = |k: &str, protocol: &str, set: &mut ConfigSet| -> Setting<Vec<Proposal>> {
         match conn.get(k) {
             Some((v, at)) => Setting::written(
                 crate::proposal::parse_list(
                     v,
                     |item| Proposal::from_libreswan(protocol, item).map(|p| vec![p]),
-                    |why| set.note(at.file, Some(at.line), why),
+                    |why| {
+                        *refused = true;
+                        set.note(at.file, Some(at.line), why)
+                    },
                 ),
                 at,
             ),
@@ -533,6 +555,23 @@ fn read_secrets_into(
 mod tests {
     use super::*;
     use crate::settings::NoIncludes;
+
+    #[test]
+    fn a_conn_with_an_unparsable_proposal_is_not_compared() {
+        let text =
+            "conn bad\n  right=192.0.2.1\n  ike=aes256-sha3;dh14\nconn good\n  right=192.0.2.2\n";
+        let mut set = ConfigSet::default();
+        let file = set.add_file("ipsec.conf");
+        read_conf(text, file, &mut NoIncludes, &mut set);
+        assert!(set.peers.iter().all(|p| p.name.starts_with("good")));
+        assert!(
+            set.notes
+                .iter()
+                .any(|n| n.message.contains("it is not loaded")),
+            "{:?}",
+            set.notes
+        );
+    }
 
     #[test]
     fn gateway_conn_with_default_and_also() {

@@ -93,6 +93,7 @@ pub(crate) fn peer(
     file: usize,
     set: &mut ConfigSet,
     left_is_local: bool,
+    refused: &mut bool,
 ) -> PeerConfig {
     let at = conn.at.unwrap_or(Line { file, line: 0 });
     let (me, them) = if left_is_local {
@@ -195,7 +196,7 @@ pub(crate) fn peer(
             None => Setting::default_value(vec![TrafficSelector::Dynamic]),
         }
     };
-    let proposals = |k: &str, protocol: &str, set: &mut ConfigSet| -> Setting<Vec<Proposal>> {
+    let mut proposals = |k: &str, protocol: &str, set: &mut ConfigSet| -> Setting<Vec<Proposal>> {
         let defaults = || {
             if protocol == "IKE" {
                 defaults::strongswan_ike()
@@ -209,7 +210,10 @@ pub(crate) fn peer(
                 let mut list = parse_list(
                     v.trim().trim_end_matches('!'),
                     |item| Proposal::from_strongswan(protocol, item).map(|p| vec![p]),
-                    |why| set.note(at.file, Some(at.line), why),
+                    |why| {
+                        *refused = true;
+                        set.note(at.file, Some(at.line), why)
+                    },
                 );
                 // Without `!` the daemon appends its default proposals.
                 if !strict {

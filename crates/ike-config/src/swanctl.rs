@@ -26,7 +26,21 @@ pub fn read(root: &Section, file: usize, set: &mut ConfigSet) {
                 );
                 break;
             }
-            let peer = connection(conn, file, set);
+            // swanctl discards a connection with a value it cannot parse ("invalid value for:
+            // proposals, config discarded"): it is not loaded, so it is not compared.
+            let mut refused = false;
+            let peer = connection(conn, file, set, &mut refused);
+            if refused {
+                set.note(
+                    file,
+                    Some(peer.at.line),
+                    format!(
+                        "connection `{}` has a proposal charon cannot parse: swanctl does not load it (\"config discarded\"), so it is not compared",
+                        crate::settings::clip(&peer.name, 60)
+                    ),
+                );
+                continue;
+            }
             set.peers.push(peer);
         }
     }
@@ -62,7 +76,7 @@ fn section_line(s: &Section, file: usize) -> Line {
     s.at.unwrap_or(Line { file, line: 0 })
 }
 
-fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
+fn connection(conn: &Section, file: usize, set: &mut ConfigSet, refused: &mut bool) -> PeerConfig {
     let at = section_line(conn, file);
     let version = match conn.value("version") {
         Some((v, at)) => Setting::written(
@@ -79,7 +93,7 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
         Some((v, at)) => Setting::written(list(v), at),
         None => Setting::default_value(Vec::new()),
     };
-    let ike_proposals = proposals(conn.value("proposals"), "IKE", set);
+    let ike_proposals = proposals(conn.value("proposals"), "IKE", set, refused);
     let mut local_auth = Vec::new();
     let mut remote_auth = Vec::new();
     for s in &conn.sections {
@@ -106,7 +120,7 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
             c.sections
                 .iter()
                 .take(MAX_CHILDREN)
-                .map(|s| child(s, file, set))
+                .map(|s| child(s, file, set, refused))
                 .collect()
         })
         .unwrap_or_default();
@@ -158,12 +172,13 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet) -> PeerConfig {
     }
 }
 
-/// A proposals value (`default` expands to strongSwan's defaults); unknown keywords are
-/// noted, and the proposal left out as charon leaves the connection unloaded.
+/// A proposals value (`default` expands to strongSwan's defaults); an unknown keyword is
+/// noted and sets `refused` (swanctl then does not load the connection).
 fn proposals(
     value: Option<(&str, Line)>,
     protocol: &str,
     set: &mut ConfigSet,
+    refused: &mut bool,
 ) -> Setting<Vec<Proposal>> {
     let default = || {
         if protocol == "IKE" {
@@ -184,7 +199,10 @@ fn proposals(
                 Proposal::from_strongswan(protocol, item).map(|p| vec![p])
             }
         },
-        |why| set.note(at.file, Some(at.line), why),
+        |why| {
+            *refused = true;
+            set.note(at.file, Some(at.line), why)
+        },
     );
     Setting::written(out, at)
 }
@@ -239,7 +257,7 @@ fn auth_method(v: &str) -> AuthMethod {
     }
 }
 
-fn child(s: &Section, file: usize, set: &mut ConfigSet) -> ChildConfig {
+fn child(s: &Section, file: usize, set: &mut ConfigSet, refused: &mut bool) -> ChildConfig {
     let ts = |key: &str| match s.value(key) {
         Some((v, at)) => Setting::written(
             list(v)
@@ -255,7 +273,7 @@ fn child(s: &Section, file: usize, set: &mut ConfigSet) -> ChildConfig {
         at: section_line(s, file),
         local_ts: ts("local_ts"),
         remote_ts: ts("remote_ts"),
-        esp_proposals: proposals(s.value("esp_proposals"), "ESP", set),
+        esp_proposals: proposals(s.value("esp_proposals"), "ESP", set, refused),
         pfs_from_ike: false,
         rekey_seconds: match s.value("rekey_time") {
             Some((v, at)) => Setting::written(seconds(v), at),
@@ -317,6 +335,26 @@ pub fn pool_size_of(addrs: &str) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// swanctl discards a connection with an unknown proposal keyword (its child's too): it is
+    /// not compared; the other connections are.
+    #[test]
+    fn a_connection_swanctl_discards_is_not_compared() {
+        let text = "connections {\n bad {\n  remote_addrs = 192.0.2.1\n  proposals = aes256-sha3-modp2048\n }\n badchild {\n  remote_addrs = 192.0.2.2\n  children {\n   net {\n    esp_proposals = aes256-whirlpool\n   }\n  }\n }\n good {\n  remote_addrs = 192.0.2.3\n }\n}\n";
+        let mut notes = crate::settings::Notes::default();
+        let root = crate::settings::parse(text, 0, &mut crate::settings::NoIncludes, &mut notes);
+        let mut set = ConfigSet::default();
+        set.add_file("swanctl.conf");
+        read(&root, 0, &mut set);
+        assert_eq!(set.peers.len(), 1);
+        assert_eq!(set.peers[0].name, "good");
+        let said = set
+            .notes
+            .iter()
+            .filter(|n| n.message.contains("does not load it"))
+            .count();
+        assert_eq!(said, 2, "{:?}", set.notes);
+    }
 
     #[test]
     fn pools_count_hosts() {
