@@ -486,6 +486,7 @@ impl Reading<'_> {
             alternative: false,
             rekey_randomized: Setting::default_value(true),
             front_end: Some(FrontEnd::AppleProfile),
+            initiator_only: true,
         })
     }
 

@@ -11,7 +11,9 @@
 //!   ConvertTo-Json` write it (keys compared without case: `ipsecPolicies` or `IpsecPolicies`).
 //!   `az network vpn-connection ipsec-policy list` (the policies alone) is read as a connection
 //!   without addresses. Without a custom IPsec/IKE policy, Azure's documented default offers
-//!   apply.
+//!   apply. `connectionMode` `ResponderOnly` makes the connection one that only answers,
+//!   `InitiatorOnly` one that only starts (with a note), whose default quick mode offers are
+//!   the ones Azure starts with.
 //! - Google Cloud VPN: a `compute#vpnTunnel` (`gcloud compute vpn-tunnels describe`, in JSON or in
 //!   gcloud's default YAML). The YAML read here is only the shape gcloud prints for a tunnel: flat
 //!   `key: value` lines, `- item` lists under a `key:` line, documents split by `---`; nested
@@ -20,11 +22,21 @@
 //!   no secret to compare, and a note says so. Google's supported ciphers are its proposals.
 //!
 //! Each cloud's spellings (`AES128-GCM-16`, `GCMAES256`, `DHGroup14`, `PFS24`, DH group
-//! numbers) are mapped to strongSwan keywords and parsed as a swanctl proposal line would be.
+//! numbers) are mapped to strongSwan keywords (Microsoft's through the tables of
+//! [`crate::proposal`] Windows uses too) and parsed as a swanctl proposal line would be. A
+//! tunnel, policy or cipher suite whose proposals cannot be built completely from known values
+//! is not compared: the peer is left out with a note naming what was not understood (a shorter
+//! list would read as a proposal mismatch, the cloud's default list as "takes everything").
+//! The clouds are taken to narrow traffic selectors, and to expect no particular identity of
+//! the other side, where they document no such check (AWS and Google expect the customer
+//! gateway's address, as their guides say).
+//!
 //! JSON has no line per value: each value cites the line where its key appears inside the
-//! element it belongs to. Secrets are kept as fingerprints, never as text. Input is untrusted:
-//! every list is bounded and what is cut or not understood becomes a note.
-use std::collections::HashMap;
+//! element it belongs to, found within that element's own text (one pass per object, so a
+//! large export costs time in proportion to its size). Secrets are kept as fingerprints, never
+//! as text. Input is untrusted: every list is bounded and what is cut or not understood becomes
+//! a note.
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use serde_json::{Map, Value};
@@ -33,7 +45,8 @@ use crate::model::{
     fingerprint, AuthMethod, AuthRound, ChildConfig, ConfigSet, IkeVersions, Implementation, Line,
     PeerConfig, Secret, SecretKind, Setting, TrafficSelector,
 };
-use crate::proposal::Proposal;
+use crate::proposal::{self, group_keyword_of_number, Proposal};
+use crate::settings::{clip, floor_char_boundary};
 
 /// Most tunnels (AWS, Google) or connections (Azure) read from one file.
 const MAX_TUNNELS: usize = 500;
@@ -48,6 +61,11 @@ const MAX_DEPTH: usize = 8;
 const MAX_YAML_LINES: usize = 20_000;
 /// Bytes [`looks_like`] looks at.
 const LOOK_BYTES: usize = 256 * 1024;
+/// Keys holding an object or a list searched per JSON object for Azure connections (a resource
+/// has a few dozen).
+const MAX_KEYS: usize = 1024;
+/// Characters kept of a name or a value quoted in a note.
+const MAX_NAME: usize = 80;
 
 /// AWS Site-to-Site VPN tunnel options: what an absent or empty list allows (every valid
 /// value), in AWS's spellings. <https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html>
@@ -61,8 +79,9 @@ const AWS_PHASE1_LIFETIME: u64 = 28_800;
 const AWS_PHASE2_LIFETIME: u64 = 3_600;
 
 /// Azure VPN Gateway (route-based) without a custom IPsec/IKE policy: the IKE phase 1 offers
-/// (DH group 2 only) and the 26 quick mode offers it accepts as responder (the first six, without
-/// PFS, are the ones it initiates with), in strongSwan keywords, in Azure's order. "Default
+/// (DH group 2 only) and the 26 quick mode offers it accepts as responder (the first
+/// [`AZURE_ESP_AS_INITIATOR`], without PFS, are the ones it initiates with: "Azure Gateway as
+/// initiator"), in strongSwan keywords, in Azure's order. "Default
 /// IPsec/IKE parameters",
 /// <https://learn.microsoft.com/en-us/azure/vpn-gateway/vpn-gateway-about-vpn-devices#ipsec>.
 const AZURE_IKE: &[&str] = &[
@@ -101,6 +120,8 @@ const AZURE_ESP: &[&str] = &[
     "aes128-sha256-modp2048",
     "3des-sha1-modp2048",
 ];
+/// How many of [`AZURE_ESP`] Azure offers when it starts the SA.
+const AZURE_ESP_AS_INITIATOR: usize = 6;
 /// Azure's IKE SA lifetime (fixed) and its default quick mode SA lifetime.
 const AZURE_IKE_LIFETIME: u64 = 28_800;
 const AZURE_CHILD_LIFETIME: u64 = 27_000;
@@ -135,11 +156,7 @@ pub enum CloudKind {
 
 /// The cloud whose export `text` is, from its first bytes' keys.
 pub fn looks_like(text: &str) -> Option<CloudKind> {
-    let mut end = text.len().min(LOOK_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &text[..end];
+    let head = &text[..floor_char_boundary(text, LOOK_BYTES)];
     let lower = head.to_ascii_lowercase();
     let json = head.trim_start().starts_with(['{', '[']);
     if json
@@ -252,6 +269,102 @@ impl Locator {
             return Vec::new();
         }
         self.items_at(i, span.1)
+    }
+
+    /// Where the first `open` byte (`{` or `[`) inside `span` is: the start of the value the
+    /// span holds (a member's span starts there; a REST example's response a key before it).
+    fn opening(&self, span: Span, open: u8) -> Option<usize> {
+        let hay = self.lower.get(span.0..span.1.min(self.lower.len()))?;
+        hay.find(char::from(open)).map(|i| span.0 + i)
+    }
+
+    /// Where the JSON value starting at `start` ends (the `,`, `}` or `]` after it, or
+    /// `limit`).
+    fn value_end(&self, start: usize, limit: usize) -> usize {
+        let bytes = self.lower.as_bytes();
+        let limit = limit.min(bytes.len());
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        let mut i = start;
+        while i < limit {
+            let c = bytes[i];
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if c == b'\\' {
+                    escaped = true;
+                } else if c == b'"' {
+                    in_string = false;
+                }
+            } else {
+                match c {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' if depth == 0 => return i,
+                    b'}' | b']' => depth -= 1,
+                    b',' if depth == 0 => return i,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        limit
+    }
+
+    /// The value spans of the members of the object opening at `open` (a `{`) whose keys
+    /// (ASCII-lowercased, escapes decoded) are in `wanted`, in one pass over the object. A
+    /// key written twice keeps its last value, as the JSON parser does.
+    fn members_at(
+        &self,
+        open: usize,
+        limit: usize,
+        wanted: &HashSet<String>,
+    ) -> HashMap<String, Span> {
+        let bytes = self.lower.as_bytes();
+        let limit = limit.min(bytes.len());
+        let skip_space = |mut i: usize| {
+            while i < limit && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            i
+        };
+        let mut members = HashMap::new();
+        let mut i = open + 1;
+        loop {
+            i = skip_space(i);
+            if i >= limit || bytes[i] != b'"' {
+                // `}` (the end), or not an object's member.
+                break;
+            }
+            let key_start = i + 1;
+            let mut j = key_start;
+            let mut escaped = false;
+            while j < limit && (escaped || bytes[j] != b'"') {
+                escaped = !escaped && bytes[j] == b'\\';
+                j += 1;
+            }
+            let raw = self.lower.get(key_start..j).unwrap_or_default();
+            i = skip_space(j + 1);
+            if i >= limit || bytes[i] != b':' {
+                break;
+            }
+            let value_start = skip_space(i + 1);
+            let value_end = self.value_end(value_start, limit);
+            let key = if raw.contains('\\') {
+                serde_json::from_str::<String>(&format!("\"{raw}\""))
+                    .map(|k| k.to_ascii_lowercase())
+                    .unwrap_or_default()
+            } else {
+                raw.to_owned()
+            };
+            if wanted.contains(&key) {
+                members.insert(key, (value_start, value_end));
+            }
+            if value_end >= limit || bytes[value_end] != b',' {
+                break;
+            }
+            i = value_end + 1;
+        }
+        members
     }
 
     /// The elements of the array opening at `open` (a `[`), each up to the next one's start.
@@ -386,23 +499,49 @@ fn secret(ids: Vec<String>, text: &str, at: Line) -> Secret {
     }
 }
 
-/// Proposals from strongSwan keyword lines built here (an error is this module's, noted).
-fn proposals(
-    protocol: &str,
-    lines: &[String],
-    set: &mut ConfigSet,
-    at: Option<Line>,
-    file: usize,
-) -> Vec<Proposal> {
+/// What of a peer's proposals was not understood (an algorithm name, a DH group, a policy
+/// field). One rule for every cloud: a list that cannot be built completely from known values
+/// is not compared at all, and the peer is left out with a note, as [`crate::windows::finish`]
+/// does for a policy it cannot decode. A shorter list would be compared as if the cloud
+/// proposed less than it does ("no common proposal"), the cloud's default list as if it took
+/// everything.
+#[derive(Debug, Default)]
+struct NotUnderstood(Vec<String>);
+
+impl NotUnderstood {
+    fn add(&mut self, what: String) {
+        if self.0.len() < MAX_ITEMS && !self.0.contains(&what) {
+            self.0.push(what);
+        }
+    }
+
+    /// Notes that the peer `name` is not compared, when something was not understood; `true`
+    /// then (the caller leaves the peer out).
+    fn leave_out(self, name: &str, at: Line, set: &mut ConfigSet) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
+        set.note(
+            at.file,
+            Some(at.line),
+            format!(
+                "{name}: {} not understood, so what it proposes is not known: the connection is \
+                 not compared",
+                self.0.join(", ")
+            ),
+        );
+        true
+    }
+}
+
+/// Proposals from strongSwan keyword lines built here; a line that does not parse is
+/// something not understood.
+fn build(protocol: &str, lines: &[String], unknown: &mut NotUnderstood) -> Vec<Proposal> {
     let mut out = Vec::new();
     for line in lines {
         match Proposal::from_strongswan(protocol, line) {
             Ok(p) => out.push(p),
-            Err(e) => set.note(
-                file,
-                at.map(|l| l.line),
-                format!("{protocol} proposal: {e}"),
-            ),
+            Err(e) => unknown.add(format!("{protocol} proposal `{line}` ({e})")),
         }
     }
     out
@@ -445,6 +584,8 @@ struct Tunnel {
     pfs_from_ike: bool,
     ike_rekey: Setting<Option<u64>>,
     child_rekey: Setting<Option<u64>>,
+    /// Starts the SA and never answers one (Azure's `InitiatorOnly`).
+    initiator_only: bool,
 }
 
 impl Tunnel {
@@ -481,10 +622,17 @@ impl Tunnel {
             dpd_delay_seconds: Setting::default_value(None),
             nat_keepalive_seconds: Setting::default_value(None),
             rekey_seconds: self.ike_rekey,
-            narrowing: false,
+            // The clouds document one SA pair per tunnel, not that the selectors must equal
+            // theirs: a route-based gateway (0.0.0.0/0 both ways) takes a customer gateway's
+            // narrower `10.0.0.0/16 <=> 172.31.0.0/16`, the usual policy-based setup against
+            // AWS, Azure and Google, and it works. No source says they refuse to narrow, so
+            // narrowing is assumed: requiring equality would predict failures that do not
+            // happen.
+            narrowing: true,
             alternative: false,
             rekey_randomized: Setting::default_value(true),
             front_end: None,
+            initiator_only: self.initiator_only,
         }
     }
 }
@@ -528,7 +676,7 @@ fn aws(root: &Value, locate: &Locator, set: &mut ConfigSet) {
                 Some(locate.line(span.0).line),
                 format!(
                     "{}: no Options.TunnelOptions in this output; its tunnels are not read",
-                    short(id)
+                    clip(id, MAX_NAME)
                 ),
             );
             continue;
@@ -537,6 +685,16 @@ fn aws(root: &Value, locate: &Locator, set: &mut ConfigSet) {
         let customer = get_str(conn, "CustomerGatewayConfiguration")
             .map(customer_gateway_addresses)
             .unwrap_or_default();
+        // What the connection says for all its tunnels, looked up once (each lookup scans the
+        // connection's text).
+        let options = options.unwrap_or(&Value::Null);
+        let shared = AwsConnection {
+            cgw_line: locate.key_line("CustomerGatewayConfiguration", span),
+            // "Local" is the customer's side and "Remote" AWS's: from AWS's end, the other way
+            // round.
+            local_ts: aws_cidr(options, "Remote", span, locate),
+            remote_ts: aws_cidr(options, "Local", span, locate),
+        };
         for (t, tunnel) in tunnels.iter().enumerate() {
             if read == MAX_TUNNELS {
                 set.note(
@@ -556,12 +714,11 @@ fn aws(root: &Value, locate: &Locator, set: &mut ConfigSet) {
                 .or_else(|| customer.get(t))
                 .map(|(_, cgw)| cgw.clone());
             let context = AwsTunnel {
-                options: options.unwrap_or(&Value::Null),
+                connection: &shared,
                 tunnel,
-                name: format!("{} tunnel {}", short(id), t + 1),
+                name: format!("{} tunnel {}", clip(id, MAX_NAME), t + 1),
                 outside,
                 cgw,
-                span,
                 tunnel_span,
             };
             aws_tunnel(&context, locate, set);
@@ -569,8 +726,28 @@ fn aws(root: &Value, locate: &Locator, set: &mut ConfigSet) {
     }
 }
 
-fn short(text: &str) -> String {
-    text.chars().take(80).collect()
+/// A connection's `{Local,Remote}Ipv{4,6}NetworkCidr` (`side`) as traffic selectors, or any.
+fn aws_cidr(
+    options: &Value,
+    side: &str,
+    span: Span,
+    locate: &Locator,
+) -> Setting<Vec<TrafficSelector>> {
+    let ipv6 =
+        get_str(options, "TunnelInsideIpVersion").is_some_and(|v| v.eq_ignore_ascii_case("ipv6"));
+    let family = if ipv6 { "Ipv6" } else { "Ipv4" };
+    let key = format!("{side}{family}NetworkCidr");
+    match get_str(options, &key) {
+        Some(cidr) => match locate.key_line(&key, span) {
+            Some(line) => Setting::written(selectors(&[cidr.to_owned()]), line),
+            None => Setting::default_value(selectors(&[cidr.to_owned()])),
+        },
+        None => Setting::default_value(vec![TrafficSelector::parse_or_unknown(if ipv6 {
+            "::/0"
+        } else {
+            "0.0.0.0/0"
+        })]),
+    }
 }
 
 /// The (AWS, customer gateway) outside addresses of each `<ipsec_tunnel>` of the customer
@@ -603,13 +780,20 @@ fn customer_gateway_addresses(xml: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What a VPN connection says for each of its tunnels.
+struct AwsConnection {
+    /// Where the customer gateway's address is (the configuration XML).
+    cgw_line: Option<Line>,
+    local_ts: Setting<Vec<TrafficSelector>>,
+    remote_ts: Setting<Vec<TrafficSelector>>,
+}
+
 struct AwsTunnel<'a> {
-    options: &'a Value,
+    connection: &'a AwsConnection,
     tunnel: &'a Value,
     name: String,
     outside: &'a str,
     cgw: Option<String>,
-    span: Span,
     tunnel_span: Span,
 }
 
@@ -635,29 +819,6 @@ fn aws_integrity(name: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// IANA DH group numbers as strongSwan keywords.
-fn dh_group(number: u64) -> Option<&'static str> {
-    Some(match number {
-        1 => "modp768",
-        2 => "modp1024",
-        5 => "modp1536",
-        14 => "modp2048",
-        15 => "modp3072",
-        16 => "modp4096",
-        17 => "modp6144",
-        18 => "modp8192",
-        19 => "ecp256",
-        20 => "ecp384",
-        21 => "ecp521",
-        22 => "modp1024s160",
-        23 => "modp2048s224",
-        24 => "modp2048s256",
-        31 => "curve25519",
-        32 => "curve448",
-        _ => return None,
-    })
-}
-
 /// One phase's lists, each as written or AWS's default (every allowed value).
 struct AwsPhase {
     encryption: Vec<&'static str>,
@@ -666,56 +827,43 @@ struct AwsPhase {
     at: Option<Line>,
 }
 
-fn aws_phase(ctx: &AwsTunnel, phase: u8, locate: &Locator, set: &mut ConfigSet) -> AwsPhase {
-    let file = locate.file;
+/// A phase's lists; what is not an AWS value read here goes to `unknown` (the tunnel is then
+/// not compared).
+fn aws_phase(
+    ctx: &AwsTunnel,
+    phase: u8,
+    locate: &Locator,
+    unknown: &mut NotUnderstood,
+) -> AwsPhase {
     let key = |what: &str| format!("Phase{phase}{what}");
     let mut at = None;
-    let mut list = |what: &str| -> Option<(Vec<String>, Option<Line>)> {
+    let mut list = |what: &str, unknown: &mut NotUnderstood| -> Option<Vec<String>> {
         let k = key(what);
         let items = texts(ctx.tunnel, &k)?;
-        let line = locate.key_line(&k, ctx.tunnel_span);
-        at = at.or(line);
-        Some((items, line))
+        // An item that is neither a name nor `{"Value": name}` is not understood either.
+        let written = get(ctx.tunnel, &k)
+            .and_then(Value::as_array)
+            .map_or(0, |l| l.len().min(MAX_ITEMS));
+        if items.len() < written {
+            unknown.add(format!("{k}: an item that is not a name"));
+        }
+        at = at.or(locate.key_line(&k, ctx.tunnel_span));
+        Some(items)
     };
-    let unknown = |what: &str, value: &str, line: Option<Line>, set: &mut ConfigSet| {
-        set.note(
-            file,
-            line.map(|l| l.line),
-            format!(
-                "{}: {} `{}` is not an AWS value read here",
-                ctx.name,
-                key(what),
-                short(value)
-            ),
-        );
-    };
-    let encryption = match list("EncryptionAlgorithms") {
-        Some((items, line)) => items
-            .iter()
-            .filter_map(|i| {
-                let k = aws_encryption(i);
-                if k.is_none() {
-                    unknown("EncryptionAlgorithms", i, line, set);
-                }
-                k
-            })
-            .collect(),
+    let encryption = match list("EncryptionAlgorithms", unknown) {
+        Some(items) => known(
+            &items,
+            aws_encryption,
+            &key("EncryptionAlgorithms"),
+            unknown,
+        ),
         None => AWS_ENCRYPTION
             .iter()
             .filter_map(|e| aws_encryption(e))
             .collect(),
     };
-    let integrity = match list("IntegrityAlgorithms") {
-        Some((items, line)) => items
-            .iter()
-            .filter_map(|i| {
-                let k = aws_integrity(i);
-                if k.is_none() {
-                    unknown("IntegrityAlgorithms", i, line, set);
-                }
-                k
-            })
-            .collect(),
+    let integrity = match list("IntegrityAlgorithms", unknown) {
+        Some(items) => known(&items, aws_integrity, &key("IntegrityAlgorithms"), unknown),
         None => AWS_INTEGRITY
             .iter()
             .filter_map(|i| aws_integrity(i))
@@ -726,18 +874,17 @@ fn aws_phase(ctx: &AwsTunnel, phase: u8, locate: &Locator, set: &mut ConfigSet) 
     } else {
         AWS_PHASE2_DH
     };
-    let groups = match list("DHGroupNumbers") {
-        Some((items, line)) => items
+    let groups = match list("DHGroupNumbers", unknown) {
+        Some(items) => known(
+            &items,
+            group_keyword_of_number,
+            &key("DHGroupNumbers"),
+            unknown,
+        ),
+        None => defaults
             .iter()
-            .filter_map(|i| {
-                let k = i.parse().ok().and_then(dh_group);
-                if k.is_none() {
-                    unknown("DHGroupNumbers", i, line, set);
-                }
-                k
-            })
+            .filter_map(|n| group_keyword_of_number(&n.to_string()))
             .collect(),
-        None => defaults.iter().filter_map(|&n| dh_group(n)).collect(),
     };
     AwsPhase {
         encryption,
@@ -745,6 +892,25 @@ fn aws_phase(ctx: &AwsTunnel, phase: u8, locate: &Locator, set: &mut ConfigSet) 
         groups,
         at,
     }
+}
+
+/// `items` read by `read`; each one it does not know goes to `unknown`, named with `key`.
+fn known<T>(
+    items: &[String],
+    read: impl Fn(&str) -> Option<T>,
+    key: &str,
+    unknown: &mut NotUnderstood,
+) -> Vec<T> {
+    items
+        .iter()
+        .filter_map(|item| {
+            let value = read(item);
+            if value.is_none() {
+                unknown.add(format!("{key} `{}`", clip(item, MAX_NAME)));
+            }
+            value
+        })
+        .collect()
 }
 
 /// A phase's lists as proposals: AEAD and classic ciphers cannot share one proposal.
@@ -777,29 +943,20 @@ fn aws_proposal_lines(protocol: &str, phase: &AwsPhase) -> Vec<String> {
 }
 
 fn aws_tunnel(ctx: &AwsTunnel, locate: &Locator, set: &mut ConfigSet) {
-    let file = locate.file;
     let at = locate.line(ctx.tunnel_span.0);
     let tunnel_line = |key: &str| locate.key_line(key, ctx.tunnel_span);
-    let phase1 = aws_phase(ctx, 1, locate, set);
-    let phase2 = aws_phase(ctx, 2, locate, set);
+    let mut unknown = NotUnderstood::default();
+    let phase1 = aws_phase(ctx, 1, locate, &mut unknown);
+    let phase2 = aws_phase(ctx, 2, locate, &mut unknown);
+    let ike = build("IKE", &aws_proposal_lines("IKE", &phase1), &mut unknown);
+    let esp = build("ESP", &aws_proposal_lines("ESP", &phase2), &mut unknown);
+    if unknown.leave_out(&ctx.name, at, set) {
+        return;
+    }
     let setting = |value: Vec<Proposal>, at: Option<Line>| match at {
         Some(at) => Setting::written(value, at),
         None => Setting::default_value(value),
     };
-    let ike = proposals(
-        "IKE",
-        &aws_proposal_lines("IKE", &phase1),
-        set,
-        phase1.at,
-        file,
-    );
-    let esp = proposals(
-        "ESP",
-        &aws_proposal_lines("ESP", &phase2),
-        set,
-        phase2.at,
-        file,
-    );
     let version = match texts(ctx.tunnel, "IkeVersions") {
         Some(items) => {
             let v1 = items.iter().any(|v| v.eq_ignore_ascii_case("ikev1"));
@@ -822,14 +979,12 @@ fn aws_tunnel(ctx: &AwsTunnel, locate: &Locator, set: &mut ConfigSet) {
         get_str(ctx.tunnel, "StartupAction").is_some_and(|a| a.eq_ignore_ascii_case("start"));
     let remote_addrs = match &ctx.cgw {
         Some(cgw) => {
-            let written = if starts {
-                cgw.clone()
-            } else if cgw.contains(':') {
-                format!("{cgw}/128")
-            } else {
-                format!("{cgw}/32")
+            // The XML's address is an IP address (checked when read).
+            let written = match answered_only(cgw) {
+                Some(subnet) if !starts => subnet,
+                _ => cgw.clone(),
             };
-            match locate.key_line("CustomerGatewayConfiguration", ctx.span) {
+            match ctx.connection.cgw_line {
                 Some(line) => Setting::written(vec![written], line),
                 None => Setting::default_value(vec![written]),
             }
@@ -842,28 +997,12 @@ fn aws_tunnel(ctx: &AwsTunnel, locate: &Locator, set: &mut ConfigSet) {
         }
         _ => Setting::default_value(Vec::new()),
     };
-    // "Local" is the customer's side and "Remote" AWS's: from AWS's end, the other way round.
-    let ipv6 = get_str(ctx.options, "TunnelInsideIpVersion")
-        .is_some_and(|v| v.eq_ignore_ascii_case("ipv6"));
-    let family = if ipv6 { "Ipv6" } else { "Ipv4" };
-    let cidr = |side: &str| {
-        let key = format!("{side}{family}NetworkCidr");
-        match (get_str(ctx.options, &key), locate.key_line(&key, ctx.span)) {
-            (Some(cidr), Some(line)) => Setting::written(selectors(&[cidr.to_owned()]), line),
-            _ => Setting::default_value(vec![TrafficSelector::parse_or_unknown(if ipv6 {
-                "::/0"
-            } else {
-                "0.0.0.0/0"
-            })]),
-        }
-    };
-    let psk = get_str(ctx.tunnel, "PreSharedKey");
-    let mut ids = vec![ctx.outside.to_owned()];
-    ids.extend(ctx.cgw.clone());
-    if let Some(psk) = psk {
+    let psk_line = tunnel_line("PreSharedKey");
+    if let Some(psk) = get_str(ctx.tunnel, "PreSharedKey") {
         if real_secret(psk) {
-            let line = tunnel_line("PreSharedKey").unwrap_or(at);
-            set.secrets.push(secret(ids, psk, line));
+            let mut ids = vec![ctx.outside.to_owned()];
+            ids.extend(ctx.cgw.clone());
+            set.secrets.push(secret(ids, psk, psk_line.unwrap_or(at)));
         }
     }
     let tunnel = Tunnel {
@@ -874,14 +1013,14 @@ fn aws_tunnel(ctx: &AwsTunnel, locate: &Locator, set: &mut ConfigSet) {
         local_addrs,
         remote_addrs,
         ike_proposals: setting(ike, phase1.at),
-        method: match tunnel_line("PreSharedKey") {
+        method: match psk_line {
             Some(line) => Setting::written(AuthMethod::Psk, line),
             None => Setting::default_value(AuthMethod::Psk),
         },
         local_id: Setting::default_value((!ctx.outside.is_empty()).then(|| ctx.outside.to_owned())),
         remote_id: Setting::default_value(ctx.cgw.clone()),
-        local_ts: cidr("Remote"),
-        remote_ts: cidr("Local"),
+        local_ts: ctx.connection.local_ts.clone(),
+        remote_ts: ctx.connection.remote_ts.clone(),
         esp_proposals: setting(esp, phase2.at),
         pfs_from_ike: false,
         ike_rekey: seconds_setting(
@@ -894,8 +1033,19 @@ fn aws_tunnel(ctx: &AwsTunnel, locate: &Locator, set: &mut ConfigSet) {
             tunnel_line("Phase2LifetimeSeconds"),
             AWS_PHASE2_LIFETIME,
         ),
+        initiator_only: false,
     };
     set.peers.push(tunnel.into_peer());
+}
+
+/// An address a cloud answers and never starts toward: as a one-address subnet, which the
+/// model reads as "responder only" and still matches the address; `None` for a host name,
+/// which has no such form.
+fn answered_only(address: &str) -> Option<String> {
+    match address.parse::<IpAddr>().ok()? {
+        IpAddr::V4(_) => Some(format!("{address}/32")),
+        IpAddr::V6(_) => Some(format!("{address}/128")),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -903,41 +1053,74 @@ fn aws_tunnel(ctx: &AwsTunnel, locate: &Locator, set: &mut ConfigSet) {
 
 /// The connection resources in an export, each with its text: the root, a list of them, an ARM
 /// template's `resources`, or deeper (a REST example's `responses`); searched to [`MAX_DEPTH`].
+/// Each member is searched within its own text, found in one pass over its object, so the
+/// search is linear in the input; at most [`MAX_KEYS`] members of an object are searched
+/// (`capped` says some were not).
 fn azure_connections<'a>(
     v: &'a Value,
     span: Span,
     depth: usize,
     locate: &Locator,
     out: &mut Vec<(&'a Value, Span)>,
+    capped: &mut bool,
 ) {
     if depth > MAX_DEPTH || out.len() > MAX_TUNNELS {
         return;
     }
-    let items = |items: &'a [Value], spans: Vec<Span>, out: &mut Vec<(&'a Value, Span)>| {
+    // A value whose text was not found is searched without one (an empty span at its parent's
+    // start): never with its parent's, which would scan the parent again for each.
+    let unknown_span = (span.0, span.0);
+    let items = |items: &'a [Value],
+                 spans: Vec<Span>,
+                 out: &mut Vec<(&'a Value, Span)>,
+                 capped: &mut bool| {
         for (n, item) in items.iter().take(MAX_TUNNELS + 1).enumerate() {
-            let item_span = spans.get(n).copied().unwrap_or(span);
-            azure_connections(item, item_span, depth + 1, locate, out);
+            let item_span = spans.get(n).copied().unwrap_or(unknown_span);
+            azure_connections(item, item_span, depth + 1, locate, out, capped);
         }
     };
     match v {
         Value::Array(list) => {
-            let open = locate.lower.get(span.0..span.1).and_then(|t| t.find('['));
-            let spans = open.map_or_else(Vec::new, |o| locate.items_at(span.0 + o, span.1));
-            items(list, spans, out);
+            let spans = locate
+                .opening(span, b'[')
+                .map_or_else(Vec::new, |o| locate.items_at(o, span.1));
+            items(list, spans, out, capped);
         }
         Value::Object(map) => {
             if is_azure_connection(v) {
                 out.push((v, span));
                 return;
             }
-            for (key, value) in map {
+            let nested: Vec<(&String, &Value)> = map
+                .iter()
+                .filter(|(_, value)| value.is_object() || value.is_array())
+                .collect();
+            if nested.len() > MAX_KEYS {
+                *capped = true;
+            }
+            let nested = &nested[..nested.len().min(MAX_KEYS)];
+            if nested.is_empty() {
+                return;
+            }
+            let wanted: HashSet<String> =
+                nested.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
+            let members = locate
+                .opening(span, b'{')
+                .map(|o| locate.members_at(o, span.1, &wanted))
+                .unwrap_or_default();
+            for (key, value) in nested {
+                let member = members
+                    .get(&key.to_ascii_lowercase())
+                    .copied()
+                    .unwrap_or(unknown_span);
                 match value {
-                    Value::Array(list) => items(list, locate.items_of(key, span), out),
-                    Value::Object(_) => {
-                        let from = locate.key(key, span).unwrap_or(span.0);
-                        azure_connections(value, (from, span.1), depth + 1, locate, out);
+                    Value::Array(list) => {
+                        let spans = locate
+                            .opening(member, b'[')
+                            .map_or_else(Vec::new, |o| locate.items_at(o, member.1));
+                        items(list, spans, out, capped);
                     }
-                    _ => {}
+                    _ => azure_connections(value, member, depth + 1, locate, out, capped),
                 }
             }
         }
@@ -961,6 +1144,7 @@ fn is_azure_connection(v: &Value) -> bool {
 fn azure(root: &Value, locate: &Locator, set: &mut ConfigSet) {
     let file = locate.file;
     let mut connections = Vec::new();
+    let mut capped = false;
     // A REST API example holds the connection in its request and in each response: the
     // response of a GET (200), else the first, is the one read.
     let responses = get(root, "responses")
@@ -983,9 +1167,27 @@ fn azure(root: &Value, locate: &Locator, set: &mut ConfigSet) {
                 0,
                 locate,
                 &mut connections,
+                &mut capped,
             );
         }
-        None => azure_connections(root, locate.whole(), 0, locate, &mut connections),
+        None => azure_connections(
+            root,
+            locate.whole(),
+            0,
+            locate,
+            &mut connections,
+            &mut capped,
+        ),
+    }
+    if capped {
+        set.note(
+            file,
+            None,
+            format!(
+                "an object with more than {MAX_KEYS} members holding objects or lists: the rest \
+                 not searched for connections"
+            ),
+        );
     }
     // `az network vpn-connection ipsec-policy list`: the policies without their connection.
     let policies_only;
@@ -1022,48 +1224,13 @@ fn azure(root: &Value, locate: &Locator, set: &mut ConfigSet) {
     }
 }
 
-/// Azure's IKE encryption names (`ikeEncryption`) as strongSwan keywords.
-fn azure_encryption(name: &str) -> Option<&'static str> {
-    Some(match name.to_ascii_uppercase().as_str() {
-        "DES" => "des",
-        "DES3" => "3des",
-        "AES128" => "aes128",
-        "AES192" => "aes192",
-        "AES256" => "aes256",
-        "GCMAES128" => "aes128gcm16",
-        "GCMAES192" => "aes192gcm16",
-        "GCMAES256" => "aes256gcm16",
-        // `ipsecEncryption` only: ESP without encryption.
-        "NONE" => "null",
-        _ => return None,
-    })
-}
-
-/// Azure's integrity names: strongSwan's integrity and PRF keywords; `None` inside for the GCM
-/// names (the cipher's own integrity).
-fn azure_integrity(name: &str) -> Option<Option<(&'static str, &'static str)>> {
-    Some(match name.to_ascii_uppercase().as_str() {
-        "MD5" => Some(("md5", "prfmd5")),
-        "SHA1" => Some(("sha1", "prfsha1")),
-        "SHA256" => Some(("sha256", "prfsha256")),
-        "SHA384" => Some(("sha384", "prfsha384")),
-        "GCMAES128" | "GCMAES192" | "GCMAES256" => None,
-        _ => return None,
-    })
-}
-
-/// Azure's `dhGroup` and `pfsGroup` names: a group keyword, or none (`None`, no PFS).
-fn azure_group(name: &str) -> Option<Option<&'static str>> {
-    Some(match name.to_ascii_uppercase().as_str() {
-        "NONE" => None,
-        "DHGROUP1" | "PFS1" => Some("modp768"),
-        "DHGROUP2" | "PFS2" => Some("modp1024"),
-        "DHGROUP14" | "DHGROUP2048" | "PFS14" | "PFS2048" => Some("modp2048"),
-        "ECP256" => Some("ecp256"),
-        "ECP384" => Some("ecp384"),
-        "DHGROUP24" | "PFS24" => Some("modp2048s256"),
-        _ => return None,
-    })
+/// Azure's `connectionMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AzureMode {
+    /// Starts and answers.
+    Default,
+    ResponderOnly,
+    InitiatorOnly,
 }
 
 fn azure_connection(conn: &Value, index: usize, span: Span, locate: &Locator, set: &mut ConfigSet) {
@@ -1072,7 +1239,7 @@ fn azure_connection(conn: &Value, index: usize, span: Span, locate: &Locator, se
         .filter(|p| p.is_object())
         .unwrap_or(conn);
     let name = get_str(conn, "name")
-        .map(short)
+        .map(|s| clip(s, MAX_NAME))
         .unwrap_or_else(|| format!("azure connection {}", index + 1));
     let at = locate
         .key_line("name", span)
@@ -1087,7 +1254,7 @@ fn azure_connection(conn: &Value, index: usize, span: Span, locate: &Locator, se
                 note_at("connectionType"),
                 format!(
                     "{name}: a {} connection has no IKE peer; not read",
-                    short(kind)
+                    clip(kind, MAX_NAME)
                 ),
             );
             return;
@@ -1109,13 +1276,49 @@ fn azure_connection(conn: &Value, index: usize, span: Span, locate: &Locator, se
                 note_at("connectionProtocol"),
                 format!(
                     "{name}: connectionProtocol `{}` not read; IKEv2 assumed",
-                    short(p)
+                    clip(p, MAX_NAME)
                 ),
             );
             Setting::default_value(IkeVersions::V2)
         }
         _ => Setting::default_value(IkeVersions::V2),
     };
+    // `connectionMode` (Microsoft.Network/connections): `ResponderOnly` never starts the SA,
+    // `InitiatorOnly` does not answer one the on-premises side starts.
+    let mode = match get_str(props, "connectionMode") {
+        Some(m) if m.eq_ignore_ascii_case("ResponderOnly") => AzureMode::ResponderOnly,
+        Some(m) if m.eq_ignore_ascii_case("InitiatorOnly") => AzureMode::InitiatorOnly,
+        Some(m) if m.eq_ignore_ascii_case("Default") || is_expression(m) => AzureMode::Default,
+        Some(m) => {
+            set.note(
+                file,
+                note_at("connectionMode"),
+                format!(
+                    "{name}: connectionMode `{}` not read; Default (starts and answers) assumed",
+                    clip(m, MAX_NAME)
+                ),
+            );
+            AzureMode::Default
+        }
+        None => AzureMode::Default,
+    };
+    let mut unknown = NotUnderstood::default();
+    let policies = azure_policies(props, &name, span, at, mode, locate, &mut unknown, set);
+    if unknown.leave_out(&name, at, set) {
+        return;
+    }
+    if mode == AzureMode::InitiatorOnly {
+        // Kept as a peer that only starts (`initiator_only`); said too, as the on-premises
+        // side's attempts fail however well the two agree.
+        set.note(
+            file,
+            note_at("connectionMode"),
+            format!(
+                "{name}: connectionMode InitiatorOnly: Azure does not answer an SA the \
+                 on-premises side starts, so only Azure starting it is compared"
+            ),
+        );
+    }
     let certificate =
         get_str(props, "authenticationType").is_some_and(|t| t.eq_ignore_ascii_case("Certificate"));
     let method = match line("authenticationType") {
@@ -1132,8 +1335,14 @@ fn azure_connection(conn: &Value, index: usize, span: Span, locate: &Locator, se
     let peer_address = local_gateway_props
         .and_then(|g| get_str(g, "gatewayIpAddress").or_else(|| get_str(g, "fqdn")))
         .filter(|a| !is_expression(a))
-        .map(short);
+        .map(|s| clip(s, MAX_NAME));
     let remote_addrs = match (&peer_address, line("gatewayIpAddress").or(line("fqdn"))) {
+        // Azure never starts toward it: the address alone as whom it answers (as AWS's
+        // tunnels that do not start); a host name has no such form, and no address answers
+        // anyone (a host name matches any address here anyway).
+        (Some(a), Some(l)) if mode == AzureMode::ResponderOnly => {
+            Setting::written(answered_only(a).into_iter().collect(), l)
+        }
         (Some(a), Some(l)) => Setting::written(vec![a.clone()], l),
         _ => Setting::default_value(Vec::new()),
     };
@@ -1144,8 +1353,6 @@ fn azure_connection(conn: &Value, index: usize, span: Span, locate: &Locator, se
                 .push(secret(ids, key, line("sharedKey").unwrap_or(at)));
         }
     }
-    let (ike_proposals, esp_proposals, pfs_from_ike, child_rekey) =
-        azure_policies(props, &name, span, at, locate, set);
     let (local_ts, remote_ts) =
         azure_selectors(props, local_gateway_props, &name, span, at, locate, set);
     let tunnel = Tunnel {
@@ -1155,33 +1362,130 @@ fn azure_connection(conn: &Value, index: usize, span: Span, locate: &Locator, se
         version,
         local_addrs: Setting::default_value(Vec::new()),
         remote_addrs,
-        ike_proposals,
+        ike_proposals: policies.ike,
         method,
         local_id: Setting::default_value(None),
-        remote_id: Setting::default_value(peer_address),
+        // Azure documents no check of the on-premises side's IKE identity (and with a local
+        // network gateway given by `fqdn`, a PSK peer still sends its address by default):
+        // none is expected.
+        remote_id: Setting::default_value(None),
         local_ts,
         remote_ts,
-        esp_proposals,
-        pfs_from_ike,
+        esp_proposals: policies.esp,
+        pfs_from_ike: policies.pfs_from_ike,
         ike_rekey: Setting::default_value(Some(AZURE_IKE_LIFETIME)),
-        child_rekey,
+        child_rekey: policies.child_rekey,
+        initiator_only: mode == AzureMode::InitiatorOnly,
     };
     set.peers.push(tunnel.into_peer());
 }
 
-type Policies = (
-    Setting<Vec<Proposal>>,
-    Setting<Vec<Proposal>>,
-    bool,
-    Setting<Option<u64>>,
-);
+/// A connection's proposals and quick mode lifetime.
+struct Policies {
+    ike: Setting<Vec<Proposal>>,
+    esp: Setting<Vec<Proposal>>,
+    /// `pfsGroup PFSMM`: a rekey takes the IKE SA's group.
+    pfs_from_ike: bool,
+    child_rekey: Setting<Option<u64>>,
+}
 
+/// The six fields of one IPsec policy as strongSwan keyword lines, or what of it is not
+/// understood (into `unknown`).
+fn azure_policy(policy: &Value, n: usize, unknown: &mut NotUnderstood) -> Option<(String, String)> {
+    let mut value = |key: &str| -> Option<String> {
+        let v = get_str(policy, key).map(str::to_owned);
+        if v.is_none() {
+            unknown.add(format!("IPsec policy {}: no {key}", n + 1));
+        }
+        v
+    };
+    let fields = [
+        value("ikeEncryption"),
+        value("ikeIntegrity"),
+        value("dhGroup"),
+        value("ipsecEncryption"),
+        value("ipsecIntegrity"),
+        value("pfsGroup"),
+    ];
+    let [Some(ike_enc), Some(ike_int), Some(dh), Some(ipsec_enc), Some(ipsec_int), Some(pfs)] =
+        fields
+    else {
+        return None;
+    };
+    let mut not_read = |key: &str, v: &str, why: &str| {
+        unknown.add(format!("{key} `{}`{why}", clip(v, MAX_NAME)));
+    };
+    // IKE: the cipher, its integrity (for AES-GCM the PRF of that hash), the group.
+    let encryption = proposal::microsoft_ike_encryption(&ike_enc);
+    let hash = proposal::microsoft_ike_integrity(&ike_int);
+    let group = proposal::azure_dh_group(&dh).filter(|g| *g != "none");
+    if encryption.is_none() {
+        not_read("ikeEncryption", &ike_enc, "");
+    }
+    if hash.is_none() {
+        let why = if ike_int.to_ascii_uppercase().starts_with("GCMAES") {
+            " (Microsoft documents no PRF for it)"
+        } else {
+            ""
+        };
+        not_read("ikeIntegrity", &ike_int, why);
+    }
+    if group.is_none() {
+        not_read("dhGroup", &dh, "");
+    }
+    // ESP: the cipher, its integrity unless AES-GCM (the same GCM for both, as Azure requires),
+    // the PFS group; PFSMM is the IKE SA's (`pfs_from_ike`).
+    let cipher = proposal::microsoft_esp_encryption(&ipsec_enc);
+    let integrity = proposal::azure_esp_integrity(&ipsec_int);
+    let pfs_group = if pfs.eq_ignore_ascii_case("PFSMM") {
+        Some("none")
+    } else {
+        proposal::microsoft_pfs_group(&pfs)
+    };
+    if cipher.is_none() {
+        not_read("ipsecEncryption", &ipsec_enc, "");
+    }
+    if integrity.is_none() {
+        not_read("ipsecIntegrity", &ipsec_int, "");
+    }
+    if pfs_group.is_none() {
+        not_read("pfsGroup", &pfs, "");
+    }
+    let (encryption, hash, group, cipher, integrity, pfs_group) =
+        (encryption?, hash?, group?, cipher?, integrity?, pfs_group?);
+    let ike = if encryption.contains("gcm") {
+        format!("{encryption}-prf{hash}-{group}")
+    } else {
+        format!("{encryption}-{hash}-{group}")
+    };
+    let mut esp = match (cipher.contains("gcm"), integrity.contains("gcm")) {
+        (true, true) if cipher == integrity => cipher.to_owned(),
+        (false, false) => format!("{cipher}-{integrity}"),
+        _ => {
+            unknown.add(format!(
+                "ipsecEncryption `{}` with ipsecIntegrity `{}` (Azure takes the same AES-GCM for \
+                 both or for neither)",
+                clip(&ipsec_enc, MAX_NAME),
+                clip(&ipsec_int, MAX_NAME)
+            ));
+            return None;
+        }
+    };
+    if pfs_group != "none" {
+        esp = format!("{esp}-{pfs_group}");
+    }
+    Some((ike, esp))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn azure_policies(
     props: &Value,
     name: &str,
     span: Span,
     at: Line,
+    mode: AzureMode,
     locate: &Locator,
+    unknown: &mut NotUnderstood,
     set: &mut ConfigSet,
 ) -> Policies {
     let file = locate.file;
@@ -1191,12 +1495,22 @@ fn azure_policies(
         .unwrap_or_default();
     let list_line = locate.key_line("ipsecPolicies", span).unwrap_or(at);
     if policies.is_empty() {
-        return (
-            Setting::default_value(fixed_proposals("IKE", AZURE_IKE)),
-            Setting::default_value(fixed_proposals("ESP", AZURE_ESP)),
-            false,
-            Setting::default_value(Some(AZURE_CHILD_LIFETIME)),
-        );
+        // Azure's default offers. As initiator it offers only the first six quick mode
+        // proposals (no PFS); as responder it takes all 26. The model has one list per peer:
+        // an Azure that only starts gets the six; one that also answers gets the 26. That
+        // assumes the other side starts the rekeys: a rekey Azure starts toward a peer that
+        // requires PFS is compared with offers Azure makes only as responder.
+        let esp = if mode == AzureMode::InitiatorOnly {
+            &AZURE_ESP[..AZURE_ESP_AS_INITIATOR]
+        } else {
+            AZURE_ESP
+        };
+        return Policies {
+            ike: Setting::default_value(fixed_proposals("IKE", AZURE_IKE)),
+            esp: Setting::default_value(fixed_proposals("ESP", esp)),
+            pfs_from_ike: false,
+            child_rekey: Setting::default_value(Some(AZURE_CHILD_LIFETIME)),
+        };
     }
     if policies.len() > MAX_POLICIES {
         set.note(
@@ -1211,130 +1525,27 @@ fn azure_policies(
     let mut lifetime = None;
     for (n, policy) in policies.iter().take(MAX_POLICIES).enumerate() {
         let policy_span = spans.get(n).copied().unwrap_or(span);
-        let policy_line = locate.line(policy_span.0).line;
-        let value = |key: &str, set: &mut ConfigSet| -> Option<String> {
-            let v = get_str(policy, key).map(str::to_owned);
-            if v.is_none() {
-                set.note(
-                    file,
-                    Some(policy_line),
-                    format!("{name}: IPsec policy {} has no {key}", n + 1),
-                );
-            }
-            v
-        };
-        let unknown = |key: &str, v: &str, set: &mut ConfigSet| {
-            set.note(
-                file,
-                locate
-                    .key_line(key, policy_span)
-                    .map(|l| l.line)
-                    .or(Some(policy_line)),
-                format!(
-                    "{name}: {key} `{}` is not an Azure value read here",
-                    short(v)
-                ),
-            );
-        };
-        let (Some(ike_enc), Some(ike_int), Some(dh)) = (
-            value("ikeEncryption", set),
-            value("ikeIntegrity", set),
-            value("dhGroup", set),
-        ) else {
-            continue;
-        };
-        let (Some(ipsec_enc), Some(ipsec_int), Some(pfs)) = (
-            value("ipsecEncryption", set),
-            value("ipsecIntegrity", set),
-            value("pfsGroup", set),
-        ) else {
-            continue;
-        };
         lifetime = lifetime.or(get_u64(policy, "saLifeTimeSeconds")
             .zip(locate.key_line("saLifeTimeSeconds", policy_span)));
-        // IKE: the cipher, its integrity (or for GCM the PRF), the group.
-        match (
-            azure_encryption(&ike_enc),
-            azure_integrity(&ike_int),
-            azure_group(&dh),
-        ) {
-            (Some(enc), Some(integrity), Some(Some(group))) if enc != "null" => {
-                let aead = enc.contains("gcm");
-                match integrity {
-                    Some((integ, prf)) => {
-                        let middle = if aead { prf } else { integ };
-                        ike_lines.push(format!("{enc}-{middle}-{group}"));
-                    }
-                    None => set.note(
-                        file,
-                        locate.key_line("ikeIntegrity", policy_span).map(|l| l.line),
-                        format!(
-                            "{name}: ikeIntegrity {} names no PRF Azure documents for IKE; the IKE proposal is not read",
-                            short(&ike_int)
-                        ),
-                    ),
-                }
-            }
-            (enc, integrity, group) => {
-                if enc.is_none_or(|e| e == "null") {
-                    unknown("ikeEncryption", &ike_enc, set);
-                }
-                if integrity.is_none() {
-                    unknown("ikeIntegrity", &ike_int, set);
-                }
-                if group.is_none_or(|g| g.is_none()) {
-                    unknown("dhGroup", &dh, set);
-                }
-            }
-        }
-        // ESP: the cipher, its integrity unless GCM, the PFS group; PFSMM is the IKE group.
-        let mm = pfs.eq_ignore_ascii_case("PFSMM");
-        pfs_from_ike |= mm;
-        let group = if mm { Some(None) } else { azure_group(&pfs) };
-        match (
-            azure_encryption(&ipsec_enc),
-            azure_integrity(&ipsec_int),
-            group,
-        ) {
-            (Some(enc), Some(integrity), Some(group)) => {
-                let aead = enc.contains("gcm");
-                let mut parts = vec![enc];
-                match integrity {
-                    Some((integ, _)) if !aead => parts.push(integ),
-                    None if !aead => {
-                        unknown("ipsecIntegrity", &ipsec_int, set);
-                        continue;
-                    }
-                    _ => {}
-                }
-                parts.extend(group);
-                esp_lines.push(parts.join("-"));
-            }
-            (enc, integrity, group) => {
-                if enc.is_none() {
-                    unknown("ipsecEncryption", &ipsec_enc, set);
-                }
-                if integrity.is_none() {
-                    unknown("ipsecIntegrity", &ipsec_int, set);
-                }
-                if group.is_none() {
-                    unknown("pfsGroup", &pfs, set);
-                }
-            }
+        pfs_from_ike |=
+            get_str(policy, "pfsGroup").is_some_and(|p| p.eq_ignore_ascii_case("PFSMM"));
+        if let Some((ike, esp)) = azure_policy(policy, n, unknown) {
+            ike_lines.push(ike);
+            esp_lines.push(esp);
         }
     }
-    let ike = proposals("IKE", &ike_lines, set, Some(list_line), file);
-    let esp = proposals("ESP", &esp_lines, set, Some(list_line), file);
+    let ike = build("IKE", &ike_lines, unknown);
+    let esp = build("ESP", &esp_lines, unknown);
     let child_rekey = match lifetime {
         Some((seconds, line)) => Setting::written(Some(seconds), line),
         None => Setting::default_value(Some(AZURE_CHILD_LIFETIME)),
     };
-    (
-        Setting::written(ike, list_line),
-        Setting::written(esp, list_line),
+    Policies {
+        ike: Setting::written(ike, list_line),
+        esp: Setting::written(esp, list_line),
         pfs_from_ike,
         child_rekey,
-    )
+    }
 }
 
 /// Azure's traffic selectors: a route-based connection negotiates any to any; a policy-based
@@ -1562,13 +1773,6 @@ fn google_yaml(text: &str, locate: &Locator, set: &mut ConfigSet) {
             break;
         }
         read += 1;
-        if lines.contains_key("cipherSuite") {
-            set.note(
-                file,
-                lines.get("cipherSuite").copied(),
-                "cipherSuite is nested YAML, not read here: give `--format=json` for it",
-            );
-        }
         google_tunnel(
             &tunnel,
             &Cite::Yaml(file, lines),
@@ -1623,7 +1827,7 @@ fn google_keyword(name: &str) -> Option<String> {
     match parts.as_slice() {
         ["AES", "CBC", bits] => Some(format!("aes{bits}")),
         ["AES", "GCM", icv, bits] => Some(format!("aes{bits}gcm{icv}")),
-        ["GROUP", number] => number.parse().ok().and_then(dh_group).map(str::to_owned),
+        ["GROUP", number] => group_keyword_of_number(number).map(str::to_owned),
         ["MODP", bits] | ["MODP", bits, "BIT"] => Some(format!("modp{bits}")),
         ["ECP", bits] | ["ECP", bits, "BIT"] => Some(format!("ecp{bits}")),
         ["CURVE", bits] => Some(format!("curve{bits}")),
@@ -1631,45 +1835,59 @@ fn google_keyword(name: &str) -> Option<String> {
     }
 }
 
-/// A `cipherSuite` phase's roles as one proposal line, in the roles' order.
-fn google_suite_line(
-    phase: &Value,
+/// A `cipherSuite` phase's roles as the proposals of one line, in the roles' order; what is
+/// not read goes to `unknown`.
+fn google_phase(
+    suite: &Value,
+    key: &str,
     roles: &[&str],
-    name: &str,
-    at: Option<Line>,
-    file: usize,
-    set: &mut ConfigSet,
-) -> Option<String> {
+    protocol: &str,
+    unknown: &mut NotUnderstood,
+) -> Vec<Proposal> {
+    let Some(phase) = get(suite, key).filter(|p| p.is_object()) else {
+        // What Google takes for a phase the suite leaves out is not documented here: not
+        // Google's whole list, which would read as "takes everything".
+        unknown.add(format!("cipherSuite without {key}"));
+        return Vec::new();
+    };
     let mut parts = Vec::new();
     for role in roles {
         // Lists of names; a request body joins them with commas in one string.
         let values = texts(phase, role).or_else(|| {
             get_str(phase, role).map(|s| s.split(',').map(|v| v.trim().to_owned()).collect())
         });
-        for value in values.unwrap_or_default().into_iter().take(MAX_ITEMS) {
+        let Some(values) = values else {
+            if get(phase, role)
+                .is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|l| !l.is_empty()))
+            {
+                unknown.add(format!("cipherSuite {key} {role}"));
+            }
+            continue;
+        };
+        for value in values.into_iter().take(MAX_ITEMS) {
             match google_keyword(&value) {
                 Some(k) => parts.push(k),
-                None => set.note(
-                    file,
-                    at.map(|l| l.line),
-                    format!(
-                        "{name}: cipherSuite {role} `{}` is not a Google value read here",
-                        short(&value)
-                    ),
-                ),
+                None => unknown.add(format!(
+                    "cipherSuite {key} {role} `{}`",
+                    clip(&value, MAX_NAME)
+                )),
             }
         }
     }
-    (!parts.is_empty()).then(|| parts.join("-"))
+    if parts.is_empty() {
+        unknown.add(format!("cipherSuite {key} without an algorithm"));
+        return Vec::new();
+    }
+    build(protocol, &[parts.join("-")], unknown)
 }
 
 fn google_tunnel(tunnel: &Value, cite: &Cite, start: Line, set: &mut ConfigSet) {
     let file = start.file;
     let name = get_str(tunnel, "name")
-        .map(short)
+        .map(|s| clip(s, MAX_NAME))
         .unwrap_or_else(|| "cloud vpn tunnel".into());
     let at = cite.at("name").unwrap_or(start);
-    let peer = get_str(tunnel, "peerIp").map(short);
+    let peer = get_str(tunnel, "peerIp").map(|s| clip(s, MAX_NAME));
     let remote_addrs = match (&peer, cite.at("peerIp")) {
         (Some(p), Some(l)) => Setting::written(vec![p.clone()], l),
         _ => Setting::default_value(Vec::new()),
@@ -1691,51 +1909,64 @@ fn google_tunnel(tunnel: &Value, cite: &Cite, start: Line, set: &mut ConfigSet) 
             format!("{name}: sharedSecretHash is a hash of the shared secret, not the secret: the pre-shared key is not compared"),
         );
     }
-    let suite = get(tunnel, "cipherSuite");
-    let suite_at = cite.at("cipherSuite");
-    let phase = |key: &str| suite.and_then(|s| get(s, key));
-    let ike_line = phase("phase1").and_then(|p| {
-        google_suite_line(
-            p,
-            &["encryption", "integrity", "prf", "dh"],
-            &name,
-            suite_at,
-            file,
-            set,
-        )
-    });
-    let esp_line = phase("phase2").and_then(|p| {
-        google_suite_line(
-            p,
-            &["encryption", "integrity", "pfs"],
-            &name,
-            suite_at,
-            file,
-            set,
-        )
-    });
-    let ike_proposals = match (ike_line, suite_at) {
-        (Some(line), Some(l)) => Setting::written(proposals("IKE", &[line], set, Some(l), file), l),
-        _ => Setting::default_value(
-            GOOGLE_IKE
-                .iter()
-                .filter_map(|l| {
-                    Proposal::from_strongswan("IKE", &format!("{l}-{GOOGLE_GROUPS}")).ok()
-                })
-                .collect(),
+    let mut unknown = NotUnderstood::default();
+    let (ike_proposals, esp_proposals) = match get(tunnel, "cipherSuite").filter(|s| !s.is_null()) {
+        // No suite: Google's supported ciphers.
+        None => (
+            Setting::default_value(
+                GOOGLE_IKE
+                    .iter()
+                    .filter_map(|l| {
+                        Proposal::from_strongswan("IKE", &format!("{l}-{GOOGLE_GROUPS}")).ok()
+                    })
+                    .collect(),
+            ),
+            Setting::default_value(
+                GOOGLE_ESP
+                    .iter()
+                    .filter_map(|l| {
+                        Proposal::from_strongswan("ESP", &format!("{l}-{GOOGLE_GROUPS}-none")).ok()
+                    })
+                    .collect(),
+            ),
         ),
+        Some(suite) if !suite.is_object() => {
+            unknown.add(match cite {
+                Cite::Yaml(..) => "cipherSuite (nested YAML, not read here: give `--format=json` \
+                                   for it)"
+                    .to_owned(),
+                Cite::Json(..) => "cipherSuite (not an object)".to_owned(),
+            });
+            (
+                Setting::default_value(Vec::new()),
+                Setting::default_value(Vec::new()),
+            )
+        }
+        Some(suite) => {
+            let suite_at = cite.at("cipherSuite").unwrap_or(at);
+            let ike = google_phase(
+                suite,
+                "phase1",
+                &["encryption", "integrity", "prf", "dh"],
+                "IKE",
+                &mut unknown,
+            );
+            let esp = google_phase(
+                suite,
+                "phase2",
+                &["encryption", "integrity", "pfs"],
+                "ESP",
+                &mut unknown,
+            );
+            (
+                Setting::written(ike, suite_at),
+                Setting::written(esp, suite_at),
+            )
+        }
     };
-    let esp_proposals = match (esp_line, suite_at) {
-        (Some(line), Some(l)) => Setting::written(proposals("ESP", &[line], set, Some(l), file), l),
-        _ => Setting::default_value(
-            GOOGLE_ESP
-                .iter()
-                .filter_map(|l| {
-                    Proposal::from_strongswan("ESP", &format!("{l}-{GOOGLE_GROUPS}-none")).ok()
-                })
-                .collect(),
-        ),
-    };
+    if unknown.leave_out(&name, at, set) {
+        return;
+    }
     let tunnel = Tunnel {
         name,
         at,
@@ -1753,6 +1984,7 @@ fn google_tunnel(tunnel: &Value, cite: &Cite, start: Line, set: &mut ConfigSet) 
         pfs_from_ike: false,
         ike_rekey: Setting::default_value(Some(GOOGLE_PHASE1_LIFETIME)),
         child_rekey: Setting::default_value(Some(GOOGLE_PHASE2_LIFETIME)),
+        initiator_only: false,
     };
     set.peers.push(tunnel.into_peer());
 }
@@ -2061,13 +2293,235 @@ mod tests {
         );
         assert_eq!(described(&child.local_ts.value), vec!["10.1.0.0/16"]);
         assert_eq!(described(&child.remote_ts.value), vec!["192.168.0.0/24"]);
-        let odd = text
-            .replace("ECP384", "DHGroup99")
-            .replace("PFS2048", "PFSMM");
-        let set = read_as(&odd, "c.json");
+        let mm = read_as(&text.replace("PFS2048", "PFSMM"), "c.json");
+        assert!(mm.notes.is_empty(), "{:?}", mm.notes);
+        assert!(mm.peers[0].children[0].pfs_from_ike);
+        assert_eq!(
+            charon(&mm.peers[0].children[0].esp_proposals.value),
+            vec!["ESP:AES_CBC_256/HMAC_SHA2_256_128"]
+        );
+        // A value not understood: the connection is left out (it used to be kept with an
+        // empty IKE list, a definite "no common proposal").
+        let set = read_as(&text.replace("ECP384", "DHGroup99"), "c.json");
+        assert!(set.peers.is_empty());
         assert_eq!(set.notes.len(), 1, "{:?}", set.notes);
-        assert!(set.notes[0].message.contains("DHGroup99"));
-        assert!(set.peers[0].children[0].pfs_from_ike);
+        assert!(set.notes[0].message.contains("dhGroup `DHGroup99`"));
+        assert!(set.notes[0].message.contains("not compared"));
+    }
+
+    /// One rule for what is not understood: the tunnel, policy or suite is not compared (the
+    /// peer is left out with a note naming the value), never compared as a shorter list or as
+    /// the cloud's whole default list.
+    #[test]
+    fn values_not_understood_leave_the_peer_out() {
+        // AWS: an unknown cipher, an unknown DH number, one unknown among known names.
+        let aws = r#"{"VpnConnection": {"VpnConnectionId": "vpn-1", "Options": {"TunnelOptions": [
+            {"OutsideIpAddress": "192.0.2.1", "Phase1EncryptionAlgorithms": [{"Value": "AES512"}]},
+            {"OutsideIpAddress": "192.0.2.2", "Phase1DHGroupNumbers": [{"Value": 99}]},
+            {"OutsideIpAddress": "192.0.2.3", "Phase2EncryptionAlgorithms": [{"Value": "AES128"}, {"Value": "CHACHA"}]},
+            {"OutsideIpAddress": "192.0.2.4", "Phase2DHGroupNumbers": [{"Value": 14}]}]}}}"#;
+        let set = read_as(aws, "aws.json");
+        let names: Vec<&str> = set.peers.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["vpn-1 tunnel 4"]);
+        let notes: Vec<&str> = set.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        for (note, what) in notes.iter().zip([
+            "Phase1EncryptionAlgorithms `AES512`",
+            "Phase1DHGroupNumbers `99`",
+            "Phase2EncryptionAlgorithms `CHACHA`",
+        ]) {
+            assert!(
+                note.contains(what) && note.contains("not compared"),
+                "{note}"
+            );
+        }
+
+        // Azure: AES-GCM as IKE integrity names no PRF Microsoft documents; a policy without
+        // one of its six fields.
+        let azure = r#"{"name": "c", "properties": {"connectionType": "IPsec", "sharedKey": "k",
+            "ipsecPolicies": [{"ikeEncryption": "GCMAES256", "ikeIntegrity": "GCMAES256",
+            "dhGroup": "DHGroup14", "ipsecEncryption": "GCMAES256", "ipsecIntegrity": "GCMAES256",
+            "pfsGroup": "None"}]}}"#;
+        let set = read_as(azure, "c.json");
+        assert!(set.peers.is_empty());
+        assert!(set.secrets.is_empty());
+        assert_eq!(set.notes.len(), 1, "{:?}", set.notes);
+        assert!(set.notes[0].message.contains("ikeIntegrity `GCMAES256`"));
+        assert!(set.notes[0].message.contains("not compared"));
+        let set = read_as(
+            &azure
+                .replace(
+                    "\"ikeIntegrity\": \"GCMAES256\"",
+                    "\"ikeIntegrity\": \"SHA384\"",
+                )
+                .replace("\"pfsGroup\"", "\"pfs\""),
+            "c.json",
+        );
+        assert!(set.peers.is_empty());
+        assert!(
+            set.notes[0].message.contains("no pfsGroup"),
+            "{:?}",
+            set.notes
+        );
+        // Mixed AES-GCM and HMAC in ESP: Azure refuses that policy; not guessed either.
+        let set = read_as(
+            &azure
+                .replace(
+                    "\"ikeIntegrity\": \"GCMAES256\"",
+                    "\"ikeIntegrity\": \"SHA384\"",
+                )
+                .replace(
+                    "\"ipsecIntegrity\": \"GCMAES256\"",
+                    "\"ipsecIntegrity\": \"SHA256\"",
+                ),
+            "c.json",
+        );
+        assert!(set.peers.is_empty());
+        // The same policy with known values is read.
+        let set = read_as(
+            &azure.replace(
+                "\"ikeIntegrity\": \"GCMAES256\"",
+                "\"ikeIntegrity\": \"SHA384\"",
+            ),
+            "c.json",
+        );
+        assert!(set.notes.is_empty(), "{:?}", set.notes);
+        assert_eq!(
+            charon(&set.peers[0].ike_proposals.value),
+            vec!["IKE:AES_GCM_16_256/PRF_HMAC_SHA2_384/MODP_2048"]
+        );
+        assert_eq!(
+            charon(&set.peers[0].children[0].esp_proposals.value),
+            vec!["ESP:AES_GCM_16_256"]
+        );
+
+        // Google: an unknown group in a suite; a suite without its phase 2.
+        let google = r#"{"kind": "compute#vpnTunnel", "name": "t", "peerIp": "198.51.100.7",
+            "ikeVersion": 2, "cipherSuite": {
+              "phase1": {"encryption": ["AES-GCM-16-256"], "prf": ["PRF-HMAC-SHA2-256"], "dh": ["Group-99"]},
+              "phase2": {"encryption": ["AES-CBC-128"], "integrity": ["HMAC-SHA2-256-128"], "pfs": ["Group-19"]}}}"#;
+        let set = read_as(google, "t.json");
+        assert!(set.peers.is_empty());
+        assert!(
+            set.notes[0].message.contains("dh `Group-99`"),
+            "{:?}",
+            set.notes
+        );
+        let phase1_only = r#"{"kind": "compute#vpnTunnel", "name": "t", "peerIp": "198.51.100.7",
+            "cipherSuite": {"phase1": {"encryption": ["AES-GCM-16-256"], "prf": ["PRF-HMAC-SHA2-256"], "dh": ["Group-14"]}}}"#;
+        let set = read_as(phase1_only, "t.json");
+        assert!(set.peers.is_empty());
+        assert!(
+            set.notes[0].message.contains("without phase2"),
+            "{:?}",
+            set.notes
+        );
+        // gcloud's YAML nests the suite: present, not read, so not compared (it used to be
+        // compared as Google's every cipher).
+        let yaml = GCP_YAML.replace(
+            "ikeVersion: 2\n",
+            "cipherSuite:\n  phase1:\n    dh:\n    - Group-14\n    encryption:\n    - AES-GCM-16-256\nikeVersion: 2\n",
+        );
+        let set = read_as(&yaml, "tunnel.yaml");
+        assert!(set.peers.is_empty());
+        assert!(
+            set.notes
+                .iter()
+                .any(|n| n.message.contains("--format=json") && n.message.contains("not compared")),
+            "{:?}",
+            set.notes
+        );
+    }
+
+    /// The clouds' selectors are not required to equal a narrower proposal: no source says
+    /// they refuse to narrow, and the usual policy-based customer gateway works against them.
+    #[test]
+    fn cloud_peers_narrow() {
+        for (text, name) in [
+            (AWS_DESCRIBE, "aws.json"),
+            (AZURE_SHOW, "azure.json"),
+            (GCP_JSON, "gcp.json"),
+        ] {
+            let set = read_as(text, name);
+            assert!(!set.peers.is_empty());
+            assert!(set.peers.iter().all(|p| p.narrowing), "{name}");
+        }
+    }
+
+    /// Azure documents no check of the on-premises side's IKE identity: none is expected,
+    /// neither its address nor the local network gateway's FQDN.
+    #[test]
+    fn azure_expects_no_identity_of_the_on_premises_side() {
+        for key in ["gatewayIpAddress", "fqdn"] {
+            let text = AZURE_SHOW_DEFAULT.replace(
+                "\"localNetworkGateway2\": {",
+                &format!("\"localNetworkGateway2\": {{\"{key}\": \"vpn.example.org\","),
+            );
+            let set = read_as(&text, "conn1.json");
+            let p = &set.peers[0];
+            assert_eq!(p.remote_addrs.value, ["vpn.example.org"]);
+            assert_eq!(p.remote_auth[0].id.value, None, "{key}");
+        }
+    }
+
+    /// `connectionMode`: ResponderOnly never starts (the peer answers its address alone),
+    /// InitiatorOnly is said in a note and offers only what Azure initiates with.
+    #[test]
+    fn azure_connection_modes() {
+        let with_address = AZURE_SHOW_DEFAULT.replace(
+            "\"localNetworkGateway2\": {",
+            "\"localNetworkGateway2\": {\"gatewayIpAddress\": \"198.51.100.9\",",
+        );
+        let set = read_as(&with_address, "conn1.json");
+        let p = &set.peers[0];
+        assert!(!p.responder_only());
+        assert_eq!(p.children[0].esp_proposals.value.len(), AZURE_ESP.len());
+        assert!(set.notes.is_empty(), "{:?}", set.notes);
+
+        let responder = with_address.replace("\"Default\"", "\"ResponderOnly\"");
+        let set = read_as(&responder, "conn1.json");
+        let p = &set.peers[0];
+        assert!(p.responder_only());
+        assert!(!p.initiator_only);
+        assert_eq!(p.remote_addrs.value, ["198.51.100.9/32"]);
+        assert!(set.notes.is_empty(), "{:?}", set.notes);
+
+        let initiator = with_address.replace("\"Default\"", "\"InitiatorOnly\"");
+        let set = read_as(&initiator, "conn1.json");
+        let p = &set.peers[0];
+        assert!(!p.responder_only());
+        let esp = &p.children[0].esp_proposals.value;
+        assert_eq!(esp.len(), 6);
+        // The initiator's offers carry no PFS group.
+        assert!(esp.iter().all(|e| e.real_groups().next().is_none()));
+        assert!(p.initiator_only);
+        assert_eq!(set.notes.len(), 1, "{:?}", set.notes);
+        assert!(set.notes[0].message.contains("InitiatorOnly"));
+    }
+
+    /// An object of some 300,000 keys (about 3.5 MB): the connection search visits each
+    /// member's own text once, not the object's text per key. Before, this took minutes.
+    #[test]
+    fn a_huge_object_is_searched_in_linear_time() {
+        let mut text = String::from("{\n");
+        for n in 0..300_000 {
+            text.push_str(&format!("\"k{n:06}\": {{}},\n"));
+        }
+        text.push_str("\"a\": {\"name\": \"c\", \"properties\": {\"connectionType\": \"IPsec\",\n\"sharedKey\": \"secretkey\"}}\n}\n");
+        assert!(text.len() > 3_000_000);
+        let started = std::time::Instant::now();
+        let mut set = ConfigSet::default();
+        read(&text, CloudKind::Azure, 0, &mut set);
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed < std::time::Duration::from_secs(3),
+            "took {elapsed:?}"
+        );
+        assert_eq!(set.peers.len(), 1, "{:?}", set.notes);
+        // Cited in its own text, at the end of the file.
+        assert_eq!(set.peers[0].at.line, 300_002);
+        assert_eq!(set.secrets[0].at.line, 300_003);
+        assert!(set.notes.iter().any(|n| n.message.contains("not searched")));
     }
 
     #[test]
@@ -2157,7 +2611,7 @@ mod tests {
             assert!(aws_integrity(i).is_some());
         }
         for &g in AWS_PHASE1_DH.iter().chain(AWS_PHASE2_DH) {
-            assert!(dh_group(g).is_some());
+            assert!(group_keyword_of_number(&g.to_string()).is_some());
         }
     }
 

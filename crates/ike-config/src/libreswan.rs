@@ -381,7 +381,17 @@ fn peer(
             }),
         }
     };
-    let ike_proposals = proposals("ike", "IKE", set);
+    let mut ike_proposals = proposals("ike", "IKE", set);
+    // An `ike=` proposal without a DH group takes pluto's default groups (ike_info.c).
+    let default_groups = defaults::libreswan_ike()
+        .first()
+        .map(|p| p.groups.clone())
+        .unwrap_or_default();
+    for p in &mut ike_proposals.value {
+        if p.groups.is_empty() {
+            p.groups.clone_from(&default_groups);
+        }
+    }
     let esp_key = if conn.get("esp").is_some() {
         "esp"
     } else {
@@ -460,6 +470,7 @@ fn peer(
         alternative: false,
         rekey_randomized: fuzz_of(conn),
         front_end: None,
+        initiator_only: false,
     }
 }
 
@@ -555,6 +566,23 @@ fn read_secrets_into(
 mod tests {
     use super::*;
     use crate::settings::NoIncludes;
+
+    #[test]
+    fn an_ike_proposal_without_a_group_takes_the_default_groups() {
+        let mut set = ConfigSet::default();
+        let file = set.add_file("ikev2.conf");
+        read_conf(
+            "conn c\n  right=%any\n  ike=aes256-sha2\n",
+            file,
+            &mut NoIncludes,
+            &mut set,
+        );
+        let groups = &set.peers[0].ike_proposals.value[0].groups;
+        assert!(
+            groups.iter().any(|g| g == "MODP_2048") && groups.iter().any(|g| g == "ECP_256"),
+            "{groups:?}"
+        );
+    }
 
     #[test]
     fn a_conn_with_an_unparsable_proposal_is_not_compared() {

@@ -320,6 +320,9 @@ pub struct PeerConfig {
     /// The format the connection was read from when fixes must be written in it rather than
     /// in the daemon's own syntax (a NetworkManager connection drives charon or pluto).
     pub front_end: Option<FrontEnd>,
+    /// A client that only starts connections and never answers one (the phone and desktop
+    /// clients, charon-nm): never taken as the responder of a pair.
+    pub initiator_only: bool,
 }
 
 impl PeerConfig {

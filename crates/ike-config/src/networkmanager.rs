@@ -450,6 +450,7 @@ fn read_strongswan(c: &Connection, name: String, at: Line, set: &mut ConfigSet) 
         alternative: false,
         rekey_randomized: Setting::default_value(true),
         front_end: Some(FrontEnd::NetworkManager),
+        initiator_only: true,
     });
 }
 

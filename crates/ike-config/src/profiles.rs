@@ -195,6 +195,7 @@ impl Profile {
             alternative: false,
             rekey_randomized: Setting::default_value(true),
             front_end: None,
+            initiator_only: self.road_warrior,
         });
         set
     }

@@ -115,46 +115,30 @@ impl Proposal {
     /// PRF's hash and the ESP authentication transform is the GCM one (Windows refuses GCM with
     /// an HMAC).
     pub fn windows(&self) -> Option<String> {
-        let (cipher, encryption) = match self.encryption.first()?.as_str() {
-            "AES_CBC_128" => ("AES128", "AES128"),
-            "AES_CBC_192" => ("AES192", "AES192"),
-            "AES_CBC_256" => ("AES256", "AES256"),
-            "AES_GCM_16_128" => ("GCMAES128", "GCMAES128"),
-            "AES_GCM_16_256" => ("GCMAES256", "GCMAES256"),
-            "3DES_CBC" => ("DES3", "DES3"),
-            _ => return None,
-        };
+        // The ESP cipher is the IKE one: Windows' two enumerations share these names.
+        let encryption = microsoft_name(
+            MICROSOFT_IKE_ENCRYPTION,
+            &strongswan_encryption(self.encryption.first()?)?,
+        )
+        .filter(|name| *name != "DES")?;
+        let cipher = encryption;
         let hash = match (self.integrity.first(), self.prf.first()) {
-            (Some(i), _) => i.as_str(),
-            (None, Some(p)) if self.aead() => p.as_str(),
-            (None, None) if self.aead() => "PRF_HMAC_SHA2_256",
+            (Some(i), _) => strongswan_integrity(i)?,
+            (None, Some(p)) if self.aead() => strongswan_prf(p)?.trim_start_matches("prf"),
+            (None, None) if self.aead() => "sha256",
             _ => return None,
         };
-        let integrity = match hash {
-            "HMAC_SHA1_96" | "PRF_HMAC_SHA1" => "SHA1",
-            "HMAC_SHA2_256_128" | "PRF_HMAC_SHA2_256" => "SHA256",
-            "HMAC_SHA2_384_192" | "PRF_HMAC_SHA2_384" => "SHA384",
-            "HMAC_MD5_96" | "PRF_HMAC_MD5" => "MD5",
-            _ => return None,
-        };
+        let integrity = microsoft_name(MICROSOFT_IKE_INTEGRITY, hash)?;
         let auth_transform = if self.aead() {
             cipher
         } else {
-            match integrity {
-                "SHA1" => "SHA196",
-                "MD5" => "MD596",
-                _ => "SHA256128",
-            }
+            // Windows has no ESP transform of SHA-384: SHA-256 is the strongest it has.
+            microsoft_name(WINDOWS_ESP_INTEGRITY, hash).unwrap_or("SHA256128")
         };
-        let group = match self.groups.first().map(String::as_str) {
-            Some("MODP_1024") => "Group2",
-            Some("MODP_2048") => "Group14",
-            Some("ECP_256") => "ECP256",
-            Some("ECP_384") => "ECP384",
-            Some("MODP_768") => "Group1",
-            Some("MODP_2048_256") => "Group24",
+        let group = match self.groups.first() {
+            Some(g) => microsoft_name(MICROSOFT_DH_GROUPS, strongswan_group(g)?)
+                .filter(|name| *name != "None")?,
             None => "Group14",
-            _ => return None,
         };
         Some(format!(
             "-EncryptionMethod {encryption} -IntegrityCheckMethod {integrity} -DHGroup {group} -CipherTransformConstants {cipher} -AuthenticationTransformConstants {auth_transform} -PfsGroup None"
@@ -364,6 +348,10 @@ impl Proposal {
             for token in part.split('+').filter(|t| !t.is_empty()) {
                 if let Some(group) = libreswan_group(token) {
                     p.groups.push(group.to_owned());
+                    continue;
+                }
+                // `aes_gcm-null`: an AEAD cipher says it has no integrity algorithm.
+                if aead && token == "null" {
                     continue;
                 }
                 let hash = libreswan_hash_keyword(token)
@@ -749,6 +737,170 @@ fn strongswan_group(g: &str) -> Option<&'static str> {
     keyword_of(GROUPS, g)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Microsoft's algorithm names.
+//
+// Windows' `Set-VpnConnectionIPsecConfiguration` parameters and Azure's IPsec policy fields
+// (`ikeEncryption`, `ipsecEncryption`, `ikeIntegrity`, `dhGroup`, `pfsGroup`) are the same
+// enumerations (IKEEXT_CIPHER_TYPE, IKEEXT_INTEGRITY_TYPE, IKEEXT_DH_GROUP, IPSEC_PFS_GROUP and
+// Azure's VpnClientIPsecParameters): one table each, Microsoft's name and strongSwan's keyword,
+// matched without case as PowerShell and Azure do. Azure writes a DH group `DHGroup14` where
+// Windows writes `Group14`; ESP integrity is the one enumeration the two spell apart
+// (`SHA256128` against `SHA256`).
+
+/// `EncryptionMethod` (Windows) and `ikeEncryption` (Azure): the IKE cipher.
+const MICROSOFT_IKE_ENCRYPTION: &[(&str, &str)] = &[
+    ("DES", "des"),
+    ("DES3", "3des"),
+    ("AES128", "aes128"),
+    ("AES192", "aes192"),
+    ("AES256", "aes256"),
+    ("GCMAES128", "aes128gcm16"),
+    ("GCMAES256", "aes256gcm16"),
+];
+
+/// `CipherTransformConstants` (Windows) and `ipsecEncryption` (Azure): the ESP cipher; `None`
+/// is ESP without encryption (`null`).
+const MICROSOFT_ESP_ENCRYPTION: &[(&str, &str)] = &[
+    ("None", "null"),
+    ("DES", "des"),
+    ("DES3", "3des"),
+    ("AES128", "aes128"),
+    ("AES192", "aes192"),
+    ("AES256", "aes256"),
+    ("GCMAES128", "aes128gcm16"),
+    ("GCMAES192", "aes192gcm16"),
+    ("GCMAES256", "aes256gcm16"),
+];
+
+/// `IntegrityCheckMethod` (Windows) and `ikeIntegrity` (Azure): the hash of the IKE integrity
+/// algorithm and of the PRF. Azure's enumeration also has `GCMAES128`/`GCMAES256`, for which
+/// Microsoft documents no PRF: they are not in this table.
+const MICROSOFT_IKE_INTEGRITY: &[(&str, &str)] = &[
+    ("MD5", "md5"),
+    ("SHA1", "sha1"),
+    ("SHA256", "sha256"),
+    ("SHA384", "sha384"),
+];
+
+/// Windows' `AuthenticationTransformConstants`: the ESP integrity algorithm; the GCM names are
+/// the AES-GCM cipher of that key size (or AES-GMAC without a cipher), `None` no integrity.
+const WINDOWS_ESP_INTEGRITY: &[(&str, &str)] = &[
+    ("None", "none"),
+    ("MD596", "md5"),
+    ("SHA196", "sha1"),
+    ("SHA256128", "sha256"),
+    ("GCMAES128", "aes128gcm16"),
+    ("GCMAES192", "aes192gcm16"),
+    ("GCMAES256", "aes256gcm16"),
+];
+
+/// Azure's `ipsecIntegrity`: as [`WINDOWS_ESP_INTEGRITY`], spelt by the hash alone.
+const AZURE_ESP_INTEGRITY: &[(&str, &str)] = &[
+    ("MD5", "md5"),
+    ("SHA1", "sha1"),
+    ("SHA256", "sha256"),
+    ("GCMAES128", "aes128gcm16"),
+    ("GCMAES192", "aes192gcm16"),
+    ("GCMAES256", "aes256gcm16"),
+];
+
+/// Windows' `DHGroup` (Azure's `dhGroup` with `DH` before each `Group`): `None` is no group.
+const MICROSOFT_DH_GROUPS: &[(&str, &str)] = &[
+    ("None", "none"),
+    ("Group1", "modp768"),
+    ("Group2", "modp1024"),
+    ("Group14", "modp2048"),
+    ("Group2048", "modp2048"),
+    ("ECP256", "ecp256"),
+    ("ECP384", "ecp384"),
+    ("Group24", "modp2048s256"),
+];
+
+/// `PfsGroup` (Windows) and `pfsGroup` (Azure): the group of a rekey, `None` no PFS. `PFSMM`
+/// (the IKE SA's group) is no group of its own and not in this table.
+const MICROSOFT_PFS_GROUPS: &[(&str, &str)] = &[
+    ("None", "none"),
+    ("PFS1", "modp768"),
+    ("PFS2", "modp1024"),
+    ("PFS2048", "modp2048"),
+    ("PFS14", "modp2048"),
+    ("ECP256", "ecp256"),
+    ("ECP384", "ecp384"),
+    ("PFS24", "modp2048s256"),
+];
+
+fn microsoft_keyword(table: &[(&'static str, &'static str)], name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    table
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, k)| *k)
+}
+
+/// Windows' `EncryptionMethod` or Azure's `ikeEncryption` as strongSwan's keyword.
+pub fn microsoft_ike_encryption(name: &str) -> Option<&'static str> {
+    microsoft_keyword(MICROSOFT_IKE_ENCRYPTION, name)
+}
+
+/// Windows' `CipherTransformConstants` or Azure's `ipsecEncryption` as strongSwan's keyword
+/// (`null` for `None`).
+pub fn microsoft_esp_encryption(name: &str) -> Option<&'static str> {
+    microsoft_keyword(MICROSOFT_ESP_ENCRYPTION, name)
+}
+
+/// Windows' `IntegrityCheckMethod` or Azure's `ikeIntegrity` as the hash's keyword (`sha256`:
+/// integrity `sha256`, PRF `prfsha256`).
+pub fn microsoft_ike_integrity(name: &str) -> Option<&'static str> {
+    microsoft_keyword(MICROSOFT_IKE_INTEGRITY, name)
+}
+
+/// Windows' `AuthenticationTransformConstants` as a keyword: a hash, an AES-GCM cipher, or
+/// `none`.
+pub fn windows_esp_integrity(name: &str) -> Option<&'static str> {
+    microsoft_keyword(WINDOWS_ESP_INTEGRITY, name)
+}
+
+/// Azure's `ipsecIntegrity` as a keyword: a hash or an AES-GCM cipher.
+pub fn azure_esp_integrity(name: &str) -> Option<&'static str> {
+    microsoft_keyword(AZURE_ESP_INTEGRITY, name)
+}
+
+/// Windows' `DHGroup` as a group keyword (`none` for `None`). Azure's `dhGroup` is read by
+/// [`azure_dh_group`].
+pub fn microsoft_dh_group(name: &str) -> Option<&'static str> {
+    microsoft_keyword(MICROSOFT_DH_GROUPS, name)
+}
+
+/// Azure's `dhGroup` (`DHGroup14`, `ECP384`, `None`) as a group keyword: Windows' table, its
+/// `Group` names written with `DH` before them.
+pub fn azure_dh_group(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    let prefixed = name.len() > 2
+        && name.is_char_boundary(2)
+        && name[..2].eq_ignore_ascii_case("DH")
+        && name[2..].to_ascii_lowercase().starts_with("group");
+    if prefixed {
+        microsoft_dh_group(&name[2..])
+    } else if name.to_ascii_lowercase().starts_with("group") {
+        // Windows' spelling: not one of Azure's values.
+        None
+    } else {
+        microsoft_dh_group(name)
+    }
+}
+
+/// `PfsGroup`/`pfsGroup` as a group keyword (`none` for `None`); `PFSMM` is not one.
+pub fn microsoft_pfs_group(name: &str) -> Option<&'static str> {
+    microsoft_keyword(MICROSOFT_PFS_GROUPS, name)
+}
+
+/// The Microsoft name of a strongSwan keyword in `table` (the first, for two names of one
+/// group).
+fn microsoft_name(table: &[(&'static str, &'static str)], keyword: &str) -> Option<&'static str> {
+    name_of(table, keyword)
+}
+
 /// strongSwan's hash keyword as Libreswan spells it.
 fn libreswan_hash(h: &str) -> &'static str {
     match h {
@@ -827,6 +979,46 @@ mod tests {
         assert_eq!(group_keyword_of_number("99"), None);
     }
 
+    /// One table per Microsoft enumeration, read by Windows' and Azure's readers alike.
+    #[test]
+    fn microsoft_names() {
+        assert_eq!(microsoft_ike_encryption("gcmAES256"), Some("aes256gcm16"));
+        assert_eq!(microsoft_ike_encryption("DES3"), Some("3des"));
+        // GCMAES192 is an ESP cipher only.
+        assert_eq!(microsoft_ike_encryption("GCMAES192"), None);
+        assert_eq!(microsoft_esp_encryption("GCMAES192"), Some("aes192gcm16"));
+        assert_eq!(microsoft_esp_encryption("None"), Some("null"));
+        assert_eq!(microsoft_ike_integrity("SHA384"), Some("sha384"));
+        // Azure's ikeIntegrity GCMAES256 names no PRF: not in the table.
+        assert_eq!(microsoft_ike_integrity("GCMAES256"), None);
+        assert_eq!(windows_esp_integrity("SHA256128"), Some("sha256"));
+        assert_eq!(windows_esp_integrity("SHA256"), None);
+        assert_eq!(azure_esp_integrity("SHA256"), Some("sha256"));
+        assert_eq!(azure_esp_integrity("SHA256128"), None);
+        // Azure's DH groups are Windows' with `DH` before `Group`.
+        assert_eq!(microsoft_dh_group("Group14"), Some("modp2048"));
+        assert_eq!(azure_dh_group("DHGroup14"), Some("modp2048"));
+        assert_eq!(azure_dh_group("dhgroup2048"), Some("modp2048"));
+        assert_eq!(azure_dh_group("ECP384"), Some("ecp384"));
+        assert_eq!(azure_dh_group("None"), Some("none"));
+        assert_eq!(azure_dh_group("Group14"), None);
+        assert_eq!(microsoft_dh_group("DHGroup14"), None);
+        assert_eq!(azure_dh_group("DH"), None);
+        assert_eq!(microsoft_pfs_group("PFS2048"), Some("modp2048"));
+        assert_eq!(microsoft_pfs_group("PFS24"), Some("modp2048s256"));
+        assert_eq!(microsoft_pfs_group("PFSMM"), None);
+        // Every keyword parses.
+        for (_, k) in MICROSOFT_IKE_ENCRYPTION
+            .iter()
+            .chain(MICROSOFT_ESP_ENCRYPTION)
+        {
+            assert!(Proposal::from_strongswan("ESP", k).is_ok(), "{k}");
+        }
+        for (_, k) in MICROSOFT_DH_GROUPS.iter().chain(MICROSOFT_PFS_GROUPS) {
+            assert!(Proposal::from_strongswan("ESP", &format!("aes128-sha1-{k}")).is_ok());
+        }
+    }
+
     #[test]
     fn unknown_transforms_give_no_line() {
         let p = Proposal::parse("IKE:SOMETHING_NEW/PRF_HMAC_SHA2_256/MODP_2048").unwrap();
@@ -836,6 +1028,12 @@ mod tests {
 
     #[test]
     fn keywords_of_both_implementations() {
+        // hwdsl2's Libreswan gateway writes `phase2alg=aes_gcm-null`.
+        assert_eq!(
+            Proposal::from_libreswan("ESP", "aes_gcm-null").map(|p| p.charon()),
+            Ok("ESP:AES_GCM_16_256/AES_GCM_16_128".to_owned())
+        );
+        assert!(Proposal::from_libreswan("ESP", "aes-null").is_err());
         let p = Proposal::from_strongswan("IKE", "aes256-sha256-modp2048").unwrap();
         assert_eq!(
             p.charon(),

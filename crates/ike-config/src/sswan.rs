@@ -164,6 +164,7 @@ pub fn read(text: &str, file: usize, set: &mut ConfigSet) {
         alternative: false,
         rekey_randomized: Setting::default_value(true),
         front_end: None,
+        initiator_only: true,
     });
 }
 

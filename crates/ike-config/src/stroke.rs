@@ -293,6 +293,7 @@ pub(crate) fn peer(
         alternative: false,
         rekey_randomized: crate::libreswan::fuzz_of(conn),
         front_end: None,
+        initiator_only: false,
     }
 }
 

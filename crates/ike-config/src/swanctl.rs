@@ -169,6 +169,7 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet, refused: &mut bo
         alternative: false,
         rekey_randomized: rand_time,
         front_end: None,
+        initiator_only: false,
     }
 }
 

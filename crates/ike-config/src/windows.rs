@@ -35,6 +35,11 @@
 //! rather than guess (an empty list would read as "proposes nothing", the built-in one as a
 //! policy the user replaced).
 //!
+//! Windows has no setting for the gateway's identity: it checks that the server name is in the
+//! gateway certificate's subject or a subjectAltName, not that IDr equals it, so no identity
+//! is expected of the gateway. The algorithm names are Microsoft's enumerations, read through
+//! the tables in [`crate::proposal`] that Azure's reader shares.
+//!
 //! Secrets: a pre-shared key on a command line (`-L2tpPsk`) is kept as a fingerprint only.
 use std::collections::HashMap;
 
@@ -42,8 +47,9 @@ use crate::model::{
     fingerprint, AuthMethod, AuthRound, ConfigSet, IkeVersions, Implementation, Line, PeerConfig,
     Secret, SecretKind, Setting,
 };
-use crate::profiles::{self, ANY_GATEWAY};
-use crate::proposal::Proposal;
+use crate::profiles;
+use crate::proposal::{self, Proposal};
+use crate::settings::clip;
 
 /// Lines of one file read (a listing or a script is a few hundred).
 const MAX_LINES: usize = 50_000;
@@ -58,14 +64,6 @@ const MAX_TEXT: usize = 200;
 const UNNAMED_POLICY: &str = "(custom IPsec policy of an unnamed connection)";
 
 const REGISTRY_VALUE: &str = "negotiatedh2048_aes256";
-const POLICY_KEYS: [&str; 6] = [
-    "AuthenticationTransformConstants",
-    "CipherTransformConstants",
-    "DHGroup",
-    "IntegrityCheckMethod",
-    "PfsGroup",
-    "EncryptionMethod",
-];
 const CMDLETS: [&str; 3] = [
     "add-vpnconnection",
     "set-vpnconnection",
@@ -87,7 +85,7 @@ pub fn looks_like(text: &str) -> bool {
         if let Some((key, _)) = key_value(trimmed) {
             if key.eq_ignore_ascii_case("TunnelType")
                 || key.eq_ignore_ascii_case("ServerAddress")
-                || POLICY_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
+                || PolicyKey::of(key).is_some()
             {
                 return true;
             }
@@ -247,10 +245,6 @@ fn line_at(file: usize, index: usize) -> Line {
     }
 }
 
-fn clip(text: &str) -> String {
-    text.chars().take(MAX_TEXT).collect()
-}
-
 /// `Key : value` as PowerShell's `Format-List` prints it: a key of letters and digits.
 fn key_value(line: &str) -> Option<(&str, &str)> {
     let (key, value) = line.split_once(':')?;
@@ -265,11 +259,90 @@ struct Cited {
     index: usize,
 }
 
+/// The six parameters of a custom policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PolicyKey {
+    AuthenticationTransform,
+    CipherTransform,
+    DhGroup,
+    IntegrityCheck,
+    PfsGroup,
+    Encryption,
+}
+
+impl PolicyKey {
+    /// In the order `-PassThru` prints them.
+    const ALL: [PolicyKey; 6] = [
+        PolicyKey::AuthenticationTransform,
+        PolicyKey::CipherTransform,
+        PolicyKey::DhGroup,
+        PolicyKey::IntegrityCheck,
+        PolicyKey::PfsGroup,
+        PolicyKey::Encryption,
+    ];
+
+    /// The parameter's name (a listing's key, a command line's parameter).
+    fn name(self) -> &'static str {
+        match self {
+            PolicyKey::AuthenticationTransform => "AuthenticationTransformConstants",
+            PolicyKey::CipherTransform => "CipherTransformConstants",
+            PolicyKey::DhGroup => "DHGroup",
+            PolicyKey::IntegrityCheck => "IntegrityCheckMethod",
+            PolicyKey::PfsGroup => "PfsGroup",
+            PolicyKey::Encryption => "EncryptionMethod",
+        }
+    }
+
+    fn of(name: &str) -> Option<PolicyKey> {
+        PolicyKey::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+}
+
 /// The six values of a custom policy, as written.
 #[derive(Debug, Clone, Default)]
 struct PolicyValues {
-    /// In the order of [`POLICY_KEYS`].
-    values: [Option<Cited>; 6],
+    authentication_transform: Option<Cited>,
+    cipher_transform: Option<Cited>,
+    dh_group: Option<Cited>,
+    integrity_check: Option<Cited>,
+    pfs_group: Option<Cited>,
+    encryption: Option<Cited>,
+    /// Where the policy starts (0-based line).
+    index: usize,
+}
+
+impl PolicyValues {
+    fn slot(&mut self, key: PolicyKey) -> &mut Option<Cited> {
+        match key {
+            PolicyKey::AuthenticationTransform => &mut self.authentication_transform,
+            PolicyKey::CipherTransform => &mut self.cipher_transform,
+            PolicyKey::DhGroup => &mut self.dh_group,
+            PolicyKey::IntegrityCheck => &mut self.integrity_check,
+            PolicyKey::PfsGroup => &mut self.pfs_group,
+            PolicyKey::Encryption => &mut self.encryption,
+        }
+    }
+
+    fn get(&self, key: PolicyKey) -> Option<&Cited> {
+        match key {
+            PolicyKey::AuthenticationTransform => self.authentication_transform.as_ref(),
+            PolicyKey::CipherTransform => self.cipher_transform.as_ref(),
+            PolicyKey::DhGroup => self.dh_group.as_ref(),
+            PolicyKey::IntegrityCheck => self.integrity_check.as_ref(),
+            PolicyKey::PfsGroup => self.pfs_group.as_ref(),
+            PolicyKey::Encryption => self.encryption.as_ref(),
+        }
+    }
+}
+
+/// A pre-shared key seen on a command line: only what compares it, never its text.
+#[derive(Debug, Clone, Copy)]
+struct PskSeen {
+    fingerprint: u64,
+    length: usize,
+    /// The line (0-based) it is written on.
     index: usize,
 }
 
@@ -294,8 +367,8 @@ struct Connection {
     eap_config: bool,
     /// A phone book's `CustomAuthKey=` (the EAP type).
     eap_type: Option<Cited>,
-    /// Fingerprint and length of `-L2tpPsk`.
-    psk: Option<(u64, usize, usize)>,
+    /// `-L2tpPsk`.
+    psk: Option<PskSeen>,
     policy: Option<Policy>,
     index: usize,
 }
@@ -335,10 +408,12 @@ fn connection_named<'a>(
 
 /// `"NegotiateDH2048_AES256"=dword:00000002`, `reg add ... /v NegotiateDH2048_AES256 /t
 /// REG_DWORD /d 2`, or PowerShell's `New-ItemProperty ... -Name NegotiateDH2048_AES256 -Value 2`;
-/// the last one written wins, as it would on the machine.
+/// the last one written wins, as it would on the machine. A PowerShell command continued with
+/// backticks (`-Name NegotiateDH2048_AES256 \`` then `-Value 1` on the next line, as how-tos
+/// publish it) is read as one statement, cited at its first line.
 fn read_registry(lines: &[&str], file: usize, set: &mut ConfigSet) {
-    for (index, line) in lines.iter().enumerate() {
-        let trimmed = line.trim();
+    for (index, statement) in statements(lines) {
+        let trimmed = statement.trim();
         let lower = trimmed.to_ascii_lowercase();
         if !lower.contains(REGISTRY_VALUE)
             || trimmed.starts_with([';', '#'])
@@ -386,13 +461,37 @@ fn read_registry(lines: &[&str], file: usize, set: &mut ConfigSet) {
                 Some(at.line),
                 format!(
                     "NegotiateDH2048_AES256: `{}` is not a number; not read",
-                    clip(&text)
+                    clip(&text, MAX_TEXT)
                 ),
             ),
             // The name alone (a comment, a query): nothing set.
             None => {}
         }
     }
+}
+
+/// `lines` as statements: a line ending in a backtick (PowerShell's continuation) joined with
+/// the lines it continues, each with the index of its first line. A comment line is never
+/// continued.
+fn statements(lines: &[&str]) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut open = false;
+    for (index, line) in lines.iter().enumerate() {
+        let text = line.trim_end();
+        let (text, continues) = match text.strip_suffix('`') {
+            Some(head) if !text.trim_start().starts_with(['#', ';']) => (head, true),
+            _ => (text, false),
+        };
+        match out.last_mut() {
+            Some((_, statement)) if open => {
+                statement.push(' ');
+                statement.push_str(text.trim());
+            }
+            _ => out.push((index, text.to_owned())),
+        }
+        open = continues;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,13 +521,11 @@ fn read_listing(lines: &[&str], file: usize, set: &mut ConfigSet) -> Vec<Connect
             continue;
         };
         let cited = Cited {
-            text: clip(value),
+            text: clip(value, MAX_TEXT),
             index,
         };
-        if let Some(slot) = POLICY_KEYS.iter().position(|k| key.eq_ignore_ascii_case(k)) {
-            let repeated = policy
-                .as_ref()
-                .is_some_and(|(p, _)| p.values[slot].is_some());
+        if let Some(slot) = PolicyKey::of(key) {
+            let repeated = policy.as_ref().is_some_and(|(p, _)| p.get(slot).is_some());
             if repeated {
                 flush(&mut policy, &mut connections, &mut unnamed);
             }
@@ -447,7 +544,7 @@ fn read_listing(lines: &[&str], file: usize, set: &mut ConfigSet) -> Vec<Connect
                     owner,
                 )
             });
-            values.values[slot] = Some(cited);
+            *values.slot(slot) = Some(cited);
             continue;
         }
         let field = key.to_ascii_lowercase();
@@ -635,7 +732,7 @@ fn variables(lines: &[&str]) -> HashMap<String, String> {
         tokenize(value, 0, &mut tokens);
         if let [Token::Word { text, .. }, Token::End] = &tokens[..] {
             if vars.len() < MAX_VARIABLES || vars.contains_key(&name.to_ascii_lowercase()) {
-                vars.insert(name.to_ascii_lowercase(), clip(text));
+                vars.insert(name.to_ascii_lowercase(), clip(text, MAX_TEXT));
             }
         }
     }
@@ -775,7 +872,7 @@ fn read_commands(lines: &[&str], file: usize, set: &mut ConfigSet) -> Vec<Connec
                     Some(line_at(file, value.index).line),
                     format!(
                         "`{}` is a PowerShell variable whose value is not in the file; not read",
-                        clip(&value.text)
+                        clip(&value.text, MAX_TEXT)
                     ),
                 );
                 None
@@ -843,8 +940,8 @@ fn read_commands(lines: &[&str], file: usize, set: &mut ConfigSet) -> Vec<Connec
                 index: command.index,
                 ..Default::default()
             };
-            for (slot, key) in POLICY_KEYS.iter().enumerate() {
-                values.values[slot] = value_of(&[key.to_ascii_lowercase().as_str()], set);
+            for key in PolicyKey::ALL {
+                *values.slot(key) = value_of(&[key.name().to_ascii_lowercase().as_str()], set);
             }
             connection.policy = Some(Policy::Values(values));
             continue;
@@ -871,8 +968,11 @@ fn read_commands(lines: &[&str], file: usize, set: &mut ConfigSet) -> Vec<Connec
         if let Some(Some(psk)) = get(&["l2tppsk"]) {
             // Only its fingerprint is kept; a variable's value is not in the file.
             if !psk.text.starts_with('$') {
-                connection.psk =
-                    Some((fingerprint(psk.text.as_bytes()), psk.text.len(), psk.index));
+                connection.psk = Some(PskSeen {
+                    fingerprint: fingerprint(psk.text.as_bytes()),
+                    length: psk.text.len(),
+                    index: psk.index,
+                });
             }
         }
         if command.cmdlet == "add-vpnconnection" {
@@ -924,7 +1024,7 @@ fn read_phone_book(lines: &[&str], file: usize, set: &mut ConfigSet) -> Vec<Conn
             entries.push(Entry {
                 connection: Connection {
                     name: Some(Cited {
-                        text: clip(name),
+                        text: clip(name, MAX_TEXT),
                         index,
                     }),
                     index,
@@ -941,7 +1041,7 @@ fn read_phone_book(lines: &[&str], file: usize, set: &mut ConfigSet) -> Vec<Conn
             continue;
         };
         let cited = Cited {
-            text: clip(value.trim()),
+            text: clip(value.trim(), MAX_TEXT),
             index,
         };
         match key.trim().to_ascii_lowercase().as_str() {
@@ -1074,8 +1174,8 @@ fn commit(connection: Connection, file: usize, set: &mut ConfigSet) {
                 Some(cite(t.index).line),
                 format!(
                     "connection `{}`: TunnelType {} is not IKEv2; not read",
-                    clip(&name),
-                    clip(&t.text)
+                    clip(&name, MAX_TEXT),
+                    clip(&t.text, MAX_TEXT)
                 ),
             );
             return;
@@ -1114,13 +1214,7 @@ fn commit(connection: Connection, file: usize, set: &mut ConfigSet) {
         peer.version = Setting::written(IkeVersions::V2, cite(t.index));
     }
     if let Some(method) = method {
-        let gateway = peer
-            .remote_addrs
-            .value
-            .first()
-            .filter(|a| a.as_str() != ANY_GATEWAY)
-            .cloned();
-        // The gateway proves itself with a certificate naming the server address, or the key.
+        // The gateway proves itself with a certificate, or the key.
         let remote = if method.value == AuthMethod::Psk {
             AuthMethod::Psk
         } else {
@@ -1132,9 +1226,15 @@ fn commit(connection: Connection, file: usize, set: &mut ConfigSet) {
             eap_id: None,
             certs: Vec::new(),
         }];
+        // Windows has no setting of the gateway's identity and does not compare IDr with the
+        // server address: it checks that the name is in the gateway certificate's subject or
+        // a subjectAltName (strongSwan, "Windows Certificate Requirements",
+        // docs.strongswan.org/docs/latest/interop/windowsCertRequirements.html). That needs the
+        // certificate, so no identity is expected here. With a PSK no source says Windows checks
+        // IDr at all: none expected either.
         peer.remote_auth = vec![AuthRound {
             method: Setting::default_value(remote),
-            id: Setting::default_value(gateway),
+            id: Setting::default_value(None),
             eap_id: None,
             certs: Vec::new(),
         }];
@@ -1169,7 +1269,7 @@ fn commit(connection: Connection, file: usize, set: &mut ConfigSet) {
         }
         None => {}
     }
-    if let Some((fingerprint, length, at)) = connection.psk {
+    if let Some(psk) = connection.psk {
         let is_psk = set
             .peers
             .get(index)
@@ -1179,9 +1279,9 @@ fn commit(connection: Connection, file: usize, set: &mut ConfigSet) {
             set.secrets.push(Secret {
                 kind: SecretKind::Ike,
                 ids: Vec::new(),
-                fingerprint,
-                length,
-                at: cite(at),
+                fingerprint: psk.fingerprint,
+                length: psk.length,
+                at: cite(psk.index),
             });
         }
     }
@@ -1241,10 +1341,10 @@ fn local_method(
                 Some(at.line),
                 format!(
                     "AuthenticationMethod {}: not a method of an IKEv2 connection",
-                    clip(other)
+                    clip(other, MAX_TEXT)
                 ),
             );
-            AuthMethod::Other(clip(other))
+            AuthMethod::Other(clip(other, MAX_TEXT))
         }
     };
     if methods.next().is_some() {
@@ -1258,78 +1358,87 @@ fn local_method(
 }
 
 /// The one IKE and the one ESP proposal of a custom policy, or `None` (noted) when a value is
-/// missing or not one Windows has.
+/// missing or not one Windows has. The names are Microsoft's enumerations
+/// ([`proposal::microsoft_ike_encryption`] and its neighbours).
 fn policy_proposals(
     values: &PolicyValues,
     file: usize,
     name: &str,
     set: &mut ConfigSet,
 ) -> Option<(Proposal, Proposal)> {
-    let mut text = Vec::with_capacity(6);
-    for (slot, key) in POLICY_KEYS.iter().enumerate() {
-        match &values.values[slot] {
-            Some(v) if !v.text.is_empty() => text.push((v.text.to_ascii_lowercase(), v.index)),
-            _ => {
-                set.note(
-                    file,
-                    Some(line_at(file, values.index).line),
-                    format!(
-                        "connection `{}`: custom IPsec policy without {key} (Windows needs all \
-                         six values); not read",
-                        clip(name)
-                    ),
-                );
-                return None;
-            }
+    for key in PolicyKey::ALL {
+        if values.get(key).is_none_or(|v| v.text.is_empty()) {
+            set.note(
+                file,
+                Some(line_at(file, values.index).line),
+                format!(
+                    "connection `{}`: custom IPsec policy without {} (Windows needs all six \
+                     values); not read",
+                    clip(name, MAX_TEXT),
+                    key.name()
+                ),
+            );
+            return None;
         }
     }
-    let [auth, cipher, dh, integrity, pfs, encryption] = [0, 1, 2, 3, 4, 5].map(|i| &text[i]);
-    // Notes quote a value as written (matching is case-insensitive, as PowerShell's).
-    let written = |slot: usize| {
-        values.values[slot]
-            .as_ref()
-            .map(|v| v.text.clone())
-            .unwrap_or_default()
-    };
-    let mut unknown = |slot: usize, (_, index): &(String, usize)| {
+    // Every value is present (checked above); notes quote a value as written.
+    let text = |key: PolicyKey| values.get(key).map_or("", |v| v.text.as_str());
+    let line = |key: PolicyKey| line_at(file, values.get(key).map_or(values.index, |v| v.index));
+    let mut unknown = |key: PolicyKey| {
         set.note(
             file,
-            Some(line_at(file, *index).line),
+            Some(line(key).line),
             format!(
                 "{} {}: not a value Windows documents; the custom IPsec policy is not read",
-                POLICY_KEYS[slot],
-                written(slot)
+                key.name(),
+                text(key)
             ),
         );
     };
-    let Some(ike_encryption) = encryption_keyword(&encryption.0) else {
-        unknown(5, encryption);
+    let Some(ike_encryption) = proposal::microsoft_ike_encryption(text(PolicyKey::Encryption))
+    else {
+        unknown(PolicyKey::Encryption);
         return None;
     };
-    let Some(hash) = hash_keyword(&integrity.0) else {
-        unknown(3, integrity);
+    let Some(hash) = proposal::microsoft_ike_integrity(text(PolicyKey::IntegrityCheck)) else {
+        unknown(PolicyKey::IntegrityCheck);
         return None;
     };
-    let Some(group) = dh_keyword(&dh.0) else {
-        unknown(2, dh);
+    let Some(group) = proposal::microsoft_dh_group(text(PolicyKey::DhGroup)) else {
+        unknown(PolicyKey::DhGroup);
         return None;
     };
-    let Some(rekey_group) = pfs_keyword(&pfs.0, group) else {
-        unknown(4, pfs);
+    let group = (group != "none").then_some(group);
+    let pfs = text(PolicyKey::PfsGroup);
+    let rekey_group = if pfs.eq_ignore_ascii_case("PFSMM") {
+        // The IKE SA's group.
+        group
+    } else {
+        match proposal::microsoft_pfs_group(pfs) {
+            Some("none") => None,
+            Some(g) => Some(g),
+            None => {
+                unknown(PolicyKey::PfsGroup);
+                return None;
+            }
+        }
+    };
+    let Some(esp_cipher) = proposal::microsoft_esp_encryption(text(PolicyKey::CipherTransform))
+    else {
+        unknown(PolicyKey::CipherTransform);
         return None;
     };
-    let Some(esp_cipher) = cipher_keyword(&cipher.0) else {
-        unknown(1, cipher);
-        return None;
-    };
-    let Some(esp_auth) = auth_keyword(&auth.0) else {
-        unknown(0, auth);
+    let esp_cipher = (esp_cipher != "null").then_some(esp_cipher);
+    let Some(esp_auth) =
+        proposal::windows_esp_integrity(text(PolicyKey::AuthenticationTransform)).map(Auth::of)
+    else {
+        unknown(PolicyKey::AuthenticationTransform);
         return None;
     };
     let Some(group) = group else {
         set.note(
             file,
-            Some(line_at(file, dh.1).line),
+            Some(line(PolicyKey::DhGroup).line),
             "DHGroup None: an IKE SA needs a Diffie-Hellman group; the custom IPsec policy is not read",
         );
         return None;
@@ -1341,9 +1450,10 @@ fn policy_proposals(
         format!("{ike_encryption}-{hash}-{group}")
     };
     let esp = match (esp_cipher, esp_auth) {
-        (Some(c), Auth::Gcm(bits)) if c == format!("aes{bits}gcm16") => c,
-        (None, Auth::Gcm(bits)) => {
+        (Some(c), Auth::Gcm(g)) if c == g => c.to_owned(),
+        (None, Auth::Gcm(g)) => {
             // AES-GMAC: integrity without encryption (ENCR_NULL_AUTH_AES_GMAC).
+            let bits = g.trim_start_matches("aes").trim_end_matches("gcm16");
             let mut esp = Proposal::from_strongswan(
                 "ESP",
                 &match rekey_group {
@@ -1357,18 +1467,18 @@ fn policy_proposals(
             return Some((ike, esp));
         }
         (Some(c), Auth::Hmac(h)) => format!("{c}-{h}"),
-        (Some(c), Auth::None) if !c.contains("gcm") => c,
+        (Some(c), Auth::None) if !c.contains("gcm") => c.to_owned(),
         (None, Auth::Hmac(h)) => format!("null-{h}"),
         _ => {
             set.note(
                 file,
-                Some(line_at(file, cipher.1).line),
+                Some(line(PolicyKey::CipherTransform).line),
                 format!(
                     "CipherTransformConstants {} with AuthenticationTransformConstants {}: \
                      Windows takes AES-GCM for both or for neither; the custom IPsec policy is \
                      not read",
-                    written(1),
-                    written(0)
+                    text(PolicyKey::CipherTransform),
+                    text(PolicyKey::AuthenticationTransform)
                 ),
             );
             return None;
@@ -1384,102 +1494,29 @@ fn policy_proposals(
     ))
 }
 
-/// `EncryptionMethod` in strongSwan's keyword.
-fn encryption_keyword(value: &str) -> Option<&'static str> {
-    Some(match value {
-        "des" => "des",
-        "des3" => "3des",
-        "aes128" => "aes128",
-        "aes192" => "aes192",
-        "aes256" => "aes256",
-        "gcmaes128" => "aes128gcm16",
-        "gcmaes256" => "aes256gcm16",
-        _ => return None,
-    })
-}
-
-/// `IntegrityCheckMethod`: the hash of the integrity algorithm and of the PRF.
-fn hash_keyword(value: &str) -> Option<&'static str> {
-    Some(match value {
-        "md5" => "md5",
-        "sha1" => "sha1",
-        "sha256" => "sha256",
-        "sha384" => "sha384",
-        _ => return None,
-    })
-}
-
-/// `DHGroup`: `Some(None)` for `None` (no group).
-fn dh_keyword(value: &str) -> Option<Option<&'static str>> {
-    Some(Some(match value {
-        "none" => return Some(None),
-        "group1" => "modp768",
-        "group2" => "modp1024",
-        "group14" | "group2048" => "modp2048",
-        "ecp256" => "ecp256",
-        "ecp384" => "ecp384",
-        "group24" => "modp2048s256",
-        _ => return None,
-    }))
-}
-
-/// `PfsGroup`: the group of a rekey; `PFSMM` is the IKE SA's.
-fn pfs_keyword(value: &str, ike_group: Option<&'static str>) -> Option<Option<&'static str>> {
-    Some(Some(match value {
-        "none" => return Some(None),
-        "pfs1" => "modp768",
-        "pfs2" => "modp1024",
-        "pfs2048" | "pfs14" => "modp2048",
-        "ecp256" => "ecp256",
-        "ecp384" => "ecp384",
-        "pfs24" => "modp2048s256",
-        "pfsmm" => return Some(ike_group),
-        _ => return None,
-    }))
-}
-
-/// `CipherTransformConstants`: `Some(None)` for `None` (no encryption).
-fn cipher_keyword(value: &str) -> Option<Option<String>> {
-    let keyword = match value {
-        "none" => return Some(None),
-        "des" => "des",
-        "des3" => "3des",
-        "aes128" => "aes128",
-        "aes192" => "aes192",
-        "aes256" => "aes256",
-        "gcmaes128" => "aes128gcm16",
-        "gcmaes192" => "aes192gcm16",
-        "gcmaes256" => "aes256gcm16",
-        _ => return None,
-    };
-    Some(Some(keyword.to_owned()))
-}
-
+/// `AuthenticationTransformConstants` read.
 enum Auth {
     None,
     Hmac(&'static str),
-    /// AES-GCM (with the same cipher) or AES-GMAC (without one), of this many key bits.
-    Gcm(u16),
+    /// AES-GCM (with the same cipher) or AES-GMAC (without one): the GCM cipher's keyword.
+    Gcm(&'static str),
 }
 
-/// `AuthenticationTransformConstants`.
-fn auth_keyword(value: &str) -> Option<Auth> {
-    Some(match value {
-        "none" => Auth::None,
-        "md596" => Auth::Hmac("md5"),
-        "sha196" => Auth::Hmac("sha1"),
-        "sha256128" => Auth::Hmac("sha256"),
-        "gcmaes128" => Auth::Gcm(128),
-        "gcmaes192" => Auth::Gcm(192),
-        "gcmaes256" => Auth::Gcm(256),
-        _ => return None,
-    })
+impl Auth {
+    fn of(keyword: &'static str) -> Auth {
+        match keyword {
+            "none" => Auth::None,
+            k if k.contains("gcm") => Auth::Gcm(k),
+            k => Auth::Hmac(k),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::TrafficSelector;
+    use crate::profiles::ANY_GATEWAY;
 
     fn read_one(name: &str, text: &str) -> ConfigSet {
         let mut set = ConfigSet::default();
@@ -1770,6 +1807,44 @@ PhoneNumber=old.example.org
             ["aes256-sha256-modp2048"]
         );
         assert_eq!(p.ike_proposals.at.map(|l| l.file), Some(policy));
+    }
+
+    /// Windows checks the server name against the gateway certificate (subject or
+    /// subjectAltName), not against IDr: no identity is expected of the gateway, with a
+    /// certificate or with a PSK.
+    #[test]
+    fn the_gateway_identity_is_not_expected() {
+        for method in ["MachineCertificate", "Eap", "Psk"] {
+            let set = read_one(
+                "conn.txt",
+                &format!(
+                    "Name : Office\nServerAddress : vpn.example.org\nTunnelType : Ikev2\n\
+                     AuthenticationMethod : {{{method}}}\n"
+                ),
+            );
+            let p = &set.peers[0];
+            assert_eq!(p.remote_addrs.value, ["vpn.example.org"]);
+            assert_eq!(p.remote_auth[0].id.value, None, "{method}");
+            assert_eq!(p.remote_auth[0].id.at, None);
+        }
+    }
+
+    /// A how-to's `New-ItemProperty` continued with a backtick: the value is on the next line.
+    #[test]
+    fn the_registry_value_in_a_continued_command() {
+        let text = "New-ItemProperty -Path \"HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\Parameters\" `\n\
+                    \x20   -Name \"NegotiateDH2048_AES256\" `\n\
+                    \x20   -PropertyType DWord -Value 1 -Force\n";
+        let set = read_one("fix.ps1", text);
+        let dh2048 = set.windows_dh2048.as_ref().expect("the value read");
+        assert_eq!(dh2048.value, 1);
+        assert_eq!(dh2048.at.map(|l| l.line), Some(1));
+        // A comment line ending in a backtick continues nothing.
+        let set = read_one(
+            "fix.ps1",
+            "# NegotiateDH2048_AES256 `\n-Value 2\nNegotiateDH2048_AES256 -Value 1\n",
+        );
+        assert_eq!(set.windows_dh2048.as_ref().map(|s| s.value), Some(1));
     }
 
     /// What `Proposal::windows` writes reads back as the same IKE proposal.

@@ -121,7 +121,9 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
                     .peers
                     .iter()
                     .enumerate()
-                    .filter(|(ri, r)| usable(re, *ri, r) && addresses_meet(initiator, r))
+                    .filter(|(ri, r)| {
+                        !r.initiator_only && usable(re, *ri, r) && addresses_meet(initiator, r)
+                    })
                     .collect();
                 // The daemon picks the connection that works when one does (the first of
                 // equals, as a daemon takes its connections in order): so do we.
@@ -361,8 +363,8 @@ fn pairs_as_written(ends: &[ConfigEnd], e: usize, p: &PeerConfig) -> bool {
     ends.iter().enumerate().any(|(o, other)| {
         o != e
             && other.set.peers.iter().filter(|q| !q.alternative).any(|q| {
-                (!p.responder_only() && addresses_meet(p, q))
-                    || (!q.responder_only() && addresses_meet(q, p))
+                (!p.responder_only() && !q.initiator_only && addresses_meet(p, q))
+                    || (!q.responder_only() && !p.initiator_only && addresses_meet(q, p))
             })
     })
 }
