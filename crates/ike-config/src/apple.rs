@@ -487,6 +487,9 @@ impl Reading<'_> {
             rekey_randomized: Setting::default_value(true),
             front_end: Some(FrontEnd::AppleProfile),
             initiator_only: true,
+            local_port: Setting::default_value(500),
+            remote_port: Setting::default_value(500),
+            mobike: apple_mobike(ikev2, self),
         })
     }
 
@@ -561,6 +564,17 @@ impl Reading<'_> {
             .line_in(section, "EncryptionAlgorithm")
             .or_else(|| self.line(section));
         Ok((proposal, written))
+    }
+}
+
+/// `DisableMOBIKE` (MOBIKE is on unless it is 1).
+fn apple_mobike(ikev2: &Dictionary, reading: &Reading) -> Setting<bool> {
+    match (
+        ikev2.get("DisableMOBIKE").and_then(integer_of),
+        reading.line("DisableMOBIKE"),
+    ) {
+        (Some(v), Some(at)) => Setting::written(v != 1, at),
+        _ => Setting::default_value(true),
     }
 }
 

@@ -633,6 +633,9 @@ impl Tunnel {
             rekey_randomized: Setting::default_value(true),
             front_end: None,
             initiator_only: self.initiator_only,
+            local_port: Setting::default_value(500),
+            remote_port: Setting::default_value(500),
+            mobike: Setting::default_value(false),
         }
     }
 }

@@ -471,6 +471,31 @@ fn peer(
         rekey_randomized: fuzz_of(conn),
         front_end: None,
         initiator_only: false,
+        local_port: port_of(conn, &key(me, "ikeport")),
+        remote_port: port_of(conn, &key(them, "ikeport")),
+        mobike: mobike_of(conn, false),
+    }
+}
+
+/// `leftikeport`/`rightikeport` (500 by default).
+fn port_of(conn: &Merged, key: &str) -> Setting<u16> {
+    match conn
+        .get(key)
+        .and_then(|(v, at)| Some((crate::model::port(v)?, at)))
+    {
+        Some((p, at)) => Setting::written(p, at),
+        None => Setting::default_value(500),
+    }
+}
+
+/// `mobike=` (off by default in pluto, on in strongSwan's starter).
+pub(crate) fn mobike_of(conn: &Merged, default: bool) -> Setting<bool> {
+    match conn
+        .get("mobike")
+        .and_then(|(v, at)| Some((crate::model::yes_no(v)?, at)))
+    {
+        Some((b, at)) => Setting::written(b, at),
+        None => Setting::default_value(default),
     }
 }
 
@@ -572,11 +597,14 @@ mod tests {
         let mut set = ConfigSet::default();
         let file = set.add_file("ikev2.conf");
         read_conf(
-            "conn c\n  right=%any\n  ike=aes256-sha2\n",
+            "conn c\n  right=%any\n  ike=aes256-sha2\n  rightikeport=4500\n  mobike=yes\n",
             file,
             &mut NoIncludes,
             &mut set,
         );
+        assert_eq!(set.peers[0].remote_port.value, 4500);
+        assert_eq!(set.peers[0].local_port.value, 500);
+        assert!(set.peers[0].mobike.value);
         let groups = &set.peers[0].ike_proposals.value[0].groups;
         assert!(
             groups.iter().any(|g| g == "MODP_2048") && groups.iter().any(|g| g == "ECP_256"),

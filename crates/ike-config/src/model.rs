@@ -323,6 +323,11 @@ pub struct PeerConfig {
     /// A client that only starts connections and never answers one (the phone and desktop
     /// clients, charon-nm): never taken as the responder of a pair.
     pub initiator_only: bool,
+    /// The UDP port IKE is sent from and to (500 unless set; NAT-T moves to 4500).
+    pub local_port: Setting<u16>,
+    pub remote_port: Setting<u16>,
+    /// Whether MOBIKE (RFC 4555) is offered: a mismatch only turns it off, never a failure.
+    pub mobike: Setting<bool>,
 }
 
 impl PeerConfig {
@@ -478,6 +483,20 @@ impl ConfigSet {
                 message: message.into(),
             });
         }
+    }
+}
+
+/// A port number as written (`4500`), or `None` for anything else.
+pub fn port(text: &str) -> Option<u16> {
+    text.trim().parse().ok().filter(|p| *p != 0)
+}
+
+/// A yes/no value as the daemons write it (`yes`/`no`, `true`/`false`, `1`/`0`).
+pub fn yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "1" | "on" => Some(true),
+        "no" | "false" | "0" | "off" => Some(false),
+        _ => None,
     }
 }
 

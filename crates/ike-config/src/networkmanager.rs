@@ -451,7 +451,21 @@ fn read_strongswan(c: &Connection, name: String, at: Line, set: &mut ConfigSet) 
         rekey_randomized: Setting::default_value(true),
         front_end: Some(FrontEnd::NetworkManager),
         initiator_only: true,
+        local_port: Setting::default_value(500),
+        remote_port: nm_port(c, file),
+        mobike: Setting::default_value(true),
     });
+}
+
+/// charon-nm's `server-port` (500 by default).
+fn nm_port(c: &Connection, file: usize) -> Setting<u16> {
+    match c
+        .get("server-port")
+        .and_then(|i| Some((crate::model::port(&i.value)?, i.line)))
+    {
+        Some((p, line)) => Setting::written(p, Line { file, line }),
+        None => Setting::default_value(500),
+    }
 }
 
 /// Keys NetworkManager-libreswan passes to pluto unchanged (its nm-settings-libreswan(5)).

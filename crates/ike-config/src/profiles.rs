@@ -196,6 +196,9 @@ impl Profile {
             rekey_randomized: Setting::default_value(true),
             front_end: None,
             initiator_only: self.road_warrior,
+            local_port: Setting::default_value(500),
+            remote_port: Setting::default_value(500),
+            mobike: Setting::default_value(true),
         });
         set
     }

@@ -165,7 +165,25 @@ pub fn read(text: &str, file: usize, set: &mut ConfigSet) {
         rekey_randomized: Setting::default_value(true),
         front_end: None,
         initiator_only: true,
+        local_port: Setting::default_value(500),
+        remote_port: sswan_port(&remote, text, file),
+        mobike: Setting::default_value(true),
     });
+}
+
+/// The profile's `remote.port` (the app's default is 500).
+fn sswan_port(remote: &Value, text: &str, file: usize) -> Setting<u16> {
+    match remote
+        .get("port")
+        .and_then(Value::as_u64)
+        .and_then(|p| u16::try_from(p).ok())
+    {
+        Some(p) if p > 0 => match line_of(text, file, "port") {
+            Some(at) => Setting::written(p, at),
+            None => Setting::default_value(p),
+        },
+        _ => Setting::default_value(500),
+    }
 }
 
 #[cfg(test)]

@@ -294,6 +294,9 @@ pub(crate) fn peer(
         rekey_randomized: crate::libreswan::fuzz_of(conn),
         front_end: None,
         initiator_only: false,
+        local_port: Setting::default_value(500),
+        remote_port: Setting::default_value(500),
+        mobike: crate::libreswan::mobike_of(conn, true),
     }
 }
 

@@ -170,6 +170,9 @@ fn connection(conn: &Section, file: usize, set: &mut ConfigSet, refused: &mut bo
         rekey_randomized: rand_time,
         front_end: None,
         initiator_only: false,
+        local_port: port_of(conn, "local_port"),
+        remote_port: port_of(conn, "remote_port"),
+        mobike: bool_of(conn, "mobike", true),
     }
 }
 
@@ -280,6 +283,28 @@ fn child(s: &Section, file: usize, set: &mut ConfigSet, refused: &mut bool) -> C
             Some((v, at)) => Setting::written(seconds(v), at),
             None => Setting::default_value(Some(3600)),
         },
+    }
+}
+
+/// `local_port`/`remote_port` (500 by default; charon floats to 4500 for NAT-T).
+fn port_of(conn: &Section, key: &str) -> Setting<u16> {
+    match conn
+        .value(key)
+        .and_then(|(v, at)| Some((crate::model::port(v)?, at)))
+    {
+        Some((p, at)) => Setting::written(p, at),
+        None => Setting::default_value(500),
+    }
+}
+
+/// A yes/no key of a connection, `default` when absent or not a yes/no.
+fn bool_of(conn: &Section, key: &str, default: bool) -> Setting<bool> {
+    match conn
+        .value(key)
+        .and_then(|(v, at)| Some((crate::model::yes_no(v)?, at)))
+    {
+        Some((b, at)) => Setting::written(b, at),
+        None => Setting::default_value(default),
     }
 }
 

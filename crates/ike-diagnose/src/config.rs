@@ -532,6 +532,23 @@ impl Pair<'_> {
     fn problems(&self, unchecked: &mut Vec<String>) -> Vec<Problem> {
         let (i, r) = (self.initiator, self.responder);
         let mut out = Vec::new();
+        // The daemons listen on 4500 beside 500 (NAT-T): a client sending there is answered.
+        let (sent_to, listens) = (i.remote_port.value, r.local_port.value);
+        if sent_to != listens && !(listens == 500 && sent_to == 4500) {
+            out.push(
+                Problem::new(
+                    0,
+                    FailurePhase::IkeSaInit,
+                    Category::ConfigOther,
+                    format!(
+                        "the initiator sends IKE to UDP port {sent_to} and the responder's connection uses port {listens}: no answer"
+                    ),
+                )
+                .cite(End::Initiator, i.remote_port.at, format!("sends to port {sent_to}"))
+                .cite(End::Responder, r.local_port.at, format!("port {listens}")),
+            );
+            return out;
+        }
         if !i.version.value.meets(r.version.value) {
             let mut p = Problem::new(
                 0,

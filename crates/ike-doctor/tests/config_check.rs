@@ -626,3 +626,29 @@ fn simultaneous_rekeys_are_a_warning() {
         .to_string()
         .contains("without randomization"));
 }
+
+/// A client sending IKE to a port the gateway's connection does not use gets no answer; 4500
+/// is answered beside 500 (NAT-T).
+#[test]
+fn ports_are_compared() {
+    let lab = common::workspace_root().join("tests/fixtures/lab/psk-ok");
+    for (port, expected) in [("4501", "IKE_SA_INIT/config-other"), ("4500", "-")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let client = dir.path().join("client");
+        std::fs::create_dir(&client).expect("mkdir");
+        let text = std::fs::read_to_string(lab.join("client/swanctl.conf")).expect("conf");
+        let text = text.replacen(
+            "    home {\n",
+            &format!("    home {{\n        remote_port = {port}\n        mobike = no\n"),
+            1,
+        );
+        std::fs::write(client.join("swanctl.conf"), text).expect("write");
+        let report = config_check(&[], &[&client, &lab.join("gateway")]);
+        assert_eq!(
+            verdict_pair(&report["verdict"]),
+            expected,
+            "{port}: {}",
+            report["verdict"]
+        );
+    }
+}
