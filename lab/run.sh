@@ -74,6 +74,7 @@ set_defaults() {
     TRAFFIC_COUNT=3
     TRAFFIC_SIZE=56
     TRUTH_OUTCOME=""; TRUTH_PHASE=null; TRUTH_CATEGORY=null; TRUTH_ROOT_CAUSE=""
+    HOST_EXPECT_G=""; HOST_EXPECT_C=""   # checks `ike-doctor host` must report on that peer
     DESCRIPTION=""
     HOW=""
     CLIENT_PREFIX=()         # command prefix of the client daemon (e.g. a faked clock)
@@ -187,6 +188,13 @@ run_one() {
         pluto_start client "$NS_C" || die "pluto client failed to start"
     fi
 
+    # What `ike-doctor host` finds on each peer while its daemon runs, against the scenario's
+    # expectation (HOST_EXPECT_G / HOST_EXPECT_C; none set, no check).
+    if [ "$DO_OBSERVE" = no ] && [ "$DO_ESTABLISH" = no ]; then
+        [ -n "${HOST_EXPECT_G:-}" ] && host_check gateway "$NS_G" "$HOST_EXPECT_G"
+        [ -n "${HOST_EXPECT_C:-}" ] && host_check client "$NS_C" "$HOST_EXPECT_C"
+    fi
+
     scenario_run
     sleep "$POST_WAIT"
 
@@ -233,6 +241,11 @@ run_one() {
         fi
         log "NOT ESTABLISHED"
         grep -E "$refused" "$OUT/client.log" >&2
+        exit 1
+    fi
+    if [ -s "$WORK/host-check.failed" ]; then
+        cat "$WORK/host-check.failed" >&2
+        log "HOST CHECK DID NOT MATCH"
         exit 1
     fi
     scenario_proofs

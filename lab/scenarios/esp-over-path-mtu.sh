@@ -2,6 +2,7 @@ DESCRIPTION="The tunnel is up and small packets pass, but full-size packets beco
 HOW="router link toward the gateway has MTU 1280 and the router's ICMP 'fragmentation needed' messages are dropped; ESP-in-UDP leaves the client with DF set"
 TOPO=router
 AUTH=psk
+HOST_EXPECT_G="small-mtu"   # its link toward the router has an MTU of 1280
 MTU_GATEWAY=1280
 TRUTH_OUTCOME=failed
 TRUTH_PHASE=ESTABLISHED

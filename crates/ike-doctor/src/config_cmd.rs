@@ -17,9 +17,11 @@ pub(crate) enum ConfigCommand {
 
 #[derive(Args)]
 pub(crate) struct CheckArgs {
-    /// Configuration files or folders: swanctl.conf (includes followed), Libreswan ipsec.conf
-    /// and ipsec.secrets; the kind of each is found from its content. Files in one folder are
-    /// one end (ipsec.conf with its ipsec.secrets); give each end's folder or files.
+    /// Configuration files or folders: swanctl.conf (includes followed), ipsec.conf
+    /// (Libreswan's or strongSwan's) and ipsec.secrets, .sswan, .mobileconfig, NetworkManager
+    /// connections, the Windows client's PowerShell output or commands, rasphone.pbk and
+    /// registry value, AWS/Azure/Google Cloud tunnel exports; the kind of each is found from
+    /// its content. Files in one folder are one end; give each end's folder or files.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Pair the gateway's configuration with a built-in client that cannot be configured (its

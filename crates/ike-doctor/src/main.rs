@@ -3,6 +3,7 @@
 
 mod cert_cmd;
 mod config_cmd;
+mod host_cmd;
 mod inputs;
 mod keys_cmd;
 mod probe_cmd;
@@ -144,10 +145,15 @@ enum Command {
     /// Check certificates (PEM or DER): chain to a CA, validity at a time and now, identity in
     /// the SAN, EKU and key usage per client, key and signature strength.
     Cert(cert_cmd::CertArgs),
-    /// Read IKE configurations (swanctl.conf, Libreswan ipsec.conf and ipsec.secrets) and
-    /// predict the failure before connecting; see `config check --help`.
+    /// Read IKE configurations (strongSwan, Libreswan, the Android, Apple, NetworkManager and
+    /// Windows clients', cloud exports) and predict the failure before connecting; see
+    /// `config check --help`.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
+    /// Check this machine for what breaks IKE: daemons and who holds UDP 500/4500, the
+    /// kernel's ESP support (tried in a throw-away namespace), interface MTU, reverse-path
+    /// filtering, XFRM errors. Reads only; sends nothing.
+    Host(host_cmd::HostArgs),
 }
 
 fn main() -> ExitCode {
@@ -199,6 +205,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Config(command) => config_cmd::run(command, color),
+        Command::Host(args) => host_cmd::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "ike-doctor", &mut std::io::stdout());

@@ -1,0 +1,506 @@
+//! The checks, one item each in [`CHECKS`]: what it looks at, and the findings it makes from
+//! the host's facts and the ESP test. A check that cannot tell says nothing (an absence is
+//! evidence only where the host could have shown it).
+use ike_contract::{Category, Confidence, FailurePhase};
+use serde::Serialize;
+
+use crate::facts::{DataPlane, HostFacts, Listener};
+use crate::xfrm::EspSupport;
+
+/// One finding of the host report, in the contract's shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostFinding {
+    pub check: &'static str,
+    pub phase: FailurePhase,
+    pub category: Category,
+    pub confidence: Confidence,
+    pub title: String,
+    /// Where it was seen (`/proc/net/udp: 0.0.0.0:500 held by socat (pid 42)`).
+    pub evidence: Vec<String>,
+    pub fix: Vec<String>,
+    /// A warning: it does not stop IKE by itself.
+    #[serde(skip)]
+    pub warning: bool,
+}
+
+/// What a check sees.
+pub struct Input<'a> {
+    pub facts: &'a HostFacts,
+    pub esp: &'a [EspSupport],
+}
+
+/// One check.
+pub struct Check {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub run: fn(&Input) -> Vec<HostFinding>,
+}
+
+/// Every check, in the order the daemons would meet the problem.
+pub const CHECKS: &[Check] = &[
+    Check {
+        name: "port-held-by-another-program",
+        doc: "UDP 500 or 4500 held by a program that is not an IKE daemon",
+        run: port_held_by_another_program,
+    },
+    Check {
+        name: "daemons-compete",
+        doc: "two IKE daemons running at once",
+        run: daemons_compete,
+    },
+    Check {
+        name: "no-ike-daemon",
+        doc: "no IKE daemon running and nothing on UDP 500",
+        run: no_ike_daemon,
+    },
+    Check {
+        name: "daemon-without-socket",
+        doc: "an IKE daemon running without a UDP 500 socket",
+        run: daemon_without_socket,
+    },
+    Check {
+        name: "kernel-refuses-esp",
+        doc: "the kernel refuses ESP SAs and the daemon uses the kernel's XFRM",
+        run: kernel_refuses_esp,
+    },
+    Check {
+        name: "small-mtu",
+        doc: "an interface MTU below 1500",
+        run: small_mtu,
+    },
+    Check {
+        name: "strict-rp-filter",
+        doc: "strict reverse-path filtering",
+        run: strict_rp_filter,
+    },
+    Check {
+        name: "xfrm-errors",
+        doc: "XFRM error counters",
+        run: xfrm_errors,
+    },
+];
+
+fn is_daemon_name(name: &str) -> bool {
+    matches!(
+        name,
+        "charon" | "charon-systemd" | "charon-nm" | "charon-svc" | "pluto" | "iked" | "racoon"
+    )
+}
+
+fn holders(l: &Listener) -> String {
+    l.holders
+        .iter()
+        .map(|p| format!("{} (pid {})", p.name, p.pid))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn port_held_by_another_program(input: &Input) -> Vec<HostFinding> {
+    input
+        .facts
+        .listeners
+        .iter()
+        .filter(|l| !l.holders.is_empty() && !l.holders.iter().any(|p| is_daemon_name(&p.name)))
+        .map(|l| HostFinding {
+            check: "port-held-by-another-program",
+            phase: FailurePhase::IkeSaInit,
+            category: Category::Implementation,
+            confidence: Confidence::High,
+            title: format!(
+                "UDP {} on {} is held by {}, not an IKE daemon: the daemon cannot bind it and IKE_SA_INIT requests reach that program",
+                l.port,
+                l.address,
+                holders(l)
+            ),
+            evidence: vec![format!(
+                "/proc/net/udp: {}:{} held by {}",
+                l.address,
+                l.port,
+                holders(l)
+            )],
+            fix: vec![format!(
+                "stop {} or move it off UDP {}, then restart the IKE daemon",
+                holders(l),
+                l.port
+            )],
+            warning: false,
+        })
+        .collect()
+}
+
+fn daemons_compete(input: &Input) -> Vec<HostFinding> {
+    let d = &input.facts.daemons;
+    let kinds: std::collections::BTreeSet<_> = d.iter().map(|d| format!("{:?}", d.kind)).collect();
+    // charon-nm beside charon, or charon beside pluto: one of them gets UDP 500.
+    if d.len() < 2 || (kinds.len() < 2 && !d.iter().any(|x| x.process.name == "charon-nm")) {
+        return Vec::new();
+    }
+    let names = d
+        .iter()
+        .map(|x| format!("{} (pid {})", x.process.name, x.process.pid))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![HostFinding {
+        check: "daemons-compete",
+        phase: FailurePhase::IkeSaInit,
+        category: Category::Implementation,
+        confidence: Confidence::High,
+        title: format!("several IKE daemons run at once ({names}): only one holds UDP 500 and 4500, the other's connections get no packets"),
+        evidence: vec![format!("/proc: {names}")],
+        fix: vec!["run one IKE daemon (stop and disable the other's service)".into()],
+        warning: false,
+    }]
+}
+
+fn no_ike_daemon(input: &Input) -> Vec<HostFinding> {
+    let f = input.facts;
+    if !f.daemons.is_empty() || f.listeners.iter().any(|l| l.port == 500) {
+        return Vec::new();
+    }
+    vec![HostFinding {
+        check: "no-ike-daemon",
+        phase: FailurePhase::IkeSaInit,
+        category: Category::UdpBlocked,
+        confidence: Confidence::High,
+        title: "no IKE daemon runs and nothing listens on UDP 500: IKE_SA_INIT requests to this host get no answer".into(),
+        evidence: vec!["/proc: no charon, pluto, iked or racoon; /proc/net/udp: no socket on port 500".into()],
+        fix: vec!["start the IKE daemon (systemctl start strongswan / ipsec) and check its log for why it stopped".into()],
+        warning: false,
+    }]
+}
+
+fn daemon_without_socket(input: &Input) -> Vec<HostFinding> {
+    let f = input.facts;
+    // IPv4: a daemon whose IPv4 bind failed still holds its IPv6 socket (charon then logs
+    // "could not open IPv4 socket, IPv4 disabled"), and IPv4 peers get no answer.
+    let on_500: Vec<&Listener> = f
+        .listeners
+        .iter()
+        .filter(|l| l.port == 500 && l.address.is_ipv4())
+        .collect();
+    // A socket whose holder could not be seen (another user's process) may be the daemon's.
+    if on_500.iter().any(|l| l.holders.is_empty()) {
+        return Vec::new();
+    }
+    f.daemons
+        .iter()
+        // charon-nm is a client: it binds only when it connects.
+        .filter(|d| d.process.name != "charon-nm")
+        .filter(|d| !on_500.iter().any(|l| l.holders.contains(&d.process)))
+        .map(|d| HostFinding {
+            check: "daemon-without-socket",
+            phase: FailurePhase::IkeSaInit,
+            category: Category::Implementation,
+            confidence: Confidence::Medium,
+            title: format!(
+                "{} (pid {}) runs but holds no IPv4 socket on UDP 500: it could not bind the port, and IPv4 peers get no answer",
+                d.process.name, d.process.pid
+            ),
+            evidence: vec![format!("/proc/net/udp: no IPv4 socket of {} (pid {}) on port 500", d.process.name, d.process.pid)],
+            fix: vec!["look for 'unable to bind' / 'could not open socket' in the daemon's log; free UDP 500 and restart it".into()],
+            warning: false,
+        })
+        .collect()
+}
+
+fn kernel_refuses_esp(input: &Input) -> Vec<HostFinding> {
+    let refused: Vec<&EspSupport> = input
+        .esp
+        .iter()
+        .filter(|e| matches!(e, EspSupport::Refused { .. }))
+        .collect();
+    let supported = input
+        .esp
+        .iter()
+        .any(|e| matches!(e, EspSupport::Supported { .. }));
+    if refused.is_empty() || supported {
+        return Vec::new();
+    }
+    let evidence: Vec<String> = refused
+        .iter()
+        .filter_map(|e| match e {
+            EspSupport::Refused {
+                algorithm,
+                kernel_said,
+            } => Some(format!(
+                "ip xfrm state add (ESP, {algorithm}) in a fresh namespace: {kernel_said}"
+            )),
+            _ => None,
+        })
+        .collect();
+    let kernel_users: Vec<String> = input
+        .facts
+        .daemons
+        .iter()
+        .filter(|d| d.data_plane == DataPlane::KernelXfrm)
+        .map(|d| format!("{} (pid {})", d.process.name, d.process.pid))
+        .collect();
+    let fix = vec![
+        "load the kernel's ESP support (modprobe esp4 esp6 xfrm_user xfrm_algo) or use a kernel built with CONFIG_INET_ESP; or run charon with the kernel-libipsec plugin (a userspace data plane)".to_owned(),
+    ];
+    if kernel_users.is_empty() {
+        let libipsec = input
+            .facts
+            .daemons
+            .iter()
+            .any(|d| d.data_plane == DataPlane::Libipsec);
+        if libipsec {
+            // The running daemon does not need the kernel's ESP.
+            return Vec::new();
+        }
+        return vec![HostFinding {
+            check: "kernel-refuses-esp",
+            phase: FailurePhase::ChildSa,
+            category: Category::Implementation,
+            confidence: Confidence::Medium,
+            title: "the kernel refuses ESP SAs: a daemon using the kernel's XFRM (pluto, charon with kernel-netlink) could not install a CHILD_SA".into(),
+            evidence,
+            fix,
+            warning: true,
+        }];
+    }
+    vec![HostFinding {
+        check: "kernel-refuses-esp",
+        phase: FailurePhase::ChildSa,
+        category: Category::Implementation,
+        confidence: Confidence::High,
+        title: format!(
+            "the kernel refuses ESP SAs and {} installs its SAs in the kernel's XFRM: every CHILD_SA fails to install",
+            kernel_users.join(", ")
+        ),
+        evidence,
+        fix,
+        warning: false,
+    }]
+}
+
+fn small_mtu(input: &Input) -> Vec<HostFinding> {
+    input
+        .facts
+        .interfaces
+        .iter()
+        // The links IKE crosses (Ethernet, PPP), not tunnels of the data plane (ipsec0, xfrm).
+        .filter(|i| i.on_the_path && i.mtu.is_some_and(|m| m < 1500))
+        .map(|i| {
+            let mtu = i.mtu.unwrap_or_default();
+            HostFinding {
+                check: "small-mtu",
+                phase: FailurePhase::IkeAuth,
+                category: Category::MtuFragmentation,
+                confidence: Confidence::Medium,
+                title: format!(
+                    "interface {} has an MTU of {mtu}: an IKE_AUTH message with a certificate chain (often 1,500 to 3,000 bytes) is fragmented on it",
+                    i.name
+                ),
+                evidence: vec![format!("/sys/class/net/{}/mtu: {mtu}", i.name)],
+                fix: vec![
+                    "enable IKEv2 fragmentation on both ends (fragmentation = yes / fragmentation=yes) so no IP fragments are needed".into(),
+                    "clamp TCP MSS for the tunnelled traffic below the path MTU".into(),
+                ],
+                warning: true,
+            }
+        })
+        .collect()
+}
+
+fn strict_rp_filter(input: &Input) -> Vec<HostFinding> {
+    let all = input.facts.rp_filter_all.unwrap_or(0);
+    input
+        .facts
+        .interfaces
+        .iter()
+        .filter(|i| i.name != "lo")
+        .filter(|i| all.max(i.rp_filter.unwrap_or(0)) == 1)
+        .map(|i| HostFinding {
+            check: "strict-rp-filter",
+            phase: FailurePhase::Established,
+            category: Category::DataPlane,
+            confidence: Confidence::Medium,
+            title: format!(
+                "strict reverse-path filtering on {}: decapsulated packets whose source is not routed back through {} are dropped (tunnelled traffic often is not)",
+                i.name, i.name
+            ),
+            evidence: vec![format!(
+                "/proc/sys/net/ipv4/conf/{}/rp_filter: {}; conf/all/rp_filter: {all}",
+                i.name,
+                i.rp_filter.unwrap_or(0)
+            )],
+            fix: vec![format!(
+                "sysctl -w net.ipv4.conf.{}.rp_filter=2 (loose) and net.ipv4.conf.all.rp_filter=2, or route the tunnel's networks through that interface",
+                i.name
+            )],
+            warning: true,
+        })
+        .collect()
+}
+
+fn xfrm_errors(input: &Input) -> Vec<HostFinding> {
+    let e = &input.facts.xfrm_errors;
+    if e.is_empty() {
+        return Vec::new();
+    }
+    let list = e
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![HostFinding {
+        check: "xfrm-errors",
+        phase: FailurePhase::Established,
+        category: Category::DataPlane,
+        confidence: Confidence::Medium,
+        title: format!("the kernel's XFRM counted errors: {list}"),
+        evidence: vec![format!("/proc/net/xfrm_stat: {list}")],
+        fix: vec!["XfrmInNoStates: ESP for an SA the kernel does not have (lost SA, peer still sending); XfrmOutNoStates/XfrmInNoPols: traffic without a matching policy (selectors); XfrmInStateProtoError: wrong keys or a corrupted path".into()],
+        warning: true,
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Daemon, DaemonKind, Interface, Process};
+
+    fn process(pid: u32, name: &str) -> Process {
+        Process {
+            pid,
+            name: name.into(),
+        }
+    }
+
+    fn run(facts: &HostFacts, esp: &[EspSupport]) -> Vec<HostFinding> {
+        let input = Input { facts, esp };
+        CHECKS.iter().flat_map(|c| (c.run)(&input)).collect()
+    }
+
+    fn names(found: &[HostFinding]) -> Vec<&'static str> {
+        found.iter().map(|f| f.check).collect()
+    }
+
+    /// Every check is listed once and documented.
+    #[test]
+    fn the_list() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in CHECKS {
+            assert!(seen.insert(c.name), "{}", c.name);
+            assert!(!c.doc.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_program_on_udp_500() {
+        let facts = HostFacts {
+            listeners: vec![Listener {
+                port: 500,
+                address: "0.0.0.0".parse().expect("ip"),
+                holders: vec![process(42, "socat")],
+            }],
+            daemons: vec![Daemon {
+                process: process(50, "charon"),
+                kind: DaemonKind::Charon,
+                data_plane: DataPlane::Libipsec,
+            }],
+            ..HostFacts::default()
+        };
+        let found = run(&facts, &[]);
+        assert_eq!(
+            names(&found),
+            vec!["port-held-by-another-program", "daemon-without-socket"]
+        );
+        assert!(found[0].title.contains("socat (pid 42)"));
+    }
+
+    #[test]
+    fn kernel_esp_matters_only_to_a_kernel_data_plane() {
+        let refused = [EspSupport::Refused {
+            algorithm: "AES_GCM_16_128".into(),
+            kernel_said: "RTNETLINK answers: Protocol not supported".into(),
+        }];
+        let with = |plane| HostFacts {
+            listeners: vec![Listener {
+                port: 500,
+                address: "0.0.0.0".parse().expect("ip"),
+                holders: vec![process(7, "charon")],
+            }],
+            daemons: vec![Daemon {
+                process: process(7, "charon"),
+                kind: DaemonKind::Charon,
+                data_plane: plane,
+            }],
+            ..HostFacts::default()
+        };
+        let found = run(&with(DataPlane::KernelXfrm), &refused);
+        assert_eq!(names(&found), vec!["kernel-refuses-esp"]);
+        assert!(!found[0].warning);
+        assert!(run(&with(DataPlane::Libipsec), &refused).is_empty());
+        // Not tested (not root): nothing said.
+        let not_tested = [EspSupport::NotTested {
+            why: "not root".into(),
+        }];
+        assert!(run(&with(DataPlane::KernelXfrm), &not_tested).is_empty());
+    }
+
+    #[test]
+    fn nothing_listens_and_warnings() {
+        let facts = HostFacts {
+            interfaces: vec![
+                Interface {
+                    name: "lo".into(),
+                    mtu: Some(65536),
+                    rp_filter: Some(1),
+                    on_the_path: false,
+                },
+                Interface {
+                    name: "ipsec0".into(),
+                    mtu: Some(1400),
+                    rp_filter: Some(0),
+                    on_the_path: false,
+                },
+                Interface {
+                    name: "eth0".into(),
+                    mtu: Some(1280),
+                    rp_filter: Some(1),
+                    on_the_path: true,
+                },
+            ],
+            ..HostFacts::default()
+        };
+        let found = run(&facts, &[]);
+        assert_eq!(
+            names(&found),
+            vec!["no-ike-daemon", "small-mtu", "strict-rp-filter"]
+        );
+        assert!(found[1].warning && found[2].warning);
+    }
+
+    #[test]
+    fn competing_daemons() {
+        let facts = HostFacts {
+            daemons: vec![
+                Daemon {
+                    process: process(1, "charon"),
+                    kind: DaemonKind::Charon,
+                    data_plane: DataPlane::KernelXfrm,
+                },
+                Daemon {
+                    process: process(2, "pluto"),
+                    kind: DaemonKind::Pluto,
+                    data_plane: DataPlane::KernelXfrm,
+                },
+            ],
+            listeners: vec![Listener {
+                port: 500,
+                address: "0.0.0.0".parse().expect("ip"),
+                holders: vec![process(2, "pluto")],
+            }],
+            ..HostFacts::default()
+        };
+        // pluto holds UDP 500: charon could not bind it.
+        let found = run(&facts, &[]);
+        assert_eq!(
+            names(&found),
+            vec!["daemons-compete", "daemon-without-socket"]
+        );
+        assert!(found[1].title.starts_with("charon (pid 1)"));
+    }
+}

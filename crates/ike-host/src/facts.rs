@@ -1,0 +1,375 @@
+//! What the host shows about itself, read from `/proc` and `/sys` under a root directory (the
+//! real `/` on a host; a copied or made-up tree in tests and in a collected bundle). Reading
+//! only: nothing is changed, nothing is sent. Every file is bounded; what cannot be read is a
+//! note, never a guess.
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// Largest `/proc` or `/sys` file read (a busy gateway's `/proc/net/udp` is a few MB).
+const MAX_FILE_BYTES: u64 = 16 << 20;
+/// Most processes looked at for their sockets and names.
+const MAX_PROCESSES: usize = 100_000;
+
+/// A UDP socket bound to an IKE port and the processes holding it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listener {
+    pub port: u16,
+    pub address: IpAddr,
+    /// The processes with the socket open (none found: a socket of another PID namespace or
+    /// a process this user cannot look into).
+    pub holders: Vec<Process>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Process {
+    pub pid: u32,
+    /// `/proc/PID/comm`.
+    pub name: String,
+}
+
+/// An IKE daemon found running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Daemon {
+    pub process: Process,
+    pub kind: DaemonKind,
+    /// The data plane it uses, from the plugins it has mapped (charon) or its design (pluto).
+    pub data_plane: DataPlane,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DaemonKind {
+    /// strongSwan's charon (charon, charon-systemd, charon-nm).
+    Charon,
+    /// Libreswan's pluto.
+    Pluto,
+    /// Another IKE daemon (iked, racoon).
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataPlane {
+    /// The kernel's XFRM (charon's kernel-netlink, pluto).
+    KernelXfrm,
+    /// charon's userspace ESP (kernel-libipsec): the kernel's XFRM is not used.
+    Libipsec,
+    Unknown,
+}
+
+/// An interface's MTU and reverse-path filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interface {
+    pub name: String,
+    pub mtu: Option<u32>,
+    /// `net.ipv4.conf.IF.rp_filter`: 0 off, 1 strict, 2 loose.
+    pub rp_filter: Option<u8>,
+    /// An Ethernet or PPP link (`/sys/class/net/IF/type` 1 or 512): one IKE packets cross,
+    /// not a tunnel of the data plane or the loopback.
+    pub on_the_path: bool,
+}
+
+/// Everything read, and what could not be.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HostFacts {
+    pub listeners: Vec<Listener>,
+    pub daemons: Vec<Daemon>,
+    pub interfaces: Vec<Interface>,
+    /// `net.ipv4.conf.all.rp_filter` (the kernel takes the larger of `all` and the interface's).
+    pub rp_filter_all: Option<u8>,
+    pub ip_forward: Option<bool>,
+    /// `/proc/net/xfrm_stat` counters that are not zero.
+    pub xfrm_errors: BTreeMap<String, u64>,
+    /// Whether `/proc/net/xfrm_stat` exists (a kernel without XFRM has none).
+    pub xfrm_stat_present: bool,
+    pub notes: Vec<String>,
+}
+
+/// Reads files under `root` (`/` on a live host).
+pub struct Root {
+    base: PathBuf,
+}
+
+impl Root {
+    pub fn new(base: impl Into<PathBuf>) -> Root {
+        Root { base: base.into() }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.base.join(rel.trim_start_matches('/'))
+    }
+
+    fn read(&self, rel: &str) -> Option<String> {
+        let path = self.path(rel);
+        let file = std::fs::File::open(path).ok()?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::Read::take(file, MAX_FILE_BYTES), &mut text)
+            .ok()?;
+        Some(text)
+    }
+
+    fn number(&self, rel: &str) -> Option<u64> {
+        self.read(rel)?.trim().parse().ok()
+    }
+}
+
+/// Reads the host's facts under `root`.
+pub fn gather(root: &Root) -> HostFacts {
+    let mut facts = HostFacts::default();
+    let sockets = udp_sockets(root, &mut facts.notes);
+    let processes = processes(root);
+    let holders_of = |inode: u64| -> Vec<Process> {
+        processes
+            .iter()
+            .filter(|p| p.socket_inodes.contains(&inode))
+            .map(|p| p.process.clone())
+            .collect()
+    };
+    for s in sockets {
+        facts.listeners.push(Listener {
+            port: s.port,
+            address: s.address,
+            holders: holders_of(s.inode),
+        });
+    }
+    // A daemon in another network namespace has other sockets than the ones read here.
+    let own_netns = std::fs::read_link(root.path("proc/self/ns/net")).ok();
+    for p in &processes {
+        let netns = std::fs::read_link(root.path(&format!("proc/{}/ns/net", p.process.pid))).ok();
+        if let (Some(own), Some(theirs)) = (&own_netns, &netns) {
+            if own != theirs {
+                continue;
+            }
+        }
+        let kind = match p.process.name.as_str() {
+            "charon" | "charon-systemd" | "charon-nm" | "charon-svc" => DaemonKind::Charon,
+            "pluto" => DaemonKind::Pluto,
+            "iked" | "racoon" => DaemonKind::Other,
+            _ => continue,
+        };
+        let data_plane = match kind {
+            DaemonKind::Charon if p.maps.contains("libstrongswan-kernel-libipsec") => {
+                DataPlane::Libipsec
+            }
+            DaemonKind::Charon if p.maps.contains("libstrongswan-kernel-netlink") => {
+                DataPlane::KernelXfrm
+            }
+            DaemonKind::Pluto => DataPlane::KernelXfrm,
+            _ => DataPlane::Unknown,
+        };
+        facts.daemons.push(Daemon {
+            process: p.process.clone(),
+            kind,
+            data_plane,
+        });
+    }
+    facts.rp_filter_all = root
+        .number("proc/sys/net/ipv4/conf/all/rp_filter")
+        .and_then(|v| u8::try_from(v).ok());
+    facts.ip_forward = root.number("proc/sys/net/ipv4/ip_forward").map(|v| v != 0);
+    if let Ok(entries) = std::fs::read_dir(root.path("sys/class/net")) {
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for name in names.into_iter().take(4096) {
+            facts.interfaces.push(Interface {
+                mtu: root
+                    .number(&format!("sys/class/net/{name}/mtu"))
+                    .and_then(|v| u32::try_from(v).ok()),
+                rp_filter: root
+                    .number(&format!("proc/sys/net/ipv4/conf/{name}/rp_filter"))
+                    .and_then(|v| u8::try_from(v).ok()),
+                on_the_path: matches!(
+                    root.number(&format!("sys/class/net/{name}/type")),
+                    Some(1 | 512)
+                ),
+                name,
+            });
+        }
+    } else {
+        facts
+            .notes
+            .push("/sys/class/net: not readable; interfaces not checked".into());
+    }
+    match root.read("proc/net/xfrm_stat") {
+        Some(text) => {
+            facts.xfrm_stat_present = true;
+            facts.xfrm_errors = xfrm_stat_errors(&text);
+        }
+        None => facts.notes.push(
+            "/proc/net/xfrm_stat: not present (a kernel without XFRM, or not readable)".into(),
+        ),
+    }
+    facts
+}
+
+/// The counters of `/proc/net/xfrm_stat` (`XfrmInNoStates 3`) that are not zero.
+pub fn xfrm_stat_errors(text: &str) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for line in text.lines().take(1024) {
+        let mut words = line.split_whitespace();
+        if let (Some(name), Some(value)) = (words.next(), words.next()) {
+            if let Ok(v) = value.parse::<u64>() {
+                if v > 0 {
+                    out.insert(name.chars().take(64).collect(), v);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A UDP socket on an IKE port, as `/proc/net/udp{,6}` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UdpSocket {
+    pub address: IpAddr,
+    pub port: u16,
+    pub inode: u64,
+}
+
+/// The IKE ports.
+pub const IKE_PORTS: [u16; 2] = [500, 4500];
+
+fn udp_sockets(root: &Root, notes: &mut Vec<String>) -> Vec<UdpSocket> {
+    let mut out = Vec::new();
+    for (file, v6) in [("proc/net/udp", false), ("proc/net/udp6", true)] {
+        let Some(text) = root.read(file) else {
+            notes.push(format!("/{file}: not readable; its sockets not listed"));
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            if let Some(s) = parse_udp_line(line, v6) {
+                if IKE_PORTS.contains(&s.port) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One line of `/proc/net/udp`: `sl local_address rem_address st ... inode`; addresses are
+/// hex in the kernel's byte order (32-bit words in host order).
+pub fn parse_udp_line(line: &str, v6: bool) -> Option<UdpSocket> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let (address, port) = fields.get(1)?.split_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?;
+    let inode = fields.get(9)?.parse().ok()?;
+    let address = if v6 {
+        if address.len() != 32 {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        for (word, chunk) in bytes.chunks_mut(4).enumerate() {
+            let w = u32::from_str_radix(address.get(word * 8..word * 8 + 8)?, 16).ok()?;
+            chunk.copy_from_slice(&w.to_ne_bytes());
+        }
+        IpAddr::from(bytes)
+    } else {
+        let w = u32::from_str_radix(address, 16).ok()?;
+        IpAddr::from(w.to_ne_bytes())
+    };
+    Some(UdpSocket {
+        address,
+        port,
+        inode,
+    })
+}
+
+/// A process, the socket inodes it holds open and its mapped files (for charon's plugins).
+struct ProcessInfo {
+    process: Process,
+    socket_inodes: Vec<u64>,
+    maps: String,
+}
+
+fn processes(root: &Root) -> Vec<ProcessInfo> {
+    let Ok(entries) = std::fs::read_dir(root.path("proc")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.filter_map(Result::ok).take(MAX_PROCESSES) {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let name = root
+            .read(&format!("proc/{pid}/comm"))
+            .map(|c| c.trim().to_owned())
+            .unwrap_or_default();
+        let mut socket_inodes = Vec::new();
+        if let Ok(fds) = std::fs::read_dir(root.path(&format!("proc/{pid}/fd"))) {
+            for fd in fds.filter_map(Result::ok).take(65_536) {
+                if let Some(inode) = std::fs::read_link(fd.path())
+                    .ok()
+                    .and_then(|target| socket_inode(&target))
+                {
+                    socket_inodes.push(inode);
+                }
+            }
+        }
+        // Only the daemons' maps are wanted: their plugins tell the data plane.
+        let maps = if name.starts_with("charon") {
+            root.read(&format!("proc/{pid}/maps")).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        out.push(ProcessInfo {
+            process: Process { pid, name },
+            socket_inodes,
+            maps,
+        });
+    }
+    out.sort_by_key(|p| p.process.pid);
+    out
+}
+
+/// `socket:[12345]` as a link target.
+fn socket_inode(target: &Path) -> Option<u64> {
+    let t = target.to_str()?;
+    t.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn udp_lines_of_both_families() {
+        // 0.0.0.0:500 and 127.0.0.1:4500 (0100007F little-endian), as the kernel prints them.
+        let s = parse_udp_line(
+            "  12: 00000000:01F4 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 34567 2 0000000000000000 0",
+            false,
+        )
+        .expect("a socket");
+        assert_eq!((s.port, s.inode), (500, 34567));
+        assert_eq!(s.address, "0.0.0.0".parse::<IpAddr>().expect("ip"));
+        let s = parse_udp_line(
+            "  13: 0100007F:1194 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 1 2 0 0",
+            false,
+        )
+        .expect("a socket");
+        assert_eq!(
+            (s.port, s.address.to_string().as_str()),
+            (4500, "127.0.0.1")
+        );
+        let s = parse_udp_line(
+            "  5: 00000000000000000000000000000000:01F4 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 777 2 0 0",
+            true,
+        )
+        .expect("a socket");
+        assert_eq!((s.port, s.address.to_string().as_str()), (500, "::"));
+        assert_eq!(parse_udp_line("garbage", false), None);
+        assert_eq!(parse_udp_line("1: zz:01F4 0 0 0 0 0 0 0 1", false), None);
+    }
+
+    #[test]
+    fn socket_links() {
+        assert_eq!(socket_inode(Path::new("socket:[42]")), Some(42));
+        assert_eq!(socket_inode(Path::new("/dev/null")), None);
+    }
+}

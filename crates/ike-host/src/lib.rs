@@ -1,0 +1,135 @@
+//! The host report: what on the machine `ike-doctor host` runs on breaks IKE, in the contract's
+//! verdict and findings. Read-only: facts come from `/proc` and `/sys` ([`facts`]), the
+//! kernel's ESP support from a real SA tried in a throw-away network namespace ([`xfrm`]), and
+//! each check is one item of [`checks::CHECKS`].
+
+pub mod checks;
+pub mod facts;
+pub mod xfrm;
+
+use ike_contract::{Category, FailurePhase, Outcome};
+use serde::Serialize;
+
+pub use checks::HostFinding;
+pub use facts::{HostFacts, Root};
+pub use xfrm::EspSupport;
+
+/// The verdict of a host report.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostVerdict {
+    pub outcome: Outcome,
+    pub phase: Option<FailurePhase>,
+    pub category: Option<Category>,
+    pub summary: String,
+    pub warnings: Vec<HostFinding>,
+}
+
+/// What `ike-doctor host` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostReport {
+    pub verdict: HostVerdict,
+    pub findings: Vec<HostFinding>,
+    pub esp_test: Vec<EspSupport>,
+    pub facts: HostFacts,
+}
+
+/// Checks the host under `root`; `esp` is the ESP test's result (see [`xfrm::test_esp`]).
+pub fn check(root: &Root, esp: Vec<EspSupport>) -> HostReport {
+    let facts = facts::gather(root);
+    let input = checks::Input {
+        facts: &facts,
+        esp: &esp,
+    };
+    let (warnings, findings): (Vec<HostFinding>, Vec<HostFinding>) = checks::CHECKS
+        .iter()
+        .flat_map(|c| (c.run)(&input))
+        .partition(|f| f.warning);
+    let verdict = match findings.first() {
+        Some(first) => HostVerdict {
+            outcome: Outcome::Failed,
+            phase: Some(first.phase),
+            category: Some(first.category),
+            summary: format!(
+                "this host would fail IKE in {}: {}",
+                first.phase.as_str(),
+                first.title
+            ),
+            warnings,
+        },
+        None => HostVerdict {
+            outcome: Outcome::Established,
+            phase: None,
+            category: None,
+            summary:
+                "nothing found on this host that stops IKE (daemons, UDP 500/4500, kernel ESP)"
+                    .into(),
+            warnings,
+        },
+    };
+    HostReport {
+        verdict,
+        findings,
+        esp_test: esp,
+        facts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A made-up /proc and /sys: socat holds UDP 500, charon runs with kernel-netlink, eth0
+    /// has an MTU of 1280.
+    #[test]
+    fn a_host_tree() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let w = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        w(
+            "proc/net/udp",
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n   1: 00000000:01F4 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4242 2 0000000000000000 0\n",
+        );
+        w("proc/net/udp6", "  sl  local_address\n");
+        w("proc/42/comm", "socat\n");
+        std::fs::create_dir_all(dir.path().join("proc/42/fd")).expect("mkdir");
+        std::os::unix::fs::symlink("socket:[4242]", dir.path().join("proc/42/fd/3")).expect("link");
+        w("proc/77/comm", "charon\n");
+        w(
+            "proc/77/maps",
+            "7f00 r-xp /usr/lib/ipsec/plugins/libstrongswan-kernel-netlink.so\n",
+        );
+        w("sys/class/net/eth0/mtu", "1280\n");
+        w("sys/class/net/eth0/type", "1\n");
+        // kernel-libipsec's TUN device: a tunnel, not a link IKE crosses.
+        w("sys/class/net/ipsec0/mtu", "1400\n");
+        w("sys/class/net/ipsec0/type", "65534\n");
+        w("proc/sys/net/ipv4/conf/eth0/rp_filter", "2\n");
+        w("proc/net/xfrm_stat", "XfrmInError 0\nXfrmInNoStates 3\n");
+        let report = check(
+            &Root::new(dir.path()),
+            vec![EspSupport::Refused {
+                algorithm: "AES_GCM_16_128".into(),
+                kernel_said: "RTNETLINK answers: Protocol not supported".into(),
+            }],
+        );
+        let checks: Vec<&str> = report.findings.iter().map(|f| f.check).collect();
+        assert_eq!(
+            checks,
+            vec![
+                "port-held-by-another-program",
+                "daemon-without-socket",
+                "kernel-refuses-esp"
+            ]
+        );
+        assert_eq!(report.verdict.outcome, Outcome::Failed);
+        let warnings: Vec<&str> = report.verdict.warnings.iter().map(|f| f.check).collect();
+        assert_eq!(warnings, vec!["small-mtu", "xfrm-errors"]);
+        assert_eq!(
+            report.facts.daemons[0].data_plane,
+            facts::DataPlane::KernelXfrm
+        );
+    }
+}
