@@ -3,6 +3,7 @@
 //! the contract's verdict and findings. Reads only and sends nothing.
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,6 +22,17 @@ pub(crate) struct HostArgs {
     /// not reported).
     #[arg(long)]
     no_esp_test: bool,
+    /// The peer whose UDP 500, UDP 4500 and ESP packets the firewall rules are evaluated for
+    /// (both ways; the interface and local address are the route's to it). Nothing is sent.
+    #[arg(long, value_name = "ADDR")]
+    peer: Option<IpAddr>,
+    /// Evaluate this `nft -j list ruleset` output instead of the live rule set (with --root,
+    /// the other host's; its local address is then --local).
+    #[arg(long, value_name = "FILE")]
+    nft_json: Option<PathBuf>,
+    /// This host's address toward the peer, when it cannot be taken from the route.
+    #[arg(long, value_name = "ADDR")]
+    local: Option<IpAddr>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -42,7 +54,17 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
         ike_host::xfrm::test_esp(ike_host::xfrm::DEFAULT_ALGORITHMS)
     };
     let root = Root::new(args.root.clone().unwrap_or_else(|| PathBuf::from("/")));
-    let report = ike_host::check(&root, esp);
+    let firewall = match args.peer {
+        Some(peer) => match firewall_for(args, peer) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("ike-doctor: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Vec::new(),
+    };
+    let report = ike_host::check(&root, esp, firewall);
     let text = match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(j) => j + "\n",
@@ -65,6 +87,74 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(u8::from(!report.findings.is_empty()))
+}
+
+/// The rule set's verdicts for the peer's packets: the live rule set (`nft -j list ruleset`,
+/// iptables-nft rules included) or the file given, the route's interface and source address.
+fn firewall_for(
+    args: &HostArgs,
+    peer: IpAddr,
+) -> Result<Vec<ike_host::nft::PacketVerdict>, String> {
+    let ruleset_text = match &args.nft_json {
+        Some(path) => {
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => run_tool("nft", &["-j", "list", "ruleset"])?,
+    };
+    let ruleset = ike_host::nft::Ruleset::from_json(&ruleset_text)
+        .map_err(|e| format!("the nftables rule set: {e}"))?;
+    let (dev, src) = if args.root.is_some() || args.nft_json.is_some() {
+        (None, None)
+    } else {
+        route_to(peer)
+    };
+    let local = args
+        .local
+        .or(src)
+        .ok_or("no local address toward the peer (no route to it?): give --local")?;
+    Ok(ike_host::nft::for_peer(
+        &ruleset,
+        peer,
+        local,
+        dev.as_deref(),
+    ))
+}
+
+/// `ip -j route get PEER`: the interface and source address packets to the peer take.
+fn route_to(peer: IpAddr) -> (Option<String>, Option<IpAddr>) {
+    let Ok(text) = run_tool("ip", &["-j", "route", "get", &peer.to_string()]) else {
+        return (None, None);
+    };
+    let Ok(serde_json::Value::Array(routes)) = serde_json::from_str::<serde_json::Value>(&text)
+    else {
+        return (None, None);
+    };
+    let Some(route) = routes.first() else {
+        return (None, None);
+    };
+    (
+        route.get("dev").and_then(|d| d.as_str()).map(str::to_owned),
+        route
+            .get("prefsrc")
+            .and_then(|a| a.as_str())
+            .and_then(|a| a.parse().ok()),
+    )
+}
+
+fn run_tool(program: &str, args: &[&str]) -> Result<String, String> {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("`{program}` could not run: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{program} {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn text_report(r: &HostReport) -> String {
@@ -156,6 +246,28 @@ fn text_report(r: &HostReport) -> String {
             EspSupport::NotTested { why } => format!("kernel ESP: not tested ({why})"),
         };
         let _ = writeln!(out, "  {line}");
+    }
+    for v in &r.firewall {
+        let verdict = match &v.verdict {
+            ike_host::nft::Verdict::Accepted => "accepted".to_owned(),
+            ike_host::nft::Verdict::Dropped {
+                table,
+                chain,
+                handle,
+                ..
+            } => format!(
+                "dropped in table {table}, chain {chain}{}",
+                handle
+                    .map(|h| format!(", rule handle {h}"))
+                    .unwrap_or_else(|| " (policy)".into())
+            ),
+            ike_host::nft::Verdict::CannotEvaluate {
+                chain, expression, ..
+            } => {
+                format!("cannot evaluate ({chain}: {expression})")
+            }
+        };
+        let _ = writeln!(out, "  firewall: {}: {verdict}", v.packet);
     }
     for n in &facts.notes {
         let _ = writeln!(out, "  note: {n}");

@@ -5,6 +5,7 @@ use ike_contract::{Category, Confidence, FailurePhase};
 use serde::Serialize;
 
 use crate::facts::{DataPlane, HostFacts, Listener};
+use crate::nft::{PacketVerdict, Verdict};
 use crate::xfrm::EspSupport;
 
 /// One finding of the host report, in the contract's shape.
@@ -27,6 +28,8 @@ pub struct HostFinding {
 pub struct Input<'a> {
     pub facts: &'a HostFacts,
     pub esp: &'a [EspSupport],
+    /// The firewall's verdicts for the peer's packets (`--peer`), empty without a peer.
+    pub firewall: &'a [PacketVerdict],
 }
 
 /// One check.
@@ -38,6 +41,16 @@ pub struct Check {
 
 /// Every check, in the order the daemons would meet the problem.
 pub const CHECKS: &[Check] = &[
+    Check {
+        name: "firewall-drops-ike",
+        doc: "the host's nftables/iptables rules drop UDP 500, UDP 4500 or ESP of the peer",
+        run: firewall_drops_ike,
+    },
+    Check {
+        name: "firewall-cannot-evaluate",
+        doc: "a firewall rule the evaluator does not understand decides a packet of the peer",
+        run: firewall_cannot_evaluate,
+    },
     Check {
         name: "port-held-by-another-program",
         doc: "UDP 500 or 4500 held by a program that is not an IKE daemon",
@@ -79,6 +92,101 @@ pub const CHECKS: &[Check] = &[
         run: xfrm_errors,
     },
 ];
+
+fn firewall_drops_ike(input: &Input) -> Vec<HostFinding> {
+    input
+        .firewall
+        .iter()
+        .filter_map(|v| {
+            let Verdict::Dropped {
+                table,
+                chain,
+                handle,
+                rule,
+            } = &v.verdict
+            else {
+                return None;
+            };
+            let at = match handle {
+                Some(h) => format!("table {table}, chain {chain}, rule handle {h} ({rule})"),
+                None => format!("table {table}, chain {chain}: its policy drop"),
+            };
+            let (phase, category, confidence, consequence) = match (v.protocol, v.port) {
+                (17, Some(500)) => (
+                    FailurePhase::IkeSaInit,
+                    Category::UdpBlocked,
+                    Confidence::High,
+                    "IKE_SA_INIT never completes",
+                ),
+                (17, _) => (
+                    FailurePhase::IkeAuth,
+                    Category::UdpBlocked,
+                    Confidence::Medium,
+                    "with a NAT between the peers (or MOBIKE) IKE moves to UDP 4500 and IKE_AUTH never completes",
+                ),
+                _ => (
+                    FailurePhase::Established,
+                    Category::DataPlane,
+                    Confidence::Medium,
+                    "without a NAT the SAs come up and no tunnelled traffic passes",
+                ),
+            };
+            Some(HostFinding {
+                check: "firewall-drops-ike",
+                phase,
+                category,
+                confidence,
+                title: format!("the host's firewall drops {}: {consequence}", v.packet),
+                evidence: vec![format!("nft -j list ruleset: {} dropped by {at}", v.packet)],
+                fix: vec![format!(
+                    "allow it before that rule, e.g. `nft insert rule {table} {chain} {}`",
+                    allow_rule(v)
+                )],
+                warning: false,
+            })
+        })
+        .collect()
+}
+
+/// An nft rule that lets the packet through (the family prefix left to the user's table).
+fn allow_rule(v: &PacketVerdict) -> String {
+    match (v.protocol, v.port) {
+        (17, Some(port)) => format!("udp dport {port} accept"),
+        _ => "meta l4proto esp accept".to_owned(),
+    }
+}
+
+fn firewall_cannot_evaluate(input: &Input) -> Vec<HostFinding> {
+    input
+        .firewall
+        .iter()
+        .filter_map(|v| {
+            let Verdict::CannotEvaluate {
+                table,
+                chain,
+                handle,
+                expression,
+            } = &v.verdict
+            else {
+                return None;
+            };
+            Some(HostFinding {
+                check: "firewall-cannot-evaluate",
+                phase: FailurePhase::IkeSaInit,
+                category: Category::UdpBlocked,
+                confidence: Confidence::Low,
+                title: format!(
+                    "cannot evaluate rule {} of table {table}, chain {chain} ({expression}) for {}: whether the firewall lets it through is not known",
+                    handle.map_or_else(|| "-".to_owned(), |h| h.to_string()),
+                    v.packet
+                ),
+                evidence: vec![format!("nft -j list ruleset: {expression}")],
+                fix: vec!["check that rule by hand (nft list ruleset -a), or watch its counter while the peer connects".into()],
+                warning: true,
+            })
+        })
+        .collect()
+}
 
 fn is_daemon_name(name: &str) -> bool {
     matches!(
@@ -369,7 +477,11 @@ mod tests {
     }
 
     fn run(facts: &HostFacts, esp: &[EspSupport]) -> Vec<HostFinding> {
-        let input = Input { facts, esp };
+        let input = Input {
+            facts,
+            esp,
+            firewall: &[],
+        };
         CHECKS.iter().flat_map(|c| (c.run)(&input)).collect()
     }
 

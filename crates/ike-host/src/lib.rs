@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod facts;
+pub mod nft;
 pub mod xfrm;
 
 use ike_contract::{Category, FailurePhase, Outcome};
@@ -30,15 +31,19 @@ pub struct HostReport {
     pub verdict: HostVerdict,
     pub findings: Vec<HostFinding>,
     pub esp_test: Vec<EspSupport>,
+    /// The firewall's verdicts for the peer's packets (with `--peer`).
+    pub firewall: Vec<nft::PacketVerdict>,
     pub facts: HostFacts,
 }
 
-/// Checks the host under `root`; `esp` is the ESP test's result (see [`xfrm::test_esp`]).
-pub fn check(root: &Root, esp: Vec<EspSupport>) -> HostReport {
+/// Checks the host under `root`; `esp` is the ESP test's result (see [`xfrm::test_esp`]),
+/// `firewall` the rule set's verdicts for the peer's packets (see [`nft::for_peer`]).
+pub fn check(root: &Root, esp: Vec<EspSupport>, firewall: Vec<nft::PacketVerdict>) -> HostReport {
     let facts = facts::gather(root);
     let input = checks::Input {
         facts: &facts,
         esp: &esp,
+        firewall: &firewall,
     };
     let (warnings, findings): (Vec<HostFinding>, Vec<HostFinding>) = checks::CHECKS
         .iter()
@@ -70,6 +75,7 @@ pub fn check(root: &Root, esp: Vec<EspSupport>) -> HostReport {
         verdict,
         findings,
         esp_test: esp,
+        firewall,
         facts,
     }
 }
@@ -114,6 +120,7 @@ mod tests {
                 algorithm: "AES_GCM_16_128".into(),
                 kernel_said: "RTNETLINK answers: Protocol not supported".into(),
             }],
+            Vec::new(),
         );
         let checks: Vec<&str> = report.findings.iter().map(|f| f.check).collect();
         assert_eq!(
