@@ -1,5 +1,6 @@
-//! The host check's readers of `/proc/net/udp{,6}` lines and `/proc/net/xfrm_stat` (a `--root`
-//! tree copied from another host is untrusted) from arbitrary bytes.
+//! The host check's readers of untrusted text (a `--root` tree or an `nft -j` file copied from
+//! another host): `/proc/net/udp{,6}` lines, `/proc/net/xfrm_stat`, and an nftables rule set
+//! evaluated for a packet, from arbitrary bytes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,4 +12,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = ike_host::facts::parse_udp_line(line, true);
     }
     let _ = ike_host::facts::xfrm_stat_errors(&text);
+    if let Ok(ruleset) = ike_host::nft::Ruleset::from_json(&text) {
+        let peer = std::net::IpAddr::from([10, 99, 2, 3]);
+        let local = std::net::IpAddr::from([10, 99, 2, 2]);
+        let _ = ike_host::nft::for_peer(&ruleset, peer, local, Some("eth0"));
+    }
 });
