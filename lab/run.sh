@@ -75,6 +75,7 @@ set_defaults() {
     TRAFFIC_SIZE=56
     TRUTH_OUTCOME=""; TRUTH_PHASE=null; TRUTH_CATEGORY=null; TRUTH_ROOT_CAUSE=""
     HOST_EXPECT_G=""; HOST_EXPECT_C=""   # checks `ike-doctor host` must report on that peer
+    HOST_PEER_G=""; HOST_PEER_C=""       # the other peer's address for its firewall evaluation
     DESCRIPTION=""
     HOW=""
     CLIENT_PREFIX=()         # command prefix of the client daemon (e.g. a faked clock)
@@ -191,8 +192,8 @@ run_one() {
     # What `ike-doctor host` finds on each peer while its daemon runs, against the scenario's
     # expectation (HOST_EXPECT_G / HOST_EXPECT_C; none set, no check).
     if [ "$DO_OBSERVE" = no ] && [ "$DO_ESTABLISH" = no ]; then
-        [ -n "${HOST_EXPECT_G:-}" ] && host_check gateway "$NS_G" "$HOST_EXPECT_G"
-        [ -n "${HOST_EXPECT_C:-}" ] && host_check client "$NS_C" "$HOST_EXPECT_C"
+        [ -n "${HOST_EXPECT_G:-}" ] && host_check gateway "$NS_G" "$HOST_EXPECT_G" "${HOST_PEER_G:-}"
+        [ -n "${HOST_EXPECT_C:-}" ] && host_check client "$NS_C" "$HOST_EXPECT_C" "${HOST_PEER_C:-}"
     fi
 
     scenario_run

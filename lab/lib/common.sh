@@ -161,9 +161,9 @@ table ip fragfilter {
 NFT
 }
 
-# host_check ROLE NS EXPECTED : run `ike-doctor host` inside NS while the daemons run (it reads
-# that namespace's /proc/net, /sys/class/net and sysctls, and tries an ESP SA in a throw-away
-# namespace of its own); the checks it reports, failures and warnings, must be EXPECTED (space
+# host_check ROLE NS EXPECTED [PEER] : run `ike-doctor host` inside NS while the daemons run (it reads
+# that namespace's /proc/net, /sys/class/net and sysctls, tries an ESP SA in a throw-away
+# namespace of its own, and with PEER evaluates the firewall for it); the checks it reports, failures and warnings, must be EXPECTED (space
 # separated, "-" for none). The report goes to OUT/host-ROLE.json; a mismatch is recorded in
 # WORK/host-check.failed for run.sh to fail the scenario on.
 host_check() {
@@ -173,7 +173,9 @@ host_check() {
         echo "host check $role: $doctor is not built (cargo build, or set IKE_DOCTOR)" >>"$WORK/host-check.failed"
         return
     fi
-    nsx "$ns" "$doctor" host --format json -o "$OUT/host-$role.json"
+    local peer=()
+    [ -n "${4:-}" ] && peer=(--peer "$4")
+    nsx "$ns" "$doctor" host "${peer[@]}" --format json -o "$OUT/host-$role.json"
     got=$(jq -r '[.findings[].check, .verdict.warnings[].check] | unique | join(" ")' "$OUT/host-$role.json")
     want=$(tr ' ' '\n' <<<"$expected" | grep -v -e '^-$' -e '^$' | LC_ALL=C sort -u | paste -sd ' ')
     if [ "$got" != "$want" ]; then

@@ -265,7 +265,7 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
 /// them (same phase), and cites its lines; a decided failure the configurations explain the
 /// same way cites them too. The configurations never overrule a decided category: the peer's
 /// own statement and the wire outrank a prediction.
-pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis) {
+pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis, by: &str) {
     let reasons: Vec<&Finding> = prediction
         .findings
         .iter()
@@ -287,7 +287,7 @@ pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis) {
                 if let Some(r) = fitting(f.phase, &f.candidates) {
                     f.category = r.category;
                     f.candidates.clear();
-                    f.title = format!("{}; the configurations decide: {}", f.title, r.title);
+                    f.title = format!("{}; {by}: {}", f.title, r.title);
                     f.evidence.extend(r.evidence.iter().cloned());
                     f.fix = r.fix.clone();
                 }
@@ -312,7 +312,7 @@ pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis) {
         if let Some(r) = fitting(phase, &v.candidates) {
             v.category = r.category;
             v.candidates.clear();
-            v.summary = format!("{}; the configurations decide: {}", v.summary, r.title);
+            v.summary = format!("{}; {by}: {}", v.summary, r.title);
         }
     };
     decide(&mut diagnosis.verdict);

@@ -8,6 +8,7 @@ pub mod certs;
 pub mod config;
 pub mod context;
 pub mod fix;
+pub mod host;
 pub mod model;
 pub mod nat;
 pub use ike_config::proposal;

@@ -89,6 +89,37 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
     ExitCode::from(u8::from(!report.findings.is_empty()))
 }
 
+/// Host reports given to `diagnose`: each a source, its failures as findings citing it.
+pub(crate) fn read_reports(
+    builder: &mut ike_timeline::TimelineBuilder,
+    files: &[&crate::inputs::InputFile],
+) -> Vec<ike_diagnose::Diagnosis> {
+    let mut out = Vec::new();
+    for file in files {
+        let mut text = String::new();
+        let read = file.open().and_then(|opened| {
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(opened.content, 16 << 20),
+                &mut text,
+            )
+        });
+        if let Err(e) = read {
+            builder.note(None, None, format!("{}: cannot read: {e}", file.display));
+            continue;
+        }
+        let source = builder.add_source(file.display.clone(), ike_timeline::SourceKind::HostReport);
+        match ike_diagnose::host::findings_of(&text, source) {
+            Ok(found) => out.push(found),
+            Err(e) => builder.note(
+                Some(source),
+                None,
+                format!("{}: {e}; skipped", file.display),
+            ),
+        }
+    }
+    out
+}
+
 /// The rule set's verdicts for the peer's packets: the live rule set (`nft -j list ruleset`,
 /// iptables-nft rules included) or the file given, the route's interface and source address.
 fn firewall_for(

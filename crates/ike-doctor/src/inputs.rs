@@ -66,6 +66,8 @@ pub enum Kind {
     Certificate,
     /// An IKE configuration (swanctl.conf, strongswan.conf, Libreswan ipsec.conf, ipsec.secrets).
     Config,
+    /// An `ike-doctor host --format json` report of one of the peers.
+    HostReport,
 }
 
 /// The bytes looked at, then the rest of the (decompressed) input.
@@ -248,6 +250,9 @@ pub fn kind_of(head: &[u8]) -> Kind {
     }
     if ike_config::detect(head).is_some() {
         return Kind::Config;
+    }
+    if ike_diagnose::host::looks_like_report(head) {
+        return Kind::HostReport;
     }
     Kind::Unrecognised(match ike_logs::text_kind(head) {
         ike_logs::TextKind::Binary => {

@@ -403,6 +403,7 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     let mut logs: Vec<(&inputs::InputFile, ike_logs::Format)> = Vec::new();
     let mut certificates: Vec<&inputs::InputFile> = Vec::new();
     let mut configs: Vec<&inputs::InputFile> = Vec::new();
+    let mut host_reports: Vec<&inputs::InputFile> = Vec::new();
     for file in &files {
         match file.detect() {
             Ok((inputs::Kind::Capture, compression)) => {
@@ -432,6 +433,7 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
             Ok((inputs::Kind::Keys, _)) => {}
             Ok((inputs::Kind::Certificate, _)) => certificates.push(file),
             Ok((inputs::Kind::Config, _)) => configs.push(file),
+            Ok((inputs::Kind::HostReport, _)) => host_reports.push(file),
             Ok((inputs::Kind::Unrecognised(why), _)) => {
                 not_read.push(format!("{}: {why}", file.display));
                 builder.note(None, None, format!("{}: {why}; skipped", file.display));
@@ -484,11 +486,15 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
         return ExitCode::from(2);
     }
     let config_ends = config_cmd::read_ends(&mut builder, &configs);
+    let host_findings = host_cmd::read_reports(&mut builder, &host_reports);
     let timeline = builder.finish();
     let mut diagnosis = ike_diagnose::diagnose(&timeline);
     if let Some((ends, first_sources)) = config_ends {
         let prediction = ike_diagnose::config::predict_cited(&ends, &first_sources);
-        ike_diagnose::config::refine(&mut diagnosis, &prediction);
+        ike_diagnose::config::refine(&mut diagnosis, &prediction, "the configurations decide");
+    }
+    for found in &host_findings {
+        ike_diagnose::config::refine(&mut diagnosis, found, "the host report decides");
     }
     write_report(&timeline, &diagnosis, format, output)
 }

@@ -99,6 +99,7 @@ fn firewall_drops_ike(input: &Input) -> Vec<HostFinding> {
         .iter()
         .filter_map(|v| {
             let Verdict::Dropped {
+                family,
                 table,
                 chain,
                 handle,
@@ -139,7 +140,7 @@ fn firewall_drops_ike(input: &Input) -> Vec<HostFinding> {
                 title: format!("the host's firewall drops {}: {consequence}", v.packet),
                 evidence: vec![format!("nft -j list ruleset: {} dropped by {at}", v.packet)],
                 fix: vec![format!(
-                    "allow it before that rule, e.g. `nft insert rule {table} {chain} {}`",
+                    "allow it before that rule, e.g. `nft insert rule {family} {table} {chain} {}`",
                     allow_rule(v)
                 )],
                 warning: false,
@@ -166,6 +167,7 @@ fn firewall_cannot_evaluate(input: &Input) -> Vec<HostFinding> {
                 chain,
                 handle,
                 expression,
+                ..
             } = &v.verdict
             else {
                 return None;

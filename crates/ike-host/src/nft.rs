@@ -38,6 +38,8 @@ pub enum Verdict {
     Accepted,
     /// Dropped or rejected by a rule or by a base chain's policy.
     Dropped {
+        /// The table's family (`inet`, `ip`, `ip6`).
+        family: String,
         table: String,
         chain: String,
         /// The rule's handle; `None`: the chain's policy.
@@ -47,6 +49,7 @@ pub enum Verdict {
     },
     /// A rule whose expression this evaluator does not understand decides it.
     CannotEvaluate {
+        family: String,
         table: String,
         chain: String,
         handle: Option<u64>,
@@ -162,6 +165,7 @@ impl Ruleset {
                 Flow::Continue | Flow::Return => {
                     if policy == "drop" {
                         return Verdict::Dropped {
+                            family: family.to_owned(),
                             table: table.to_owned(),
                             chain: chain.to_owned(),
                             handle: None,
@@ -171,6 +175,7 @@ impl Ruleset {
                 }
                 Flow::Drop(handle, rule) => {
                     return Verdict::Dropped {
+                        family: family.to_owned(),
                         table: table.to_owned(),
                         chain: chain.to_owned(),
                         handle,
@@ -179,6 +184,7 @@ impl Ruleset {
                 }
                 Flow::Unknown(chain_name, handle, expression) => {
                     return Verdict::CannotEvaluate {
+                        family: family.to_owned(),
                         table: table.to_owned(),
                         chain: chain_name,
                         handle,
@@ -692,6 +698,7 @@ mod tests {
         assert_eq!(
             r.evaluate(&packet(17, Some(500), "198.51.100.1")),
             Verdict::Dropped {
+                family: "inet".into(),
                 table: "filter".into(),
                 chain: "input".into(),
                 handle: None,

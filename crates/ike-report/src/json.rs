@@ -754,6 +754,7 @@ fn source_kind(kind: SourceKind) -> &'static str {
         SourceKind::Config => "config",
         SourceKind::Certificate => "certificate",
         SourceKind::Keys => "keys",
+        SourceKind::HostReport => "host-report",
     }
 }
 

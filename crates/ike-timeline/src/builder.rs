@@ -46,6 +46,8 @@ pub enum SourceKind {
     Config,
     Certificate,
     Keys,
+    /// An `ike-doctor host` report (JSON) of one of the peers.
+    HostReport,
 }
 
 #[derive(Debug, Clone)]

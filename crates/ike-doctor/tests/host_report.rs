@@ -1,0 +1,98 @@
+//! `ike-doctor host` as a user runs it on copied files, and its report as evidence for
+//! `diagnose`: the lab's gateway reports (made by real runs, `lab/run.sh` with HOST_EXPECT_G,
+//! which checks them against the daemons and the kernel) decide what the client's capture
+//! leaves open.
+mod common;
+
+use common::{diagnose_json, ike_doctor, workspace_root};
+
+fn verdict(report: &serde_json::Value) -> (String, String) {
+    let v = &report["verdict"];
+    (
+        v["phase"].as_str().unwrap_or("-").to_owned(),
+        v["category"].as_str().unwrap_or("-").to_owned(),
+    )
+}
+
+/// The client's capture alone cannot tell a firewall from a squatter on UDP 500; the gateway's
+/// host report tells, and is cited.
+#[test]
+fn a_host_report_decides_what_the_capture_leaves_open() {
+    let lab = workspace_root().join("tests/fixtures/lab");
+    for (scenario, category, cited) in [
+        ("udp-blocked", "udp-blocked", "rule handle 3"),
+        ("udp500-in-use", "implementation", "held by socat"),
+    ] {
+        let dir = lab.join(scenario);
+        let capture = dir.join("client.pcap");
+        let (alone, _) = diagnose_json(&[&capture]);
+        assert_eq!(
+            alone["verdict"]["category"],
+            serde_json::Value::Null,
+            "{scenario}"
+        );
+        let host = dir.join("host-gateway.json");
+        let (report, _) = diagnose_json(&[&capture, &host]);
+        assert_eq!(
+            verdict(&report),
+            ("IKE_SA_INIT".to_owned(), category.to_owned()),
+            "{scenario}: {}",
+            report["verdict"]
+        );
+        let evidence = report["findings"][0]["evidence"].to_string();
+        assert!(evidence.contains(cited), "{scenario}: {evidence}");
+        let kinds = report["inputs"].to_string();
+        assert!(kinds.contains("\"host-report\""), "{kinds}");
+    }
+}
+
+/// `host --root` reads a copied /proc and /sys, `--nft-json` a copied rule set: no root, no
+/// live system, the same checks.
+#[test]
+fn host_on_copied_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    w(
+        "proc/net/udp",
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   1: 00000000:01F4 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 999 2 0 0\n",
+    );
+    w("proc/7/comm", "pluto\n");
+    std::fs::create_dir_all(dir.path().join("proc/7/fd")).expect("mkdir");
+    std::os::unix::fs::symlink("socket:[999]", dir.path().join("proc/7/fd/4")).expect("link");
+    let nft = workspace_root().join("crates/ike-host/tests/data/nft-input-set-jump.json");
+    let out = ike_doctor()
+        .args(["host", "--format", "json", "--root"])
+        .arg(dir.path())
+        .arg("--nft-json")
+        .arg(&nft)
+        .args(["--peer", "10.99.2.3", "--local", "10.99.2.2"])
+        .output()
+        .expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // pluto holds UDP 500; the rule set lets UDP from the peer in and drops its ESP.
+    assert_eq!(report["facts"]["daemons"][0]["process"]["name"], "pluto");
+    let checks: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["check"].as_str())
+        .collect();
+    assert_eq!(checks, vec!["firewall-drops-ike"], "{}", report["findings"]);
+    assert!(report["findings"][0]["title"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("the host's firewall drops ESP from 10.99.2.3")));
+    assert_eq!(report["esp_test"][0]["result"], "not-tested");
+    assert_eq!(out.status.code(), Some(1));
+    // A text report too.
+    let text = ike_doctor()
+        .args(["host", "--no-esp-test", "--root"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("IKE daemons: pluto (pid 7"), "{text}");
+}
