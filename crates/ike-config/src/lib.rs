@@ -17,6 +17,7 @@ pub mod model;
 pub mod networkmanager;
 pub mod profiles;
 pub mod proposal;
+pub mod redact;
 pub mod settings;
 pub mod sswan;
 pub mod stroke;

@@ -151,6 +151,20 @@ fn firewall_for(
     ))
 }
 
+/// The live rule set's verdicts for the peer's packets, on the route's interface and address.
+pub(crate) fn live_firewall(peer: IpAddr) -> Result<Vec<ike_host::nft::PacketVerdict>, String> {
+    let ruleset = ike_host::nft::Ruleset::from_json(&run_tool("nft", &["-j", "list", "ruleset"])?)
+        .map_err(|e| format!("the nftables rule set: {e}"))?;
+    let (dev, src) = route_to(peer);
+    let local = src.ok_or("no local address toward the peer (no route to it?)")?;
+    Ok(ike_host::nft::for_peer(
+        &ruleset,
+        peer,
+        local,
+        dev.as_deref(),
+    ))
+}
+
 /// `ip -j route get PEER`: the interface and source address packets to the peer take.
 fn route_to(peer: IpAddr) -> (Option<String>, Option<IpAddr>) {
     let Ok(text) = run_tool("ip", &["-j", "route", "get", &peer.to_string()]) else {

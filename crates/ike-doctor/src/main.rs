@@ -2,6 +2,7 @@
 //! hands them to the library crates and prints the report.
 
 mod cert_cmd;
+mod collect_cmd;
 mod config_cmd;
 mod host_cmd;
 mod inputs;
@@ -150,6 +151,10 @@ enum Command {
     /// `config check --help`.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
+    /// Gather what `diagnose` needs from this host into one folder (or tarball): the IKE
+    /// daemon's log, its configuration with secrets redacted, the host report, optionally a
+    /// short capture of UDP 500/4500 and ESP.
+    Collect(collect_cmd::CollectArgs),
     /// Check this machine for what breaks IKE: daemons and who holds UDP 500/4500, the
     /// kernel's ESP support (tried in a throw-away namespace), interface MTU, reverse-path
     /// filtering, XFRM errors. Reads only; sends nothing.
@@ -206,6 +211,7 @@ fn main() -> ExitCode {
         ),
         Command::Config(command) => config_cmd::run(command, color),
         Command::Host(args) => host_cmd::run(&args),
+        Command::Collect(args) => collect_cmd::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "ike-doctor", &mut std::io::stdout());
