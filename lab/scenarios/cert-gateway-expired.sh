@@ -2,6 +2,7 @@ DESCRIPTION="The client rejects the gateway's certificate, which has expired"
 HOW="gateway certificate valid from 400 days ago until 30 days ago; clocks are right; the client trusts the CA"
 TOPO=direct
 AUTH=cert
+HOST_EXPECT_G="certificate-not-valid-now forwarding-off"
 TRUTH_OUTCOME=failed
 TRUTH_PHASE=IKE_AUTH
 TRUTH_CATEGORY=auth-cert

@@ -2,6 +2,7 @@ DESCRIPTION="The client's clock is 400 days behind: the gateway's (correct) cert
 HOW="libfaketime (FAKETIME=-400d) on the client's charon; all certificates are valid from today"
 TOPO=direct
 AUTH=cert
+HOST_EXPECT_C="certificate-not-valid-now"
 CLIENT_PREFIX=(env LD_PRELOAD=$FAKETIME_LIB FAKETIME=-400d FAKETIME_DONT_FAKE_MONOTONIC=1)
 TRUTH_OUTCOME=failed
 TRUTH_PHASE=IKE_AUTH

@@ -2,7 +2,7 @@ DESCRIPTION="IKEv2 with a pre-shared key, virtual IP from a pool, ping through t
 HOW="nothing broken: both peers share the PSK and proposals"
 TOPO=direct
 AUTH=psk
-HOST_EXPECT_G="-"          # a clean host: charon with kernel-libipsec on UDP 500/4500
+HOST_EXPECT_G="forwarding-off"   # a clean host (charon with kernel-libipsec on UDP 500/4500); its served network is its own lan0 address
 TRUTH_OUTCOME=established
 TRUTH_ROOT_CAUSE="none: the IKE SA and the CHILD_SA are established and traffic flows"
 scenario_proofs() {

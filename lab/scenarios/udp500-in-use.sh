@@ -2,7 +2,7 @@ DESCRIPTION="Another process already holds UDP 500 on the gateway when charon st
 HOW="socat bound to UDP 500 in the gateway namespace before charon starts; it swallows IKE packets"
 TOPO=direct
 AUTH=psk
-HOST_EXPECT_G="port-held-by-another-program daemon-without-socket"
+HOST_EXPECT_G="port-held-by-another-program daemon-without-socket forwarding-off"
 scenario_setup() {
     start_bg squatter "$WORK/squatter.txt" ip netns exec "$NS_G" socat -u UDP4-RECV:500 OPEN:/dev/null
     sleep 0.3

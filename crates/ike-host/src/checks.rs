@@ -77,6 +77,26 @@ pub const CHECKS: &[Check] = &[
         run: kernel_refuses_esp,
     },
     Check {
+        name: "certificate-not-valid-now",
+        doc: "a certificate the daemon loads is expired or not yet valid at this host's time",
+        run: certificate_not_valid_now,
+    },
+    Check {
+        name: "forwarding-off",
+        doc: "IP forwarding off on a host whose connections serve networks behind it",
+        run: forwarding_off,
+    },
+    Check {
+        name: "xfrm-disabled",
+        doc: "disable_xfrm or disable_policy set on an interface IKE crosses",
+        run: xfrm_disabled,
+    },
+    Check {
+        name: "clock-not-synchronized",
+        doc: "the system clock not synchronised",
+        run: clock_not_synchronized,
+    },
+    Check {
         name: "small-mtu",
         doc: "an interface MTU below 1500",
         run: small_mtu,
@@ -384,6 +404,110 @@ fn kernel_refuses_esp(input: &Input) -> Vec<HostFinding> {
     }]
 }
 
+fn certificate_not_valid_now(input: &Input) -> Vec<HostFinding> {
+    let unsynced = input.facts.clock_synchronized == Some(false);
+    input
+        .facts
+        .certificates
+        .iter()
+        .filter(|c| c.now != "valid")
+        .map(|c| {
+            let expired = c.now == "expired";
+            // A certificate "not yet valid" on a host whose clock is not synchronised is the
+            // clock's doing more likely than the certificate's.
+            let category = if !expired && unsynced {
+                Category::Clock
+            } else {
+                Category::AuthCert
+            };
+            HostFinding {
+                check: "certificate-not-valid-now",
+                phase: FailurePhase::IkeAuth,
+                category,
+                confidence: Confidence::High,
+                title: format!(
+                    "{} ({}) is {} at this host's time: {}",
+                    c.path,
+                    c.subject,
+                    if expired { "expired" } else { "not yet valid" },
+                    if c.is_ca {
+                        "chains through this CA fail to verify"
+                    } else {
+                        "its IKE_AUTH is refused"
+                    }
+                ),
+                evidence: vec![format!(
+                    "{}: valid from {} to {}",
+                    c.path,
+                    ike_cert::format_time(c.not_before),
+                    ike_cert::format_time(c.not_after)
+                )],
+                fix: vec![if expired {
+                    "issue a new certificate and load it (swanctl --load-creds / ipsec rereadcerts)".into()
+                } else {
+                    "check this host's clock (timedatectl, chronyc tracking) or the certificate's start date".into()
+                }],
+                warning: false,
+            }
+        })
+        .collect()
+}
+
+fn forwarding_off(input: &Input) -> Vec<HostFinding> {
+    let f = input.facts;
+    if f.ip_forward != Some(false) || f.serves_networks.is_empty() {
+        return Vec::new();
+    }
+    vec![HostFinding {
+        check: "forwarding-off",
+        phase: FailurePhase::Established,
+        category: Category::DataPlane,
+        confidence: Confidence::Medium,
+        title: format!(
+            "IP forwarding is off and connection(s) {} serve networks behind this host: traffic between the tunnel and other hosts of those networks is not forwarded",
+            f.serves_networks.join(", ")
+        ),
+        evidence: vec!["/proc/sys/net/ipv4/ip_forward: 0".into()],
+        fix: vec!["sysctl -w net.ipv4.ip_forward=1 (and net.ipv6.conf.all.forwarding=1), made permanent in /etc/sysctl.d/".into()],
+        // Traffic to this host's own address in those networks needs no forwarding.
+        warning: true,
+    }]
+}
+
+fn xfrm_disabled(input: &Input) -> Vec<HostFinding> {
+    input
+        .facts
+        .xfrm_disabled_on
+        .iter()
+        .map(|name| HostFinding {
+            check: "xfrm-disabled",
+            phase: FailurePhase::Established,
+            category: Category::DataPlane,
+            confidence: Confidence::Medium,
+            title: format!("disable_xfrm or disable_policy is set on {name}: traffic through it bypasses the IPsec policies and leaves unencrypted (or encrypted traffic is not matched)"),
+            evidence: vec![format!("/proc/sys/net/ipv4/conf/{name}/disable_xfrm, disable_policy")],
+            fix: vec![format!("sysctl -w net.ipv4.conf.{name}.disable_xfrm=0 net.ipv4.conf.{name}.disable_policy=0, unless a route-based setup needs them")],
+            warning: true,
+        })
+        .collect()
+}
+
+fn clock_not_synchronized(input: &Input) -> Vec<HostFinding> {
+    if input.facts.clock_synchronized != Some(false) {
+        return Vec::new();
+    }
+    vec![HostFinding {
+        check: "clock-not-synchronized",
+        phase: FailurePhase::IkeAuth,
+        category: Category::Clock,
+        confidence: Confidence::Medium,
+        title: "the system clock is not synchronised: certificate validity is judged against it, and logs of both ends do not line up".into(),
+        evidence: vec!["adjtimex: STA_UNSYNC".into()],
+        fix: vec!["start time synchronisation (systemd-timesyncd, chrony) and check `timedatectl`".into()],
+        warning: true,
+    }]
+}
+
 fn small_mtu(input: &Input) -> Vec<HostFinding> {
     input
         .facts
@@ -585,6 +709,59 @@ mod tests {
             vec!["no-ike-daemon", "small-mtu", "strict-rp-filter"]
         );
         assert!(found[1].warning && found[2].warning);
+    }
+
+    #[test]
+    fn certificates_forwarding_and_clock() {
+        let facts = HostFacts {
+            listeners: vec![Listener {
+                port: 500,
+                address: "0.0.0.0".parse().expect("ip"),
+                holders: vec![process(3, "charon")],
+            }],
+            daemons: vec![Daemon {
+                process: process(3, "charon"),
+                kind: DaemonKind::Charon,
+                data_plane: DataPlane::Libipsec,
+            }],
+            certificates: vec![
+                crate::facts::LocalCert {
+                    path: "/etc/swanctl/x509/gw.pem".into(),
+                    subject: "CN=gw".into(),
+                    not_before: 0,
+                    not_after: 10,
+                    is_ca: false,
+                    now: "expired",
+                },
+                crate::facts::LocalCert {
+                    path: "/etc/swanctl/x509ca/ca.pem".into(),
+                    subject: "CN=ca".into(),
+                    not_before: i64::MAX - 1,
+                    not_after: i64::MAX,
+                    is_ca: true,
+                    now: "not-yet-valid",
+                },
+            ],
+            ip_forward: Some(false),
+            serves_networks: vec!["rw".into()],
+            clock_synchronized: Some(false),
+            xfrm_disabled_on: vec!["eth0".into()],
+            ..HostFacts::default()
+        };
+        let found = run(&facts, &[]);
+        assert_eq!(
+            names(&found),
+            vec![
+                "certificate-not-valid-now",
+                "certificate-not-valid-now",
+                "forwarding-off",
+                "xfrm-disabled",
+                "clock-not-synchronized"
+            ]
+        );
+        assert_eq!(found[0].category, Category::AuthCert);
+        // Not yet valid on an unsynchronised clock: the clock is the likelier cause.
+        assert_eq!(found[1].category, Category::Clock);
     }
 
     #[test]

@@ -72,6 +72,19 @@ pub struct Interface {
     pub on_the_path: bool,
 }
 
+/// A certificate the local daemon loads, and where its validity falls now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalCert {
+    pub path: String,
+    pub subject: String,
+    /// Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+    pub is_ca: bool,
+    /// `valid`, `expired` or `not-yet-valid` at this host's time.
+    pub now: &'static str,
+}
+
 /// Everything read, and what could not be.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct HostFacts {
@@ -85,6 +98,15 @@ pub struct HostFacts {
     pub xfrm_errors: BTreeMap<String, u64>,
     /// Whether `/proc/net/xfrm_stat` exists (a kernel without XFRM has none).
     pub xfrm_stat_present: bool,
+    /// Interfaces IKE crosses whose `disable_xfrm` or `disable_policy` is set (IPsec bypassed).
+    pub xfrm_disabled_on: Vec<String>,
+    /// The kernel's clock synchronisation (adjtimex), on a live host only.
+    pub clock_synchronized: Option<bool>,
+    /// Certificates in the daemons' folders.
+    pub certificates: Vec<LocalCert>,
+    /// Connections of the local configuration that serve networks behind this host (a local
+    /// traffic selector wider than one address, or an address pool): they need forwarding.
+    pub serves_networks: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -96,6 +118,11 @@ pub struct Root {
 impl Root {
     pub fn new(base: impl Into<PathBuf>) -> Root {
         Root { base: base.into() }
+    }
+
+    /// Whether this is the machine itself (`/`), whose clock and kernel can be asked.
+    pub fn is_live(&self) -> bool {
+        self.base == Path::new("/")
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -196,6 +223,18 @@ pub fn gather(root: &Root) -> HostFacts {
             .notes
             .push("/sys/class/net: not readable; interfaces not checked".into());
     }
+    for i in &facts.interfaces {
+        let flag =
+            |k: &str| root.number(&format!("proc/sys/net/ipv4/conf/{}/{k}", i.name)) == Some(1);
+        if i.on_the_path && (flag("disable_xfrm") || flag("disable_policy")) {
+            facts.xfrm_disabled_on.push(i.name.clone());
+        }
+    }
+    facts.certificates = certificates(root, &mut facts.notes);
+    if root.is_live() {
+        facts.clock_synchronized = clock_synchronized();
+    }
+    facts.serves_networks = serving_connections(root);
     match root.read("proc/net/xfrm_stat") {
         Some(text) => {
             facts.xfrm_stat_present = true;
@@ -222,6 +261,111 @@ pub fn xfrm_stat_errors(text: &str) -> BTreeMap<String, u64> {
         }
     }
     out
+}
+
+/// The folders strongSwan and Libreswan (its PEM files; the NSS database is not read) load
+/// certificates from.
+const CERT_DIRS: &[&str] = &[
+    "etc/swanctl/x509",
+    "etc/swanctl/x509ca",
+    "etc/strongswan/swanctl/x509",
+    "etc/strongswan/swanctl/x509ca",
+    "etc/ipsec.d/certs",
+    "etc/ipsec.d/cacerts",
+];
+
+fn certificates(root: &Root, notes: &mut Vec<String>) -> Vec<LocalCert> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for dir in CERT_DIRS {
+        let Ok(entries) = std::fs::read_dir(root.path(dir)) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths.into_iter().take(1024) {
+            let Some(bytes) = std::fs::File::open(&path).ok().and_then(|f| {
+                let mut b = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, 1 << 20), &mut b).ok()?;
+                Some(b)
+            }) else {
+                continue;
+            };
+            for der in ike_cert::certificates_in(&bytes).into_iter().take(16) {
+                match ike_cert::parse(&der) {
+                    Ok(c) => out.push(LocalCert {
+                        path: format!(
+                            "/{dir}/{}",
+                            path.file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default()
+                        ),
+                        subject: c.subject.chars().take(200).collect(),
+                        not_before: c.not_before,
+                        not_after: c.not_after,
+                        is_ca: c.is_ca,
+                        now: match c.validity_at(now) {
+                            ike_cert::Validity::Valid => "valid",
+                            ike_cert::Validity::Expired => "expired",
+                            ike_cert::Validity::NotYetValid => "not-yet-valid",
+                        },
+                    }),
+                    Err(e) => notes.push(format!(
+                        "{}: not a certificate read here ({})",
+                        path.display(),
+                        e.chars().take(80).collect::<String>()
+                    )),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The local configuration's connections that serve networks (see [`HostFacts`]).
+fn serving_connections(root: &Root) -> Vec<String> {
+    let paths: Vec<PathBuf> = [
+        "etc/swanctl/swanctl.conf",
+        "etc/strongswan/swanctl/swanctl.conf",
+        "etc/ipsec.conf",
+    ]
+    .iter()
+    .map(|p| root.path(p))
+    .filter(|p| p.is_file())
+    .collect();
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let (set, _) = ike_config::read_end(&paths);
+    set.peers
+        .iter()
+        .filter(|p| {
+            !p.pools.value.is_empty()
+                || p.children.iter().any(|c| {
+                    c.local_ts.value.iter().any(|ts| match ts {
+                        ike_config::model::TrafficSelector::Range(a, b) => a != b,
+                        _ => false,
+                    })
+                })
+        })
+        .map(|p| p.name.chars().take(80).collect())
+        .collect()
+}
+
+/// Whether the kernel's clock is synchronised: adjtimex(2) without changing anything
+/// (`modes` 0); `STA_UNSYNC` set or `TIME_ERROR` returned means not.
+pub fn clock_synchronized() -> Option<bool> {
+    // SAFETY: adjtimex with `modes = 0` only reads the kernel's state into the zeroed struct
+    // we own; no pointer escapes.
+    let mut tx: libc::timex = unsafe { std::mem::zeroed() };
+    let state = unsafe { libc::adjtimex(&mut tx) };
+    if state < 0 {
+        return None;
+    }
+    Some(state != libc::TIME_ERROR && tx.status & libc::STA_UNSYNC == 0)
 }
 
 /// A UDP socket on an IKE port, as `/proc/net/udp{,6}` lists it.
