@@ -33,6 +33,10 @@ pub(crate) struct HostArgs {
     /// This host's address toward the peer, when it cannot be taken from the route.
     #[arg(long, value_name = "ADDR")]
     local: Option<IpAddr>,
+    /// The interface the peer's packets use, when it cannot be taken from the route (with
+    /// --nft-json or --root); without it, rules matching interface names cannot be evaluated.
+    #[arg(long, value_name = "IF")]
+    interface: Option<String>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -54,17 +58,58 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
         ike_host::xfrm::test_esp(ike_host::xfrm::DEFAULT_ALGORITHMS)
     };
     let root = Root::new(args.root.clone().unwrap_or_else(|| PathBuf::from("/")));
-    let firewall = match args.peer {
-        Some(peer) => match firewall_for(args, peer) {
-            Ok(v) => v,
+    let live = args.root.is_none() && args.nft_json.is_none();
+    let mut facts = ike_host::facts::gather(&root);
+    // The rule set: the file given, or the live one (without nft on the host: not evaluated).
+    let ruleset = match &args.nft_json {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|t| ike_host::nft::Ruleset::from_json(&t))
+        {
+            Ok(r) => Some(r),
             Err(e) => {
                 eprintln!("ike-doctor: {e}");
                 return ExitCode::from(2);
             }
         },
+        None if live => match run_tool("nft", &["-j", "list", "ruleset"])
+            .and_then(|t| ike_host::nft::Ruleset::from_json(&t))
+        {
+            Ok(r) => Some(r),
+            Err(e) => {
+                facts
+                    .notes
+                    .push(format!("the nftables rule set was not read: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let firewall = match (args.peer, &ruleset) {
+        (Some(peer), Some(ruleset)) => {
+            let (dev, src) = if live { route_to(peer) } else { (None, None) };
+            let dev = args.interface.clone().or(dev);
+            match args.local.or(src) {
+                Some(local) => ike_host::nft::for_peer(ruleset, peer, local, dev.as_deref()),
+                None => {
+                    eprintln!("ike-doctor: no local address toward the peer (no route to it?): give --local");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    let nat = match &ruleset {
+        Some(ruleset) => ike_host::nft::tunnels_nat(ruleset, &facts.tunnels, |to| {
+            if live {
+                route_to(to).0
+            } else {
+                args.interface.clone()
+            }
+        }),
         None => Vec::new(),
     };
-    let report = ike_host::check(&root, esp, firewall);
+    let report = ike_host::check_facts(facts, esp, firewall, nat);
     let text = match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(j) => j + "\n",
@@ -118,37 +163,6 @@ pub(crate) fn read_reports(
         }
     }
     out
-}
-
-/// The rule set's verdicts for the peer's packets: the live rule set (`nft -j list ruleset`,
-/// iptables-nft rules included) or the file given, the route's interface and source address.
-fn firewall_for(
-    args: &HostArgs,
-    peer: IpAddr,
-) -> Result<Vec<ike_host::nft::PacketVerdict>, String> {
-    let ruleset_text = match &args.nft_json {
-        Some(path) => {
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
-        }
-        None => run_tool("nft", &["-j", "list", "ruleset"])?,
-    };
-    let ruleset = ike_host::nft::Ruleset::from_json(&ruleset_text)
-        .map_err(|e| format!("the nftables rule set: {e}"))?;
-    let (dev, src) = if args.root.is_some() || args.nft_json.is_some() {
-        (None, None)
-    } else {
-        route_to(peer)
-    };
-    let local = args
-        .local
-        .or(src)
-        .ok_or("no local address toward the peer (no route to it?): give --local")?;
-    Ok(ike_host::nft::for_peer(
-        &ruleset,
-        peer,
-        local,
-        dev.as_deref(),
-    ))
 }
 
 /// The live rule set's verdicts for the peer's packets, on the route's interface and address.

@@ -69,7 +69,14 @@ fn host_on_copied_files() {
         .arg(dir.path())
         .arg("--nft-json")
         .arg(&nft)
-        .args(["--peer", "10.99.2.3", "--local", "10.99.2.2"])
+        .args([
+            "--peer",
+            "10.99.2.3",
+            "--local",
+            "10.99.2.2",
+            "--interface",
+            "eth0",
+        ])
         .output()
         .expect("run");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -95,4 +102,35 @@ fn host_on_copied_files() {
         .expect("run");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("IKE daemons: pluto (pid 7"), "{text}");
+    // A site-to-site connection whose traffic the NAT rules masquerade: no exemption.
+    std::fs::create_dir_all(dir.path().join("etc/swanctl")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("etc/swanctl/swanctl.conf"),
+        "connections {\n net {\n  remote_addrs = 192.0.2.9\n  children {\n   lan {\n    local_ts = 10.1.0.0/16\n    remote_ts = 10.2.0.0/16\n   }\n  }\n }\n}\n",
+    )
+    .expect("write");
+    let nat =
+        workspace_root().join("crates/ike-host/tests/data/nft-nat-masquerade-one-exemption.json");
+    let out = ike_doctor()
+        .args([
+            "host",
+            "--no-esp-test",
+            "--format",
+            "json",
+            "--interface",
+            "eth0",
+            "--root",
+        ])
+        .arg(dir.path())
+        .arg("--nft-json")
+        .arg(&nat)
+        .output()
+        .expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let found = report["findings"].to_string();
+    assert!(
+        found.contains("nat-catches-tunnel-traffic")
+            && found.contains("from 10.1.0.0/16 to 10.2.0.0/16"),
+        "{found}"
+    );
 }

@@ -30,6 +30,9 @@ pub struct Input<'a> {
     pub esp: &'a [EspSupport],
     /// The firewall's verdicts for the peer's packets (`--peer`), empty without a peer.
     pub firewall: &'a [PacketVerdict],
+    /// What source NAT does to the local configuration's tunnel traffic (empty without a rule
+    /// set to read).
+    pub nat: &'a [crate::nft::TunnelNat],
 }
 
 /// One check.
@@ -50,6 +53,11 @@ pub const CHECKS: &[Check] = &[
         name: "firewall-cannot-evaluate",
         doc: "a firewall rule the evaluator does not understand decides a packet of the peer",
         run: firewall_cannot_evaluate,
+    },
+    Check {
+        name: "nat-catches-tunnel-traffic",
+        doc: "a masquerade/snat rule rewrites traffic a CHILD_SA should carry (no NAT exemption)",
+        run: nat_catches_tunnel_traffic,
     },
     Check {
         name: "port-held-by-another-program",
@@ -205,6 +213,49 @@ fn firewall_cannot_evaluate(input: &Input) -> Vec<HostFinding> {
                 evidence: vec![format!("nft -j list ruleset: {expression}")],
                 fix: vec!["check that rule by hand (nft list ruleset -a), or watch its counter while the peer connects".into()],
                 warning: true,
+            })
+        })
+        .collect()
+}
+
+fn nat_catches_tunnel_traffic(input: &Input) -> Vec<HostFinding> {
+    input
+        .nat
+        .iter()
+        .filter_map(|n| {
+            let crate::nft::NatVerdict::Translated {
+                family,
+                table,
+                chain,
+                handle,
+            } = &n.verdict
+            else {
+                return None;
+            };
+            let t = &n.tunnel;
+            Some(HostFinding {
+                check: "nat-catches-tunnel-traffic",
+                phase: FailurePhase::Established,
+                category: Category::DataPlane,
+                confidence: Confidence::High,
+                title: format!(
+                    "traffic from {} to {} (connection {}) is source-NATed by table {table}, chain {chain}{}: its new source no longer matches the CHILD_SA's policy, so it leaves unencrypted (a missing NAT exemption)",
+                    t.local_ts,
+                    t.remote_ts,
+                    t.connection,
+                    handle.map(|h| format!(", rule handle {h}")).unwrap_or_default()
+                ),
+                evidence: vec![format!(
+                    "nft -j list ruleset: {} -> {}{} translated in {family} {table} {chain}",
+                    t.from,
+                    t.to,
+                    n.oif.as_deref().map(|o| format!(" via {o}")).unwrap_or_default()
+                )],
+                fix: vec![format!(
+                    "exempt it before the masquerade: `nft insert rule {family} {table} {chain} ip saddr {} ip daddr {} accept` (or match `ipsec out` policies)",
+                    t.local_ts, t.remote_ts
+                )],
+                warning: false,
             })
         })
         .collect()
@@ -607,6 +658,7 @@ mod tests {
             facts,
             esp,
             firewall: &[],
+            nat: &[],
         };
         CHECKS.iter().flat_map(|c| (c.run)(&input)).collect()
     }

@@ -85,6 +85,18 @@ pub struct LocalCert {
     pub now: &'static str,
 }
 
+/// A packet tunnel traffic is made of, from one of the local configuration's CHILD_SAs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TunnelTraffic {
+    pub connection: String,
+    /// The selectors as written (`10.1.0.0/16`).
+    pub local_ts: String,
+    pub remote_ts: String,
+    /// The first host of each.
+    pub from: IpAddr,
+    pub to: IpAddr,
+}
+
 /// Everything read, and what could not be.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct HostFacts {
@@ -107,6 +119,9 @@ pub struct HostFacts {
     /// Connections of the local configuration that serve networks behind this host (a local
     /// traffic selector wider than one address, or an address pool): they need forwarding.
     pub serves_networks: Vec<String>,
+    /// Site-to-site traffic of the local configuration: a packet from its local network to
+    /// its remote one (the first host of each), which NAT must leave alone.
+    pub tunnels: Vec<TunnelTraffic>,
     pub notes: Vec<String>,
 }
 
@@ -234,7 +249,9 @@ pub fn gather(root: &Root) -> HostFacts {
     if root.is_live() {
         facts.clock_synchronized = clock_synchronized();
     }
-    facts.serves_networks = serving_connections(root);
+    let (serving, tunnels) = local_connections(root);
+    facts.serves_networks = serving;
+    facts.tunnels = tunnels;
     match root.read("proc/net/xfrm_stat") {
         Some(text) => {
             facts.xfrm_stat_present = true;
@@ -325,8 +342,10 @@ fn certificates(root: &Root, notes: &mut Vec<String>) -> Vec<LocalCert> {
     out
 }
 
-/// The local configuration's connections that serve networks (see [`HostFacts`]).
-fn serving_connections(root: &Root) -> Vec<String> {
+/// The local configuration's connections that serve networks, and its site-to-site traffic
+/// (see [`HostFacts`]).
+fn local_connections(root: &Root) -> (Vec<String>, Vec<TunnelTraffic>) {
+    use ike_config::model::TrafficSelector;
     let paths: Vec<PathBuf> = [
         "etc/swanctl/swanctl.conf",
         "etc/strongswan/swanctl/swanctl.conf",
@@ -337,22 +356,56 @@ fn serving_connections(root: &Root) -> Vec<String> {
     .filter(|p| p.is_file())
     .collect();
     if paths.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let (set, _) = ike_config::read_end(&paths);
-    set.peers
-        .iter()
-        .filter(|p| {
-            !p.pools.value.is_empty()
-                || p.children.iter().any(|c| {
-                    c.local_ts.value.iter().any(|ts| match ts {
-                        ike_config::model::TrafficSelector::Range(a, b) => a != b,
-                        _ => false,
-                    })
-                })
+    let is_network = |ts: &TrafficSelector| matches!(ts, TrafficSelector::Range(a, b) if a != b);
+    // The first host of a network, and not "everything" (road warriors' 0.0.0.0/0 is internet
+    // traffic, NATed on purpose).
+    let first_host = |ts: &TrafficSelector| -> Option<IpAddr> {
+        let TrafficSelector::Range(a, b) = ts else {
+            return None;
+        };
+        let (lo, hi, width) = ike_config::model::range_bounds(*a, *b)?;
+        if hi - lo == (u128::MAX >> (128 - width)) || hi == lo {
+            return None;
+        }
+        let host = lo.checked_add(1)?;
+        Some(match a {
+            IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::from(u32::try_from(host).ok()?)),
+            IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::from(host)),
         })
-        .map(|p| p.name.chars().take(80).collect())
-        .collect()
+    };
+    let mut serving = Vec::new();
+    let mut tunnels = Vec::new();
+    for p in set.peers.iter().take(2000) {
+        let name: String = p.name.chars().take(80).collect();
+        if !p.pools.value.is_empty()
+            || p.children
+                .iter()
+                .any(|c| c.local_ts.value.iter().any(is_network))
+        {
+            serving.push(name.clone());
+        }
+        for c in p.children.iter().take(64) {
+            for l in c.local_ts.value.iter().take(16) {
+                for r in c.remote_ts.value.iter().take(16) {
+                    if let (Some(from), Some(to)) = (first_host(l), first_host(r)) {
+                        if from.is_ipv4() == to.is_ipv4() && tunnels.len() < 256 {
+                            tunnels.push(TunnelTraffic {
+                                connection: name.clone(),
+                                local_ts: l.describe(),
+                                remote_ts: r.describe(),
+                                from,
+                                to,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (serving, tunnels)
 }
 
 /// Whether the kernel's clock is synchronised: adjtimex(2) without changing anything

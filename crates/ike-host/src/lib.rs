@@ -33,17 +33,30 @@ pub struct HostReport {
     pub esp_test: Vec<EspSupport>,
     /// The firewall's verdicts for the peer's packets (with `--peer`).
     pub firewall: Vec<nft::PacketVerdict>,
+    /// What source NAT does to the local configuration's tunnel traffic.
+    pub nat: Vec<nft::TunnelNat>,
     pub facts: HostFacts,
 }
 
 /// Checks the host under `root`; `esp` is the ESP test's result (see [`xfrm::test_esp`]),
 /// `firewall` the rule set's verdicts for the peer's packets (see [`nft::for_peer`]).
 pub fn check(root: &Root, esp: Vec<EspSupport>, firewall: Vec<nft::PacketVerdict>) -> HostReport {
-    let facts = facts::gather(root);
+    check_facts(facts::gather(root), esp, firewall, Vec::new())
+}
+
+/// Checks facts already gathered, with the NAT verdicts of their tunnel traffic (see
+/// [`nft::tunnels_nat`]).
+pub fn check_facts(
+    facts: HostFacts,
+    esp: Vec<EspSupport>,
+    firewall: Vec<nft::PacketVerdict>,
+    nat: Vec<nft::TunnelNat>,
+) -> HostReport {
     let input = checks::Input {
         facts: &facts,
         esp: &esp,
         firewall: &firewall,
+        nat: &nat,
     };
     let (warnings, findings): (Vec<HostFinding>, Vec<HostFinding>) = checks::CHECKS
         .iter()
@@ -76,6 +89,7 @@ pub fn check(root: &Root, esp: Vec<EspSupport>, firewall: Vec<nft::PacketVerdict
         findings,
         esp_test: esp,
         firewall,
+        nat,
         facts,
     }
 }

@@ -29,6 +29,9 @@ pub struct Packet {
     pub oif: Option<String>,
     /// `ct state` as the first packet of a flow has it.
     pub ct_state: &'static str,
+    /// Whether the route's interface is known: without, a rule matching an interface name
+    /// cannot be evaluated (rather than taken as not matching).
+    pub interfaces_known: bool,
 }
 
 /// What the rule set does with the packet.
@@ -328,6 +331,62 @@ impl Ctx<'_> {
         Flow::Continue
     }
 
+    fn run_nat_chain(&self, chain: &str, depth: usize, budget: &mut usize) -> NatFlow {
+        if depth > MAX_JUMPS {
+            return NatFlow::Unknown(chain.to_owned(), None, "jumps nested deeper than 16".into());
+        }
+        for rule in self.set.rules(self.family, self.table, chain) {
+            if *budget == 0 {
+                return NatFlow::Unknown(chain.to_owned(), None, "too many rules evaluated".into());
+            }
+            *budget -= 1;
+            let handle = rule.get("handle").and_then(Value::as_u64);
+            let exprs = rule
+                .get("expr")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            'rule: for e in &exprs {
+                let Some((kind, body)) = e.as_object().and_then(|o| o.iter().next()) else {
+                    continue;
+                };
+                match kind.as_str() {
+                    "match" => match self.matches(body) {
+                        Match::Yes => {}
+                        Match::No => break 'rule,
+                        Match::Unknown(what) => {
+                            return NatFlow::Unknown(chain.to_owned(), handle, what)
+                        }
+                    },
+                    "counter" | "log" | "comment" => {}
+                    "masquerade" | "snat" => return NatFlow::Translated(chain.to_owned(), handle),
+                    "accept" | "return" => return NatFlow::Done,
+                    "jump" | "goto" => {
+                        let Some(target) = body.get("target").and_then(Value::as_str) else {
+                            return NatFlow::Unknown(
+                                chain.to_owned(),
+                                handle,
+                                "a jump without a target".into(),
+                            );
+                        };
+                        match self.run_nat_chain(target, depth + 1, budget) {
+                            NatFlow::Done if kind == "jump" => {}
+                            other => return other,
+                        }
+                    }
+                    other => {
+                        return NatFlow::Unknown(
+                            chain.to_owned(),
+                            handle,
+                            format!("statement `{}`", other.chars().take(40).collect::<String>()),
+                        )
+                    }
+                }
+            }
+        }
+        NatFlow::Done
+    }
+
     /// A jump or goto: `None` when the packet comes back and the calling chain goes on.
     fn jump(
         &self,
@@ -417,6 +476,7 @@ impl Ctx<'_> {
             return match meta.get("key")?.as_str()? {
                 "l4proto" | "protocol" => Some(Field::Number(u64::from(p.protocol))),
                 "nfproto" => Some(Field::Number(if p.saddr.is_ipv4() { 2 } else { 10 })),
+                "iifname" | "oifname" if !p.interfaces_known => None,
                 "iifname" => Some(p.iif.clone().map_or(Field::Absent, Field::Name)),
                 "oifname" => Some(p.oif.clone().map_or(Field::Absent, Field::Name)),
                 _ => None,
@@ -596,6 +656,139 @@ fn describe(exprs: &[Value]) -> String {
         .join(", ")
 }
 
+/// What the NAT chains of the postrouting hook do with a packet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "nat", rename_all = "kebab-case")]
+pub enum NatVerdict {
+    /// No masquerade or snat applies.
+    Untouched,
+    /// Rewritten by a `masquerade` or `snat` rule.
+    Translated {
+        family: String,
+        table: String,
+        chain: String,
+        handle: Option<u64>,
+    },
+    CannotEvaluate {
+        table: String,
+        chain: String,
+        handle: Option<u64>,
+        expression: String,
+    },
+}
+
+/// Tunnel traffic (see [`crate::facts::TunnelTraffic`]) and what source NAT does to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TunnelNat {
+    pub tunnel: crate::facts::TunnelTraffic,
+    /// The interface its route leaves by, when known.
+    pub oif: Option<String>,
+    #[serde(flatten)]
+    pub verdict: NatVerdict,
+}
+
+impl Ruleset {
+    /// Whether a postrouting NAT chain rewrites `packet`'s source: each NAT base chain of the
+    /// hook in priority order; in a NAT chain `accept` (or `return` from the base chain) ends
+    /// that chain without translating, the first `masquerade`/`snat` translates.
+    pub fn source_nat(&self, packet: &Packet) -> NatVerdict {
+        let v4 = packet.saddr.is_ipv4();
+        let mut chains: Vec<(i64, &str, &str, &str)> = self
+            .of_kind("chain")
+            .filter_map(|c| {
+                let family = c.get("family")?.as_str()?;
+                let applies = match family {
+                    "inet" => true,
+                    "ip" => v4,
+                    "ip6" => !v4,
+                    _ => false,
+                };
+                (applies
+                    && c.get("hook")?.as_str()? == "postrouting"
+                    && c.get("type").and_then(Value::as_str) == Some("nat"))
+                .then(|| {
+                    Some((
+                        c.get("prio").and_then(Value::as_i64).unwrap_or(0),
+                        family,
+                        c.get("table")?.as_str()?,
+                        c.get("name")?.as_str()?,
+                    ))
+                })?
+            })
+            .collect();
+        chains.sort_by_key(|c| c.0);
+        let mut budget = MAX_RULES;
+        for (_, family, table, chain) in chains {
+            let ctx = Ctx {
+                set: self,
+                family,
+                table,
+                packet,
+            };
+            match ctx.run_nat_chain(chain, 0, &mut budget) {
+                NatFlow::Translated(chain_name, handle) => {
+                    return NatVerdict::Translated {
+                        family: family.to_owned(),
+                        table: table.to_owned(),
+                        chain: chain_name,
+                        handle,
+                    }
+                }
+                NatFlow::Unknown(chain_name, handle, expression) => {
+                    return NatVerdict::CannotEvaluate {
+                        table: table.to_owned(),
+                        chain: chain_name,
+                        handle,
+                        expression,
+                    }
+                }
+                NatFlow::Done => {}
+            }
+        }
+        NatVerdict::Untouched
+    }
+}
+
+/// How a NAT chain ended for a packet.
+enum NatFlow {
+    Translated(String, Option<u64>),
+    /// Accepted, returned or fell off the end: no translation in this chain.
+    Done,
+    Unknown(String, Option<u64>, String),
+}
+
+/// Source NAT of each tunnel's traffic; `oif_of` gives the interface a destination's route
+/// leaves by.
+pub fn tunnels_nat(
+    ruleset: &Ruleset,
+    tunnels: &[crate::facts::TunnelTraffic],
+    oif_of: impl Fn(IpAddr) -> Option<String>,
+) -> Vec<TunnelNat> {
+    tunnels
+        .iter()
+        .map(|t| {
+            let oif = oif_of(t.to);
+            let packet = Packet {
+                hook: "postrouting",
+                saddr: t.from,
+                daddr: t.to,
+                protocol: 17,
+                sport: Some(40_000),
+                dport: Some(53),
+                iif: None,
+                oif: oif.clone(),
+                ct_state: "new",
+                interfaces_known: oif.is_some(),
+            };
+            TunnelNat {
+                tunnel: t.clone(),
+                oif,
+                verdict: ruleset.source_nat(&packet),
+            }
+        })
+        .collect()
+}
+
 /// The packets IKE and ESP between this host and a peer are made of, each way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PacketVerdict {
@@ -643,6 +836,7 @@ pub fn for_peer(
                     dev.map(str::to_owned)
                 },
                 ct_state: "new",
+                interfaces_known: dev.is_some(),
             };
             let name = match port {
                 Some(p) => format!("UDP {p}"),
@@ -680,6 +874,7 @@ mod tests {
             iif: Some("eth0".into()),
             oif: None,
             ct_state: "new",
+            interfaces_known: true,
         }
     }
 
@@ -746,6 +941,46 @@ mod tests {
             Verdict::CannotEvaluate { .. }
         ));
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    /// `nft -j list ruleset` of a NAT table made in a throw-away namespace: traffic to
+    /// 10.3.0.0/16 is exempted, everything else leaving eth0 is masqueraded.
+    #[test]
+    fn source_nat_of_tunnel_traffic() {
+        let r = Ruleset::from_json(include_str!(
+            "../tests/data/nft-nat-masquerade-one-exemption.json"
+        ))
+        .expect("json");
+        let tunnel = |to: &str| crate::facts::TunnelTraffic {
+            connection: "net".into(),
+            local_ts: "10.1.0.0/16".into(),
+            remote_ts: format!("{to}/16"),
+            from: "10.1.0.1".parse().expect("ip"),
+            to: to.parse().expect("ip"),
+        };
+        let out = tunnels_nat(&r, &[tunnel("10.2.0.1"), tunnel("10.3.0.1")], |_| {
+            Some("eth0".into())
+        });
+        assert!(
+            matches!(
+                out[0].verdict,
+                NatVerdict::Translated {
+                    handle: Some(_),
+                    ..
+                }
+            ),
+            "{out:?}"
+        );
+        assert_eq!(out[1].verdict, NatVerdict::Untouched);
+        // Leaving by another interface: the masquerade rule does not apply.
+        let other = tunnels_nat(&r, &[tunnel("10.2.0.1")], |_| Some("eth1".into()));
+        assert_eq!(other[0].verdict, NatVerdict::Untouched);
+        // The route unknown (a copied rule set): the interface match cannot be evaluated.
+        let unknown = tunnels_nat(&r, &[tunnel("10.2.0.1")], |_| None);
+        assert!(matches!(
+            unknown[0].verdict,
+            NatVerdict::CannotEvaluate { .. }
+        ));
     }
 
     #[test]
