@@ -184,6 +184,14 @@ host_check() {
     else
         nsx "$ns" "${prefix[@]}" "$doctor" host "${peer[@]}" --format json -o "$OUT/host-$role.json"
     fi
+    # Beside a pluto, what Libreswan's own `ipsec verify` says of the same host, for the
+    # README's comparison (ipsec-verify-ROLE.txt; not checked).
+    local pluto_pid
+    pluto_pid=$(eval echo "\${PID_pluto_$role:-}")
+    if [ -n "$pluto_pid" ] && [ -x "$PLUTO_PREFIX/usr/sbin/ipsec" ]; then
+        nsenter -t "$pluto_pid" -m -n -- env LD_LIBRARY_PATH="$LS_LIB" "$PLUTO_PREFIX/usr/sbin/ipsec" verify \
+            >"$OUT/ipsec-verify-$role.txt" 2>&1
+    fi
     # The machine's clock is the machine's, not the scenario's: left out unless expected.
     local machine='"clock-not-synchronized"'
     [[ "$expected" == *clock-not-synchronized* ]] && machine='""'
