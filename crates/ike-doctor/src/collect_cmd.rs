@@ -64,8 +64,10 @@ pub(crate) fn run(args: &CollectArgs) -> ExitCode {
     collect_configs(&root, &out.join("configs"), &mut manifest);
     collect_logs(&root, &out.join("logs"), live, &args.since, &mut manifest);
     // The host report, as `ike-doctor host --format json` writes it.
+    let host_root = ike_host::Root::new(&root);
+    let facts = ike_host::facts::gather(&host_root);
     let esp = if live {
-        ike_host::xfrm::test_esp(ike_host::xfrm::DEFAULT_ALGORITHMS)
+        ike_host::xfrm::test_esp(&crate::host_cmd::esp_algorithms(&facts))
     } else {
         vec![ike_host::EspSupport::NotTested {
             why: "--root: another host's files".into(),
@@ -78,7 +80,7 @@ pub(crate) fn run(args: &CollectArgs) -> ExitCode {
         }),
         _ => Vec::new(),
     };
-    let report = ike_host::check(&ike_host::Root::new(&root), esp, firewall);
+    let report = ike_host::check_facts(facts, esp, firewall, Vec::new());
     let written = serde_json::to_string_pretty(&report)
         .ok()
         .is_some_and(|json| std::fs::write(out.join("host.json"), json + "\n").is_ok());

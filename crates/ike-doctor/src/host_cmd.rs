@@ -46,6 +46,9 @@ pub(crate) struct HostArgs {
 }
 
 pub(crate) fn run(args: &HostArgs) -> ExitCode {
+    let root = Root::new(args.root.clone().unwrap_or_else(|| PathBuf::from("/")));
+    let live = args.root.is_none() && args.nft_json.is_none();
+    let mut facts = ike_host::facts::gather(&root);
     let esp = if args.root.is_some() || args.no_esp_test {
         vec![EspSupport::NotTested {
             why: if args.no_esp_test {
@@ -55,11 +58,8 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
             },
         }]
     } else {
-        ike_host::xfrm::test_esp(ike_host::xfrm::DEFAULT_ALGORITHMS)
+        ike_host::xfrm::test_esp(&esp_algorithms(&facts))
     };
-    let root = Root::new(args.root.clone().unwrap_or_else(|| PathBuf::from("/")));
-    let live = args.root.is_none() && args.nft_json.is_none();
-    let mut facts = ike_host::facts::gather(&root);
     // The rule set: the file given, or the live one (without nft on the host: not evaluated).
     let ruleset = match &args.nft_json {
         Some(path) => match std::fs::read_to_string(path)
@@ -198,6 +198,20 @@ fn route_to(peer: IpAddr) -> (Option<String>, Option<IpAddr>) {
             .and_then(|a| a.as_str())
             .and_then(|a| a.parse().ok()),
     )
+}
+
+/// The ESP algorithms to try: the local configuration's, else the daemons' defaults.
+pub(crate) fn esp_algorithms(facts: &ike_host::HostFacts) -> Vec<ike_host::xfrm::EspAlgorithm> {
+    let configured: Vec<_> = facts
+        .esp_algorithms
+        .iter()
+        .filter_map(|(e, i)| ike_host::xfrm::algorithm_for(e, i.as_deref()))
+        .collect();
+    if configured.is_empty() {
+        ike_host::xfrm::default_algorithms()
+    } else {
+        configured
+    }
 }
 
 fn run_tool(program: &str, args: &[&str]) -> Result<String, String> {

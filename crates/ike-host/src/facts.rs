@@ -122,6 +122,9 @@ pub struct HostFacts {
     /// Site-to-site traffic of the local configuration: a packet from its local network to
     /// its remote one (the first host of each), which NAT must leave alone.
     pub tunnels: Vec<TunnelTraffic>,
+    /// The ESP algorithms the local configuration's CHILD_SAs may use (charon's names: the
+    /// first cipher and integrity algorithm of each proposal), for the kernel's ESP test.
+    pub esp_algorithms: Vec<(String, Option<String>)>,
     pub notes: Vec<String>,
 }
 
@@ -249,9 +252,10 @@ pub fn gather(root: &Root) -> HostFacts {
     if root.is_live() {
         facts.clock_synchronized = clock_synchronized();
     }
-    let (serving, tunnels) = local_connections(root);
+    let (serving, tunnels, esp) = local_connections(root);
     facts.serves_networks = serving;
     facts.tunnels = tunnels;
+    facts.esp_algorithms = esp;
     match root.read("proc/net/xfrm_stat") {
         Some(text) => {
             facts.xfrm_stat_present = true;
@@ -344,7 +348,14 @@ fn certificates(root: &Root, notes: &mut Vec<String>) -> Vec<LocalCert> {
 
 /// The local configuration's connections that serve networks, and its site-to-site traffic
 /// (see [`HostFacts`]).
-fn local_connections(root: &Root) -> (Vec<String>, Vec<TunnelTraffic>) {
+#[allow(clippy::type_complexity)]
+fn local_connections(
+    root: &Root,
+) -> (
+    Vec<String>,
+    Vec<TunnelTraffic>,
+    Vec<(String, Option<String>)>,
+) {
     use ike_config::model::TrafficSelector;
     let paths: Vec<PathBuf> = [
         "etc/swanctl/swanctl.conf",
@@ -356,9 +367,26 @@ fn local_connections(root: &Root) -> (Vec<String>, Vec<TunnelTraffic>) {
     .filter(|p| p.is_file())
     .collect();
     if paths.is_empty() {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     }
     let (set, _) = ike_config::read_end(&paths);
+    let mut esp: Vec<(String, Option<String>)> = Vec::new();
+    for p in set.peers.iter().take(2000) {
+        for c in p.children.iter().take(64) {
+            // Proposals written in the file: a default list is the daemon's to trim.
+            if c.esp_proposals.at.is_none() {
+                continue;
+            }
+            for proposal in c.esp_proposals.value.iter().take(16) {
+                if let Some(e) = proposal.encryption.first() {
+                    let pair = (e.clone(), proposal.integrity.first().cloned());
+                    if !esp.contains(&pair) && esp.len() < 8 {
+                        esp.push(pair);
+                    }
+                }
+            }
+        }
+    }
     let is_network = |ts: &TrafficSelector| matches!(ts, TrafficSelector::Range(a, b) if a != b);
     // The first host of a network, and not "everything" (road warriors' 0.0.0.0/0 is internet
     // traffic, NATed on purpose).
@@ -405,7 +433,7 @@ fn local_connections(root: &Root) -> (Vec<String>, Vec<TunnelTraffic>) {
             }
         }
     }
-    (serving, tunnels)
+    (serving, tunnels, esp)
 }
 
 /// Whether the kernel's clock is synchronised: adjtimex(2) without changing anything
