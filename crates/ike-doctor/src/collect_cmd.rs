@@ -80,7 +80,7 @@ pub(crate) fn run(args: &CollectArgs) -> ExitCode {
         }),
         _ => Vec::new(),
     };
-    let report = ike_host::check_facts(facts, esp, firewall, Vec::new());
+    let report = ike_host::check_facts(facts, esp, firewall, Vec::new(), Vec::new());
     let written = serde_json::to_string_pretty(&report)
         .ok()
         .is_some_and(|json| std::fs::write(out.join("host.json"), json + "\n").is_ok());

@@ -33,6 +33,11 @@ pub(crate) struct HostArgs {
     /// This host's address toward the peer, when it cannot be taken from the route.
     #[arg(long, value_name = "ADDR")]
     local: Option<IpAddr>,
+    /// A cloud firewall export to evaluate for the peer's packets (AWS `describe-security-groups`
+    /// or `describe-network-acls`, Azure NSG, Google Cloud firewall rules JSON; needs --peer);
+    /// may be repeated.
+    #[arg(long = "cloud-firewall", value_name = "FILE")]
+    cloud_firewalls: Vec<PathBuf>,
     /// The interface the peer's packets use, when it cannot be taken from the route (with
     /// --nft-json or --root); without it, rules matching interface names cannot be evaluated.
     #[arg(long, value_name = "IF")]
@@ -109,7 +114,45 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
         }),
         None => Vec::new(),
     };
-    let report = ike_host::check_facts(facts, esp, firewall, nat);
+    let mut cloud = Vec::new();
+    for file in &args.cloud_firewalls {
+        let Some(peer) = args.peer else {
+            eprintln!("ike-doctor: --cloud-firewall needs --peer (whose packets to evaluate)");
+            return ExitCode::from(2);
+        };
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("ike-doctor: {}: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        };
+        let Some(kind) = ike_host::cloudfw::detect(&text) else {
+            eprintln!(
+                "ike-doctor: {}: not a cloud firewall export this tool reads",
+                file.display()
+            );
+            return ExitCode::from(2);
+        };
+        match ike_host::cloudfw::evaluate(&text, kind, peer) {
+            Ok(verdicts) => {
+                cloud.extend(
+                    verdicts
+                        .into_iter()
+                        .map(|verdict| ike_host::checks::CloudFinding {
+                            file: file.display().to_string(),
+                            kind,
+                            verdict,
+                        }),
+                )
+            }
+            Err(e) => {
+                eprintln!("ike-doctor: {}: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let report = ike_host::check_facts(facts, esp, firewall, nat, cloud);
     let text = match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(j) => j + "\n",

@@ -134,3 +134,66 @@ fn host_on_copied_files() {
         "{found}"
     );
 }
+
+/// Cloud firewall exports given as files: a published Google Cloud export denies IKE from an
+/// outside peer (its implied ingress deny) and allows UDP from inside the VPC.
+#[test]
+fn cloud_firewall_exports() {
+    let gcp = workspace_root()
+        .join("crates/ike-host/tests/data/cloud/gcpdiag-gce2-effective-firewalls.json");
+    let run = |peer: &str| -> serde_json::Value {
+        let out = ike_doctor()
+            .args([
+                "host",
+                "--no-esp-test",
+                "--format",
+                "json",
+                "--root",
+                "/nonexistent",
+                "--peer",
+                peer,
+            ])
+            .arg("--cloud-firewall")
+            .arg(&gcp)
+            .output()
+            .expect("run");
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let outside = run("203.0.113.7");
+    let denied: Vec<String> = outside["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["check"] == "cloud-firewall-denies-ike")
+        .filter_map(|f| f["title"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        denied
+            .iter()
+            .any(|t| t.contains("denies UDP 500 from 203.0.113.7")
+                && t.contains("implied deny ingress")),
+        "{denied:?}"
+    );
+    let inside = run("10.128.0.9");
+    let udp_denied = inside["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| {
+            f["check"] == "cloud-firewall-denies-ike"
+                && f["title"].as_str().is_some_and(|t| t.contains("UDP"))
+        });
+    assert!(!udp_denied, "{}", inside["findings"]);
+    let bad = ike_doctor()
+        .args([
+            "host",
+            "--no-esp-test",
+            "--root",
+            "/nonexistent",
+            "--cloud-firewall",
+        ])
+        .arg(&gcp)
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2), "--cloud-firewall needs --peer");
+}

@@ -33,6 +33,17 @@ pub struct Input<'a> {
     /// What source NAT does to the local configuration's tunnel traffic (empty without a rule
     /// set to read).
     pub nat: &'a [crate::nft::TunnelNat],
+    /// Cloud firewall exports' verdicts for the peer's packets.
+    pub cloud: &'a [CloudFinding],
+}
+
+/// One cloud firewall export's verdict for one packet of the peer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CloudFinding {
+    pub file: String,
+    pub kind: crate::cloudfw::CloudFirewallKind,
+    #[serde(flatten)]
+    pub verdict: crate::cloudfw::CloudVerdict,
 }
 
 /// One check.
@@ -53,6 +64,11 @@ pub const CHECKS: &[Check] = &[
         name: "firewall-cannot-evaluate",
         doc: "a firewall rule the evaluator does not understand decides a packet of the peer",
         run: firewall_cannot_evaluate,
+    },
+    Check {
+        name: "cloud-firewall-denies-ike",
+        doc: "a cloud firewall export (security group, network ACL, NSG, firewall rules) denies the peer's UDP 500, UDP 4500 or ESP",
+        run: cloud_firewall_denies_ike,
     },
     Check {
         name: "nat-catches-tunnel-traffic",
@@ -256,6 +272,45 @@ fn nat_catches_tunnel_traffic(input: &Input) -> Vec<HostFinding> {
                     t.local_ts, t.remote_ts
                 )],
                 warning: false,
+            })
+        })
+        .collect()
+}
+
+fn cloud_firewall_denies_ike(input: &Input) -> Vec<HostFinding> {
+    use crate::cloudfw::CloudDecision;
+    input
+        .cloud
+        .iter()
+        .filter_map(|c| {
+            let v = &c.verdict;
+            let (by, warning) = match &v.verdict {
+                CloudDecision::Denied { by } => (by.clone(), false),
+                CloudDecision::CannotEvaluate { why } => (why.clone(), true),
+                CloudDecision::Allowed { .. } => return None,
+            };
+            let (phase, category) = match (v.protocol, v.port) {
+                (17, Some(500)) => (FailurePhase::IkeSaInit, Category::UdpBlocked),
+                (17, _) => (FailurePhase::IkeAuth, Category::UdpBlocked),
+                _ => (FailurePhase::Established, Category::DataPlane),
+            };
+            Some(HostFinding {
+                check: "cloud-firewall-denies-ike",
+                phase,
+                category,
+                confidence: if warning { Confidence::Low } else { Confidence::High },
+                title: if warning {
+                    format!("{} ({}): whether {} passes cannot be told from the file: {by}", c.kind.as_str(), c.file, v.packet)
+                } else {
+                    format!("{} ({}) denies {}: {by}", c.kind.as_str(), c.file, v.packet)
+                },
+                evidence: vec![format!("{}: {}: {by}", c.file, v.packet)],
+                fix: vec![format!(
+                    "allow {} in the {} of the gateway (both directions for network ACLs, which are stateless)",
+                    v.packet,
+                    c.kind.as_str()
+                )],
+                warning,
             })
         })
         .collect()
@@ -659,6 +714,7 @@ mod tests {
             esp,
             firewall: &[],
             nat: &[],
+            cloud: &[],
         };
         CHECKS.iter().flat_map(|c| (c.run)(&input)).collect()
     }

@@ -4,6 +4,7 @@
 //! each check is one item of [`checks::CHECKS`].
 
 pub mod checks;
+pub mod cloudfw;
 pub mod facts;
 pub mod nft;
 pub mod xfrm;
@@ -35,13 +36,15 @@ pub struct HostReport {
     pub firewall: Vec<nft::PacketVerdict>,
     /// What source NAT does to the local configuration's tunnel traffic.
     pub nat: Vec<nft::TunnelNat>,
+    /// Cloud firewall exports' verdicts for the peer's packets.
+    pub cloud_firewall: Vec<checks::CloudFinding>,
     pub facts: HostFacts,
 }
 
 /// Checks the host under `root`; `esp` is the ESP test's result (see [`xfrm::test_esp`]),
 /// `firewall` the rule set's verdicts for the peer's packets (see [`nft::for_peer`]).
 pub fn check(root: &Root, esp: Vec<EspSupport>, firewall: Vec<nft::PacketVerdict>) -> HostReport {
-    check_facts(facts::gather(root), esp, firewall, Vec::new())
+    check_facts(facts::gather(root), esp, firewall, Vec::new(), Vec::new())
 }
 
 /// Checks facts already gathered, with the NAT verdicts of their tunnel traffic (see
@@ -51,12 +54,14 @@ pub fn check_facts(
     esp: Vec<EspSupport>,
     firewall: Vec<nft::PacketVerdict>,
     nat: Vec<nft::TunnelNat>,
+    cloud: Vec<checks::CloudFinding>,
 ) -> HostReport {
     let input = checks::Input {
         facts: &facts,
         esp: &esp,
         firewall: &firewall,
         nat: &nat,
+        cloud: &cloud,
     };
     let (warnings, findings): (Vec<HostFinding>, Vec<HostFinding>) = checks::CHECKS
         .iter()
@@ -90,6 +95,7 @@ pub fn check_facts(
         esp_test: esp,
         firewall,
         nat,
+        cloud_firewall: cloud,
         facts,
     }
 }

@@ -176,11 +176,11 @@ impl Ruleset {
                         };
                     }
                 }
-                Flow::Drop(handle, rule) => {
+                Flow::Drop(chain_name, handle, rule) => {
                     return Verdict::Dropped {
                         family: family.to_owned(),
                         table: table.to_owned(),
-                        chain: chain.to_owned(),
+                        chain: chain_name,
                         handle,
                         rule,
                     }
@@ -203,7 +203,8 @@ impl Ruleset {
 /// How a chain ended for the packet.
 enum Flow {
     Accept,
-    Drop(Option<u64>, String),
+    /// Dropped by a rule of the named chain (a jumped-to one included).
+    Drop(String, Option<u64>, String),
     /// Fell off the end of the chain (the base chain's policy applies).
     Continue,
     /// `return` from a base chain: its policy applies too.
@@ -256,7 +257,9 @@ impl Ctx<'_> {
                     // Statements that do not decide the packet's fate.
                     "counter" | "log" | "comment" | "notrack" | "mangle" => {}
                     "accept" => return Flow::Accept,
-                    "drop" | "reject" => return Flow::Drop(handle, describe(&exprs)),
+                    "drop" | "reject" => {
+                        return Flow::Drop(chain.to_owned(), handle, describe(&exprs))
+                    }
                     "return" => return Flow::Return,
                     "continue" => {}
                     "jump" | "goto" => {
@@ -297,7 +300,9 @@ impl Ctx<'_> {
                             };
                             match verb.as_str() {
                                 "accept" => return Flow::Accept,
-                                "drop" | "reject" => return Flow::Drop(handle, "vmap drop".into()),
+                                "drop" | "reject" => {
+                                    return Flow::Drop(chain.to_owned(), handle, "vmap drop".into())
+                                }
                                 "return" => return Flow::Return,
                                 "continue" => {}
                                 "jump" | "goto" => {
@@ -421,6 +426,12 @@ impl Ctx<'_> {
         let Some(value) = self.field(left) else {
             return Match::Unknown(format!("match on {}", short(left)));
         };
+        // A header the packet does not have: nft adds a protocol check before the match
+        // (`tcp dport != 22` is `meta l4proto tcp tcp dport != 22`), so the rule does not apply
+        // whatever the operator.
+        if value == Field::Absent {
+            return Match::No;
+        }
         let candidates = match self.right_values(right) {
             Ok(c) => c,
             Err(why) => return Match::Unknown(why),
@@ -444,13 +455,25 @@ impl Ctx<'_> {
         if let Some(payload) = left.get("payload") {
             let protocol = payload.get("protocol")?.as_str()?;
             let field = payload.get("field")?.as_str()?;
-            // The transport header the packet has (`th` is either).
+            // The headers the packet has (`th` is either transport header with ports).
             let has_ports = match protocol {
                 "udp" => p.protocol == 17,
                 "tcp" => p.protocol == 6,
                 "th" => matches!(p.protocol, 6 | 17),
                 _ => false,
             };
+            let has_header = match protocol {
+                "ip" => p.saddr.is_ipv4(),
+                "ip6" => p.saddr.is_ipv6(),
+                "esp" => p.protocol == 50,
+                "udp" | "tcp" | "th" => has_ports,
+                // icmp, sctp, ah...: the packets evaluated here are UDP or ESP.
+                "icmp" | "icmpv6" | "sctp" | "ah" | "dccp" | "udplite" | "comp" => false,
+                _ => return None,
+            };
+            if !has_header {
+                return Some(Field::Absent);
+            }
             return match (protocol, field) {
                 ("ip", "saddr") if p.saddr.is_ipv4() => Some(Field::Addr(p.saddr)),
                 ("ip", "daddr") if p.daddr.is_ipv4() => Some(Field::Addr(p.daddr)),
@@ -465,20 +488,23 @@ impl Ctx<'_> {
                 ("udp" | "tcp" | "th", "sport") if has_ports => {
                     p.sport.map(|x| Field::Number(u64::from(x)))
                 }
-                // A header the packet does not have: the match fails, as in the kernel.
-                ("ip", _) | ("ip6", _) | ("udp", _) | ("tcp", _) | ("th", _) | ("esp", _) => {
-                    Some(Field::Absent)
-                }
+                // A field of a header the packet has that is not read here (dscp, length,
+                // spi...): cannot be evaluated, never taken as absent.
                 _ => None,
             };
         }
         if let Some(meta) = left.get("meta") {
             return match meta.get("key")?.as_str()? {
-                "l4proto" | "protocol" => Some(Field::Number(u64::from(p.protocol))),
-                "nfproto" => Some(Field::Number(if p.saddr.is_ipv4() { 2 } else { 10 })),
+                "l4proto" => Some(Field::Number(u64::from(p.protocol))),
+                // The ethertype (`meta protocol ip`), not the layer-4 protocol.
+                "protocol" | "nfproto" => Some(Field::Name(
+                    if p.saddr.is_ipv4() { "ip" } else { "ip6" }.to_owned(),
+                )),
                 "iifname" | "oifname" if !p.interfaces_known => None,
-                "iifname" => Some(p.iif.clone().map_or(Field::Absent, Field::Name)),
-                "oifname" => Some(p.oif.clone().map_or(Field::Absent, Field::Name)),
+                // No input interface (a packet this host sends), or no output one yet: the
+                // kernel compares with the empty name.
+                "iifname" => Some(Field::Name(p.iif.clone().unwrap_or_default())),
+                "oifname" => Some(Field::Name(p.oif.clone().unwrap_or_default())),
                 _ => None,
             };
         }
@@ -591,8 +617,8 @@ impl Right {
             "ah" => Right::Number(51),
             "icmp" => Right::Number(1),
             "ipv6-icmp" | "icmpv6" => Right::Number(58),
-            "ipv4" => Right::Number(2),
-            "ipv6" => Right::Number(10),
+            "ipv4" => Right::Name("ip".into()),
+            "ipv6" => Right::Name("ip6".into()),
             "isakmp" => Right::Number(500),
             "ipsec-nat-t" => Right::Number(4500),
             _ => Right::Name(s.to_owned()),
