@@ -106,6 +106,9 @@ pub struct HostFacts {
     /// `net.ipv4.conf.all.rp_filter` (the kernel takes the larger of `all` and the interface's).
     pub rp_filter_all: Option<u8>,
     pub ip_forward: Option<bool>,
+    /// IKE daemons seen running in other network namespaces (their sockets are not read
+    /// here): with any, "no daemon here" is not said.
+    pub daemons_elsewhere: usize,
     /// `/proc/net/xfrm_stat` counters that are not zero.
     pub xfrm_errors: BTreeMap<String, u64>,
     /// Whether `/proc/net/xfrm_stat` exists (a kernel without XFRM has none).
@@ -184,17 +187,17 @@ pub fn gather(root: &Root) -> HostFacts {
     let own_netns = std::fs::read_link(root.path("proc/self/ns/net")).ok();
     for p in &processes {
         let netns = std::fs::read_link(root.path(&format!("proc/{}/ns/net", p.process.pid))).ok();
-        if let (Some(own), Some(theirs)) = (&own_netns, &netns) {
-            if own != theirs {
-                continue;
-            }
-        }
+        let elsewhere = matches!((&own_netns, &netns), (Some(own), Some(theirs)) if own != theirs);
         let kind = match p.process.name.as_str() {
             "charon" | "charon-systemd" | "charon-nm" | "charon-svc" => DaemonKind::Charon,
             "pluto" => DaemonKind::Pluto,
             "iked" | "racoon" => DaemonKind::Other,
             _ => continue,
         };
+        if elsewhere {
+            facts.daemons_elsewhere += 1;
+            continue;
+        }
         let data_plane = match kind {
             DaemonKind::Charon if p.maps.contains("libstrongswan-kernel-libipsec") => {
                 DataPlane::Libipsec
@@ -395,7 +398,8 @@ fn local_connections(
             return None;
         };
         let (lo, hi, width) = ike_config::model::range_bounds(*a, *b)?;
-        if hi - lo == (u128::MAX >> (128 - width)) || hi == lo {
+        // A reversed range (`10.0.0.9-10.0.0.1`) is no network either.
+        if hi <= lo || hi - lo == (u128::MAX >> (128 - width)) {
             return None;
         }
         let host = lo.checked_add(1)?;

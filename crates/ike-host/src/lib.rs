@@ -16,6 +16,9 @@ pub use checks::HostFinding;
 pub use facts::{HostFacts, Root};
 pub use xfrm::EspSupport;
 
+/// The first value of every host report's JSON.
+pub const REPORT_KIND: &str = "ike-doctor host";
+
 /// The verdict of a host report.
 #[derive(Debug, Clone, Serialize)]
 pub struct HostVerdict {
@@ -29,6 +32,8 @@ pub struct HostVerdict {
 /// What `ike-doctor host` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct HostReport {
+    /// `ike-doctor host`: what `diagnose` recognises the report by, at its start.
+    pub report: &'static str,
     pub verdict: HostVerdict,
     pub findings: Vec<HostFinding>,
     pub esp_test: Vec<EspSupport>,
@@ -90,6 +95,7 @@ pub fn check_facts(
         },
     };
     HostReport {
+        report: REPORT_KIND,
         verdict,
         findings,
         esp_test: esp,
@@ -145,15 +151,14 @@ mod tests {
         let checks: Vec<&str> = report.findings.iter().map(|f| f.check).collect();
         assert_eq!(
             checks,
-            vec![
-                "port-held-by-another-program",
-                "daemon-without-socket",
-                "kernel-refuses-esp"
-            ]
+            vec!["port-held-by-another-program", "kernel-refuses-esp"]
         );
         assert_eq!(report.verdict.outcome, Outcome::Failed);
         let warnings: Vec<&str> = report.verdict.warnings.iter().map(|f| f.check).collect();
-        assert_eq!(warnings, vec!["small-mtu", "xfrm-errors"]);
+        assert_eq!(
+            warnings,
+            vec!["daemon-without-socket", "small-mtu", "xfrm-errors"]
+        );
         assert_eq!(
             report.facts.daemons[0].data_plane,
             facts::DataPlane::KernelXfrm
