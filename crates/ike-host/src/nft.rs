@@ -129,8 +129,44 @@ impl Ruleset {
 
     /// What the rule set does with `packet`.
     pub fn evaluate(&self, packet: &Packet) -> Verdict {
+        // The hooks a packet to or from this host crosses, in order: the netdev/inet ingress
+        // of its interface, prerouting and input; or output, postrouting and egress.
+        let path: &[&str] = match packet.hook {
+            "input" => &["ingress", "prerouting", "input"],
+            "output" => &["output", "postrouting", "egress"],
+            other => return self.evaluate_hook(packet, other),
+        };
+        for hook in path {
+            // A destination NAT of the packet sends it elsewhere than this host's daemon.
+            if *hook == "prerouting" {
+                if let NatVerdict::Translated {
+                    table,
+                    chain,
+                    handle,
+                    family,
+                } = self.nat_at(packet, "prerouting", &["dnat", "redirect"])
+                {
+                    return Verdict::CannotEvaluate {
+                        family,
+                        table,
+                        chain,
+                        handle,
+                        expression: "dnat/redirect: the packet is sent elsewhere than this host's IKE daemon".into(),
+                    };
+                }
+            }
+            match self.evaluate_hook(packet, hook) {
+                Verdict::Accepted => {}
+                other => return other,
+            }
+        }
+        Verdict::Accepted
+    }
+
+    /// The base chains of one hook (filter and route types) in priority order.
+    fn evaluate_hook(&self, packet: &Packet, hook: &str) -> Verdict {
         let v4 = packet.saddr.is_ipv4();
-        let mut chains: Vec<(i64, &str, &str, &str, &str)> = self
+        let mut chains: Vec<(i64, &str, &str, &str, &str, bool)> = self
             .of_kind("chain")
             .filter_map(|c| {
                 let family = c.get("family")?.as_str()?;
@@ -138,11 +174,32 @@ impl Ruleset {
                     "inet" => true,
                     "ip" => v4,
                     "ip6" => !v4,
+                    // The ingress and egress of one device.
+                    "netdev" => true,
                     _ => false,
                 };
                 let kind = c.get("type").and_then(Value::as_str).unwrap_or("filter");
-                if !applies || c.get("hook")?.as_str()? != packet.hook || kind == "nat" {
+                if !applies || c.get("hook")?.as_str()? != hook || kind == "nat" {
                     return None;
+                }
+                // Whether the chain's device is the packet's: unknown when the route is, or
+                // when the listing leaves the device out (nft 1.0.6 does).
+                let mut device_unknown = false;
+                if matches!(hook, "ingress" | "egress") {
+                    let dev = if hook == "ingress" {
+                        &packet.iif
+                    } else {
+                        &packet.oif
+                    };
+                    let on = |d: &Value| d.as_str().is_some_and(|d| Some(d) == dev.as_deref());
+                    match c.get("dev").or_else(|| c.get("devices")) {
+                        Some(_) if !packet.interfaces_known => device_unknown = true,
+                        Some(Value::Array(list)) if !list.iter().any(on) => return None,
+                        Some(Value::Array(_)) => {}
+                        Some(d) if !on(d) => return None,
+                        Some(_) => {}
+                        None => device_unknown = true,
+                    }
                 }
                 Some((
                     c.get("prio").and_then(Value::as_i64).unwrap_or(0),
@@ -150,53 +207,81 @@ impl Ruleset {
                     c.get("table")?.as_str()?,
                     c.get("name")?.as_str()?,
                     c.get("policy").and_then(Value::as_str).unwrap_or("accept"),
+                    device_unknown,
                 ))
             })
             .collect();
         chains.sort_by_key(|c| c.0);
         let mut budget = MAX_RULES;
-        for (_, family, table, chain, policy) in chains {
-            let ctx = Ctx {
-                set: self,
-                family,
-                table,
-                packet,
-            };
-            match ctx.run_chain(chain, 0, &mut budget) {
-                // An accept ends this base chain; the hook's next base chain still sees it.
-                Flow::Accept => {}
-                Flow::Continue | Flow::Return => {
-                    if policy == "drop" {
-                        return Verdict::Dropped {
-                            family: family.to_owned(),
-                            table: table.to_owned(),
-                            chain: chain.to_owned(),
-                            handle: None,
-                            rule: "policy drop".into(),
-                        };
-                    }
-                }
-                Flow::Drop(chain_name, handle, rule) => {
-                    return Verdict::Dropped {
-                        family: family.to_owned(),
-                        table: table.to_owned(),
-                        chain: chain_name,
-                        handle,
-                        rule,
-                    }
-                }
-                Flow::Unknown(chain_name, handle, expression) => {
+        for (_, family, table, chain, policy, device_unknown) in chains {
+            let verdict = self.run_base_chain(packet, family, table, chain, policy, &mut budget);
+            match verdict {
+                Verdict::Accepted => {}
+                // A device's chain would drop it, but whether the packet crosses that device
+                // is not known: said, not guessed.
+                Verdict::Dropped {
+                    family,
+                    table,
+                    chain,
+                    handle,
+                    ..
+                } if device_unknown => {
                     return Verdict::CannotEvaluate {
-                        family: family.to_owned(),
-                        table: table.to_owned(),
-                        chain: chain_name,
+                        family,
+                        table,
+                        chain,
                         handle,
-                        expression,
+                        expression: "the chain's device (the packet's interface or the chain's device is not known: --interface)".into(),
                     }
                 }
+                other => return other,
             }
         }
         Verdict::Accepted
+    }
+
+    /// One base chain's verdict on the packet (its policy included).
+    fn run_base_chain(
+        &self,
+        packet: &Packet,
+        family: &str,
+        table: &str,
+        chain: &str,
+        policy: &str,
+        budget: &mut usize,
+    ) -> Verdict {
+        let ctx = Ctx {
+            set: self,
+            family,
+            table,
+            packet,
+        };
+        match ctx.run_chain(chain, 0, budget) {
+            // An accept ends this base chain; the hook's next base chain still sees it.
+            Flow::Accept => Verdict::Accepted,
+            Flow::Continue | Flow::Return if policy == "drop" => Verdict::Dropped {
+                family: family.to_owned(),
+                table: table.to_owned(),
+                chain: chain.to_owned(),
+                handle: None,
+                rule: "policy drop".into(),
+            },
+            Flow::Continue | Flow::Return => Verdict::Accepted,
+            Flow::Drop(chain, handle, rule) => Verdict::Dropped {
+                family: family.to_owned(),
+                table: table.to_owned(),
+                chain,
+                handle,
+                rule,
+            },
+            Flow::Unknown(chain, handle, expression) => Verdict::CannotEvaluate {
+                family: family.to_owned(),
+                table: table.to_owned(),
+                chain,
+                handle,
+                expression,
+            },
+        }
     }
 }
 
@@ -336,7 +421,13 @@ impl Ctx<'_> {
         Flow::Continue
     }
 
-    fn run_nat_chain(&self, chain: &str, depth: usize, budget: &mut usize) -> NatFlow {
+    fn run_nat_chain(
+        &self,
+        chain: &str,
+        depth: usize,
+        budget: &mut usize,
+        translators: &[&str],
+    ) -> NatFlow {
         if depth > MAX_JUMPS {
             return NatFlow::Unknown(chain.to_owned(), None, "jumps nested deeper than 16".into());
         }
@@ -364,7 +455,12 @@ impl Ctx<'_> {
                         }
                     },
                     "counter" | "log" | "comment" => {}
-                    "masquerade" | "snat" => return NatFlow::Translated(chain.to_owned(), handle),
+                    k if translators.contains(&k) => {
+                        return NatFlow::Translated(chain.to_owned(), handle)
+                    }
+                    // The other direction's translation (snat in prerouting is not valid,
+                    // dnat in postrouting neither): no effect on this question.
+                    "masquerade" | "snat" | "dnat" | "redirect" => {}
                     "accept" | "return" => return NatFlow::Done,
                     "jump" | "goto" => {
                         let Some(target) = body.get("target").and_then(Value::as_str) else {
@@ -374,7 +470,7 @@ impl Ctx<'_> {
                                 "a jump without a target".into(),
                             );
                         };
-                        match self.run_nat_chain(target, depth + 1, budget) {
+                        match self.run_nat_chain(target, depth + 1, budget, translators) {
                             NatFlow::Done if kind == "jump" => {}
                             other => return other,
                         }
@@ -718,6 +814,11 @@ impl Ruleset {
     /// hook in priority order; in a NAT chain `accept` (or `return` from the base chain) ends
     /// that chain without translating, the first `masquerade`/`snat` translates.
     pub fn source_nat(&self, packet: &Packet) -> NatVerdict {
+        self.nat_at(packet, "postrouting", &["masquerade", "snat"])
+    }
+
+    /// Whether a NAT chain of `hook` applies one of `translators` to `packet`.
+    fn nat_at(&self, packet: &Packet, hook: &str, translators: &[&str]) -> NatVerdict {
         let v4 = packet.saddr.is_ipv4();
         let mut chains: Vec<(i64, &str, &str, &str)> = self
             .of_kind("chain")
@@ -729,17 +830,18 @@ impl Ruleset {
                     "ip6" => !v4,
                     _ => false,
                 };
-                (applies
-                    && c.get("hook")?.as_str()? == "postrouting"
-                    && c.get("type").and_then(Value::as_str) == Some("nat"))
-                .then(|| {
-                    Some((
-                        c.get("prio").and_then(Value::as_i64).unwrap_or(0),
-                        family,
-                        c.get("table")?.as_str()?,
-                        c.get("name")?.as_str()?,
-                    ))
-                })?
+                if !applies
+                    || c.get("hook")?.as_str()? != hook
+                    || c.get("type").and_then(Value::as_str) != Some("nat")
+                {
+                    return None;
+                }
+                Some((
+                    c.get("prio").and_then(Value::as_i64).unwrap_or(0),
+                    family,
+                    c.get("table")?.as_str()?,
+                    c.get("name")?.as_str()?,
+                ))
             })
             .collect();
         chains.sort_by_key(|c| c.0);
@@ -751,7 +853,7 @@ impl Ruleset {
                 table,
                 packet,
             };
-            match ctx.run_nat_chain(chain, 0, &mut budget) {
+            match ctx.run_nat_chain(chain, 0, &mut budget, translators) {
                 NatFlow::Translated(chain_name, handle) => {
                     return NatVerdict::Translated {
                         family: family.to_owned(),
@@ -1007,6 +1109,70 @@ mod tests {
             unknown[0].verdict,
             NatVerdict::CannotEvaluate { .. }
         ));
+    }
+
+    /// `nft -j list ruleset` (nft 1.0.6, which leaves a netdev chain's device out) of a rule
+    /// set applied in a throw-away namespace: a netdev ingress chain on `lo` dropping UDP 500,
+    /// a prerouting filter dropping ESP from 192.0.2.9, a prerouting DNAT of UDP 4500 from
+    /// 198.51.100.0/24, and a postrouting filter dropping UDP from port 500 to 203.0.113.5.
+    #[test]
+    fn every_hook_on_the_path() {
+        let r =
+            Ruleset::from_json(include_str!("../tests/data/nft-hook-paths.json")).expect("json");
+        // The ingress chain's device is not listed: its drop is said, not guessed.
+        assert!(matches!(
+            r.evaluate(&packet(17, Some(500), "10.0.0.1")),
+            Verdict::CannotEvaluate { ref chain, .. } if chain == "in0"
+        ));
+        // Prerouting's filter.
+        assert!(matches!(
+            r.evaluate(&packet(50, None, "192.0.2.9")),
+            Verdict::Dropped { ref chain, handle: Some(_), .. } if chain == "pre"
+        ));
+        assert_eq!(
+            r.evaluate(&packet(50, None, "192.0.2.10")),
+            Verdict::Accepted
+        );
+        // Sent elsewhere by DNAT: never reaches this host's daemon.
+        assert!(matches!(
+            r.evaluate(&packet(17, Some(4500), "198.51.100.7")),
+            Verdict::CannotEvaluate { ref chain, .. } if chain == "nat"
+        ));
+        assert_eq!(
+            r.evaluate(&packet(17, Some(4500), "10.0.0.1")),
+            Verdict::Accepted
+        );
+        // Outbound: postrouting's filter sees what output let through.
+        let reply = |to: &str| Packet {
+            hook: "output",
+            saddr: "10.99.2.2".parse().expect("ip"),
+            daddr: to.parse().expect("ip"),
+            protocol: 17,
+            sport: Some(500),
+            dport: Some(500),
+            iif: None,
+            oif: Some("eth0".into()),
+            ct_state: "new",
+            interfaces_known: true,
+        };
+        assert!(matches!(
+            r.evaluate(&reply("203.0.113.5")),
+            Verdict::Dropped { ref chain, .. } if chain == "post"
+        ));
+        assert_eq!(r.evaluate(&reply("203.0.113.6")), Verdict::Accepted);
+        // With the device listed, a chain on another device does not apply.
+        let listed = include_str!("../tests/data/nft-hook-paths.json").replace(
+            r#""hook": "ingress","#,
+            r#""hook": "ingress", "dev": "lo","#,
+        );
+        let r = Ruleset::from_json(&listed).expect("json");
+        assert_eq!(
+            r.evaluate(&packet(17, Some(500), "10.0.0.1")),
+            Verdict::Accepted
+        );
+        let mut on_lo = packet(17, Some(500), "10.0.0.1");
+        on_lo.iif = Some("lo".into());
+        assert!(matches!(r.evaluate(&on_lo), Verdict::Dropped { .. }));
     }
 
     #[test]
