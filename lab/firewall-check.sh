@@ -1,11 +1,13 @@
 #!/bin/bash
 # ike-doctor host's firewall evaluation against the kernel: for each rule set in lab/firewall/
-# (*.nft for nft -f, *.iptables for iptables-restore through iptables-nft), two fresh namespaces
+# (*.nft for nft -f, *.iptables for iptables-restore through iptables-nft, *.iptables-legacy for
+# iptables-legacy-restore), two fresh namespaces
 # (the lab's direct topology: client 10.99.2.3, gateway 10.99.2.2); the rule set goes on the
 # gateway, real UDP 500, UDP 4500 and ESP packets go both ways, and counters in a table of the
 # last priority (inbound, on the gateway) or on the client (outbound) say which the kernel let
 # through. `ike-doctor host --peer 10.99.2.3` on the gateway must give the same verdict for every
-# packet; "cannot evaluate" passes (as OPEN) only for a rule set whose file says
+# packet (those to the peer as the kernel sees them: answers to the peer's when those passed);
+# "cannot evaluate" passes (as OPEN) only for a rule set whose file says
 # `# ike-doctor: cannot evaluate`, and never where the verdict would differ.
 #
 #   lab/firewall-check.sh [--doctor PATH] [RULESET...]   (as root)
@@ -68,6 +70,7 @@ run_one() {
     case "$file" in
     *.nft) nsx "$NS_G" nft -f "$file" || { log "$name: nft -f failed"; teardown; return 1; } ;;
     *.iptables) nsx "$NS_G" iptables-restore <"$file" || { log "$name: iptables-restore failed"; teardown; return 1; } ;;
+    *.iptables-legacy) nsx "$NS_G" iptables-legacy-restore <"$file" || { log "$name: iptables-legacy-restore failed"; teardown; return 1; } ;;
     esac
     nsx "$NS_G" nft -f - <<<"$PROBE"
     nsx "$NS_C" nft -f - <<<"$PROBE"
@@ -88,7 +91,14 @@ run_one() {
     for i in 0 1 2; do
         want+="$([ "${outbound[$i]:-0}" -gt 0 ] && echo accepted || echo dropped) "
     done
-    got=$(jq -r '[.firewall[] | .verdict] | map(if . == "accepted" then "accepted" elif . == "dropped" then "dropped" else . end) | join(" ")' "$report")
+    # The packets to the peer go after the peer's: the kernel tracks them as answers (ct state
+    # established) when the peer's of the same kind got through, so ike-doctor's verdict for
+    # those is its `when_established` one where it differs.
+    got=$(jq -r '[.firewall[]] as $f | [range(0; $f | length)]
+        | map(. as $i | $f[$i]
+              | if (.inbound | not) and $i >= 3 and $f[$i - 3].verdict == "accepted" and .when_established
+                then .when_established.verdict else .verdict end)
+        | join(" ")' "$report")
     want=${want% }
     if [ "$got" = "$want" ]; then
         printf 'PASS %-40s %s\n' "$name" "$want"
@@ -118,13 +128,13 @@ main() {
     while [ $# -gt 0 ]; do
         case "$1" in
         --doctor) DOCTOR=$(realpath "$2"); shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; return 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; return 0 ;;
         *) files+=("$(realpath "$1")"); shift ;;
         esac
     done
     [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; return 2; }
     [ -x "$DOCTOR" ] || { echo "$DOCTOR is not built (cargo build)" >&2; return 2; }
-    [ ${#files[@]} -gt 0 ] || mapfile -t files < <(ls "$LAB_DIR"/firewall/*.nft "$LAB_DIR"/firewall/*.iptables | sort)
+    [ ${#files[@]} -gt 0 ] || mapfile -t files < <(ls "$LAB_DIR"/firewall/*.nft "$LAB_DIR"/firewall/*.iptables "$LAB_DIR"/firewall/*.iptables-legacy | sort)
     WORK=$(mktemp -d /tmp/ikelab-fw.XXXXXX)
     trap 'teardown; rm -rf "$WORK"' EXIT
     echo "packets: UDP 500, UDP 4500, ESP from the peer; the same to the peer"

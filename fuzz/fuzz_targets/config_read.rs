@@ -1,6 +1,6 @@
 //! Configuration readers (swanctl.conf, Libreswan ipsec.conf, ipsec.secrets, .sswan, Apple
 //! profiles, NetworkManager connections, Windows, cloud exports, proposal keywords) from arbitrary bytes, each kind
-//! forced so every parser sees every input.
+//! forced so every parser sees every input; and the secret redaction `collect` applies.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -26,6 +26,11 @@ fuzz_target!(|data: &[u8]| {
         ike_config::finish_end(&mut set);
         let _ = format!("{set:?}");
     }
+    // Redaction keeps every line it does not touch, and nothing redacted twice grows.
+    let (redacted, _) = ike_config::redact::redact_secrets(&text);
+    let (again, _) = ike_config::redact::redact_secrets(&redacted);
+    assert_eq!(redacted.lines().count(), again.lines().count());
+    let _ = ike_keys::strip_key_material(&text);
     for line in text.lines().take(8) {
         let _ = ike_config::proposal::Proposal::from_strongswan("IKE", line);
         let _ = ike_config::proposal::Proposal::from_libreswan("ESP", line);

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use clap::Args;
+use std::os::unix::fs::DirBuilderExt as _;
 
 /// Largest log file copied (its last bytes: the recent events).
 const MAX_LOG_BYTES: u64 = 32 << 20;
@@ -34,6 +35,11 @@ pub(crate) struct CollectArgs {
     /// Also write FOLDER.tar.gz.
     #[arg(long)]
     tar: bool,
+    /// Keep the hex dumps of key material that charon writes at `ike` level 4 (they let
+    /// `diagnose` decrypt IKE_AUTH, and let anyone holding the folder do the same); by default
+    /// they are taken out of the logs.
+    #[arg(long)]
+    keep_keys: bool,
     /// Read /etc, /var/log, /proc and /sys under DIR instead of / (no journal, no capture, no
     /// ESP test: they are this machine's).
     #[arg(long, value_name = "DIR")]
@@ -53,34 +59,59 @@ pub(crate) fn run(args: &CollectArgs) -> ExitCode {
             .unwrap_or(0);
         PathBuf::from(format!("ike-doctor-collect-{host}-{now}"))
     });
-    if let Err(e) = std::fs::create_dir_all(out.join("configs"))
-        .and_then(|()| std::fs::create_dir_all(out.join("logs")))
-    {
+    // Only its owner reads the folder: logs and configurations say much about the host.
+    let created = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&out)
+        // A folder that existed keeps its mode otherwise.
+        .and_then(|()| {
+            std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        })
+        .and_then(|()| std::fs::create_dir_all(out.join("configs")))
+        .and_then(|()| std::fs::create_dir_all(out.join("logs")));
+    if let Err(e) = created {
         eprintln!("ike-doctor: {}: {e}", out.display());
         return ExitCode::from(2);
     }
     let mut manifest =
         String::from("What `ike-doctor collect` gathered (secrets redacted; nothing sent):\n");
     collect_configs(&root, &out.join("configs"), &mut manifest);
-    collect_logs(&root, &out.join("logs"), live, &args.since, &mut manifest);
+    collect_logs(
+        &root,
+        &out.join("logs"),
+        live,
+        &args.since,
+        args.keep_keys,
+        &mut manifest,
+    );
     // The host report, as `ike-doctor host --format json` writes it.
-    let host_root = ike_host::Root::new(&root);
-    let facts = ike_host::facts::gather(&host_root);
-    let esp = if live {
-        ike_host::xfrm::test_esp(&crate::host_cmd::esp_algorithms(&facts))
-    } else {
-        vec![ike_host::EspSupport::NotTested {
-            why: "--root: another host's files".into(),
-        }]
+    let host_args = crate::host_cmd::HostArgs {
+        root: args.root.clone(),
+        no_esp_test: false,
+        peer: args.peer,
+        nft_json: None,
+        local: None,
+        cloud_firewalls: Vec::new(),
+        interface: None,
+        format: crate::Format::Json,
+        output: None,
     };
-    let firewall = match (args.peer, live) {
-        (Some(peer), true) => crate::host_cmd::live_firewall(peer).unwrap_or_else(|e| {
-            let _ = writeln!(manifest, "  firewall not evaluated: {e}");
-            Vec::new()
-        }),
-        _ => Vec::new(),
+    // Without a route to the peer the report is still worth having, without its firewall part.
+    let report = crate::host_cmd::build_report(&host_args).or_else(|e| {
+        let _ = writeln!(manifest, "  firewall not evaluated: {e}");
+        crate::host_cmd::build_report(&crate::host_cmd::HostArgs {
+            peer: None,
+            ..host_args
+        })
+    });
+    let report = match report {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("ike-doctor: the host report: {e}");
+            return ExitCode::from(2);
+        }
     };
-    let report = ike_host::check_facts(facts, esp, firewall, Vec::new(), Vec::new());
     let written = serde_json::to_string_pretty(&report)
         .ok()
         .is_some_and(|json| std::fs::write(out.join("host.json"), json + "\n").is_ok());
@@ -189,7 +220,14 @@ fn collect_configs(root: &Path, out: &Path, manifest: &mut String) {
 
 /// The daemon's log: the journal of the IKE services for the window, and log files it may
 /// write to (their last bytes).
-fn collect_logs(root: &Path, out: &Path, live: bool, since: &str, manifest: &mut String) {
+fn collect_logs(
+    root: &Path,
+    out: &Path,
+    live: bool,
+    since: &str,
+    keep_keys: bool,
+    manifest: &mut String,
+) {
     if live {
         let output = Command::new("journalctl")
             .args([
@@ -217,10 +255,11 @@ fn collect_logs(root: &Path, out: &Path, live: bool, since: &str, manifest: &mut
                     && !String::from_utf8_lossy(&o.stdout).trim().is_empty()
                     && String::from_utf8_lossy(&o.stdout).trim() != "-- No entries --" =>
             {
-                if std::fs::write(out.join("journal.log"), &o.stdout).is_ok() {
+                let (text, note) = without_keys(&String::from_utf8_lossy(&o.stdout), keep_keys);
+                if std::fs::write(out.join("journal.log"), text).is_ok() {
                     let _ = writeln!(
                         manifest,
-                        "  logs/journal.log: the IKE services' journal since {since}"
+                        "  logs/journal.log: the IKE services' journal since {since}{note}"
                     );
                 }
             }
@@ -256,14 +295,33 @@ fn collect_logs(root: &Path, out: &Path, live: bool, since: &str, manifest: &mut
             std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_LOG_BYTES), &mut bytes)
         });
         let name = file.rsplit('/').next().unwrap_or(file);
-        if read.is_ok() && std::fs::write(out.join(name), &bytes).is_ok() {
+        if read.is_err() {
+            let _ = writeln!(manifest, "  /{file}: not readable; skipped");
+            continue;
+        }
+        let (text, note) = without_keys(&String::from_utf8_lossy(&bytes), keep_keys);
+        if std::fs::write(out.join(name), text).is_ok() {
             let cut = if skip > 0 {
                 format!(" (its last {MAX_LOG_BYTES} bytes)")
             } else {
                 String::new()
             };
-            let _ = writeln!(manifest, "  logs/{name}: /{file}{cut}");
+            let _ = writeln!(manifest, "  logs/{name}: /{file}{cut}{note}");
         }
+    }
+}
+
+/// A log's text without charon's key dumps (unless kept), and what the manifest says of it.
+fn without_keys(text: &str, keep_keys: bool) -> (String, String) {
+    if keep_keys {
+        return (text.to_owned(), String::new());
+    }
+    match ike_keys::strip_key_material(text) {
+        (text, 0) => (text, String::new()),
+        (text, n) => (
+            text,
+            format!(" ({n} key dump(s) removed; --keep-keys keeps them)"),
+        ),
     }
 }
 

@@ -17,142 +17,47 @@ pub(crate) struct HostArgs {
     /// Read /proc and /sys under DIR instead of / (a copy taken on another host); the kernel's
     /// ESP support is then not tested (it is this machine's kernel).
     #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    pub(crate) root: Option<PathBuf>,
     /// Do not try an ESP SA in a throw-away network namespace (the kernel's ESP support is then
     /// not reported).
     #[arg(long)]
-    no_esp_test: bool,
+    pub(crate) no_esp_test: bool,
     /// The peer whose UDP 500, UDP 4500 and ESP packets the firewall rules are evaluated for
     /// (both ways; the interface and local address are the route's to it). Nothing is sent.
     #[arg(long, value_name = "ADDR")]
-    peer: Option<IpAddr>,
+    pub(crate) peer: Option<IpAddr>,
     /// Evaluate this `nft -j list ruleset` output instead of the live rule set (with --root,
     /// the other host's; its local address is then --local).
     #[arg(long, value_name = "FILE")]
-    nft_json: Option<PathBuf>,
+    pub(crate) nft_json: Option<PathBuf>,
     /// This host's address toward the peer, when it cannot be taken from the route.
     #[arg(long, value_name = "ADDR")]
-    local: Option<IpAddr>,
+    pub(crate) local: Option<IpAddr>,
     /// A cloud firewall export to evaluate for the peer's packets (AWS `describe-security-groups`
     /// or `describe-network-acls`, Azure NSG, Google Cloud firewall rules JSON; needs --peer);
     /// may be repeated.
     #[arg(long = "cloud-firewall", value_name = "FILE")]
-    cloud_firewalls: Vec<PathBuf>,
+    pub(crate) cloud_firewalls: Vec<PathBuf>,
     /// The interface the peer's packets use, when it cannot be taken from the route (with
     /// --nft-json or --root); without it, rules matching interface names cannot be evaluated.
     #[arg(long, value_name = "IF")]
-    interface: Option<String>,
+    pub(crate) interface: Option<String>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    pub(crate) format: Format,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: &HostArgs) -> ExitCode {
-    let root = Root::new(args.root.clone().unwrap_or_else(|| PathBuf::from("/")));
-    let live = args.root.is_none() && args.nft_json.is_none();
-    let mut facts = ike_host::facts::gather(&root);
-    let esp = if args.root.is_some() || args.no_esp_test {
-        vec![EspSupport::NotTested {
-            why: if args.no_esp_test {
-                "--no-esp-test".into()
-            } else {
-                "--root: another host's files; this kernel is not that host's".into()
-            },
-        }]
-    } else {
-        ike_host::xfrm::test_esp(&esp_algorithms(&facts))
-    };
-    // The rule set: the file given, or the live one (without nft on the host: not evaluated).
-    let ruleset = match &args.nft_json {
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: {e}", path.display()))
-            .and_then(|t| ike_host::nft::Ruleset::from_json(&t))
-        {
-            Ok(r) => Some(r),
-            Err(e) => {
-                eprintln!("ike-doctor: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        None if live => match run_tool("nft", &["-j", "list", "ruleset"])
-            .and_then(|t| ike_host::nft::Ruleset::from_json(&t))
-        {
-            Ok(r) => Some(r),
-            Err(e) => {
-                facts
-                    .notes
-                    .push(format!("the nftables rule set was not read: {e}"));
-                None
-            }
-        },
-        None => None,
-    };
-    let firewall = match (args.peer, &ruleset) {
-        (Some(peer), Some(ruleset)) => {
-            let (dev, src) = if live { route_to(peer) } else { (None, None) };
-            let dev = args.interface.clone().or(dev);
-            match args.local.or(src) {
-                Some(local) => ike_host::nft::for_peer(ruleset, peer, local, dev.as_deref()),
-                None => {
-                    eprintln!("ike-doctor: no local address toward the peer (no route to it?): give --local");
-                    return ExitCode::from(2);
-                }
-            }
-        }
-        _ => Vec::new(),
-    };
-    let nat = match &ruleset {
-        Some(ruleset) => ike_host::nft::tunnels_nat(ruleset, &facts.tunnels, |to| {
-            if live {
-                route_to(to).0
-            } else {
-                args.interface.clone()
-            }
-        }),
-        None => Vec::new(),
-    };
-    let mut cloud = Vec::new();
-    for file in &args.cloud_firewalls {
-        let Some(peer) = args.peer else {
-            eprintln!("ike-doctor: --cloud-firewall needs --peer (whose packets to evaluate)");
+    let report = match build_report(args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ike-doctor: {e}");
             return ExitCode::from(2);
-        };
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("ike-doctor: {}: {e}", file.display());
-                return ExitCode::from(2);
-            }
-        };
-        let Some(kind) = ike_host::cloudfw::detect(&text) else {
-            eprintln!(
-                "ike-doctor: {}: not a cloud firewall export this tool reads",
-                file.display()
-            );
-            return ExitCode::from(2);
-        };
-        match ike_host::cloudfw::evaluate(&text, kind, peer) {
-            Ok(verdicts) => {
-                cloud.extend(
-                    verdicts
-                        .into_iter()
-                        .map(|verdict| ike_host::checks::CloudFinding {
-                            file: file.display().to_string(),
-                            kind,
-                            verdict,
-                        }),
-                )
-            }
-            Err(e) => {
-                eprintln!("ike-doctor: {}: {e}", file.display());
-                return ExitCode::from(2);
-            }
         }
-    }
-    let report = ike_host::check_facts(facts, esp, firewall, nat, cloud);
+    };
     let text = match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(j) => j + "\n",
@@ -175,6 +80,106 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(u8::from(!report.findings.is_empty()))
+}
+
+/// The host report as `args` ask for it (`host` and `collect` both make it here); an error
+/// names what the user gave that cannot be used.
+pub(crate) fn build_report(args: &HostArgs) -> Result<HostReport, String> {
+    let root = Root::new(args.root.clone().unwrap_or_else(|| PathBuf::from("/")));
+    let live = args.root.is_none() && args.nft_json.is_none();
+    let mut facts = ike_host::facts::gather(&root);
+    let esp = if args.root.is_some() || args.no_esp_test {
+        vec![EspSupport::NotTested {
+            why: if args.no_esp_test {
+                "--no-esp-test".into()
+            } else {
+                "--root: another host's files; this kernel is not that host's".into()
+            },
+        }]
+    } else {
+        ike_host::xfrm::test_esp(&esp_algorithms(&facts))
+    };
+    // The rule set: the file given, or the live one (without nft on the host: not evaluated).
+    let ruleset = match &args.nft_json {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|t| ike_host::nft::Ruleset::from_json(&t))
+        {
+            Ok(r) => Some(r),
+            Err(e) => return Err(e),
+        },
+        None if live => match run_tool("nft", &["-j", "list", "ruleset"])
+            .and_then(|t| ike_host::nft::Ruleset::from_json(&t))
+        {
+            Ok(r) => Some(r),
+            Err(e) => {
+                facts
+                    .notes
+                    .push(format!("the nftables rule set was not read: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let firewall = match (args.peer, &ruleset) {
+        (Some(peer), Some(ruleset)) => {
+            let (dev, src) = if live { route_to(peer) } else { (None, None) };
+            let dev = args.interface.clone().or(dev);
+            match args.local.or(src) {
+                Some(local) => ike_host::nft::with_legacy_tables(
+                    ike_host::nft::for_peer(ruleset, peer, local, dev.as_deref()),
+                    &facts.legacy_iptables,
+                ),
+                None => {
+                    return Err(
+                        "no local address toward the peer (no route to it?): give --local".into(),
+                    )
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    let nat = match &ruleset {
+        Some(ruleset) => ike_host::nft::tunnels_nat(ruleset, &facts.tunnels, |to| {
+            if live {
+                route_to(to).0
+            } else {
+                args.interface.clone()
+            }
+        }),
+        None => Vec::new(),
+    };
+    let mut cloud = Vec::new();
+    for file in &args.cloud_firewalls {
+        let Some(peer) = args.peer else {
+            return Err("--cloud-firewall needs --peer (whose packets to evaluate)".into());
+        };
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => return Err(format!("{}: {e}", file.display())),
+        };
+        let Some(kind) = ike_host::cloudfw::detect(&text) else {
+            return Err(format!(
+                "{}: not a cloud firewall export this tool reads",
+                file.display()
+            ));
+        };
+        match ike_host::cloudfw::evaluate(&text, kind, peer) {
+            Ok(verdicts) => {
+                cloud.extend(
+                    verdicts
+                        .into_iter()
+                        .map(|verdict| ike_host::checks::CloudFinding {
+                            file: file.display().to_string(),
+                            kind,
+                            verdict,
+                        }),
+                )
+            }
+            Err(e) => return Err(format!("{}: {e}", file.display())),
+        }
+    }
+    Ok(ike_host::check_facts(facts, esp, firewall, nat, cloud))
 }
 
 /// Host reports given to `diagnose`: each a source, its failures as findings citing it.
@@ -206,20 +211,6 @@ pub(crate) fn read_reports(
         }
     }
     out
-}
-
-/// The live rule set's verdicts for the peer's packets, on the route's interface and address.
-pub(crate) fn live_firewall(peer: IpAddr) -> Result<Vec<ike_host::nft::PacketVerdict>, String> {
-    let ruleset = ike_host::nft::Ruleset::from_json(&run_tool("nft", &["-j", "list", "ruleset"])?)
-        .map_err(|e| format!("the nftables rule set: {e}"))?;
-    let (dev, src) = route_to(peer);
-    let local = src.ok_or("no local address toward the peer (no route to it?)")?;
-    Ok(ike_host::nft::for_peer(
-        &ruleset,
-        peer,
-        local,
-        dev.as_deref(),
-    ))
 }
 
 /// `ip -j route get PEER`: the interface and source address packets to the peer take.

@@ -15,11 +15,15 @@ fn a_collected_folder_without_secrets_that_diagnose_reads() {
     };
     let gateway = std::fs::read_to_string(lab.join("gateway/swanctl.conf")).expect("conf");
     put("etc/swanctl/swanctl.conf", &gateway);
-    put("etc/ipsec.secrets", ": PSK \"ipsec-secrets-psk-value\"\n");
     put(
-        "var/log/charon.log",
-        &std::fs::read_to_string(lab.join("gateway.log")).expect("log"),
+        "etc/ipsec.secrets",
+        ": PSK \"ipsec-secrets-psk-value\"\n# @old : PSK \"commented-old-psk\"\n@a @b :\tPSK\t\"tabbed-psk-value\"\n",
     );
+    // The lab's log with a level-4 key dump as charon writes it.
+    let log = std::fs::read_to_string(lab.join("gateway.log")).expect("log")
+        + "Dec  6 06:00:01 13[IKE] <gw|1> Sk_ei secret => 16 bytes @ 0x7f4bf0003000\n\
+           Dec  6 06:00:01 13[IKE] <gw|1>    0: 5E C8 E7 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D  ................\n";
+    put("var/log/charon.log", &log);
     put("etc/hostname", "gw1\n");
     let out = tempfile::tempdir().expect("tempdir");
     let folder = out.path().join("bundle");
@@ -42,7 +46,14 @@ fn a_collected_folder_without_secrets_that_diagnose_reads() {
         .filter(|l| l.trim_start().starts_with("secret"))
         .filter_map(|l| l.split('"').nth(1).map(str::to_owned))
         .collect();
-    secrets.push("ipsec-secrets-psk-value".into());
+    for s in [
+        "ipsec-secrets-psk-value",
+        "commented-old-psk",
+        "tabbed-psk-value",
+        "5E C8 E7",
+    ] {
+        secrets.push(s.into());
+    }
     assert!(secrets.len() >= 2);
     let mut files = 0;
     for entry in walk(&folder) {
@@ -67,6 +78,14 @@ fn a_collected_folder_without_secrets_that_diagnose_reads() {
         manifest.contains("logs/charon.log") && manifest.contains("host.json"),
         "{manifest}"
     );
+    assert!(manifest.contains("1 key dump(s) removed"), "{manifest}");
+    // Only its owner reads the folder.
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(&folder)
+        .expect("folder")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
     // diagnose reads the folder: the log, the configuration, the host report.
     let (report, _) = diagnose_json(&[&folder]);
     let inputs = report["inputs"].to_string();

@@ -80,20 +80,22 @@ fn host_on_copied_files() {
         .output()
         .expect("run");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    // pluto holds UDP 500; the rule set lets UDP from the peer in and drops its ESP.
+    // pluto holds UDP 500; the rule set lets UDP from the peer in and drops its ESP unless
+    // it answers ESP this host sent (`ct state established` is accepted first): a warning
+    // naming which end must start, not a certain failure.
     assert_eq!(report["facts"]["daemons"][0]["process"]["name"], "pluto");
-    let checks: Vec<&str> = report["findings"]
-        .as_array()
-        .expect("findings")
+    assert_eq!(report["findings"], serde_json::json!([]));
+    let warnings = report["verdict"]["warnings"].as_array().expect("warnings");
+    let checks: Vec<&str> = warnings
         .iter()
         .filter_map(|f| f["check"].as_str())
         .collect();
-    assert_eq!(checks, vec!["firewall-drops-ike"], "{}", report["findings"]);
-    assert!(report["findings"][0]["title"]
-        .as_str()
-        .is_some_and(|t| t.starts_with("the host's firewall drops ESP from 10.99.2.3")));
+    assert_eq!(checks, vec!["firewall-drops-ike"], "{warnings:?}");
+    assert!(warnings[0]["title"].as_str().is_some_and(|t| t.starts_with(
+        "the host's firewall drops ESP from 10.99.2.3 unless this host started the exchange"
+    )));
     assert_eq!(report["esp_test"][0]["result"], "not-tested");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0));
     // A text report too.
     let text = ike_doctor()
         .args(["host", "--no-esp-test", "--root"])

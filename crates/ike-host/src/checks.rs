@@ -176,18 +176,49 @@ fn firewall_drops_ike(input: &Input) -> Vec<HostFinding> {
                     "without a NAT the SAs come up and no tunnelled traffic passes",
                 ),
             };
+            // Dropped when it starts a flow, let through when it answers one: which end may
+            // start the exchange decides, and this host does not know which end will.
+            let one_way = v.when_established == Some(Verdict::Accepted);
+            let (title, confidence) = match (one_way, v.inbound) {
+                (false, _) => (
+                    format!("the host's firewall drops {}: {consequence}", v.packet),
+                    confidence,
+                ),
+                (true, true) => (
+                    format!(
+                        "the host's firewall drops {} unless this host started the exchange (a peer that initiates is dropped): {consequence}",
+                        v.packet
+                    ),
+                    Confidence::Medium,
+                ),
+                (true, false) => (
+                    format!(
+                        "the host's firewall drops {} unless the peer started the exchange (this host cannot initiate): {consequence}",
+                        v.packet
+                    ),
+                    Confidence::Medium,
+                ),
+            };
+            let state = if one_way {
+                " as the first packet of a flow (ct state new; accepted as established)"
+            } else {
+                ""
+            };
             Some(HostFinding {
                 check: "firewall-drops-ike",
                 phase,
                 category,
                 confidence,
-                title: format!("the host's firewall drops {}: {consequence}", v.packet),
-                evidence: vec![format!("nft -j list ruleset: {} dropped by {at}", v.packet)],
+                title,
+                evidence: vec![format!(
+                    "nft -j list ruleset: {} dropped{state} by {at}",
+                    v.packet
+                )],
                 fix: vec![format!(
                     "allow it before that rule, e.g. `nft insert rule {family} {table} {chain} {}`",
                     allow_rule(v)
                 )],
-                warning: false,
+                warning: one_way,
             })
         })
         .collect()
@@ -734,6 +765,43 @@ mod tests {
             assert!(seen.insert(c.name), "{}", c.name);
             assert!(!c.doc.is_empty());
         }
+    }
+
+    /// `nft -j list ruleset` of lab/firewall/04 (policy drop; established, UDP 500 and ESP
+    /// accepted): UDP 4500 from the peer passes only as an answer. Said as a warning naming
+    /// which end must start, not as a certain failure; the rest passes either way.
+    #[test]
+    fn a_firewall_that_lets_only_one_end_start() {
+        let ruleset = crate::nft::Ruleset::from_json(include_str!(
+            "../tests/data/nft-established-only-4500.json"
+        ))
+        .expect("json");
+        let firewall = crate::nft::for_peer(
+            &ruleset,
+            "10.99.2.3".parse().expect("ip"),
+            "10.99.2.2".parse().expect("ip"),
+            Some("eth0"),
+        );
+        let facts = HostFacts::default();
+        let input = Input {
+            facts: &facts,
+            esp: &[],
+            firewall: &firewall,
+            nat: &[],
+            cloud: &[],
+        };
+        let found = firewall_drops_ike(&input);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].warning);
+        assert!(
+            found[0].title.contains("UDP 4500 from 10.99.2.3")
+                && found[0]
+                    .title
+                    .contains("unless this host started the exchange"),
+            "{}",
+            found[0].title
+        );
+        assert!(found[0].evidence[0].contains("ct state new"));
     }
 
     #[test]

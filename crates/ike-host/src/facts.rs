@@ -128,6 +128,10 @@ pub struct HostFacts {
     /// The ESP algorithms the local configuration's CHILD_SAs may use (charon's names: the
     /// first cipher and integrity algorithm of each proposal), for the kernel's ESP test.
     pub esp_algorithms: Vec<(String, Option<String>)>,
+    /// Tables of the legacy iptables (`ip filter`, `ip6 mangle`), from
+    /// `/proc/net/ip_tables_names` and `ip6_tables_names`: their rules are not in nft's rule
+    /// set, so a packet nft lets through may still be dropped there.
+    pub legacy_iptables: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -259,6 +263,18 @@ pub fn gather(root: &Root) -> HostFacts {
     facts.serves_networks = serving;
     facts.tunnels = tunnels;
     facts.esp_algorithms = esp;
+    for (family, file) in [
+        ("ip", "proc/net/ip_tables_names"),
+        ("ip6", "proc/net/ip6_tables_names"),
+    ] {
+        if let Some(text) = root.read(file) {
+            facts.legacy_iptables.extend(
+                text.split_whitespace()
+                    .take(16)
+                    .map(|table| format!("{family} {table}")),
+            );
+        }
+    }
     match root.read("proc/net/xfrm_stat") {
         Some(text) => {
             facts.xfrm_stat_present = true;

@@ -88,9 +88,7 @@ pub fn check_facts(
             outcome: Outcome::Established,
             phase: None,
             category: None,
-            summary:
-                "nothing found on this host that stops IKE (daemons, UDP 500/4500, kernel ESP)"
-                    .into(),
+            summary: nothing_found(&esp, &firewall, &cloud),
             warnings,
         },
     };
@@ -104,6 +102,39 @@ pub fn check_facts(
         cloud_firewall: cloud,
         facts,
     }
+}
+
+/// "Nothing found", with what was looked at and what was not: an unchecked firewall is no
+/// evidence that it lets IKE through.
+fn nothing_found(
+    esp: &[EspSupport],
+    firewall: &[nft::PacketVerdict],
+    cloud: &[checks::CloudFinding],
+) -> String {
+    let mut checked = vec!["daemons", "UDP 500/4500"];
+    let mut unchecked = Vec::new();
+    match esp
+        .iter()
+        .all(|e| matches!(e, EspSupport::NotTested { .. }))
+    {
+        true => unchecked.push("kernel ESP (not tested)"),
+        false => checked.push("kernel ESP"),
+    }
+    match firewall.is_empty() {
+        true => unchecked.push("the host firewall (no --peer, or no rule set read)"),
+        false => checked.push("the host firewall for the peer"),
+    }
+    if !cloud.is_empty() {
+        checked.push("the cloud firewall");
+    }
+    let mut summary = format!(
+        "nothing found on this host that stops IKE ({})",
+        checked.join(", ")
+    );
+    if !unchecked.is_empty() {
+        summary.push_str(&format!("; not checked: {}", unchecked.join(", ")));
+    }
+    summary
 }
 
 #[cfg(test)]

@@ -113,7 +113,16 @@ impl Ruleset {
     }
 
     fn set_elements(&self, family: &str, table: &str, name: &str) -> Option<Vec<Value>> {
-        self.of_kind("set")
+        self.elements_of("set", family, table, name)
+    }
+
+    /// A named map's `[key, value]` pairs.
+    fn map_elements(&self, family: &str, table: &str, name: &str) -> Option<Vec<Value>> {
+        self.elements_of("map", family, table, name)
+    }
+
+    fn elements_of(&self, kind: &str, family: &str, table: &str, name: &str) -> Option<Vec<Value>> {
+        self.of_kind(kind)
             .find(|s| {
                 s.get("family").and_then(Value::as_str) == Some(family)
                     && s.get("table").and_then(Value::as_str) == Some(table)
@@ -361,12 +370,24 @@ impl Ctx<'_> {
                                 format!("vmap on {}", short(body)),
                             );
                         };
-                        let pairs = body
-                            .get("data")
-                            .and_then(|d| d.get("set"))
-                            .and_then(Value::as_array)
-                            .cloned()
-                            .unwrap_or_default();
+                        // Its pairs inline (`{ 500 : accept }`) or in a named map (`@ports`).
+                        let data = body.get("data");
+                        let pairs = match data.and_then(Value::as_str) {
+                            Some(name) => name.strip_prefix('@').and_then(|name| {
+                                self.set.map_elements(self.family, self.table, name)
+                            }),
+                            None => data
+                                .and_then(|d| d.get("set"))
+                                .and_then(Value::as_array)
+                                .cloned(),
+                        };
+                        let Some(pairs) = pairs else {
+                            return Flow::Unknown(
+                                chain.to_owned(),
+                                handle,
+                                format!("vmap with {}", data.map(short).unwrap_or_default()),
+                            );
+                        };
                         for pair in pairs.iter().take(65_536) {
                             let (Some(value), Some(verdict)) = (pair.get(0), pair.get(1)) else {
                                 continue;
@@ -926,8 +947,15 @@ pub struct PacketVerdict {
     /// IP protocol (17 UDP, 50 ESP) and UDP port.
     pub protocol: u8,
     pub port: Option<u16>,
+    #[serde(skip)]
+    pub packet_is_ipv6: bool,
+    /// The verdict on the first packet of a flow (`ct state new`).
     #[serde(flatten)]
     pub verdict: Verdict,
+    /// The verdict on a packet of a flow the other way started (`ct state established`),
+    /// when it differs: a rule set that lets only one end start the exchange.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when_established: Option<Verdict>,
 }
 
 /// What the rule set does with UDP 500, UDP 4500 and ESP from `peer` to `local` (arriving on
@@ -970,16 +998,55 @@ pub fn for_peer(
                 Some(p) => format!("UDP {p}"),
                 None => "ESP".to_owned(),
             };
+            let verdict = ruleset.evaluate(&packet);
+            let established = ruleset.evaluate(&Packet {
+                ct_state: "established",
+                ..packet
+            });
             out.push(PacketVerdict {
                 packet: format!("{name} {} {peer}", if inbound { "from" } else { "to" }),
                 inbound,
                 protocol,
                 port,
-                verdict: ruleset.evaluate(&packet),
+                packet_is_ipv6: peer.is_ipv6(),
+                when_established: (established != verdict).then_some(established),
+                verdict,
             });
         }
     }
     out
+}
+
+/// `verdicts` with the legacy iptables tables (`ip filter`) in view: a packet nft lets through
+/// may still be dropped by their rules, which nft does not list, so it cannot be said to pass.
+pub fn with_legacy_tables(verdicts: Vec<PacketVerdict>, legacy: &[String]) -> Vec<PacketVerdict> {
+    verdicts
+        .into_iter()
+        .map(|mut v| {
+            let family = match v.packet_is_ipv6 {
+                true => "ip6",
+                false => "ip",
+            };
+            let tables: Vec<&str> = legacy
+                .iter()
+                .filter_map(|t| t.strip_prefix(family)?.strip_prefix(' '))
+                .collect();
+            if v.verdict == Verdict::Accepted && !tables.is_empty() {
+                v.verdict = Verdict::CannotEvaluate {
+                    family: family.to_owned(),
+                    table: tables.join(","),
+                    chain: "(legacy iptables)".into(),
+                    handle: None,
+                    expression: format!(
+                        "legacy iptables tables ({}) whose rules nft does not list (iptables-legacy-save shows them)",
+                        tables.join(", ")
+                    ),
+                };
+                v.when_established = None;
+            }
+            v
+        })
+        .collect()
 }
 
 #[cfg(test)]

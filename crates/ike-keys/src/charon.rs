@@ -264,3 +264,51 @@ pub(crate) fn parse(text: &str) -> KeyTable {
     }
     table
 }
+
+/// Labels of charon's level-4 dumps that hold key material (lower case): the SK_* keys,
+/// SKEYSEED, the Diffie-Hellman secret, EAP's MSK, a PPK.
+const SECRET_DUMPS: &[&str] = &["secret", "skeyseed", "key", "msk", "ppk", "psk"];
+
+/// `text` (a charon log) without the hex dumps of key material, and how many were taken out.
+/// The dump's header line stays, its bytes go: the log still tells what happened, it no longer
+/// decrypts anything.
+pub fn strip_key_material(text: &str) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut removed = 0;
+    let mut in_dump = false;
+    for line in text.split_inclusive('\n') {
+        if in_dump && is_dump_line(line) {
+            continue;
+        }
+        in_dump = false;
+        if let Some((label, _)) = line.split_once(" => ") {
+            let label = label.rsplit(['>', ']']).next().unwrap_or(label);
+            let label = label.to_ascii_lowercase();
+            if line.contains(" bytes @ ") && SECRET_DUMPS.iter().any(|s| label.contains(s)) {
+                in_dump = true;
+                removed += 1;
+                out.push_str(line.trim_end_matches(['\n', '\r']));
+                out.push_str(" [key material removed]\n");
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    (out, removed)
+}
+
+/// A line of a hex dump: `   0: 2B 04 1B ...` after the log's prefix.
+fn is_dump_line(line: &str) -> bool {
+    let mut words = line.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        let offset = word
+            .strip_suffix(':')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if offset {
+            return words
+                .peek()
+                .is_some_and(|w| w.len() == 2 && w.bytes().all(|b| b.is_ascii_hexdigit()));
+        }
+    }
+    false
+}

@@ -16,6 +16,8 @@
 mod charon;
 mod table;
 
+pub use charon::strip_key_material;
+
 use ike_crypto::{Encryption, Integrity};
 use zeroize::Zeroize;
 

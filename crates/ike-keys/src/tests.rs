@@ -100,3 +100,25 @@ fn hostile_inputs_do_not_panic() {
         let _ = parse(text.as_bytes());
     }
 }
+
+#[test]
+fn key_material_is_stripped_and_the_rest_kept() {
+    let log = "Dec  6 06:00:01 gw charon: 15[IKE] <home|1> Sk_ei secret => 32 bytes @ 0x7f4bf0003000\n\
+Dec  6 06:00:01 gw charon: 15[IKE] <home|1>    0: C0 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F  ................\n\
+Dec  6 06:00:01 gw charon: 15[IKE] <home|1>   16: C1 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F  ................\n\
+Dec  6 06:00:01 gw charon: 15[IKE] <home|1> shared Diffie Hellman secret => 2 bytes @ 0x1\n\
+Dec  6 06:00:01 gw charon: 15[IKE] <home|1>    0: DD EE                                            ..\n\
+Dec  6 06:00:01 gw charon: 15[IKE] <home|1> natd_chunk => 22 bytes @ 0x2\n\
+Dec  6 06:00:01 gw charon: 15[IKE] <home|1>    0: 0A 0B                                            ..\n\
+Dec  6 06:00:01 gw charon: 15[IKE] <home|1> authentication of 'gw' (myself) with pre-shared key successful\n";
+    let (out, removed) = crate::strip_key_material(log);
+    assert_eq!(removed, 2, "{out}");
+    for secret in ["C0 01", "C1 01", "DD EE"] {
+        assert!(!out.contains(secret), "{out}");
+    }
+    // Not key material, and the story of the exchange: kept.
+    assert!(out.contains("0: 0A 0B") && out.contains("pre-shared key successful"));
+    assert!(out.contains("Sk_ei secret => 32 bytes @ 0x7f4bf0003000 [key material removed]"));
+    // What is left has no keys for the reader of key logs either.
+    assert!(parse(out.as_bytes()).sets.is_empty());
+}
