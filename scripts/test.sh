@@ -46,6 +46,8 @@ stage lab bash lab/run.sh --quiet --check all
 stage lab-fixes bash lab/fix-check.sh
 # ike-doctor host's firewall verdicts against the kernel's, rule set by rule set (lab/firewall/).
 stage firewall bash lab/firewall-check.sh
+# Its reverse-path filtering and ICMP redirect verdicts against the kernel's, case by case.
+stage forwarding bash lab/forwarding-check.sh
 # config check against the real daemons: a fixed, stratified sample of lab/differential.py's pairs
 # (the whole set is run before a release; its result is committed in lab/differential-results.md).
 stage differential python3 lab/differential.py --sample 27 --doctor target/debug/ike-doctor

@@ -139,6 +139,10 @@ pub(crate) fn build_report(args: &HostArgs) -> Result<HostReport, String> {
         }
         _ => Vec::new(),
     };
+    if live {
+        facts.reverse_paths = reverse_paths(&facts);
+    }
+    facts.mss_clamped = ruleset.as_ref().map(ike_host::nft::Ruleset::clamps_mss);
     let nat = match &ruleset {
         Some(ruleset) => ike_host::nft::tunnels_nat(ruleset, &facts.tunnels, |to| {
             if live {
@@ -211,6 +215,64 @@ pub(crate) fn read_reports(
         }
     }
     out
+}
+
+/// Each site-to-site tunnel's decapsulated traffic: where it arrives (kernel-libipsec's TUN,
+/// else the interface toward the peer, where the kernel's XFRM re-injects it) and where the
+/// host routes its source. Tunnels whose peer or routes are unknown are left out.
+fn reverse_paths(facts: &ike_host::HostFacts) -> Vec<ike_host::facts::ReversePath> {
+    let libipsec = facts
+        .daemons
+        .iter()
+        .any(|d| d.data_plane == ike_host::facts::DataPlane::Libipsec);
+    let mut out = Vec::new();
+    for tunnel in facts.tunnels.iter().take(64) {
+        let arrives_on = match (libipsec, tunnel.peer) {
+            (true, _) => Some("ipsec0".to_owned()),
+            (false, Some(peer)) => route_to(peer).0,
+            (false, None) => None,
+        };
+        let Some(arrives_on) = arrives_on else {
+            continue;
+        };
+        let Ok(routed_back_via) = route_dev(tunnel.to) else {
+            continue;
+        };
+        out.push(ike_host::facts::ReversePath {
+            connection: tunnel.connection.clone(),
+            remote_ts: tunnel.remote_ts.clone(),
+            source: tunnel.to,
+            arrives_on,
+            routed_back_via,
+            local_via: route_dev(tunnel.from).ok().flatten(),
+            kernel_xfrm: !libipsec,
+        });
+    }
+    out
+}
+
+/// The interface `ip route get ADDR` names; `Ok(None)` when the kernel has no route to it.
+fn route_dev(addr: IpAddr) -> Result<Option<String>, String> {
+    let out = std::process::Command::new("ip")
+        .args(["-j", "route", "get", &addr.to_string()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("`ip` could not run: {e}"))?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr);
+        // The kernel's own answer that there is no way there.
+        return match said.contains("unreachable") {
+            true => Ok(None),
+            false => Err(said.trim().to_owned()),
+        };
+    }
+    let routes: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    Ok(routes
+        .get(0)
+        .and_then(|r| r.get("dev"))
+        .and_then(|d| d.as_str())
+        .map(str::to_owned))
 }
 
 /// `ip -j route get PEER`: the interface and source address packets to the peer take.

@@ -111,6 +111,16 @@ pub const CHECKS: &[Check] = &[
         run: forwarding_off,
     },
     Check {
+        name: "no-mss-clamping",
+        doc: "site-to-site tunnels and no rule clamping TCP's MSS (warning)",
+        run: no_mss_clamping,
+    },
+    Check {
+        name: "sends-redirects",
+        doc: "ICMP redirects sent on a one-armed gateway's interface with the kernel's XFRM (warning)",
+        run: sends_redirects,
+    },
+    Check {
         name: "xfrm-disabled",
         doc: "disable_xfrm or disable_policy set on an interface IKE crosses",
         run: xfrm_disabled,
@@ -127,7 +137,7 @@ pub const CHECKS: &[Check] = &[
     },
     Check {
         name: "strict-rp-filter",
-        doc: "strict reverse-path filtering",
+        doc: "reverse-path filtering drops decapsulated traffic whose source is routed back elsewhere (per tunnel on a live host; otherwise a warning on strict interfaces)",
         run: strict_rp_filter,
     },
     Check {
@@ -614,6 +624,66 @@ fn forwarding_off(input: &Input) -> Vec<HostFinding> {
     }]
 }
 
+fn no_mss_clamping(input: &Input) -> Vec<HostFinding> {
+    let f = input.facts;
+    if f.mss_clamped != Some(false) || f.tunnels.is_empty() {
+        return Vec::new();
+    }
+    let mut connections: Vec<&str> = f.tunnels.iter().map(|t| t.connection.as_str()).collect();
+    connections.dedup();
+    vec![HostFinding {
+        check: "no-mss-clamping",
+        phase: FailurePhase::Established,
+        category: Category::MtuFragmentation,
+        confidence: Confidence::Low,
+        title: format!(
+            "no TCP MSS clamping for the site-to-site traffic of {}: hosts on both sides announce an MSS for 1500-byte links, ESP adds 50 to 80 bytes, and TCP through the tunnel then relies on path MTU discovery (stalls where ICMP is filtered)",
+            connections.join(", ")
+        ),
+        evidence: vec!["nft -j list ruleset: no `tcp option maxseg size set` rule, no iptables TCPMSS target".into()],
+        fix: vec!["nft add table inet mss; nft add chain inet mss forward '{ type filter hook forward priority mangle; }'; nft add rule inet mss forward tcp flags syn tcp option maxseg size set rt mtu".into()],
+        warning: true,
+    }]
+}
+
+/// A one-armed gateway (its LAN and its peer behind one interface) with the kernel's XFRM: a LAN
+/// host's packet for the remote network comes in and would go out the same interface, so the
+/// kernel tells the host to use its next hop directly, around the tunnel.
+fn sends_redirects(input: &Input) -> Vec<HostFinding> {
+    let f = input.facts;
+    f.reverse_paths
+        .iter()
+        .filter(|rp| rp.kernel_xfrm && rp.local_via.as_deref() == Some(rp.arrives_on.as_str()))
+        .filter(|rp| {
+            let own = f
+                .interfaces
+                .iter()
+                .find(|i| i.name == rp.arrives_on)
+                .and_then(|i| i.send_redirects);
+            f.send_redirects_all == Some(true) || own == Some(true)
+        })
+        .map(|rp| HostFinding {
+            check: "sends-redirects",
+            phase: FailurePhase::Established,
+            category: Category::DataPlane,
+            confidence: Confidence::Low,
+            title: format!(
+                "ICMP redirects on {}, which carries both the local network and the peer of {}: the kernel may redirect hosts of the local network around the tunnel to {}",
+                rp.arrives_on, rp.connection, rp.remote_ts
+            ),
+            evidence: vec![format!(
+                "/proc/sys/net/ipv4/conf/{}/send_redirects or conf/all/send_redirects: 1; the local network and the peer are both routed through {}",
+                rp.arrives_on, rp.arrives_on
+            )],
+            fix: vec![format!(
+                "sysctl -w net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.{}.send_redirects=0",
+                rp.arrives_on
+            )],
+            warning: true,
+        })
+        .collect()
+}
+
 fn xfrm_disabled(input: &Input) -> Vec<HostFinding> {
     input
         .facts
@@ -679,12 +749,74 @@ fn small_mtu(input: &Input) -> Vec<HostFinding> {
 
 fn strict_rp_filter(input: &Input) -> Vec<HostFinding> {
     let all = input.facts.rp_filter_all.unwrap_or(0);
+    // The kernel takes the larger of `all` and the interface's.
+    let mode_of = |name: &str| {
+        let own = input
+            .facts
+            .interfaces
+            .iter()
+            .find(|i| i.name == name)
+            .and_then(|i| i.rp_filter)
+            .unwrap_or(0);
+        all.max(own)
+    };
+    // Known tunnels on a live host: decided from the routes, tunnel by tunnel.
+    if !input.facts.reverse_paths.is_empty() {
+        return input
+            .facts
+            .reverse_paths
+            .iter()
+            .filter_map(|rp| {
+                let mode = mode_of(&rp.arrives_on);
+                let dropped = match mode {
+                    1 => rp.routed_back_via.as_deref() != Some(rp.arrives_on.as_str()),
+                    2 => rp.routed_back_via.is_none(),
+                    _ => false,
+                };
+                if !dropped {
+                    return None;
+                }
+                let back = match &rp.routed_back_via {
+                    Some(dev) => format!("routed back through {dev}"),
+                    None => "not routed back at all".to_owned(),
+                };
+                let kind = if mode == 1 { "strict" } else { "loose" };
+                Some(HostFinding {
+                    check: "strict-rp-filter",
+                    phase: FailurePhase::Established,
+                    category: Category::DataPlane,
+                    confidence: Confidence::Medium,
+                    title: format!(
+                        "{kind} reverse-path filtering on {} drops the decapsulated traffic of {} from {}: its source {} is {back}",
+                        rp.arrives_on, rp.connection, rp.remote_ts, rp.source
+                    ),
+                    evidence: vec![
+                        format!(
+                            "/proc/sys/net/ipv4/conf/{}/rp_filter and conf/all/rp_filter: {mode} (the larger applies)",
+                            rp.arrives_on
+                        ),
+                        format!(
+                            "ip route get {}: {}",
+                            rp.source,
+                            rp.routed_back_via.as_deref().unwrap_or("no route")
+                        ),
+                    ],
+                    fix: vec![format!(
+                        "sysctl -w net.ipv4.conf.{}.rp_filter=2 and net.ipv4.conf.all.rp_filter=2 (loose), or route {} through {}",
+                        rp.arrives_on, rp.remote_ts, rp.arrives_on
+                    )],
+                    warning: false,
+                })
+            })
+            .collect();
+    }
+    // Otherwise only that it may: which traffic comes in where is not known.
     input
         .facts
         .interfaces
         .iter()
         .filter(|i| i.name != "lo")
-        .filter(|i| all.max(i.rp_filter.unwrap_or(0)) == 1)
+        .filter(|i| mode_of(&i.name) == 1)
         .map(|i| HostFinding {
             check: "strict-rp-filter",
             phase: FailurePhase::Established,
@@ -804,6 +936,80 @@ mod tests {
         assert!(found[0].evidence[0].contains("ct state new"));
     }
 
+    /// Per tunnel: strict filtering drops what is routed back elsewhere, loose only what has no
+    /// route back; the generic warning gives way when the tunnels are known.
+    #[test]
+    fn reverse_path_per_tunnel() {
+        let path = |mode: u8, back: Option<&str>| HostFacts {
+            interfaces: vec![Interface {
+                name: "eth0".into(),
+                mtu: Some(1500),
+                rp_filter: Some(mode),
+                send_redirects: Some(false),
+                on_the_path: true,
+            }],
+            reverse_paths: vec![crate::facts::ReversePath {
+                connection: "site".into(),
+                remote_ts: "10.2.0.0/24".into(),
+                source: "10.2.0.1".parse().expect("ip"),
+                arrives_on: "eth0".into(),
+                routed_back_via: back.map(str::to_owned),
+                local_via: Some("eth1".into()),
+                kernel_xfrm: true,
+            }],
+            ..HostFacts::default()
+        };
+        let rp = |facts: &HostFacts| -> Vec<HostFinding> {
+            run(facts, &[])
+                .into_iter()
+                .filter(|f| f.check == "strict-rp-filter")
+                .collect()
+        };
+        let found = rp(&path(1, Some("eth1")));
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].warning && found[0].title.contains("routed back through eth1"));
+        assert!(rp(&path(1, Some("eth0"))).is_empty());
+        assert!(rp(&path(2, Some("eth1"))).is_empty());
+        assert_eq!(rp(&path(2, None)).len(), 1);
+        assert!(rp(&path(0, None)).is_empty());
+        // Tunnels unknown: only a warning that it may.
+        let unknown = HostFacts {
+            reverse_paths: Vec::new(),
+            ..path(1, None)
+        };
+        assert!(rp(&unknown).iter().all(|f| f.warning) && rp(&unknown).len() == 1);
+        // One-armed with the kernel's XFRM and redirects on: a warning; with libipsec, none.
+        let mut one_armed = path(0, Some("eth0"));
+        one_armed.reverse_paths[0].local_via = Some("eth0".into());
+        one_armed.send_redirects_all = Some(true);
+        assert!(names(&run(&one_armed, &[])).contains(&"sends-redirects"));
+        one_armed.reverse_paths[0].kernel_xfrm = false;
+        assert!(!names(&run(&one_armed, &[])).contains(&"sends-redirects"));
+    }
+
+    /// Only with site-to-site tunnels, and only when a rule set was read and clamps nothing.
+    #[test]
+    fn mss_clamping_for_site_to_site() {
+        let tunnel = crate::facts::TunnelTraffic {
+            connection: "site".into(),
+            local_ts: "10.1.0.0/24".into(),
+            remote_ts: "10.2.0.0/24".into(),
+            from: "10.1.0.1".parse().expect("ip"),
+            to: "10.2.0.1".parse().expect("ip"),
+            peer: None,
+        };
+        let facts = |clamped: Option<bool>, tunnels: Vec<crate::facts::TunnelTraffic>| HostFacts {
+            mss_clamped: clamped,
+            tunnels,
+            ..HostFacts::default()
+        };
+        let mss = |f: &HostFacts| names(&run(f, &[])).contains(&"no-mss-clamping");
+        assert!(mss(&facts(Some(false), vec![tunnel.clone()])));
+        assert!(!mss(&facts(Some(true), vec![tunnel.clone()])));
+        assert!(!mss(&facts(None, vec![tunnel])));
+        assert!(!mss(&facts(Some(false), Vec::new())));
+    }
+
     #[test]
     fn a_program_on_udp_500() {
         let facts = HostFacts {
@@ -865,18 +1071,21 @@ mod tests {
                     name: "lo".into(),
                     mtu: Some(65536),
                     rp_filter: Some(1),
+                    send_redirects: None,
                     on_the_path: false,
                 },
                 Interface {
                     name: "ipsec0".into(),
                     mtu: Some(1400),
                     rp_filter: Some(0),
+                    send_redirects: None,
                     on_the_path: false,
                 },
                 Interface {
                     name: "eth0".into(),
                     mtu: Some(1280),
                     rp_filter: Some(1),
+                    send_redirects: None,
                     on_the_path: true,
                 },
             ],

@@ -67,6 +67,8 @@ pub struct Interface {
     pub mtu: Option<u32>,
     /// `net.ipv4.conf.IF.rp_filter`: 0 off, 1 strict, 2 loose.
     pub rp_filter: Option<u8>,
+    /// `net.ipv4.conf.IF.send_redirects` (the kernel sends them if this or `all` is set).
+    pub send_redirects: Option<bool>,
     /// An Ethernet or PPP link (`/sys/class/net/IF/type` 1 or 512): one IKE packets cross,
     /// not a tunnel of the data plane or the loopback.
     pub on_the_path: bool,
@@ -95,6 +97,27 @@ pub struct TunnelTraffic {
     /// The first host of each.
     pub from: IpAddr,
     pub to: IpAddr,
+    /// The connection's remote peer, when its address is fixed (`remote_addrs`).
+    pub peer: Option<IpAddr>,
+}
+
+/// The way decapsulated packets of a site-to-site tunnel come in, and the way back to their
+/// source: what reverse-path filtering compares. Found on a live host from its routes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReversePath {
+    pub connection: String,
+    pub remote_ts: String,
+    /// The first host of the remote network: a decapsulated packet's source.
+    pub source: IpAddr,
+    /// Where decapsulated packets arrive: kernel-libipsec's TUN device, or for the kernel's
+    /// XFRM the interface the peer's ESP arrives on (the kernel re-injects them there).
+    pub arrives_on: String,
+    /// The interface this host routes the source through (`None`: no route to it).
+    pub routed_back_via: Option<String>,
+    /// The interface the local network's first host is reached through.
+    pub local_via: Option<String>,
+    /// Whether the kernel's XFRM carries the tunnel (not kernel-libipsec's TUN).
+    pub kernel_xfrm: bool,
 }
 
 /// Everything read, and what could not be.
@@ -105,6 +128,8 @@ pub struct HostFacts {
     pub interfaces: Vec<Interface>,
     /// `net.ipv4.conf.all.rp_filter` (the kernel takes the larger of `all` and the interface's).
     pub rp_filter_all: Option<u8>,
+    /// `net.ipv4.conf.all.send_redirects`.
+    pub send_redirects_all: Option<bool>,
     pub ip_forward: Option<bool>,
     /// IKE daemons seen running in other network namespaces (their sockets are not read
     /// here): with any, "no daemon here" is not said.
@@ -132,6 +157,11 @@ pub struct HostFacts {
     /// `/proc/net/ip_tables_names` and `ip6_tables_names`: their rules are not in nft's rule
     /// set, so a packet nft lets through may still be dropped there.
     pub legacy_iptables: Vec<String>,
+    /// Whether the rule set clamps TCP's MSS (`tcp option maxseg size set`, iptables'
+    /// `TCPMSS`); `None` when no rule set was read.
+    pub mss_clamped: Option<bool>,
+    /// The site-to-site tunnels' reverse paths (a live host's routes; empty otherwise).
+    pub reverse_paths: Vec<ReversePath>,
     pub notes: Vec<String>,
 }
 
@@ -222,6 +252,9 @@ pub fn gather(root: &Root) -> HostFacts {
         .number("proc/sys/net/ipv4/conf/all/rp_filter")
         .and_then(|v| u8::try_from(v).ok());
     facts.ip_forward = root.number("proc/sys/net/ipv4/ip_forward").map(|v| v != 0);
+    facts.send_redirects_all = root
+        .number("proc/sys/net/ipv4/conf/all/send_redirects")
+        .map(|v| v != 0);
     if let Ok(entries) = std::fs::read_dir(root.path("sys/class/net")) {
         let mut names: Vec<String> = entries
             .filter_map(Result::ok)
@@ -236,6 +269,9 @@ pub fn gather(root: &Root) -> HostFacts {
                 rp_filter: root
                     .number(&format!("proc/sys/net/ipv4/conf/{name}/rp_filter"))
                     .and_then(|v| u8::try_from(v).ok()),
+                send_redirects: root
+                    .number(&format!("proc/sys/net/ipv4/conf/{name}/send_redirects"))
+                    .map(|v| v != 0),
                 on_the_path: matches!(
                     root.number(&format!("sys/class/net/{name}/type")),
                     Some(1 | 512)
@@ -435,6 +471,11 @@ fn local_connections(
         {
             serving.push(name.clone());
         }
+        let peer = p
+            .remote_addrs
+            .value
+            .iter()
+            .find_map(|a| a.parse::<IpAddr>().ok());
         for c in p.children.iter().take(64) {
             for l in c.local_ts.value.iter().take(16) {
                 for r in c.remote_ts.value.iter().take(16) {
@@ -446,6 +487,7 @@ fn local_connections(
                                 remote_ts: r.describe(),
                                 from,
                                 to,
+                                peer,
                             });
                         }
                     }

@@ -95,6 +95,32 @@ impl Ruleset {
         Ok(Ruleset { items, rules })
     }
 
+    /// Whether any rule rewrites TCP's MSS: nft's `tcp option maxseg size set ...` or
+    /// iptables' `-j TCPMSS` (listed as an `xt` target).
+    pub fn clamps_mss(&self) -> bool {
+        self.of_kind("rule").any(|rule| {
+            rule.get("expr")
+                .and_then(Value::as_array)
+                .is_some_and(|exprs| {
+                    exprs.iter().any(|e| {
+                        let mangles_mss = e
+                            .get("mangle")
+                            .and_then(|m| m.get("key"))
+                            .and_then(|k| k.get("tcp option"))
+                            .and_then(|o| o.get("name"))
+                            .and_then(Value::as_str)
+                            == Some("maxseg");
+                        let xt_tcpmss = e
+                            .get("xt")
+                            .and_then(|x| x.get("name"))
+                            .and_then(Value::as_str)
+                            == Some("TCPMSS");
+                        mangles_mss || xt_tcpmss
+                    })
+                })
+        })
+    }
+
     fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
         self.items.iter().filter_map(move |i| i.get(kind))
     }
@@ -1152,6 +1178,7 @@ mod tests {
             remote_ts: format!("{to}/16"),
             from: "10.1.0.1".parse().expect("ip"),
             to: to.parse().expect("ip"),
+            peer: None,
         };
         let out = tunnels_nat(&r, &[tunnel("10.2.0.1"), tunnel("10.3.0.1")], |_| {
             Some("eth0".into())
@@ -1240,6 +1267,16 @@ mod tests {
         let mut on_lo = packet(17, Some(500), "10.0.0.1");
         on_lo.iif = Some("lo".into());
         assert!(matches!(r.evaluate(&on_lo), Verdict::Dropped { .. }));
+    }
+
+    /// `nft -j list ruleset` of an nft clamp and an iptables `-j TCPMSS --clamp-mss-to-pmtu`
+    /// applied in a throw-away namespace; neither in the other rule sets.
+    #[test]
+    fn mss_clamping_is_seen() {
+        let r = Ruleset::from_json(include_str!("../tests/data/nft-mss-clamp.json")).expect("json");
+        assert!(r.clamps_mss());
+        let r = Ruleset::from_json(RULESET).expect("json");
+        assert!(!r.clamps_mss());
     }
 
     #[test]
