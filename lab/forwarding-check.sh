@@ -18,6 +18,12 @@
 # kernel told it to go around the gateway (around the tunnel, with the kernel's XFRM). `ike-doctor
 # host` must warn `sends-redirects` exactly when the kernel sent one.
 #
+# Filter chains on forwarded tunnel traffic (`firewall-drops-tunnel-traffic`): for each rule set
+# of lab/forward/ on the gateway, a ping, a TCP SYN to 443 and a UDP datagram to 53 from the
+# remote network's first host (10.2.0.1, as decapsulated) to the LAN host 10.1.0.2, then the same
+# back; counters on the receivers say which the kernel forwarded, and ike-doctor host's verdict
+# for each (its `forward` list) must be the same.
+#
 #   lab/forwarding-check.sh [--doctor PATH]   (as root)
 #
 # Prints one line per case and "N passed, M failed"; exits 1 if any failed.
@@ -137,6 +143,94 @@ s.sendto(b"for the tunnel", ("10.2.0.1", 9))
     return 1
 }
 
+# The probes, sent from SRC to DST: an ICMP echo request, a TCP SYN to 443, a UDP datagram to 53.
+PROBES='
+import socket, struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+def checksum(data):
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    total = (total >> 16) + (total & 0xFFFF)
+    return ~(total + (total >> 16)) & 0xFFFF
+icmp = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+icmp.bind((src, 0))
+header = struct.pack("!BBHHH", 8, 0, 0, 0x1d0c, 1) + b"probe---"
+icmp.sendto(header[:2] + struct.pack("!H", checksum(header)) + header[4:], (dst, 0))
+tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+tcp.bind((src, 0))
+tcp.setblocking(False)
+try:
+    tcp.connect((dst, 443))
+except (BlockingIOError, OSError):
+    pass
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+udp.bind((src, 0))
+udp.sendto(b"probe", (dst, 53))
+'
+
+# counted NS: "ping tcp443 udp53", how many of each the receiver's counters saw.
+counted() {
+    nsx "$1" nft -j list table inet ikedoctor_probe | jq -r '
+        [.nftables[] | .rule? | select(.) | .expr] as $rules
+        | [$rules[] | (map(select(.counter)) | .[0].counter.packets | tostring)] | join(" ")'
+}
+
+receiver_counters() {   # receiver_counters NS SRC
+    nsx "$1" nft -f - <<NFT
+table inet ikedoctor_probe {
+    chain seen {
+        type filter hook input priority 2147483647; policy accept;
+        ip saddr $2 icmp type echo-request counter
+        ip saddr $2 tcp dport 443 counter
+        ip saddr $2 udp dport 53 counter
+    }
+}
+NFT
+}
+
+forward_one() {
+    local file=$1 name want got report inbound outbound i
+    name=$(basename "$file")
+    report=$WORK/$name.json
+    cleanup_stale
+    ns_create "$NS_C"
+    ns_create "$NS_G"
+    ns_create "$NS_R"
+    veth "$NS_C" eth0 10.99.2.3/24 "$NS_G" eth0 10.99.2.2/24
+    veth "$NS_G" eth1 10.1.0.1/24 "$NS_R" eth0 10.1.0.2/24
+    nsx "$NS_G" sysctl -qw net.ipv4.ip_forward=1
+    nsx "$NS_G" ip route add 10.2.0.0/24 via 10.99.2.3 dev eth0
+    nsx "$NS_C" ip addr add 10.2.0.1/32 dev lo
+    nsx "$NS_C" ip route add 10.1.0.0/24 via 10.99.2.2
+    nsx "$NS_R" ip route add default via 10.1.0.1
+    case "$file" in
+    *.nft) nsx "$NS_G" nft -f "$file" || { log "$name: nft -f failed"; teardown; return 1; } ;;
+    *.iptables) nsx "$NS_G" iptables-restore <"$file" || { log "$name: iptables-restore failed"; teardown; return 1; } ;;
+    esac
+    receiver_counters "$NS_R" 10.2.0.1
+    receiver_counters "$NS_C" 10.1.0.2
+    nsx "$NS_C" python3 -c "$PROBES" 10.2.0.1 10.1.0.2
+    sleep 0.2
+    nsx "$NS_R" python3 -c "$PROBES" 10.1.0.2 10.2.0.1
+    sleep 0.3
+    read -r -a inbound <<<"$(counted "$NS_R")"
+    read -r -a outbound <<<"$(counted "$NS_C")"
+    host_report "$name" "$SWANCTL" "$report"
+    teardown
+    want=""
+    for i in 0 1 2; do want+="$([ "${inbound[$i]:-0}" -gt 0 ] && echo accepted || echo dropped) "; done
+    for i in 0 1 2; do want+="$([ "${outbound[$i]:-0}" -gt 0 ] && echo accepted || echo dropped) "; done
+    want=${want% }
+    # The probes back go after the ones in: their flows are new (other ports, another id).
+    got=$(jq -r '[.forward[] | .verdict] | join(" ")' "$report")
+    if [ "$got" = "$want" ]; then
+        printf 'PASS %-34s %s\n' "$name" "$want"
+        return 0
+    fi
+    printf 'FAIL %-34s kernel [%s], ike-doctor [%s]\n' "$name" "$want" "$got"
+    jq -c '.forward[], .facts.reverse_paths' "$report" >&2
+    return 1
+}
+
 route() {   # route NS DEST WAY: WAY eth0 (via the peer), eth1 (via the LAN), none
     case "$3" in
     eth0) nsx "$1" ip route add "$2" via 10.99.2.3 dev eth0 ;;
@@ -187,11 +281,11 @@ for _ in range(3):
 }
 
 main() {
-    local passed=0 failed=0 name rp_if rp_all way default
+    local passed=0 failed=0 name rp_if rp_all way default file
     while [ $# -gt 0 ]; do
         case "$1" in
         --doctor) DOCTOR=$(realpath "$2"); shift 2 ;;
-        -h|--help) sed -n '2,24p' "$0"; return 0 ;;
+        -h|--help) sed -n '2,30p' "$0"; return 0 ;;
         *) echo "unknown argument $1" >&2; return 2 ;;
         esac
     done
@@ -219,6 +313,13 @@ main() {
             failed=$((failed + 1))
         fi
     done <<<"$REDIRECT_CASES"
+    for file in "$LAB_DIR"/forward/*.nft "$LAB_DIR"/forward/*.iptables; do
+        if forward_one "$file" </dev/null; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
+    done
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
 }

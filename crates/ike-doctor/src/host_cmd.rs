@@ -183,7 +183,13 @@ pub(crate) fn build_report(args: &HostArgs) -> Result<HostReport, String> {
             Err(e) => return Err(format!("{}: {e}", file.display())),
         }
     }
-    Ok(ike_host::check_facts(facts, esp, firewall, nat, cloud))
+    let forward = match &ruleset {
+        Some(ruleset) => ike_host::nft::tunnels_forward(ruleset, &facts.reverse_paths),
+        None => Vec::new(),
+    };
+    Ok(ike_host::check_facts(
+        facts, esp, firewall, nat, cloud, forward,
+    ))
 }
 
 /// Host reports given to `diagnose`: each a source, its failures as findings citing it.
@@ -238,17 +244,34 @@ fn reverse_paths(facts: &ike_host::HostFacts) -> Vec<ike_host::facts::ReversePat
         let Ok(routed_back_via) = route_dev(tunnel.to) else {
             continue;
         };
+        // The local network's first host, or the next one when the first is this host's
+        // (`ip route get` names `lo` for a local address).
+        let mut local_host = tunnel.from;
+        let mut local_via = route_dev(local_host).ok().flatten();
+        if local_via.as_deref() == Some("lo") {
+            local_host = next_address(local_host);
+            local_via = route_dev(local_host).ok().flatten();
+        }
         out.push(ike_host::facts::ReversePath {
             connection: tunnel.connection.clone(),
             remote_ts: tunnel.remote_ts.clone(),
             source: tunnel.to,
             arrives_on,
             routed_back_via,
-            local_via: route_dev(tunnel.from).ok().flatten(),
+            local_host,
+            local_via,
             kernel_xfrm: !libipsec,
         });
     }
     out
+}
+
+/// The address after `addr` (the same at the top of the space).
+fn next_address(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(a) => IpAddr::V4(u32::from(a).saturating_add(1).into()),
+        IpAddr::V6(a) => IpAddr::V6(u128::from(a).saturating_add(1).into()),
+    }
 }
 
 /// The interface `ip route get ADDR` names; `Ok(None)` when the kernel has no route to it.

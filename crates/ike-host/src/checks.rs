@@ -35,6 +35,8 @@ pub struct Input<'a> {
     pub nat: &'a [crate::nft::TunnelNat],
     /// Cloud firewall exports' verdicts for the peer's packets.
     pub cloud: &'a [CloudFinding],
+    /// What the filter chains do with the tunnels' forwarded traffic.
+    pub forward: &'a [crate::nft::TunnelForward],
 }
 
 /// One cloud firewall export's verdict for one packet of the peer.
@@ -59,6 +61,11 @@ pub const CHECKS: &[Check] = &[
         name: "firewall-drops-ike",
         doc: "the host's nftables/iptables rules drop UDP 500, UDP 4500 or ESP of the peer",
         run: firewall_drops_ike,
+    },
+    Check {
+        name: "firewall-drops-tunnel-traffic",
+        doc: "the filter chains drop the tunnels' forwarded traffic (ping, TCP 443, UDP 53 each way)",
+        run: firewall_drops_tunnel_traffic,
     },
     Check {
         name: "firewall-cannot-evaluate",
@@ -242,33 +249,121 @@ fn allow_rule(v: &PacketVerdict) -> String {
     }
 }
 
+/// The tunnels' forwarded traffic: a filter chain that drops it (in the forward hook or
+/// around it) leaves the SAs up and nothing passing.
+fn firewall_drops_tunnel_traffic(input: &Input) -> Vec<HostFinding> {
+    let mut out = Vec::new();
+    // Grouped by connection and direction: all probes dropped is the finding; some dropped,
+    // or dropped unless the other side started, a warning naming them.
+    let mut groups: Vec<(&str, bool, Vec<&crate::nft::TunnelForward>)> = Vec::new();
+    for f in input.forward {
+        match groups
+            .iter_mut()
+            .find(|(c, i, _)| *c == f.connection && *i == f.inbound)
+        {
+            Some(group) => group.2.push(f),
+            None => groups.push((&f.connection, f.inbound, vec![f])),
+        }
+    }
+    for (connection, inbound, probes) in groups {
+        let dropped: Vec<&&crate::nft::TunnelForward> = probes
+            .iter()
+            .filter(|p| matches!(p.verdict, Verdict::Dropped { .. }))
+            .collect();
+        let Some(first) = dropped.first() else {
+            continue;
+        };
+        let Verdict::Dropped {
+            table,
+            chain,
+            handle,
+            rule,
+            ..
+        } = &first.verdict
+        else {
+            continue;
+        };
+        let one_way = dropped
+            .iter()
+            .all(|p| p.when_established == Some(Verdict::Accepted));
+        let all = dropped.len() == probes.len();
+        let way = if inbound {
+            "from the remote network to the local one"
+        } else {
+            "from the local network to the remote one"
+        };
+        let names: Vec<&str> = dropped.iter().map(|p| p.packet.as_str()).collect();
+        let mut title = format!(
+            "the host's firewall drops the traffic of {connection} {way} ({})",
+            names.join(", ")
+        );
+        if one_way {
+            title.push_str(if inbound {
+                " unless the local side started the connection"
+            } else {
+                " unless the remote side started the connection"
+            });
+        } else if !all {
+            title.push_str(": other traffic passes");
+        }
+        title.push_str(": the SAs come up and that traffic never arrives");
+        let at = match handle {
+            Some(h) => format!("table {table}, chain {chain}, rule handle {h} ({rule})"),
+            None => format!("table {table}, chain {chain}: its policy drop"),
+        };
+        out.push(HostFinding {
+            check: "firewall-drops-tunnel-traffic",
+            phase: FailurePhase::Established,
+            category: Category::DataPlane,
+            confidence: Confidence::Medium,
+            title,
+            evidence: vec![format!("nft -j list ruleset: {} dropped by {at}", first.packet)],
+            fix: vec![format!(
+                "allow the tunnel's networks in the forward chain, e.g. `nft insert rule <family> {table} {chain} ip saddr {{ <local network>, <remote network> }} accept`, or for the kernel's XFRM `meta ipsec exists accept` (iptables: `-m policy --dir in --pol ipsec -j ACCEPT`)"
+            )],
+            warning: one_way || !all,
+        });
+    }
+    out
+}
+
 fn firewall_cannot_evaluate(input: &Input) -> Vec<HostFinding> {
-    input
+    // The peer's IKE and ESP, then the tunnels' forwarded traffic.
+    let peer = input
         .firewall
         .iter()
-        .filter_map(|v| {
+        .map(|v| (&v.verdict, v.packet.as_str(), false));
+    let forwarded = input
+        .forward
+        .iter()
+        .map(|f| (&f.verdict, f.packet.as_str(), true));
+    peer.chain(forwarded)
+        .filter_map(|(verdict, packet, forwarded)| {
             let Verdict::CannotEvaluate {
                 table,
                 chain,
                 handle,
                 expression,
                 ..
-            } = &v.verdict
+            } = verdict
             else {
                 return None;
             };
+            let (phase, category) = match forwarded {
+                false => (FailurePhase::IkeSaInit, Category::UdpBlocked),
+                true => (FailurePhase::Established, Category::DataPlane),
+            };
             Some(HostFinding {
                 check: "firewall-cannot-evaluate",
-                phase: FailurePhase::IkeSaInit,
-                category: Category::UdpBlocked,
+                phase,
+                category,
                 confidence: Confidence::Low,
                 title: format!(
-                    "cannot evaluate rule {} of table {table}, chain {chain} ({expression}) for {}: whether the firewall lets it through is not known",
+                    "cannot evaluate rule {} of table {table}, chain {chain} ({expression}) for {packet}: whether the firewall lets it through is not known",
                     handle.map_or_else(|| "-".to_owned(), |h| h.to_string()),
-                    v.packet
                 ),
                 evidence: vec![format!("nft -j list ruleset: {expression}")],
-                fix: vec!["check that rule by hand (nft list ruleset -a), or watch its counter while the peer connects".into()],
+                fix: vec!["check that rule by hand (nft list ruleset -a), or watch its counter while the traffic passes".into()],
                 warning: true,
             })
         })
@@ -881,6 +976,7 @@ mod tests {
             firewall: &[],
             nat: &[],
             cloud: &[],
+            forward: &[],
         };
         CHECKS.iter().flat_map(|c| (c.run)(&input)).collect()
     }
@@ -921,6 +1017,7 @@ mod tests {
             firewall: &firewall,
             nat: &[],
             cloud: &[],
+            forward: &[],
         };
         let found = firewall_drops_ike(&input);
         assert_eq!(found.len(), 1, "{found:?}");
@@ -954,6 +1051,7 @@ mod tests {
                 source: "10.2.0.1".parse().expect("ip"),
                 arrives_on: "eth0".into(),
                 routed_back_via: back.map(str::to_owned),
+                local_host: "10.1.0.2".parse().expect("ip"),
                 local_via: Some("eth1".into()),
                 kernel_xfrm: true,
             }],
@@ -1008,6 +1106,69 @@ mod tests {
         assert!(!mss(&facts(Some(true), vec![tunnel.clone()])));
         assert!(!mss(&facts(None, vec![tunnel])));
         assert!(!mss(&facts(Some(false), Vec::new())));
+    }
+
+    /// All probes of one way dropped: a finding; some, or only unless the other side
+    /// started: a warning naming them.
+    #[test]
+    fn forwarded_tunnel_traffic() {
+        let drop = Verdict::Dropped {
+            family: "inet".into(),
+            table: "filter".into(),
+            chain: "forward".into(),
+            handle: None,
+            rule: "policy drop".into(),
+        };
+        let probe = |inbound: bool, name: &str, verdict: &Verdict, established: Option<Verdict>| {
+            crate::nft::TunnelForward {
+                connection: "site".into(),
+                packet: format!("{name} from a to b"),
+                inbound,
+                verdict: verdict.clone(),
+                when_established: established,
+            }
+        };
+        let found = |forward: &[crate::nft::TunnelForward]| {
+            let facts = HostFacts::default();
+            firewall_drops_tunnel_traffic(&Input {
+                facts: &facts,
+                esp: &[],
+                firewall: &[],
+                nat: &[],
+                cloud: &[],
+                forward,
+            })
+        };
+        let all: Vec<_> = ["ping", "TCP 443", "UDP 53"]
+            .iter()
+            .map(|n| probe(true, n, &drop, None))
+            .collect();
+        let f = found(&all);
+        assert_eq!(f.len(), 1);
+        assert!(
+            !f[0].warning
+                && f[0]
+                    .title
+                    .contains("from the remote network to the local one")
+        );
+        let some = vec![
+            probe(true, "ping", &drop, None),
+            probe(true, "TCP 443", &Verdict::Accepted, None),
+        ];
+        let f = found(&some);
+        assert!(
+            f[0].warning && f[0].title.contains("other traffic passes"),
+            "{}",
+            f[0].title
+        );
+        let answers: Vec<_> = ["ping", "TCP 443"]
+            .iter()
+            .map(|n| probe(true, n, &drop, Some(Verdict::Accepted)))
+            .collect();
+        let f = found(&answers);
+        assert!(f[0].warning && f[0].title.contains("unless the local side started"));
+        let passing = vec![probe(false, "ping", &Verdict::Accepted, None)];
+        assert!(found(&passing).is_empty());
     }
 
     #[test]

@@ -114,7 +114,10 @@ pub struct ReversePath {
     pub arrives_on: String,
     /// The interface this host routes the source through (`None`: no route to it).
     pub routed_back_via: Option<String>,
-    /// The interface the local network's first host is reached through.
+    /// A host of the local network other than this one (its first, or second when the first
+    /// is this host's own address): where forwarded traffic goes.
+    pub local_host: IpAddr,
+    /// The interface that local host is reached through.
     pub local_via: Option<String>,
     /// Whether the kernel's XFRM carries the tunnel (not kernel-libipsec's TUN).
     pub kernel_xfrm: bool,

@@ -41,6 +41,8 @@ pub struct HostReport {
     pub firewall: Vec<nft::PacketVerdict>,
     /// What source NAT does to the local configuration's tunnel traffic.
     pub nat: Vec<nft::TunnelNat>,
+    /// What the filter chains do with the tunnels' forwarded traffic.
+    pub forward: Vec<nft::TunnelForward>,
     /// Cloud firewall exports' verdicts for the peer's packets.
     pub cloud_firewall: Vec<checks::CloudFinding>,
     pub facts: HostFacts,
@@ -49,7 +51,14 @@ pub struct HostReport {
 /// Checks the host under `root`; `esp` is the ESP test's result (see [`xfrm::test_esp`]),
 /// `firewall` the rule set's verdicts for the peer's packets (see [`nft::for_peer`]).
 pub fn check(root: &Root, esp: Vec<EspSupport>, firewall: Vec<nft::PacketVerdict>) -> HostReport {
-    check_facts(facts::gather(root), esp, firewall, Vec::new(), Vec::new())
+    check_facts(
+        facts::gather(root),
+        esp,
+        firewall,
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    )
 }
 
 /// Checks facts already gathered, with the NAT verdicts of their tunnel traffic (see
@@ -60,6 +69,7 @@ pub fn check_facts(
     firewall: Vec<nft::PacketVerdict>,
     nat: Vec<nft::TunnelNat>,
     cloud: Vec<checks::CloudFinding>,
+    forward: Vec<nft::TunnelForward>,
 ) -> HostReport {
     let input = checks::Input {
         facts: &facts,
@@ -67,6 +77,7 @@ pub fn check_facts(
         firewall: &firewall,
         nat: &nat,
         cloud: &cloud,
+        forward: &forward,
     };
     let (warnings, findings): (Vec<HostFinding>, Vec<HostFinding>) = checks::CHECKS
         .iter()
@@ -99,6 +110,7 @@ pub fn check_facts(
         esp_test: esp,
         firewall,
         nat,
+        forward,
         cloud_firewall: cloud,
         facts,
     }

@@ -169,11 +169,12 @@ impl Ruleset {
         let path: &[&str] = match packet.hook {
             "input" => &["ingress", "prerouting", "input"],
             "output" => &["output", "postrouting", "egress"],
+            "forward" => &["ingress", "prerouting", "forward", "postrouting", "egress"],
             other => return self.evaluate_hook(packet, other),
         };
         for hook in path {
             // A destination NAT of the packet sends it elsewhere than this host's daemon.
-            if *hook == "prerouting" {
+            if *hook == "prerouting" && packet.hook == "input" {
                 if let NatVerdict::Translated {
                     table,
                     chain,
@@ -610,8 +611,10 @@ impl Ctx<'_> {
                 "ip6" => p.saddr.is_ipv6(),
                 "esp" => p.protocol == 50,
                 "udp" | "tcp" | "th" => has_ports,
-                // icmp, sctp, ah...: the packets evaluated here are UDP or ESP.
-                "icmp" | "icmpv6" | "sctp" | "ah" | "dccp" | "udplite" | "comp" => false,
+                "icmp" => p.protocol == 1,
+                "icmpv6" => p.protocol == 58,
+                // The packets evaluated here are UDP, TCP, ESP or ICMP echo requests.
+                "sctp" | "ah" | "dccp" | "udplite" | "comp" => false,
                 _ => return None,
             };
             if !has_header {
@@ -631,6 +634,10 @@ impl Ctx<'_> {
                 ("udp" | "tcp" | "th", "sport") if has_ports => {
                     p.sport.map(|x| Field::Number(u64::from(x)))
                 }
+                // The only ICMP packet evaluated is an echo request (a ping through a tunnel).
+                ("icmp", "type") => Some(Field::Name("echo-request".into())),
+                ("icmpv6", "type") => Some(Field::Name("echo-request".into())),
+                ("icmp" | "icmpv6", "code") => Some(Field::Number(0)),
                 // A field of a header the packet has that is not read here (dscp, length,
                 // spi...): cannot be evaluated, never taken as absent.
                 _ => None,
@@ -962,6 +969,80 @@ pub fn tunnels_nat(
             }
         })
         .collect()
+}
+
+/// What the filter chains do with a tunnel's traffic forwarded through this host: one probe
+/// (a ping, a TCP connection to 443, a UDP datagram to 53) each way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TunnelForward {
+    pub connection: String,
+    /// `ping from 10.2.0.1 to 10.1.0.2`, `TCP 443 from 10.1.0.2 to 10.2.0.1`.
+    pub packet: String,
+    /// From the remote network (decapsulated) to the local one.
+    pub inbound: bool,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// The verdict as an answer (`ct state established`), when it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when_established: Option<Verdict>,
+}
+
+/// The probes of [`tunnels_forward`]: protocol, port, name.
+const FORWARD_PROBES: [(u8, Option<u16>, &str); 3] = [
+    (1, None, "ping"),
+    (6, Some(443), "TCP 443"),
+    (17, Some(53), "UDP 53"),
+];
+
+/// Each known tunnel's traffic through the forward hook (and the prerouting and postrouting
+/// filter chains around it), both ways, as the first packet of a flow and as an answer.
+pub fn tunnels_forward(
+    ruleset: &Ruleset,
+    paths: &[crate::facts::ReversePath],
+) -> Vec<TunnelForward> {
+    let mut out = Vec::new();
+    for path in paths.iter().take(64) {
+        let Some(lan_if) = path.local_via.clone() else {
+            continue;
+        };
+        for inbound in [true, false] {
+            let (saddr, daddr, iif, oif) = match inbound {
+                true => (path.source, path.local_host, &path.arrives_on, &lan_if),
+                false => (path.local_host, path.source, &lan_if, &path.arrives_on),
+            };
+            for (protocol, port, name) in FORWARD_PROBES {
+                let protocol = match (protocol, saddr.is_ipv6()) {
+                    (1, true) => 58,
+                    (p, _) => p,
+                };
+                let packet = Packet {
+                    hook: "forward",
+                    saddr,
+                    daddr,
+                    protocol,
+                    sport: port.map(|_| 40_000),
+                    dport: port,
+                    iif: Some(iif.clone()),
+                    oif: Some(oif.clone()),
+                    ct_state: "new",
+                    interfaces_known: true,
+                };
+                let verdict = ruleset.evaluate(&packet);
+                let established = ruleset.evaluate(&Packet {
+                    ct_state: "established",
+                    ..packet
+                });
+                out.push(TunnelForward {
+                    connection: path.connection.clone(),
+                    packet: format!("{name} from {saddr} to {daddr}"),
+                    inbound,
+                    when_established: (established != verdict).then_some(established),
+                    verdict,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The packets IKE and ESP between this host and a peer are made of, each way.
