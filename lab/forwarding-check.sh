@@ -24,6 +24,11 @@
 # back; counters on the receivers say which the kernel forwarded, and ike-doctor host's verdict
 # for each (its `forward` list) must be the same.
 #
+# Source NAT of tunnel traffic (`nat-catches-tunnel-traffic`): for each rule set of lab/nat/, a
+# UDP datagram from the LAN host to the remote network; the peer's counters say whether it
+# arrived with its source rewritten, and ike-doctor host's `nat` verdict must say the same
+# (`cannot-evaluate` only for a rule set marked `# ike-doctor: cannot evaluate`).
+#
 #   lab/forwarding-check.sh [--doctor PATH]   (as root)
 #
 # Prints one line per case and "N passed, M failed"; exits 1 if any failed.
@@ -231,6 +236,57 @@ forward_one() {
     return 1
 }
 
+nat_one() {
+    local file=$1 name kernel reported report translated kept
+    name=$(basename "$file")
+    report=$WORK/nat-$name.json
+    cleanup_stale
+    ns_create "$NS_C"
+    ns_create "$NS_G"
+    ns_create "$NS_R"
+    veth "$NS_C" eth0 10.99.2.3/24 "$NS_G" eth0 10.99.2.2/24
+    veth "$NS_G" eth1 10.1.0.1/24 "$NS_R" eth0 10.1.0.2/24
+    nsx "$NS_G" sysctl -qw net.ipv4.ip_forward=1
+    nsx "$NS_G" ip route add 10.2.0.0/24 via 10.99.2.3 dev eth0
+    nsx "$NS_C" ip addr add 10.2.0.1/32 dev lo
+    nsx "$NS_R" ip route add default via 10.1.0.1
+    case "$file" in
+    *.nft) nsx "$NS_G" nft -f "$file" || { log "$name: nft -f failed"; teardown; return 1; } ;;
+    *.iptables) nsx "$NS_G" iptables-restore <"$file" || { log "$name: iptables-restore failed"; teardown; return 1; } ;;
+    esac
+    nsx "$NS_C" nft -f - <<'NFT'
+table inet ikedoctor_probe {
+    chain seen {
+        type filter hook input priority 2147483647; policy accept;
+        udp dport 53 ip saddr 10.1.0.2 counter
+        udp dport 53 ip saddr 10.99.2.2 counter
+    }
+}
+NFT
+    nsx "$NS_R" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"probe", ("10.2.0.1", 53))
+'
+    sleep 0.3
+    read -r kept translated <<<"$(counted "$NS_C")"
+    host_report "$name" "$SWANCTL" "$report"
+    teardown
+    kernel=$([ "${translated:-0}" -gt 0 ] && echo translated || { [ "${kept:-0}" -gt 0 ] && echo untouched || echo lost; })
+    reported=$(jq -r '[.nat[] | .nat] | join(" ")' "$report")
+    if [ "$kernel" = "$reported" ]; then
+        printf 'PASS %-34s %s\n' "$name" "$kernel"
+        return 0
+    fi
+    if [ "$reported" = cannot-evaluate ] && grep -q '^# ike-doctor: cannot evaluate' "$file"; then
+        printf 'OPEN %-34s kernel %s, ike-doctor %s\n' "$name" "$kernel" "$reported"
+        return 0
+    fi
+    printf 'FAIL %-34s kernel %s, ike-doctor %s\n' "$name" "$kernel" "$reported"
+    jq -c '.nat[]' "$report" >&2
+    return 1
+}
+
 route() {   # route NS DEST WAY: WAY eth0 (via the peer), eth1 (via the LAN), none
     case "$3" in
     eth0) nsx "$1" ip route add "$2" via 10.99.2.3 dev eth0 ;;
@@ -285,7 +341,7 @@ main() {
     while [ $# -gt 0 ]; do
         case "$1" in
         --doctor) DOCTOR=$(realpath "$2"); shift 2 ;;
-        -h|--help) sed -n '2,30p' "$0"; return 0 ;;
+        -h|--help) sed -n '2,35p' "$0"; return 0 ;;
         *) echo "unknown argument $1" >&2; return 2 ;;
         esac
     done
@@ -313,6 +369,13 @@ main() {
             failed=$((failed + 1))
         fi
     done <<<"$REDIRECT_CASES"
+    for file in "$LAB_DIR"/nat/*.nft "$LAB_DIR"/nat/*.iptables; do
+        if nat_one "$file" </dev/null; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
+    done
     for file in "$LAB_DIR"/forward/*.nft "$LAB_DIR"/forward/*.iptables; do
         if forward_one "$file" </dev/null; then
             passed=$((passed + 1))

@@ -506,6 +506,23 @@ impl Ctx<'_> {
                     k if translators.contains(&k) => {
                         return NatFlow::Translated(chain.to_owned(), handle)
                     }
+                    // iptables-nft's NAT targets, listed as `xt` targets: what they do is in
+                    // their name (their arguments only say to what).
+                    "xt" if body.get("type").and_then(Value::as_str) == Some("target") => {
+                        let target = body
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_ascii_lowercase();
+                        if translators.contains(&target.as_str()) {
+                            return NatFlow::Translated(chain.to_owned(), handle);
+                        }
+                        return NatFlow::Unknown(
+                            chain.to_owned(),
+                            handle,
+                            format!("iptables target {}", target.to_ascii_uppercase()),
+                        );
+                    }
                     // The other direction's translation (snat in prerouting is not valid,
                     // dnat in postrouting neither): no effect on this question.
                     "masquerade" | "snat" | "dnat" | "redirect" => {}
