@@ -294,7 +294,16 @@ pub fn gather(root: &Root) -> HostFacts {
             facts.xfrm_disabled_on.push(i.name.clone());
         }
     }
-    facts.certificates = certificates(root, &mut facts.notes);
+    // A pluto started with its own `--nssdir` loads its certificates from there.
+    let nss_dirs: Vec<String> = facts
+        .daemons
+        .iter()
+        .filter(|d| d.kind == DaemonKind::Pluto)
+        .filter_map(|d| root.read(&format!("proc/{}/cmdline", d.process.pid)))
+        .filter_map(|cmdline| option_value(&cmdline, "--nssdir"))
+        .map(|dir| dir.trim_start_matches('/').to_owned())
+        .collect();
+    facts.certificates = certificates(root, &nss_dirs, &mut facts.notes);
     if root.is_live() {
         facts.clock_synchronized = clock_synchronized();
     }
@@ -342,7 +351,7 @@ pub fn xfrm_stat_errors(text: &str) -> BTreeMap<String, u64> {
     out
 }
 
-/// The folders strongSwan and Libreswan (its PEM files; the NSS database is not read) load
+/// The folders strongSwan and Libreswan (its PEM files; its NSS database below) load
 /// certificates from.
 const CERT_DIRS: &[&str] = &[
     "etc/swanctl/x509",
@@ -353,12 +362,131 @@ const CERT_DIRS: &[&str] = &[
     "etc/ipsec.d/cacerts",
 ];
 
-fn certificates(root: &Root, notes: &mut Vec<String>) -> Vec<LocalCert> {
+/// Libreswan's NSS databases: `/var/lib/ipsec/nss` (Libreswan 3.23 and later) and
+/// `/etc/ipsec.d` (before).
+const NSS_DIRS: &[&str] = &["var/lib/ipsec/nss", "etc/ipsec.d"];
+
+/// Most certificates read from one NSS database.
+const MAX_NSS_CERTS: usize = 64;
+
+fn local_cert(c: &ike_cert::CertInfo, path: String, now: i64) -> LocalCert {
+    LocalCert {
+        path,
+        subject: c.subject.chars().take(200).collect(),
+        not_before: c.not_before,
+        not_after: c.not_after,
+        is_ca: c.is_ca,
+        now: match c.validity_at(now) {
+            ike_cert::Validity::Valid => "valid",
+            ike_cert::Validity::Expired => "expired",
+            ike_cert::Validity::NotYetValid => "not-yet-valid",
+        },
+    }
+}
+
+/// The value of `--NAME VALUE` or `--NAME=VALUE` in a NUL-separated command line.
+fn option_value(cmdline: &str, name: &str) -> Option<String> {
+    let mut args = cmdline.split('\0');
+    while let Some(arg) = args.next() {
+        if arg == name {
+            return args.next().map(str::to_owned);
+        }
+        if let Some(value) = arg.strip_prefix(name).and_then(|v| v.strip_prefix('=')) {
+            return Some(value.to_owned());
+        }
+    }
+    None
+}
+
+/// The certificates of Libreswan's NSS databases under `root` (the usual folders and `extra`,
+/// relative to the root), through NSS's own `certutil` (libnss3-tools; `-L` only lists): the
+/// database format is NSS's to read.
+fn nss_certificates(
+    root: &Root,
+    extra: &[String],
+    now: i64,
+    notes: &mut Vec<String>,
+) -> Vec<LocalCert> {
+    let mut out = Vec::new();
+    let mut dirs: Vec<&str> = NSS_DIRS.to_vec();
+    dirs.extend(extra.iter().map(String::as_str).take(4));
+    dirs.dedup();
+    for dir in dirs {
+        let path = root.path(dir);
+        if !path.join("cert9.db").is_file() {
+            continue;
+        }
+        let db = format!("sql:{}", path.display());
+        let list = match run_certutil(&["-L", "-d", &db]) {
+            Ok(text) => text,
+            Err(e) => {
+                notes.push(format!(
+                    "/{dir}: Libreswan's NSS database, not read ({e}); its certificates not checked"
+                ));
+                continue;
+            }
+        };
+        // `NICKNAME   TRUST` after the header that ends with the trust columns' names; a
+        // nickname may hold spaces.
+        let nicknames: Vec<String> = list
+            .lines()
+            .skip_while(|line| !line.contains("SSL,S/MIME,JAR/XPI"))
+            .skip(1)
+            .filter_map(|line| {
+                let line = line.trim_end();
+                let trust = line.rsplit(char::is_whitespace).next()?;
+                let nick = line[..line.len() - trust.len()].trim();
+                (!nick.is_empty()).then(|| nick.to_owned())
+            })
+            .take(MAX_NSS_CERTS)
+            .collect();
+        for nick in nicknames {
+            let Ok(pem) = run_certutil(&["-L", "-d", &db, "-n", &nick, "-a"]) else {
+                notes.push(format!(
+                    "/{dir}: certificate {nick:?} could not be exported"
+                ));
+                continue;
+            };
+            for der in ike_cert::certificates_in(pem.as_bytes())
+                .into_iter()
+                .take(4)
+            {
+                match ike_cert::parse(&der) {
+                    Ok(c) => out.push(local_cert(&c, format!("nss:/{dir} ({nick})"), now)),
+                    Err(e) => notes.push(format!(
+                        "/{dir} ({nick}): not a certificate read here ({})",
+                        e.chars().take(80).collect::<String>()
+                    )),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `certutil ARGS`: its output, or why not.
+fn run_certutil(args: &[&str]) -> Result<String, String> {
+    let out = std::process::Command::new("certutil")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("certutil could not run: {e} (libnss3-tools)"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr)
+            .trim()
+            .chars()
+            .take(200)
+            .collect());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn certificates(root: &Root, nss_dirs: &[String], notes: &mut Vec<String>) -> Vec<LocalCert> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    let mut out = Vec::new();
+    let mut out = nss_certificates(root, nss_dirs, now, notes);
     for dir in CERT_DIRS {
         let Ok(entries) = std::fs::read_dir(root.path(dir)) else {
             continue;
@@ -375,23 +503,13 @@ fn certificates(root: &Root, notes: &mut Vec<String>) -> Vec<LocalCert> {
             };
             for der in ike_cert::certificates_in(&bytes).into_iter().take(16) {
                 match ike_cert::parse(&der) {
-                    Ok(c) => out.push(LocalCert {
-                        path: format!(
-                            "/{dir}/{}",
-                            path.file_name()
-                                .map(|n| n.to_string_lossy().into_owned())
-                                .unwrap_or_default()
-                        ),
-                        subject: c.subject.chars().take(200).collect(),
-                        not_before: c.not_before,
-                        not_after: c.not_after,
-                        is_ca: c.is_ca,
-                        now: match c.validity_at(now) {
-                            ike_cert::Validity::Valid => "valid",
-                            ike_cert::Validity::Expired => "expired",
-                            ike_cert::Validity::NotYetValid => "not-yet-valid",
-                        },
-                    }),
+                    Ok(c) => {
+                        let name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        out.push(local_cert(&c, format!("/{dir}/{name}"), now));
+                    }
                     Err(e) => notes.push(format!(
                         "{}: not a certificate read here ({})",
                         path.display(),
@@ -627,6 +745,81 @@ fn socket_inode(target: &Path) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Libreswan NSS database made by NSS's certutil (as `ipsec initnss` and `ipsec import`
+    /// make it) holding two of the lab's certificates, one with a nickname with spaces: both
+    /// read, with the validity their own dates give.
+    #[test]
+    fn libreswan_nss_database() {
+        if std::process::Command::new("certutil")
+            .arg("-H")
+            .output()
+            .is_err()
+        {
+            // CI installs libnss3-tools; elsewhere this is said, not passed silently.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "certutil (libnss3-tools) is needed"
+            );
+            eprintln!("skipped: certutil (libnss3-tools) not installed");
+            return;
+        }
+        let certs = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/lab/cert-gateway-not-yet-valid/certs"
+        );
+        let tree = tempfile::tempdir().expect("tempdir");
+        let db_dir = tree.path().join("var/lib/ipsec/nss");
+        std::fs::create_dir_all(&db_dir).expect("mkdir");
+        let db = format!("sql:{}", db_dir.display());
+        let certutil = |args: &[&str]| {
+            let ok = std::process::Command::new("certutil")
+                .args(args)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "certutil {args:?}");
+        };
+        certutil(&["-N", "-d", &db, "--empty-password"]);
+        let gateway = format!("{certs}/gateway.pem");
+        let ca = format!("{certs}/ca.pem");
+        certutil(&[
+            "-A",
+            "-d",
+            &db,
+            "-n",
+            "gateway cert",
+            "-t",
+            ",,",
+            "-i",
+            &gateway,
+        ]);
+        certutil(&["-A", "-d", &db, "-n", "ikelab-ca", "-t", "CT,,", "-i", &ca]);
+        let mut notes = Vec::new();
+        let found = certificates(&Root::new(tree.path()), &[], &mut notes);
+        assert_eq!(
+            option_value("pluto\0--nssdir\0/tmp/x/nss\0--nofork\0", "--nssdir").as_deref(),
+            Some("/tmp/x/nss")
+        );
+        assert_eq!(
+            option_value("pluto\0--nssdir=/a\0", "--nssdir").as_deref(),
+            Some("/a")
+        );
+        assert_eq!(found.len(), 2, "{found:?} {notes:?}");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .expect("clock");
+        for (nick, file) in [("gateway cert", &gateway), ("ikelab-ca", &ca)] {
+            let pem = std::fs::read(file).expect("pem");
+            let der = ike_cert::certificates_in(&pem).remove(0);
+            let want = local_cert(
+                &ike_cert::parse(&der).expect("cert"),
+                format!("nss:/var/lib/ipsec/nss ({nick})"),
+                now,
+            );
+            assert!(found.contains(&want), "{want:?} not in {found:?}");
+        }
+    }
 
     #[test]
     fn udp_lines_of_both_families() {

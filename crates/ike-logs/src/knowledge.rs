@@ -626,6 +626,11 @@ pub const ENTRIES: &[Entry] = &[
         "the peer's identity is not in its certificate's subjectAltName", []),
     entry!("pluto.cert-expired", F::CertOutsideValidity, Libreswan, "SEC_ERROR_EXPIRED_CERTIFICATE", "", AUTH, Some(C::AuthCert), Cause,
         "NSS rejects a certificate as expired (also printed for not-yet-valid ones: check the clock)", []),
+    // Libreswan 5 refuses, at load time, a connection whose own certificate is outside its
+    // validity: nothing is sent (libreswan#2025).
+    entry!("pluto.own-cert-invalid", F::CertOutsideValidity, Libreswan, "is expired or not yet valid", "failed to add connection", INIT, Some(C::AuthCert), Cause,
+        "pluto refused to load the connection because its own certificate is expired or not yet valid: it never starts IKE",
+        ["the certificate's dates (certutil -L -d sql:/var/lib/ipsec/nss -n NICKNAME)", "this host's clock"]),
     entry!("pluto.cert-untrusted", F::NoIssuer, Libreswan, "SEC_ERROR_UNKNOWN_ISSUER", "", AUTH, Some(C::AuthCert), Cause,
         "NSS does not know the certificate's issuer", []),
     entry!("pluto.cert-untrusted", F::NoIssuer, Libreswan, "SEC_ERROR_UNTRUSTED_ISSUER", "", AUTH, Some(C::AuthCert), Cause,
