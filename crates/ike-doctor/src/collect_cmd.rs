@@ -91,6 +91,7 @@ pub(crate) fn run(args: &CollectArgs) -> ExitCode {
         no_esp_test: false,
         peer: args.peer,
         nft_json: None,
+        iptables_save: None,
         local: None,
         cloud_firewalls: Vec::new(),
         interface: None,

@@ -30,6 +30,11 @@ pub(crate) struct HostArgs {
     /// the other host's; its local address is then --local).
     #[arg(long, value_name = "FILE")]
     pub(crate) nft_json: Option<PathBuf>,
+    /// `iptables-save` output of the same host as --nft-json: the arguments of iptables
+    /// matches (`-m conntrack`, `-m multiport`) that nft lists without them (read from the
+    /// live host otherwise).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) iptables_save: Option<PathBuf>,
     /// This host's address toward the peer, when it cannot be taken from the route.
     #[arg(long, value_name = "ADDR")]
     pub(crate) local: Option<IpAddr>,
@@ -121,6 +126,27 @@ pub(crate) fn build_report(args: &HostArgs) -> Result<HostReport, String> {
         },
         None => None,
     };
+    let mut ruleset = ruleset;
+    if let Some(ruleset) = ruleset.as_mut() {
+        match &args.iptables_save {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                ruleset.add_iptables_save("ip", &text);
+            }
+            // Only the nf_tables backend's rules are the ones nft listed.
+            None if live => {
+                for (family, tool) in [("ip", "iptables-save"), ("ip6", "ip6tables-save")] {
+                    if let Ok(text) = run_tool(tool, &[]) {
+                        if text.contains("(nf_tables)") {
+                            ruleset.add_iptables_save(family, &text);
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+    }
     let firewall = match (args.peer, &ruleset) {
         (Some(peer), Some(ruleset)) => {
             let (dev, src) = if live { route_to(peer) } else { (None, None) };

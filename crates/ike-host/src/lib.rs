@@ -8,6 +8,7 @@ pub mod cloudfw;
 pub mod facts;
 pub mod nft;
 pub mod xfrm;
+pub mod xtables;
 
 use ike_contract::{Category, FailurePhase, Outcome};
 use serde::Serialize;

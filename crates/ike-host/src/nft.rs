@@ -67,6 +67,8 @@ type ChainKey = (String, String, String);
 pub struct Ruleset {
     items: Vec<Value>,
     rules: std::collections::HashMap<ChainKey, Vec<usize>>,
+    /// `iptables-save` of the same rules: the arguments of iptables' `xt` matches.
+    saved: crate::xtables::SavedRules,
 }
 
 impl Ruleset {
@@ -92,7 +94,17 @@ impl Ruleset {
                 .or_default()
                 .push(i);
         }
-        Ok(Ruleset { items, rules })
+        Ok(Ruleset {
+            items,
+            rules,
+            saved: Default::default(),
+        })
+    }
+
+    /// Adds `iptables-save` (`family` `ip`) or `ip6tables-save` (`ip6`) output of the same
+    /// rule set: the arguments of the `xt` matches nft lists without them.
+    pub fn add_iptables_save(&mut self, family: &str, text: &str) {
+        self.saved.add(family, text);
     }
 
     /// Whether any rule rewrites TCP's MSS: nft's `tcp option maxseg size set ...` or
@@ -352,7 +364,9 @@ impl Ctx<'_> {
         if depth > MAX_JUMPS {
             return Flow::Unknown(chain.to_owned(), None, "jumps nested deeper than 16".into());
         }
-        for rule in self.set.rules(self.family, self.table, chain) {
+        let rules = self.set.rules(self.family, self.table, chain);
+        let count = rules.len();
+        for (index, rule) in rules.into_iter().enumerate() {
             if *budget == 0 {
                 return Flow::Unknown(chain.to_owned(), None, "too many rules evaluated".into());
             }
@@ -375,6 +389,33 @@ impl Ctx<'_> {
                             return Flow::Unknown(chain.to_owned(), handle, what);
                         }
                     },
+                    // An iptables match nft lists without its arguments: iptables-save's.
+                    "xt" if body.get("type").and_then(Value::as_str) == Some("match") => {
+                        let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+                        let Some(args) =
+                            self.set
+                                .saved
+                                .rule(self.family, self.table, chain, index, count)
+                        else {
+                            return Flow::Unknown(
+                                chain.to_owned(),
+                                handle,
+                                format!("iptables match `-m {name}` (its arguments are in iptables-save, not read)"),
+                            );
+                        };
+                        let seen = crate::xtables::Seen {
+                            ct_state: self.packet.ct_state,
+                            sport: self.packet.sport,
+                            dport: self.packet.dport,
+                            to_this_host: self.packet.hook == "input",
+                            from_this_host: self.packet.hook == "output",
+                        };
+                        match crate::xtables::evaluate(name, args, &seen) {
+                            Ok(true) => {}
+                            Ok(false) => break 'rule,
+                            Err(why) => return Flow::Unknown(chain.to_owned(), handle, why),
+                        }
+                    }
                     // Statements that do not decide the packet's fate.
                     "counter" | "log" | "comment" | "notrack" | "mangle" => {}
                     "accept" => return Flow::Accept,
