@@ -7,6 +7,8 @@ IMPL_C=libreswan
 HOST_EXPECT_C="certificate-not-valid-now kernel-refuses-esp"
 POOLS_G=""
 CHILD_EXTRA_G="remote_ts = 10.99.150.0/24"
+# The gateway's ESP proposal with pluto's PFS group: nothing but the certificate is wrong.
+ESP_PROPOSALS_G=aes256-sha256-modp2048
 pluto_conf_client() { pluto_client_conf_default; }
 TRUTH_OUTCOME=failed
 TRUTH_PHASE=IKE_SA_INIT
