@@ -67,11 +67,7 @@ run_one() {
     ns_create "$NS_C"
     ns_create "$NS_G"
     veth "$NS_C" eth0 10.99.2.3/24 "$NS_G" eth0 10.99.2.2/24
-    case "$file" in
-    *.nft) nsx "$NS_G" nft -f "$file" || { log "$name: nft -f failed"; teardown; return 1; } ;;
-    *.iptables) nsx "$NS_G" iptables-restore <"$file" || { log "$name: iptables-restore failed"; teardown; return 1; } ;;
-    *.iptables-legacy) nsx "$NS_G" iptables-legacy-restore <"$file" || { log "$name: iptables-legacy-restore failed"; teardown; return 1; } ;;
-    esac
+    ruleset_apply "$NS_G" "$file" || { log "$name: the rule set could not be applied"; teardown; return 1; }
     nsx "$NS_G" nft -f - <<<"$PROBE"
     nsx "$NS_C" nft -f - <<<"$PROBE"
     nsx "$NS_C" python3 -c "$SEND" 10.99.2.2

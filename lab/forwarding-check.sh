@@ -196,21 +196,7 @@ forward_one() {
     local file=$1 name want got report inbound outbound i
     name=$(basename "$file")
     report=$WORK/$name.json
-    cleanup_stale
-    ns_create "$NS_C"
-    ns_create "$NS_G"
-    ns_create "$NS_R"
-    veth "$NS_C" eth0 10.99.2.3/24 "$NS_G" eth0 10.99.2.2/24
-    veth "$NS_G" eth1 10.1.0.1/24 "$NS_R" eth0 10.1.0.2/24
-    nsx "$NS_G" sysctl -qw net.ipv4.ip_forward=1
-    nsx "$NS_G" ip route add 10.2.0.0/24 via 10.99.2.3 dev eth0
-    nsx "$NS_C" ip addr add 10.2.0.1/32 dev lo
-    nsx "$NS_C" ip route add 10.1.0.0/24 via 10.99.2.2
-    nsx "$NS_R" ip route add default via 10.1.0.1
-    case "$file" in
-    *.nft) nsx "$NS_G" nft -f "$file" || { log "$name: nft -f failed"; teardown; return 1; } ;;
-    *.iptables) nsx "$NS_G" iptables-restore <"$file" || { log "$name: iptables-restore failed"; teardown; return 1; } ;;
-    esac
+    site_up "$file" || return 1
     receiver_counters "$NS_R" 10.2.0.1
     receiver_counters "$NS_C" 10.1.0.2
     nsx "$NS_C" python3 -c "$PROBES" 10.2.0.1 10.1.0.2
@@ -236,10 +222,10 @@ forward_one() {
     return 1
 }
 
-nat_one() {
-    local file=$1 name kernel reported report translated kept
-    name=$(basename "$file")
-    report=$WORK/nat-$name.json
+# site_up RULESET: the site: the peer (10.99.2.3, with the remote network's 10.2.0.1 on its
+# loopback), the gateway (eth0 10.99.2.2, eth1 10.1.0.1/24, forwarding) and a LAN host 10.1.0.2;
+# the rule set on the gateway.
+site_up() {
     cleanup_stale
     ns_create "$NS_C"
     ns_create "$NS_G"
@@ -249,11 +235,16 @@ nat_one() {
     nsx "$NS_G" sysctl -qw net.ipv4.ip_forward=1
     nsx "$NS_G" ip route add 10.2.0.0/24 via 10.99.2.3 dev eth0
     nsx "$NS_C" ip addr add 10.2.0.1/32 dev lo
+    nsx "$NS_C" ip route add 10.1.0.0/24 via 10.99.2.2
     nsx "$NS_R" ip route add default via 10.1.0.1
-    case "$file" in
-    *.nft) nsx "$NS_G" nft -f "$file" || { log "$name: nft -f failed"; teardown; return 1; } ;;
-    *.iptables) nsx "$NS_G" iptables-restore <"$file" || { log "$name: iptables-restore failed"; teardown; return 1; } ;;
-    esac
+    ruleset_apply "$NS_G" "$1" || { log "$(basename "$1"): the rule set could not be applied"; teardown; return 1; }
+}
+
+nat_one() {
+    local file=$1 name kernel reported report translated kept
+    name=$(basename "$file")
+    report=$WORK/nat-$name.json
+    site_up "$file" || return 1
     nsx "$NS_C" nft -f - <<'NFT'
 table inet ikedoctor_probe {
     chain seen {

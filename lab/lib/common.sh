@@ -145,6 +145,17 @@ cleanup_stale() {
     done
 }
 
+# ruleset_apply NS FILE: a rule set by its kind: *.nft (nft -f), *.iptables (iptables-restore,
+# through iptables-nft), *.iptables-legacy (iptables-legacy-restore). Fails with the tool's words.
+ruleset_apply() {
+    case "$2" in
+    *.nft) nsx "$1" nft -f "$2" ;;
+    *.iptables) nsx "$1" iptables-restore <"$2" ;;
+    *.iptables-legacy) nsx "$1" iptables-legacy-restore <"$2" ;;
+    *) log "$2: not a rule set file this lab applies"; return 1 ;;
+    esac
+}
+
 nft_apply() {   # nft_apply NS  (rules on stdin)
     nsx "$1" nft -f - || die "nft rules failed in $1"
 }

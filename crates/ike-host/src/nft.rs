@@ -360,23 +360,44 @@ enum Match {
 }
 
 impl Ctx<'_> {
-    fn run_chain(&self, chain: &str, depth: usize, budget: &mut usize) -> Flow {
+    /// The rules of `chain` as (handle, expressions), each counted against the budget; why not
+    /// when jumps nest too deep or the budget is spent (a hostile or looping rule set).
+    fn chain_rules(
+        &self,
+        chain: &str,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Result<Vec<(Option<u64>, Vec<Value>)>, String> {
         if depth > MAX_JUMPS {
-            return Flow::Unknown(chain.to_owned(), None, "jumps nested deeper than 16".into());
+            return Err("jumps nested deeper than 16".into());
         }
         let rules = self.set.rules(self.family, self.table, chain);
+        if rules.len() > *budget {
+            *budget = 0;
+            return Err("too many rules evaluated".into());
+        }
+        *budget -= rules.len();
+        Ok(rules
+            .into_iter()
+            .map(|rule| {
+                let handle = rule.get("handle").and_then(Value::as_u64);
+                let exprs = rule
+                    .get("expr")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                (handle, exprs)
+            })
+            .collect())
+    }
+
+    fn run_chain(&self, chain: &str, depth: usize, budget: &mut usize) -> Flow {
+        let rules = match self.chain_rules(chain, depth, budget) {
+            Ok(rules) => rules,
+            Err(why) => return Flow::Unknown(chain.to_owned(), None, why),
+        };
         let count = rules.len();
-        for (index, rule) in rules.into_iter().enumerate() {
-            if *budget == 0 {
-                return Flow::Unknown(chain.to_owned(), None, "too many rules evaluated".into());
-            }
-            *budget -= 1;
-            let handle = rule.get("handle").and_then(Value::as_u64);
-            let exprs = rule
-                .get("expr")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+        for (index, (handle, exprs)) in rules.into_iter().enumerate() {
             'rule: for e in &exprs {
                 let Some((kind, body)) = e.as_object().and_then(|o| o.iter().next()) else {
                     continue;
@@ -517,20 +538,11 @@ impl Ctx<'_> {
         budget: &mut usize,
         translators: &[&str],
     ) -> NatFlow {
-        if depth > MAX_JUMPS {
-            return NatFlow::Unknown(chain.to_owned(), None, "jumps nested deeper than 16".into());
-        }
-        for rule in self.set.rules(self.family, self.table, chain) {
-            if *budget == 0 {
-                return NatFlow::Unknown(chain.to_owned(), None, "too many rules evaluated".into());
-            }
-            *budget -= 1;
-            let handle = rule.get("handle").and_then(Value::as_u64);
-            let exprs = rule
-                .get("expr")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+        let rules = match self.chain_rules(chain, depth, budget) {
+            Ok(rules) => rules,
+            Err(why) => return NatFlow::Unknown(chain.to_owned(), None, why),
+        };
+        for (handle, exprs) in rules {
             'rule: for e in &exprs {
                 let Some((kind, body)) = e.as_object().and_then(|o| o.iter().next()) else {
                     continue;
