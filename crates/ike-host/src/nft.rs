@@ -60,6 +60,9 @@ pub enum Verdict {
     },
 }
 
+/// A rule's handle and expressions.
+type RuleExprs = (Option<u64>, Vec<Value>);
+
 /// A chain's identity: family, table, name.
 type ChainKey = (String, String, String);
 
@@ -367,7 +370,7 @@ impl Ctx<'_> {
         chain: &str,
         depth: usize,
         budget: &mut usize,
-    ) -> Result<Vec<(Option<u64>, Vec<Value>)>, String> {
+    ) -> Result<Vec<RuleExprs>, String> {
         if depth > MAX_JUMPS {
             return Err("jumps nested deeper than 16".into());
         }
