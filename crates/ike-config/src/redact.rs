@@ -25,6 +25,8 @@ struct State {
     key_block: usize,
     /// Inside a quoted secret that did not end on its line.
     open_quote: bool,
+    /// After an ipsec.secrets entry whose value is on the next, indented lines.
+    continued_secret: bool,
 }
 
 /// `text` with its secrets replaced, and how many were.
@@ -50,9 +52,16 @@ pub fn redact_secrets(text: &str) -> (String, usize) {
 /// One line: `Some` with its redacted form when it held (part of) a secret.
 fn redact_line(body: &str, state: &mut State) -> Option<String> {
     let indent = &body[..body.len() - body.trim_start().len()];
+    if state.continued_secret {
+        // Indented lines continue the entry (its value); the next record starts at column 0.
+        if body.starts_with([' ', '\t']) && !body.trim().is_empty() {
+            return Some(format!("{indent}{REDACTED}"));
+        }
+        state.continued_secret = false;
+    }
     if state.open_quote {
         // The rest of a quoted secret: up to its closing quote.
-        return Some(match body.find('"') {
+        return Some(match closing_quote(body) {
             Some(end) => {
                 state.open_quote = false;
                 format!("{indent}{REDACTED}{}", &body[end..])
@@ -102,7 +111,7 @@ fn swanctl_secrets(content: &str, state: &mut State) -> Option<String> {
         out.push_str(REDACTED);
         let value = value.trim_start();
         rest = if let Some(quoted) = value.strip_prefix('"') {
-            match quoted.find('"') {
+            match closing_quote(quoted) {
                 Some(end) => &quoted[end + 1..],
                 None => {
                     state.open_quote = true;
@@ -110,10 +119,9 @@ fn swanctl_secrets(content: &str, state: &mut State) -> Option<String> {
                 }
             }
         } else {
-            // An unquoted value ends at a blank or a closing brace.
-            value
-                .find(|c: char| c.is_whitespace() || c == '}')
-                .map_or("", |end| &value[end..])
+            // An unquoted value runs to a comment, a closing brace or the end of the line
+            // (strongSwan joins its words with blanks).
+            value.find(['#', '}']).map_or("", |end| &value[end..])
         };
     }
     found.then(|| {
@@ -151,16 +159,18 @@ fn ipsec_secret(content: &str, state: &mut State) -> Option<String> {
         let colon = search + i;
         search = colon + 1;
         let after = &content[colon + 1..];
-        // `: TYPE` with any blanks between (a `Modulus:` or an IPv6 address has none).
-        if !after.starts_with([' ', '\t']) && !after.is_empty() {
-            continue;
-        }
         let word_start = after.len() - after.trim_start().len();
         let word: String = after[word_start..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
         let kind = word.to_ascii_uppercase();
+        // `: TYPE`, `:TYPE` (the daemons split at the colon); an IPv6 address's colons or a
+        // `Modulus:` are followed by no such word.
+        let known = VALUE_SECRETS.contains(&kind.as_str()) || KEY_FILES.contains(&kind.as_str());
+        if !known {
+            continue;
+        }
         let value = &after[word_start + word.len()..];
         if !value.is_empty() && !value.starts_with([' ', '\t', '{']) {
             continue;
@@ -168,10 +178,14 @@ fn ipsec_secret(content: &str, state: &mut State) -> Option<String> {
         let head = &content[..colon + 1 + word_start + word.len()];
         if VALUE_SECRETS.contains(&kind.as_str()) {
             if value.trim().is_empty() {
-                return None;
+                // The value is on the indented lines that follow.
+                state.continued_secret = true;
+                return Some(head.to_owned());
             }
-            if value.matches('"').count() % 2 == 1 {
-                state.open_quote = true;
+            if let Some(quoted) = value.trim_start().strip_prefix('"') {
+                if closing_quote(quoted).is_none() {
+                    state.open_quote = true;
+                }
             }
             return Some(format!("{head} \"{REDACTED}\""));
         }
@@ -192,6 +206,20 @@ fn ipsec_secret(content: &str, state: &mut State) -> Option<String> {
                 .next()
                 .is_some()
                 .then(|| format!("{head} {file} \"{REDACTED}\""));
+        }
+    }
+    None
+}
+
+/// Where the quoted text `s` (after its opening quote) ends: its first quote not escaped by a
+/// backslash.
+fn closing_quote(s: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return Some(i),
+            _ => escaped = false,
         }
     }
     None
@@ -253,6 +281,11 @@ mod tests {
                 "ike-1 {\n  secret = \"first-part\n  second-part\"\n  id = x\n}\n",
                 &["first-part", "second-part"],
             ),
+            ("ike-1 {\n  secret = my pass phrase\n}\n", &["pass", "phrase"]),
+            ("ike-1 {\n  secret = \"ab\\\"cd-escaped\"\n}\n", &["cd-escaped"]),
+            ("@a :PSK \"no-blank-secret\"\n", &["no-blank-secret"]),
+            ("@a:PSK \"no-blank-at-all\"\n", &["no-blank-at-all"]),
+            ("@a @b : PSK\n    \"continued-secret\"\n", &["continued-secret"]),
             (
                 ": RSA {\n\tModulus: 0xabcdef\n\tPrivateExponent: 0x123456\n\t}\n@b : PSK \"after-block\"\n",
                 &["0xabcdef", "0x123456", "after-block"],
@@ -270,6 +303,8 @@ mod tests {
         assert!(r.contains("id = kept-id") && r.ends_with("}\n"), "{r}");
         let (r, _) = redacted(": RSA {\n\tModulus: 0xab\n\t}\nconn x\n\tleft=1.2.3.4\n");
         assert!(r.contains("left=1.2.3.4") && r.contains("conn x"), "{r}");
+        let (r, _) = redacted("@a @b : PSK\n    \"s\"\nconn next\n");
+        assert!(r.ends_with("conn next\n"), "{r}");
         let plain = "conn x\n\tleftid=@a\n\tleft=fe80::1\n\tpinned = no\n\tsecretary=x\n";
         assert_eq!(redacted(plain), (plain.to_owned(), 0));
     }

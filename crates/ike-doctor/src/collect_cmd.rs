@@ -159,8 +159,17 @@ pub(crate) fn run(args: &CollectArgs) -> ExitCode {
             .arg(parent)
             .arg(&name)
             .status();
+        // The tarball holds what the folder does: its owner's only.
+        let private = || {
+            std::fs::set_permissions(
+                &tarball,
+                std::os::unix::fs::PermissionsExt::from_mode(0o600),
+            )
+        };
         match status {
-            Ok(s) if s.success() => println!("Tarball: {}", tarball.display()),
+            Ok(s) if s.success() && private().is_ok() => {
+                println!("Tarball: {}", tarball.display())
+            }
             _ => {
                 eprintln!("ike-doctor: tar could not write {}", tarball.display());
                 return ExitCode::from(2);
@@ -321,7 +330,9 @@ fn without_keys(text: &str, keep_keys: bool) -> (String, String) {
         (text, 0) => (text, String::new()),
         (text, n) => (
             text,
-            format!(" ({n} key dump(s) removed; --keep-keys keeps them)"),
+            format!(
+                " ({n} hex dump(s) of keys and decrypted payloads removed; --keep-keys keeps them)"
+            ),
         ),
     }
 }

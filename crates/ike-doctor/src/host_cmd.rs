@@ -209,10 +209,16 @@ pub(crate) fn build_report(args: &HostArgs) -> Result<HostReport, String> {
             Err(e) => return Err(format!("{}: {e}", file.display())),
         }
     }
-    let forward = match &ruleset {
+    let mut forward = match &ruleset {
         Some(ruleset) => ike_host::nft::tunnels_forward(ruleset, &facts.reverse_paths),
         None => Vec::new(),
     };
+    let mut nat = nat;
+    ike_host::nft::forward_and_nat_with_legacy_tables(
+        &mut forward,
+        &mut nat,
+        &facts.legacy_iptables,
+    );
     Ok(ike_host::check_facts(
         facts, esp, firewall, nat, cloud, forward,
     ))

@@ -78,7 +78,7 @@ fn a_collected_folder_without_secrets_that_diagnose_reads() {
         manifest.contains("logs/charon.log") && manifest.contains("host.json"),
         "{manifest}"
     );
-    assert!(manifest.contains("1 key dump(s) removed"), "{manifest}");
+    assert!(manifest.contains("1 hex dump(s) of keys"), "{manifest}");
     // Only its owner reads the folder.
     use std::os::unix::fs::PermissionsExt as _;
     let mode = std::fs::metadata(&folder)

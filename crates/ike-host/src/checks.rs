@@ -337,7 +337,33 @@ fn firewall_cannot_evaluate(input: &Input) -> Vec<HostFinding> {
         .forward
         .iter()
         .map(|f| (&f.verdict, f.packet.as_str(), true));
-    peer.chain(forwarded)
+    // And whether source NAT catches a tunnel's traffic.
+    let nat = input.nat.iter().filter_map(|n| match &n.verdict {
+        crate::nft::NatVerdict::CannotEvaluate {
+            table,
+            chain,
+            handle,
+            expression,
+        } => Some(HostFinding {
+            check: "firewall-cannot-evaluate",
+            phase: FailurePhase::Established,
+            category: Category::DataPlane,
+            confidence: Confidence::Low,
+            title: format!(
+                "cannot evaluate rule {} of table {table}, chain {chain} ({expression}): whether source NAT catches the traffic of {} from {} to {} is not known",
+                handle.map_or_else(|| "-".to_owned(), |h| h.to_string()),
+                n.tunnel.connection,
+                n.tunnel.local_ts,
+                n.tunnel.remote_ts
+            ),
+            evidence: vec![format!("nft -j list ruleset: {expression}")],
+            fix: vec!["check the NAT rules by hand (nft list ruleset -a): the tunnel's traffic must be exempted from masquerade/snat".into()],
+            warning: true,
+        }),
+        _ => None,
+    });
+    let mut out: Vec<HostFinding> = peer
+        .chain(forwarded)
         .filter_map(|(verdict, packet, forwarded)| {
             let Verdict::CannotEvaluate {
                 table,
@@ -367,7 +393,9 @@ fn firewall_cannot_evaluate(input: &Input) -> Vec<HostFinding> {
                 warning: true,
             })
         })
-        .collect()
+        .collect();
+    out.extend(nat);
+    out
 }
 
 fn nat_catches_tunnel_traffic(input: &Input) -> Vec<HostFinding> {
@@ -876,13 +904,21 @@ fn strict_rp_filter(input: &Input) -> Vec<HostFinding> {
                     None => "not routed back at all".to_owned(),
                 };
                 let kind = if mode == 1 { "strict" } else { "loose" };
+                // Route-based tunnels bring their traffic in on their own interface, which
+                // the routes followed here do not show: then only that it may.
+                let route_based = input.facts.route_based_tunnels;
+                let may = if route_based {
+                    " (the configuration has route-based tunnels, whose traffic arrives on their XFRM or VTI interface instead: check that one)"
+                } else {
+                    ""
+                };
                 Some(HostFinding {
                     check: "strict-rp-filter",
                     phase: FailurePhase::Established,
                     category: Category::DataPlane,
                     confidence: Confidence::Medium,
                     title: format!(
-                        "{kind} reverse-path filtering on {} drops the decapsulated traffic of {} from {}: its source {} is {back}",
+                        "{kind} reverse-path filtering on {} drops the decapsulated traffic of {} from {}: its source {} is {back}{may}",
                         rp.arrives_on, rp.connection, rp.remote_ts, rp.source
                     ),
                     evidence: vec![
@@ -900,7 +936,7 @@ fn strict_rp_filter(input: &Input) -> Vec<HostFinding> {
                         "sysctl -w net.ipv4.conf.{}.rp_filter=2 and net.ipv4.conf.all.rp_filter=2 (loose), or route {} through {}",
                         rp.arrives_on, rp.remote_ts, rp.arrives_on
                     )],
-                    warning: false,
+                    warning: route_based,
                 })
             })
             .collect();

@@ -160,6 +160,10 @@ pub struct HostFacts {
     /// `/proc/net/ip_tables_names` and `ip6_tables_names`: their rules are not in nft's rule
     /// set, so a packet nft lets through may still be dropped there.
     pub legacy_iptables: Vec<String>,
+    /// Whether the local configuration has route-based tunnels (XFRM interfaces or VTIs:
+    /// strongSwan's `if_id_in`/`if_id_out`, Libreswan's `ipsec-interface=`/`vti-interface=`):
+    /// their decapsulated traffic arrives on that interface, not on the one toward the peer.
+    pub route_based_tunnels: bool,
     /// Whether the rule set clamps TCP's MSS (`tcp option maxseg size set`, iptables'
     /// `TCPMSS`); `None` when no rule set was read.
     pub mss_clamped: Option<bool>,
@@ -307,10 +311,11 @@ pub fn gather(root: &Root) -> HostFacts {
     if root.is_live() {
         facts.clock_synchronized = clock_synchronized();
     }
-    let (serving, tunnels, esp) = local_connections(root);
-    facts.serves_networks = serving;
-    facts.tunnels = tunnels;
-    facts.esp_algorithms = esp;
+    let local = local_connections(root);
+    facts.serves_networks = local.serving;
+    facts.tunnels = local.tunnels;
+    facts.esp_algorithms = local.esp;
+    facts.route_based_tunnels = local.route_based;
     for (family, file) in [
         ("ip", "proc/net/ip_tables_names"),
         ("ip6", "proc/net/ip6_tables_names"),
@@ -522,16 +527,17 @@ fn certificates(root: &Root, nss_dirs: &[String], notes: &mut Vec<String>) -> Ve
     out
 }
 
-/// The local configuration's connections that serve networks, and its site-to-site traffic
-/// (see [`HostFacts`]).
-#[allow(clippy::type_complexity)]
-fn local_connections(
-    root: &Root,
-) -> (
-    Vec<String>,
-    Vec<TunnelTraffic>,
-    Vec<(String, Option<String>)>,
-) {
+/// What the local configuration says about this host's tunnels: connections that serve
+/// networks, site-to-site traffic, ESP algorithms, route-based tunnels (see [`HostFacts`]).
+#[derive(Default)]
+struct LocalConnections {
+    serving: Vec<String>,
+    tunnels: Vec<TunnelTraffic>,
+    esp: Vec<(String, Option<String>)>,
+    route_based: bool,
+}
+
+fn local_connections(root: &Root) -> LocalConnections {
     use ike_config::model::TrafficSelector;
     let paths: Vec<PathBuf> = [
         "etc/swanctl/swanctl.conf",
@@ -543,9 +549,24 @@ fn local_connections(
     .filter(|p| p.is_file())
     .collect();
     if paths.is_empty() {
-        return (Vec::new(), Vec::new(), Vec::new());
+        return LocalConnections::default();
     }
     let (set, _) = ike_config::read_end(&paths);
+    let route_based = paths.iter().any(|p| {
+        std::fs::read_to_string(p).is_ok_and(|text| {
+            text.lines().any(|l| {
+                let key = l
+                    .trim_start()
+                    .split(['=', ' ', '\t'])
+                    .next()
+                    .unwrap_or_default();
+                matches!(
+                    key,
+                    "if_id_in" | "if_id_out" | "ipsec-interface" | "vti-interface"
+                )
+            })
+        })
+    });
     let mut esp: Vec<(String, Option<String>)> = Vec::new();
     for p in set.peers.iter().take(2000) {
         for c in p.children.iter().take(64) {
@@ -616,7 +637,12 @@ fn local_connections(
             }
         }
     }
-    (serving, tunnels, esp)
+    LocalConnections {
+        serving,
+        tunnels,
+        esp,
+        route_based,
+    }
 }
 
 /// Whether the kernel's clock is synchronised: adjtimex(2) without changing anything

@@ -13,6 +13,9 @@ use serde_json::Value;
 const MAX_JUMPS: usize = 16;
 /// Most rules looked at for one packet (a hostile rule set with loops is bounded).
 const MAX_RULES: usize = 100_000;
+/// How deep sets may name sets, and how many values one comparison may read.
+const MAX_SET_DEPTH: usize = 8;
+const MAX_VALUES: usize = 1_000_000;
 
 /// The packet to evaluate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -188,25 +191,50 @@ impl Ruleset {
             other => return self.evaluate_hook(packet, other),
         };
         for hook in path {
+            // What each hook sees of the interfaces: no output one before routing, no input
+            // one after it (the kernel compares those with the empty name).
+            let mut at = packet.clone();
+            match *hook {
+                "ingress" | "prerouting" | "input" => at.oif = None,
+                "output" | "postrouting" | "egress" => at.iif = None,
+                _ => {}
+            }
             // A destination NAT of the packet sends it elsewhere than this host's daemon.
             if *hook == "prerouting" && packet.hook == "input" {
-                if let NatVerdict::Translated {
-                    table,
-                    chain,
-                    handle,
-                    family,
-                } = self.nat_at(packet, "prerouting", &["dnat", "redirect"])
-                {
-                    return Verdict::CannotEvaluate {
-                        family,
+                let family = if packet.saddr.is_ipv4() { "ip" } else { "ip6" };
+                match self.nat_at(&at, "prerouting", &["dnat", "redirect"]) {
+                    NatVerdict::Translated {
                         table,
                         chain,
                         handle,
-                        expression: "dnat/redirect: the packet is sent elsewhere than this host's IKE daemon".into(),
-                    };
+                        family,
+                    } => {
+                        return Verdict::CannotEvaluate {
+                            family,
+                            table,
+                            chain,
+                            handle,
+                            expression: "dnat/redirect: the packet is sent elsewhere than this host's IKE daemon".into(),
+                        }
+                    }
+                    NatVerdict::CannotEvaluate {
+                        table,
+                        chain,
+                        handle,
+                        expression,
+                    } => {
+                        return Verdict::CannotEvaluate {
+                            family: family.to_owned(),
+                            table,
+                            chain,
+                            handle,
+                            expression: format!("whether a destination NAT applies: {expression}"),
+                        }
+                    }
+                    NatVerdict::Untouched => {}
                 }
             }
-            match self.evaluate_hook(packet, hook) {
+            match self.evaluate_hook(&at, hook) {
                 Verdict::Accepted => {}
                 other => return other,
             }
@@ -264,8 +292,17 @@ impl Ruleset {
             .collect();
         chains.sort_by_key(|c| c.0);
         let mut budget = MAX_RULES;
-        for (_, family, table, chain, policy, device_unknown) in chains {
-            let verdict = self.run_base_chain(packet, family, table, chain, policy, &mut budget);
+        for (prio, family, table, chain, policy, device_unknown) in chains {
+            // Chains before connection tracking (ingress, and prerouting or output below its
+            // priority -200) see no connection: `ct state` is `invalid` there.
+            let before_conntrack =
+                hook == "ingress" || (matches!(hook, "prerouting" | "output") && prio < -200);
+            let early = Packet {
+                ct_state: "invalid",
+                ..packet.clone()
+            };
+            let seen = if before_conntrack { &early } else { packet };
+            let verdict = self.run_base_chain(seen, family, table, chain, policy, &mut budget);
             match verdict {
                 Verdict::Accepted => {}
                 // A device's chain would drop it, but whether the packet crosses that device
@@ -401,6 +438,7 @@ impl Ctx<'_> {
         };
         let count = rules.len();
         for (index, (handle, exprs)) in rules.into_iter().enumerate() {
+            let mut xt_seen: Vec<&str> = Vec::new();
             'rule: for e in &exprs {
                 let Some((kind, body)) = e.as_object().and_then(|o| o.iter().next()) else {
                     continue;
@@ -415,33 +453,23 @@ impl Ctx<'_> {
                     },
                     // An iptables match nft lists without its arguments: iptables-save's.
                     "xt" if body.get("type").and_then(Value::as_str) == Some("match") => {
-                        let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
-                        let Some(args) =
-                            self.set
-                                .saved
-                                .rule(self.family, self.table, chain, index, count)
-                        else {
-                            return Flow::Unknown(
-                                chain.to_owned(),
-                                handle,
-                                format!("iptables match `-m {name}` (its arguments are in iptables-save, not read)"),
-                            );
-                        };
-                        let seen = crate::xtables::Seen {
-                            ct_state: self.packet.ct_state,
-                            sport: self.packet.sport,
-                            dport: self.packet.dport,
-                            to_this_host: self.packet.hook == "input",
-                            from_this_host: self.packet.hook == "output",
-                        };
-                        match crate::xtables::evaluate(name, args, &seen) {
-                            Ok(true) => {}
-                            Ok(false) => break 'rule,
-                            Err(why) => return Flow::Unknown(chain.to_owned(), handle, why),
+                        match self.xt_match(body, chain, index, count, &mut xt_seen) {
+                            Match::Yes => {}
+                            Match::No => break 'rule,
+                            Match::Unknown(what) => {
+                                return Flow::Unknown(chain.to_owned(), handle, what);
+                            }
                         }
                     }
-                    // Statements that do not decide the packet's fate.
-                    "counter" | "log" | "comment" | "notrack" | "mangle" => {}
+                    // iptables targets that change or log the packet and let it go on.
+                    "xt" if body.get("type").and_then(Value::as_str) == Some("target")
+                        && matches!(
+                            body.get("name").and_then(Value::as_str),
+                            Some("TCPMSS" | "LOG" | "NFLOG")
+                        ) => {}
+                    // Statements that do not decide the packet's fate (`notrack` does: the
+                    // packet is then untracked for every later `ct state`, not read here).
+                    "counter" | "log" | "comment" | "mangle" => {}
                     "accept" => return Flow::Accept,
                     "drop" | "reject" => {
                         return Flow::Drop(chain.to_owned(), handle, describe(&exprs))
@@ -534,6 +562,44 @@ impl Ctx<'_> {
         Flow::Continue
     }
 
+    /// An iptables match nft lists by name only (`xt`), from iptables-save's copy of the rule:
+    /// the `index`th of the chain's `count` rules; `seen` counts this rule's earlier `xt`
+    /// matches, so a second `-m multiport` reads its own options.
+    fn xt_match<'b>(
+        &self,
+        body: &'b Value,
+        chain: &str,
+        index: usize,
+        count: usize,
+        seen: &mut Vec<&'b str>,
+    ) -> Match {
+        let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+        let nth = seen.iter().filter(|n| **n == name).count();
+        seen.push(name);
+        let Some(args) = self
+            .set
+            .saved
+            .rule(self.family, self.table, chain, index, count)
+        else {
+            return Match::Unknown(format!(
+                "iptables match `-m {name}` (its arguments are in iptables-save, not read)"
+            ));
+        };
+        let p = self.packet;
+        let seen = crate::xtables::Seen {
+            ct_state: p.ct_state,
+            sport: p.sport,
+            dport: p.dport,
+            to_this_host: p.hook == "input",
+            from_this_host: p.hook == "output",
+        };
+        match crate::xtables::evaluate(name, nth, args, &seen) {
+            Ok(true) => Match::Yes,
+            Ok(false) => Match::No,
+            Err(why) => Match::Unknown(why),
+        }
+    }
+
     fn run_nat_chain(
         &self,
         chain: &str,
@@ -545,7 +611,9 @@ impl Ctx<'_> {
             Ok(rules) => rules,
             Err(why) => return NatFlow::Unknown(chain.to_owned(), None, why),
         };
-        for (handle, exprs) in rules {
+        let count = rules.len();
+        for (index, (handle, exprs)) in rules.into_iter().enumerate() {
+            let mut xt_seen: Vec<&str> = Vec::new();
             'rule: for e in &exprs {
                 let Some((kind, body)) = e.as_object().and_then(|o| o.iter().next()) else {
                     continue;
@@ -558,6 +626,15 @@ impl Ctx<'_> {
                             return NatFlow::Unknown(chain.to_owned(), handle, what)
                         }
                     },
+                    "xt" if body.get("type").and_then(Value::as_str) == Some("match") => {
+                        match self.xt_match(body, chain, index, count, &mut xt_seen) {
+                            Match::Yes => {}
+                            Match::No => break 'rule,
+                            Match::Unknown(what) => {
+                                return NatFlow::Unknown(chain.to_owned(), handle, what)
+                            }
+                        }
+                    }
                     "counter" | "log" | "comment" => {}
                     k if translators.contains(&k) => {
                         return NatFlow::Translated(chain.to_owned(), handle)
@@ -582,7 +659,8 @@ impl Ctx<'_> {
                     // The other direction's translation (snat in prerouting is not valid,
                     // dnat in postrouting neither): no effect on this question.
                     "masquerade" | "snat" | "dnat" | "redirect" => {}
-                    "accept" | "return" => return NatFlow::Done,
+                    "accept" => return NatFlow::Accept,
+                    "return" => return NatFlow::Return,
                     "jump" | "goto" => {
                         let Some(target) = body.get("target").and_then(Value::as_str) else {
                             return NatFlow::Unknown(
@@ -592,7 +670,9 @@ impl Ctx<'_> {
                             );
                         };
                         match self.run_nat_chain(target, depth + 1, budget, translators) {
-                            NatFlow::Done if kind == "jump" => {}
+                            NatFlow::Done | NatFlow::Return if kind == "jump" => {}
+                            // Back from a goto: the calling chain does not go on.
+                            NatFlow::Done | NatFlow::Return => return NatFlow::Done,
                             other => return other,
                         }
                     }
@@ -640,6 +720,9 @@ impl Ctx<'_> {
         let (Some(left), Some(right)) = (m.get("left"), m.get("right")) else {
             return Match::Unknown("a match without two sides".into());
         };
+        if let Some(result) = self.tcp_flags(op, left, right) {
+            return result;
+        }
         let Some(value) = self.field(left) else {
             return Match::Unknown(format!("match on {}", short(left)));
         };
@@ -664,6 +747,73 @@ impl Ctx<'_> {
         } else {
             Match::No
         }
+    }
+
+    /// A match on TCP's flags (`tcp flags syn`, `tcp flags & (syn | rst) == syn`), `None` when
+    /// the match is on something else. The TCP packets evaluated here are a connection's first
+    /// (SYN) or, as an answer, an ACK.
+    fn tcp_flags(&self, op: &str, left: &Value, right: &Value) -> Option<Match> {
+        let is_flags = |v: &Value| {
+            v.get("payload").is_some_and(|p| {
+                p.get("protocol").and_then(Value::as_str) == Some("tcp")
+                    && p.get("field").and_then(Value::as_str) == Some("flags")
+            })
+        };
+        // The flags themselves, or masked: `{"&": [flags, mask]}`.
+        let (masked, mask) = match left.get("&").and_then(Value::as_array) {
+            Some(pair) if pair.first().is_some_and(is_flags) => (true, pair.get(1)),
+            _ if is_flags(left) => (false, None),
+            _ => return None,
+        };
+        if self.packet.protocol != 6 {
+            return Some(Match::No);
+        }
+        let names = |v: &Value| -> Option<Vec<String>> {
+            match v {
+                Value::String(s) => Some(vec![s.clone()]),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect(),
+                Value::Object(o) => o.get("set").and_then(|set| match set {
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_owned))
+                        .collect(),
+                    Value::String(s) => Some(vec![s.clone()]),
+                    _ => None,
+                }),
+                _ => None,
+            }
+        };
+        let has: &[&str] = if self.packet.ct_state == "established" {
+            &["ack"]
+        } else {
+            &["syn"]
+        };
+        let Some(wanted) = names(right) else {
+            return Some(Match::Unknown(format!("tcp flags {}", short(right))));
+        };
+        let seen: Vec<&str> = match (masked, mask.and_then(names)) {
+            (false, _) => has.to_vec(),
+            (true, Some(mask)) => has
+                .iter()
+                .copied()
+                .filter(|f| mask.iter().any(|m| m == f))
+                .collect(),
+            (true, None) => return Some(Match::Unknown("tcp flags with a mask not read".into())),
+        };
+        let exact =
+            seen.len() == wanted.len() && seen.iter().all(|f| wanted.iter().any(|w| w == f));
+        let any = seen.iter().any(|f| wanted.iter().any(|w| w == f));
+        let result = match (op, masked) {
+            // `tcp flags syn`: any of them set.
+            ("in", false) => any,
+            ("==", _) | ("in", true) => exact,
+            ("!=", _) => !exact,
+            _ => return Some(Match::Unknown(format!("tcp flags operator `{op}`"))),
+        };
+        Some(if result { Match::Yes } else { Match::No })
     }
 
     /// The packet's value of a left-hand side.
@@ -708,8 +858,15 @@ impl Ctx<'_> {
                     p.sport.map(|x| Field::Number(u64::from(x)))
                 }
                 // The only ICMP packet evaluated is an echo request (a ping through a tunnel).
-                ("icmp", "type") => Some(Field::Name("echo-request".into())),
-                ("icmpv6", "type") => Some(Field::Name("echo-request".into())),
+                // ... or, as an answer, its echo reply.
+                ("icmp" | "icmpv6", "type") => Some(Field::Name(
+                    if p.ct_state == "established" {
+                        "echo-reply"
+                    } else {
+                        "echo-request"
+                    }
+                    .into(),
+                )),
                 ("icmp" | "icmpv6", "code") => Some(Field::Number(0)),
                 // A field of a header the packet has that is not read here (dscp, length,
                 // spi...): cannot be evaluated, never taken as absent.
@@ -742,6 +899,25 @@ impl Ctx<'_> {
 
     /// The values a right-hand side stands for.
     fn right_values(&self, right: &Value) -> Result<Vec<Right>, String> {
+        let mut budget = MAX_VALUES;
+        self.right_values_in(right, 0, &mut budget)
+    }
+
+    /// [`Self::right_values`] `depth` sets deep, with at most `budget` values in all: a set
+    /// naming itself, or sets naming each other, end (a hostile rule set).
+    fn right_values_in(
+        &self,
+        right: &Value,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Result<Vec<Right>, String> {
+        if depth > MAX_SET_DEPTH {
+            return Err("sets nested deeper than 8".into());
+        }
+        if *budget == 0 {
+            return Err("sets of more than 1,000,000 values".into());
+        }
+        *budget -= 1;
         match right {
             Value::Number(n) => Ok(vec![Right::Number(n.as_u64().ok_or("a negative number")?)]),
             Value::String(s) => {
@@ -752,7 +928,7 @@ impl Ctx<'_> {
                         .ok_or_else(|| format!("set @{name} not in the rule set"))?;
                     let mut out = Vec::new();
                     for e in &elems {
-                        out.extend(self.right_values(e)?);
+                        out.extend(self.right_values_in(e, depth + 1, budget)?);
                     }
                     return Ok(out);
                 }
@@ -761,13 +937,13 @@ impl Ctx<'_> {
             Value::Array(items) => {
                 let mut out = Vec::new();
                 for i in items.iter().take(65_536) {
-                    out.extend(self.right_values(i)?);
+                    out.extend(self.right_values_in(i, depth + 1, budget)?);
                 }
                 Ok(out)
             }
             Value::Object(o) => {
                 if let Some(items) = o.get("set") {
-                    return self.right_values(items);
+                    return self.right_values_in(items, depth + 1, budget);
                 }
                 if let Some(p) = o.get("prefix") {
                     let addr: IpAddr = p
@@ -786,8 +962,8 @@ impl Ctx<'_> {
                 }
                 if let Some(r) = o.get("range").and_then(Value::as_array) {
                     if let (Some(a), Some(b)) = (r.first(), r.get(1)) {
-                        let a = self.right_values(a)?;
-                        let b = self.right_values(b)?;
+                        let a = self.right_values_in(a, depth + 1, budget)?;
+                        let b = self.right_values_in(b, depth + 1, budget)?;
                         if let (Some(a), Some(b)) = (a.first(), b.first()) {
                             return Ok(vec![Right::Range(
                                 Box::new(a.clone()),
@@ -798,7 +974,11 @@ impl Ctx<'_> {
                     return Err("a range this evaluator does not read".into());
                 }
                 if let Some(e) = o.get("elem") {
-                    return self.right_values(e.get("val").unwrap_or(&Value::Null));
+                    return self.right_values_in(
+                        e.get("val").unwrap_or(&Value::Null),
+                        depth + 1,
+                        budget,
+                    );
                 }
                 Err(format!("value {}", short(right)))
             }
@@ -997,7 +1177,7 @@ impl Ruleset {
                         expression,
                     }
                 }
-                NatFlow::Done => {}
+                NatFlow::Done | NatFlow::Return | NatFlow::Accept => {}
             }
         }
         NatVerdict::Untouched
@@ -1007,7 +1187,11 @@ impl Ruleset {
 /// How a NAT chain ended for a packet.
 enum NatFlow {
     Translated(String, Option<u64>),
-    /// Accepted, returned or fell off the end: no translation in this chain.
+    /// `accept`: the base chain ends here, untranslated (even from a jumped-to chain).
+    Accept,
+    /// `return`: the chain ends, its caller goes on.
+    Return,
+    /// Fell off the end: no translation in this chain.
     Done,
     Unknown(String, Option<u64>, String),
 }
@@ -1079,9 +1263,12 @@ pub fn tunnels_forward(
             continue;
         };
         for inbound in [true, false] {
+            // Out of the tunnel by the route to the remote network (the TUN's, or with the
+            // kernel's XFRM the interface toward the peer).
+            let tunnel_out = path.routed_back_via.as_ref().unwrap_or(&path.arrives_on);
             let (saddr, daddr, iif, oif) = match inbound {
                 true => (path.source, path.local_host, &path.arrives_on, &lan_if),
-                false => (path.local_host, path.source, &lan_if, &path.arrives_on),
+                false => (path.local_host, path.source, &lan_if, tunnel_out),
             };
             for (protocol, port, name) in FORWARD_PROBES {
                 let protocol = match (protocol, saddr.is_ipv6()) {
@@ -1101,8 +1288,11 @@ pub fn tunnels_forward(
                     interfaces_known: true,
                 };
                 let verdict = ruleset.evaluate(&packet);
+                // The same way as an answer: the ports swapped, an echo reply.
                 let established = ruleset.evaluate(&Packet {
                     ct_state: "established",
+                    sport: packet.dport,
+                    dport: packet.sport,
                     ..packet
                 });
                 out.push(TunnelForward {
@@ -1211,6 +1401,10 @@ pub fn with_legacy_tables(verdicts: Vec<PacketVerdict>, legacy: &[String]) -> Ve
                 .iter()
                 .filter_map(|t| t.strip_prefix(family)?.strip_prefix(' '))
                 .collect();
+            if !tables.is_empty() {
+                // Their rules may drop an answer as well.
+                v.when_established = None;
+            }
             if v.verdict == Verdict::Accepted && !tables.is_empty() {
                 v.verdict = Verdict::CannotEvaluate {
                     family: family.to_owned(),
@@ -1227,6 +1421,43 @@ pub fn with_legacy_tables(verdicts: Vec<PacketVerdict>, legacy: &[String]) -> Ve
             v
         })
         .collect()
+}
+
+/// The tunnels' forwarded traffic and NAT verdicts with legacy iptables tables in view (see
+/// [`with_legacy_tables`]): what nft lets through or leaves untranslated may not be.
+pub fn forward_and_nat_with_legacy_tables(
+    forward: &mut [TunnelForward],
+    nat: &mut [TunnelNat],
+    legacy: &[String],
+) {
+    if legacy.is_empty() {
+        return;
+    }
+    let tables = legacy.join(", ");
+    let expression =
+        format!("legacy iptables tables ({tables}) whose rules nft does not list (iptables-legacy-save shows them)");
+    for f in forward.iter_mut() {
+        f.when_established = None;
+        if f.verdict == Verdict::Accepted {
+            f.verdict = Verdict::CannotEvaluate {
+                family: "ip".into(),
+                table: tables.clone(),
+                chain: "(legacy iptables)".into(),
+                handle: None,
+                expression: expression.clone(),
+            };
+        }
+    }
+    for n in nat.iter_mut() {
+        if n.verdict == NatVerdict::Untouched {
+            n.verdict = NatVerdict::CannotEvaluate {
+                table: tables.clone(),
+                chain: "(legacy iptables)".into(),
+                handle: None,
+                expression: expression.clone(),
+            };
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1437,6 +1668,13 @@ mod tests {
     fn hostile_rule_sets_end() {
         // A chain that jumps to itself: bounded, said.
         let text = r#"{"nftables":[{"chain":{"family":"ip","table":"t","name":"c","type":"filter","hook":"input","prio":0,"policy":"accept"}},{"rule":{"family":"ip","table":"t","chain":"c","handle":1,"expr":[{"jump":{"target":"c"}}]}}]}"#;
+        let r = Ruleset::from_json(text).expect("json");
+        assert!(matches!(
+            r.evaluate(&packet(17, Some(500), "10.0.0.1")),
+            Verdict::CannotEvaluate { .. }
+        ));
+        // A set naming itself: said, not a stack overflow.
+        let text = r#"{"nftables":[{"set":{"family":"ip","table":"t","name":"s","elem":["@s","@s"]}},{"chain":{"family":"ip","table":"t","name":"c","type":"filter","hook":"input","prio":0,"policy":"accept"}},{"rule":{"family":"ip","table":"t","chain":"c","handle":1,"expr":[{"match":{"op":"==","left":{"payload":{"protocol":"ip","field":"saddr"}},"right":"@s"}},{"drop":null}]}}]}"#;
         let r = Ruleset::from_json(text).expect("json");
         assert!(matches!(
             r.evaluate(&packet(17, Some(500), "10.0.0.1")),

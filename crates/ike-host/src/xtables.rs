@@ -79,15 +79,15 @@ pub struct Seen<'a> {
     pub from_this_host: bool,
 }
 
-/// Whether match `name` of the rule `args` matches: `Ok(bool)`, or `Err(why)` when it cannot
-/// be told.
-pub fn evaluate(name: &str, args: &[String], seen: &Seen) -> Result<bool, String> {
+/// Whether the `nth` match `name` of the rule `args` (counted from 0) matches: `Ok(bool)`, or
+/// `Err(why)` when it cannot be told.
+pub fn evaluate(name: &str, nth: usize, args: &[String], seen: &Seen) -> Result<bool, String> {
     // iptables-nft runs `-m state` as the `conntrack` match: either name may stand for it.
     let (name, options) = match name {
         "conntrack" | "state" => ["conntrack", "state"]
             .iter()
-            .find_map(|n| options_of(n, args).map(|o| (*n, o))),
-        _ => options_of(name, args).map(|o| (name, o)),
+            .find_map(|n| options_of(n, args, nth).map(|o| (*n, o))),
+        _ => options_of(name, args, nth).map(|o| (name, o)),
     }
     .ok_or_else(|| format!("iptables match `{name}` not found in iptables-save"))?;
     let mut result = true;
@@ -113,7 +113,8 @@ pub fn evaluate(name: &str, args: &[String], seen: &Seen) -> Result<bool, String
                 for kind in value.split(',') {
                     any |= match kind {
                         "LOCAL" => local,
-                        "UNICAST" => true,
+                        // An address of this host is of type LOCAL, not UNICAST.
+                        "UNICAST" => !local,
                         "MULTICAST" | "BROADCAST" | "ANYCAST" | "BLACKHOLE" | "UNREACHABLE"
                         | "PROHIBIT" | "NAT" | "XRESOLVE" | "THROW" => false,
                         other => return Err(format!("addrtype `{other}`")),
@@ -155,9 +156,15 @@ fn in_ports(list: &str, port: Option<u16>) -> Result<bool, String> {
     Ok(false)
 }
 
-/// The options of `-m NAME` in a rule's words: (negated, `--option`, value).
-fn options_of(name: &str, args: &[String]) -> Option<Vec<(bool, String, String)>> {
-    let start = args.windows(2).position(|w| w[0] == "-m" && w[1] == name)? + 2;
+/// The options of the `nth` `-m NAME` in a rule's words: (negated, `--option`, value).
+fn options_of(name: &str, args: &[String], nth: usize) -> Option<Vec<(bool, String, String)>> {
+    let start = args
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] == "-m" && w[1] == name)
+        .nth(nth)?
+        .0
+        + 2;
     let mut out = Vec::new();
     let mut negated = false;
     let mut i = start;
@@ -230,30 +237,30 @@ mod tests {
         };
         let first = saved.rule("ip", "filter", "INPUT", 0, 3).expect("rule");
         assert_eq!(
-            evaluate("conntrack", first, &seen("new", Some(500))),
+            evaluate("conntrack", 0, first, &seen("new", Some(500))),
             Ok(false)
         );
         assert_eq!(
-            evaluate("conntrack", first, &seen("established", Some(500))),
+            evaluate("conntrack", 0, first, &seen("established", Some(500))),
             Ok(true)
         );
         let second = saved.rule("ip", "filter", "INPUT", 1, 3).expect("rule");
         assert_eq!(
-            evaluate("multiport", second, &seen("new", Some(4500))),
+            evaluate("multiport", 0, second, &seen("new", Some(4500))),
             Ok(true)
         );
         assert_eq!(
-            evaluate("multiport", second, &seen("new", Some(501))),
+            evaluate("multiport", 0, second, &seen("new", Some(501))),
             Ok(false)
         );
-        assert_eq!(evaluate("comment", second, &seen("new", None)), Ok(true));
+        assert_eq!(evaluate("comment", 0, second, &seen("new", None)), Ok(true));
         let third = saved.rule("ip", "filter", "INPUT", 2, 3).expect("rule");
         assert_eq!(
-            evaluate("multiport", third, &seen("new", Some(1500))),
+            evaluate("multiport", 0, third, &seen("new", Some(1500))),
             Ok(false)
         );
         assert_eq!(
-            evaluate("multiport", third, &seen("new", Some(22))),
+            evaluate("multiport", 0, third, &seen("new", Some(22))),
             Ok(true)
         );
         // Another rule count: not the same rule set.
@@ -266,7 +273,7 @@ mod tests {
             "ESTABLISHED".into(),
         ];
         assert_eq!(
-            evaluate("conntrack", &state, &seen("established", None)),
+            evaluate("conntrack", 0, &state, &seen("established", None)),
             Ok(true)
         );
         // ufw's `ufw-not-local`.
@@ -279,17 +286,41 @@ mod tests {
             ]
         };
         assert_eq!(
-            evaluate("addrtype", &addrtype("LOCAL"), &seen("new", None)),
+            evaluate("addrtype", 0, &addrtype("LOCAL"), &seen("new", None)),
             Ok(true)
         );
         assert_eq!(
-            evaluate("addrtype", &addrtype("MULTICAST"), &seen("new", None)),
+            evaluate("addrtype", 0, &addrtype("MULTICAST"), &seen("new", None)),
+            Ok(false)
+        );
+        // Two multiport matches in one rule: each reads its own options.
+        let two: Vec<String> = "-p udp -m multiport --dports 500,4500 -m multiport --sports 9"
+            .split(' ')
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            evaluate("multiport", 0, &two, &seen("new", Some(500))),
+            Ok(true)
+        );
+        assert_eq!(
+            evaluate("multiport", 1, &two, &seen("new", Some(500))),
+            Ok(false)
+        );
+        let unicast = vec![
+            "-m".to_owned(),
+            "addrtype".into(),
+            "--dst-type".into(),
+            "UNICAST".into(),
+        ];
+        assert_eq!(
+            evaluate("addrtype", 0, &unicast, &seen("new", None)),
             Ok(false)
         );
         // A match not read here.
-        assert!(evaluate("limit", first, &seen("new", None)).is_err());
+        assert!(evaluate("limit", 0, first, &seen("new", None)).is_err());
         assert!(evaluate(
             "conntrack",
+            0,
             &[
                 "-m".into(),
                 "conntrack".into(),

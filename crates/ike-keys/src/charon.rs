@@ -265,28 +265,34 @@ pub(crate) fn parse(text: &str) -> KeyTable {
     table
 }
 
-/// Labels of charon's level-4 dumps that hold key material (lower case): the SK_* keys,
-/// SKEYSEED, the Diffie-Hellman secret, EAP's MSK, a PPK.
-const SECRET_DUMPS: &[&str] = &["secret", "skeyseed", "key", "msk", "ppk", "psk"];
+/// Labels of charon's dumps that hold key material (lower case): the SK_* keys, SKEYSEED, the
+/// Diffie-Hellman secret, EAP's MSK and EAP-SIM/AKA's K_encr, K_auth and MK, a PPK.
+const SECRET_DUMPS: &[&str] = &[
+    "secret", "skeyseed", "key", "msk", "ppk", "psk", "k_encr", "k_auth", "mk =>", "prf res",
+];
 
-/// `text` (a charon log) without the hex dumps of key material, and how many were taken out.
-/// The dump's header line stays, its bytes go: the log still tells what happened, it no longer
-/// decrypts anything.
+/// `text` (a charon log) without the hex dumps charon writes at high levels, and how many
+/// dumps were taken out. Every dump goes, not only those of keys: decrypted payloads (`plain`)
+/// carry EAP and XAuth passwords, and a log cut to its last bytes may start inside a key's
+/// dump, its header gone. A key dump's header stays, marked: the log still tells what
+/// happened, it no longer decrypts anything.
 pub fn strip_key_material(text: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
     let mut removed = 0;
     let mut in_dump = false;
     for line in text.split_inclusive('\n') {
-        if in_dump && is_dump_line(line) {
+        if is_dump_line(line) {
+            if !in_dump {
+                removed += 1;
+                in_dump = true;
+            }
             continue;
         }
         in_dump = false;
         if let Some((label, _)) = line.split_once(" => ") {
             let label = label.rsplit(['>', ']']).next().unwrap_or(label);
-            let label = label.to_ascii_lowercase();
+            let label = format!("{} =>", label.trim()).to_ascii_lowercase();
             if line.contains(" bytes @ ") && SECRET_DUMPS.iter().any(|s| label.contains(s)) {
-                in_dump = true;
-                removed += 1;
                 out.push_str(line.trim_end_matches(['\n', '\r']));
                 out.push_str(" [key material removed]\n");
                 continue;
