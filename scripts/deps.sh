@@ -40,7 +40,7 @@ dep strongswan-pki "pki, which makes the lab's certificates" \
     cmd:pki
 
 # --- Libreswan's runtime libraries (pluto is unpacked by lab/install-libreswan.sh) ---
-dep libnss3-tools "certutil and pk12util: the NSS databases of the lab's pluto peers" \
+dep libnss3-tools "certutil and pk12util: the NSS databases of the lab's pluto peers, host checks' NSS certificates" \
     cmd:certutil cmd:pk12util
 dep libnss3 "pluto's crypto (NSS)" lib:libnss3.so lib:libsmime3.so
 dep libnspr4 "pluto's NSS runtime" lib:libnspr4.so lib:libplc4.so
@@ -79,8 +79,8 @@ dep iputils-ping "pings through the lab's tunnels" \
     cmd:ping
 dep nftables "the lab's firewalls and NAT, host checks' rule sets" \
     cmd:nft
-dep iptables "iptables rule sets of the host checks" \
-    cmd:iptables
+dep iptables "iptables rule sets of the host checks (iptables-nft, iptables-save, iptables-legacy)" \
+    cmd:iptables cmd:iptables-save cmd:iptables-legacy-restore
 dep libfaketime "a wrong clock for a daemon (lab's cert-not-yet-valid-clock, host clock checks)" \
     file:/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 dep faketime "the faketime command: certificates checked at a shifted clock (host checks)" \
