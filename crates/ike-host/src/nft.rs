@@ -443,24 +443,15 @@ impl Ctx<'_> {
                 let Some((kind, body)) = e.as_object().and_then(|o| o.iter().next()) else {
                     continue;
                 };
-                match kind.as_str() {
-                    "match" => match self.matches(body) {
-                        Match::Yes => {}
-                        Match::No => break 'rule,
-                        Match::Unknown(what) => {
-                            return Flow::Unknown(chain.to_owned(), handle, what);
-                        }
-                    },
-                    // An iptables match nft lists without its arguments: iptables-save's.
-                    "xt" if body.get("type").and_then(Value::as_str) == Some("match") => {
-                        match self.xt_match(body, chain, index, count, &mut xt_seen) {
-                            Match::Yes => {}
-                            Match::No => break 'rule,
-                            Match::Unknown(what) => {
-                                return Flow::Unknown(chain.to_owned(), handle, what);
-                            }
-                        }
+                match self.condition(kind, body, chain, index, count, &mut xt_seen) {
+                    Some(Match::Yes) => continue,
+                    Some(Match::No) => break 'rule,
+                    Some(Match::Unknown(what)) => {
+                        return Flow::Unknown(chain.to_owned(), handle, what)
                     }
+                    None => {}
+                }
+                match kind.as_str() {
                     // iptables targets that change or log the packet and let it go on.
                     "xt" if body.get("type").and_then(Value::as_str) == Some("target")
                         && matches!(
@@ -562,6 +553,27 @@ impl Ctx<'_> {
         Flow::Continue
     }
 
+    /// A rule's condition (an nft `match`, or an iptables match nft lists by name only, read
+    /// from iptables-save's copy of the rule); `None` for a statement. The filter and NAT
+    /// walks share it.
+    fn condition<'b>(
+        &self,
+        kind: &str,
+        body: &'b Value,
+        chain: &str,
+        index: usize,
+        count: usize,
+        xt_seen: &mut Vec<&'b str>,
+    ) -> Option<Match> {
+        match kind {
+            "match" => Some(self.matches(body)),
+            "xt" if body.get("type").and_then(Value::as_str) == Some("match") => {
+                Some(self.xt_match(body, chain, index, count, xt_seen))
+            }
+            _ => None,
+        }
+    }
+
     /// An iptables match nft lists by name only (`xt`), from iptables-save's copy of the rule:
     /// the `index`th of the chain's `count` rules; `seen` counts this rule's earlier `xt`
     /// matches, so a second `-m multiport` reads its own options.
@@ -618,23 +630,15 @@ impl Ctx<'_> {
                 let Some((kind, body)) = e.as_object().and_then(|o| o.iter().next()) else {
                     continue;
                 };
-                match kind.as_str() {
-                    "match" => match self.matches(body) {
-                        Match::Yes => {}
-                        Match::No => break 'rule,
-                        Match::Unknown(what) => {
-                            return NatFlow::Unknown(chain.to_owned(), handle, what)
-                        }
-                    },
-                    "xt" if body.get("type").and_then(Value::as_str) == Some("match") => {
-                        match self.xt_match(body, chain, index, count, &mut xt_seen) {
-                            Match::Yes => {}
-                            Match::No => break 'rule,
-                            Match::Unknown(what) => {
-                                return NatFlow::Unknown(chain.to_owned(), handle, what)
-                            }
-                        }
+                match self.condition(kind, body, chain, index, count, &mut xt_seen) {
+                    Some(Match::Yes) => continue,
+                    Some(Match::No) => break 'rule,
+                    Some(Match::Unknown(what)) => {
+                        return NatFlow::Unknown(chain.to_owned(), handle, what)
                     }
+                    None => {}
+                }
+                match kind.as_str() {
                     "counter" | "log" | "comment" => {}
                     k if translators.contains(&k) => {
                         return NatFlow::Translated(chain.to_owned(), handle)
