@@ -12,6 +12,18 @@ pub enum Outcome {
     Inconclusive,
 }
 
+impl Outcome {
+    /// The contract's string (`failed`, `established`, `no-ike-traffic`, `inconclusive`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Failed => "failed",
+            Outcome::Established => "established",
+            Outcome::NoIkeTraffic => "no-ike-traffic",
+            Outcome::Inconclusive => "inconclusive",
+        }
+    }
+}
+
 /// A phase as the contract names it (`IKE_SA_INIT`, `IKE_AUTH`, `CHILD_SA`, `ESTABLISHED`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum FailurePhase {
@@ -121,6 +133,17 @@ pub enum Confidence {
     High,
 }
 
+impl Confidence {
+    /// The contract's string (`low`, `medium`, `high`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// Which end of an IKE SA an input was recorded at (a capture point, a daemon's log).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -183,6 +206,21 @@ mod tests {
         }
         assert_eq!(Category::parse("data-plane"), Some(Category::DataPlane));
         assert_eq!(Category::parse("nope"), None);
+    }
+
+    #[test]
+    fn strings_are_the_serialised_names() {
+        for o in [
+            Outcome::Failed,
+            Outcome::Established,
+            Outcome::NoIkeTraffic,
+            Outcome::Inconclusive,
+        ] {
+            assert_eq!(serde_json::to_value(o).ok(), Some(o.as_str().into()));
+        }
+        for c in [Confidence::Low, Confidence::Medium, Confidence::High] {
+            assert_eq!(serde_json::to_value(c).ok(), Some(c.as_str().into()));
+        }
     }
 
     #[test]

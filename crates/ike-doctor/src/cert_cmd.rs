@@ -25,8 +25,15 @@ pub struct CertArgs {
     #[arg(long)]
     client: bool,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = crate::Format::Text)]
-    format: crate::Format,
+    #[arg(long, value_enum, default_value_t = CertFormat::Text)]
+    format: CertFormat,
+}
+
+/// `cert` reports a list of checks: text or JSON (no ladder to draw).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CertFormat {
+    Text,
+    Json,
 }
 
 fn parse_time(text: &str) -> Option<i64> {
@@ -172,7 +179,7 @@ pub fn run(args: &CertArgs) -> ExitCode {
     }
     let failed = checks.iter().filter(|c| !c.ok).count();
     match args.format {
-        crate::Format::Json => {
+        CertFormat::Json => {
             let report = serde_json::json!({
                 "subject": info.subject,
                 "issuer": info.issuer,
@@ -190,7 +197,7 @@ pub fn run(args: &CertArgs) -> ExitCode {
             });
             println!("{report}");
         }
-        crate::Format::Text => {
+        CertFormat::Text => {
             println!("certificate  {}", info.subject);
             println!("issuer       {}", info.issuer);
             println!(

@@ -72,6 +72,7 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
             }
         },
         Format::Text => text_report(&report),
+        Format::Html => html_report(&report),
     };
     let written = match &args.output {
         Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display())),
@@ -85,6 +86,64 @@ pub(crate) fn run(args: &HostArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(u8::from(!report.findings.is_empty()))
+}
+
+/// The host report as one self-contained page: the verdict and findings as `diagnose`'s page
+/// shows them, then what was looked at.
+fn html_report(report: &HostReport) -> String {
+    use ike_report::html::{escape, EvidenceView, FindingView, Page, VerdictView};
+    let view = |f: &ike_host::checks::HostFinding, warning: bool| FindingView {
+        warning,
+        title: f.title.clone(),
+        phase: f.phase.as_str(),
+        category: Some(f.category.as_str()),
+        confidence: f.confidence.as_str(),
+        by: format!("check {}", f.check),
+        attempts: 1,
+        candidates: Vec::new(),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| EvidenceView {
+                place: e.clone(),
+                href: None,
+                note: String::new(),
+                text: None,
+            })
+            .collect(),
+        fix: f.fix.clone(),
+    };
+    let v = &report.verdict;
+    let text = text_report(report);
+    let looked_at = text
+        .split_once("\nWhat was looked at:\n")
+        .map_or("", |(_, rest)| rest);
+    let page = Page {
+        title: format!("ike-doctor host: {}", v.outcome.as_str()),
+        subtitle: "host check of the machine it ran on".to_string(),
+        verdict: VerdictView {
+            outcome: v.outcome,
+            phase: v.phase.map(|p| p.as_str()),
+            category: v.category.map(|c| c.as_str()),
+            summary: v.summary.clone(),
+            candidates: Vec::new(),
+        },
+        findings: report
+            .findings
+            .iter()
+            .map(|f| view(f, false))
+            .chain(v.warnings.iter().map(|f| view(f, true)))
+            .collect(),
+        sections: vec![(
+            "What was looked at".to_string(),
+            format!("<pre>{}</pre>", escape(looked_at)),
+        )],
+        data: None,
+    };
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = ike_report::html::write_page(&mut out, &page);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The host report as `args` ask for it (`host` and `collect` both make it here); an error

@@ -63,6 +63,8 @@ impl ColorChoice {
 pub(crate) enum Format {
     Text,
     Json,
+    /// One self-contained page (no request leaves it): verdict, findings, a ladder per IKE SA.
+    Html,
 }
 
 #[derive(Subcommand)]
@@ -540,6 +542,15 @@ pub(crate) fn write_report(
             ike_report::json::write(&mut json, timeline, diagnosis).and_then(|()| {
                 sink.write_all(redactor.apply(&String::from_utf8_lossy(&json)).as_bytes())
             })
+        }
+        (Format::Html, redactor) => {
+            let redact = |text: &str| {
+                redactor
+                    .as_ref()
+                    .map_or_else(|| text.to_owned(), |r| r.apply(text))
+            };
+            let redact: Option<&dyn Fn(&str) -> String> = redactor.is_some().then_some(&redact);
+            ike_report::html::write(&mut sink, timeline, diagnosis, redact)
         }
         (Format::Text, _) => {
             let mut report = ike_report::text::render(timeline, diagnosis);

@@ -1,8 +1,9 @@
 //! Reports of a diagnosis: [`json`] builds the contract's JSON object
 //! (`shared/spec/report-contract.md`), [`text`] the terminal report: verdict first, then each
 //! finding with its evidence and fix, then a ladder per IKE SA; [`redact`] makes either fit for a
-//! public thread.
+//! public thread; [`html`] the self-contained page with a sequence diagram per IKE SA.
 
+pub mod html;
 pub mod inner_json;
 pub mod json;
 pub mod redact;

@@ -10,7 +10,7 @@ use ike_wire::{DhGroup, ExchangeType, NotifyType, ProposalRepr};
 pub struct SourceId(pub u32);
 
 /// Where in its source an event was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Locator {
     /// 1-based frame number, as Wireshark counts.
     Frame(u64),

@@ -2,6 +2,7 @@
 //! a small capture rewriter that makes VLAN, SLL2 and IPv6 variants of real fixtures.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod lab;
 pub mod rewrite;
 
