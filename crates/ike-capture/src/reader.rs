@@ -29,6 +29,9 @@ const PCAPNG_IDB: u32 = 0x0000_0001;
 const PCAPNG_OBSOLETE_PB: u32 = 0x0000_0002;
 const PCAPNG_SPB: u32 = 0x0000_0003;
 const PCAPNG_EPB: u32 = 0x0000_0006;
+const PCAPNG_ISB: u32 = 0x0000_0005;
+/// `isb_endtime`: when the capture on an interface stopped.
+const ISB_ENDTIME: u16 = 3;
 
 /// Link type reported for packets whose interface is not described (a damaged pcapng file); no
 /// dissector knows it, so such frames are counted as unsupported while keeping frame numbers
@@ -185,6 +188,8 @@ pub struct CaptureReader<R: Read> {
     frames: u64,
     /// Timestamp of the previous packet, given to simple packet blocks, which carry none.
     last_ts: Timestamp,
+    /// The latest `isb_endtime` read.
+    capture_end: Option<Timestamp>,
     failed: bool,
 }
 
@@ -249,6 +254,7 @@ impl<R: Read> CaptureReader<R> {
             }),
             frames: 0,
             last_ts: Timestamp::default(),
+            capture_end: None,
             failed: false,
         };
         reader.read_file_header()?;
@@ -497,7 +503,7 @@ impl<R: Read> CaptureReader<R> {
         }
         let holds_data = matches!(
             block_type,
-            PCAPNG_IDB | PCAPNG_OBSOLETE_PB | PCAPNG_SPB | PCAPNG_EPB
+            PCAPNG_IDB | PCAPNG_OBSOLETE_PB | PCAPNG_SPB | PCAPNG_EPB | PCAPNG_ISB
         );
         if !holds_data {
             return Ok(Some(Step::Skip {
@@ -528,6 +534,12 @@ impl<R: Read> CaptureReader<R> {
             PCAPNG_EPB => self.packet_block(offset, block_len, big_endian, false),
             PCAPNG_OBSOLETE_PB => self.packet_block(offset, block_len, big_endian, true),
             PCAPNG_SPB => self.simple_packet_block(offset, block_len, big_endian),
+            PCAPNG_ISB => {
+                self.interface_statistics(block_len, big_endian);
+                Ok(Some(Step::Skip {
+                    record_len: block_len as u64,
+                }))
+            }
             _ => {
                 self.interface_description(block_len, big_endian);
                 Ok(Some(Step::Skip {
@@ -619,6 +631,52 @@ impl<R: Read> CaptureReader<R> {
                 section.interfaces.push(interface);
             }
         }
+    }
+
+    /// An interface statistics block: only `isb_endtime` is kept, the time the capture stopped
+    /// (a capture that saw nothing at the end still covered that time). Malformed options are
+    /// ignored, as Wireshark does.
+    fn interface_statistics(&mut self, block_len: usize, big_endian: bool) {
+        let block = &self.buf[self.start..self.start + block_len];
+        let Some(interface) = read_u32(block, 8, big_endian).and_then(|id| self.interface(id))
+        else {
+            return;
+        };
+        let mut at = 20usize;
+        let end = block_len.saturating_sub(4);
+        while at + 4 <= end {
+            let (Some(code), Some(len)) = (
+                read_u16(block, at, big_endian),
+                read_u16(block, at + 2, big_endian),
+            ) else {
+                return;
+            };
+            let len = usize::from(len);
+            if code == 0 || at + 4 + len > end {
+                return;
+            }
+            if code == ISB_ENDTIME && len == 8 {
+                if let (Some(high), Some(low)) = (
+                    read_u32(block, at + 4, big_endian),
+                    read_u32(block, at + 8, big_endian),
+                ) {
+                    let raw = (u64::from(high) << 32) | u64::from(low);
+                    let ts = Timestamp(
+                        interface
+                            .scale
+                            .to_nanos(raw)
+                            .saturating_add(interface.offset_nanos),
+                    );
+                    self.capture_end = Some(self.capture_end.map_or(ts, |e| e.max(ts)));
+                }
+            }
+            at += 4 + len.div_ceil(4) * 4;
+        }
+    }
+
+    /// When the capture stopped, as its pcapng statistics say (`isb_endtime`), once read.
+    pub fn capture_end(&self) -> Option<Timestamp> {
+        self.capture_end
     }
 
     fn interface(&self, id: u32) -> Option<Interface> {

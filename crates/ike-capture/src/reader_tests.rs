@@ -145,6 +145,31 @@ fn pcapng_sections_interfaces_and_resolutions() {
 }
 
 #[test]
+fn pcapng_statistics_tell_when_the_capture_stopped() {
+    let mut isb = Vec::new();
+    isb.extend_from_slice(&0u32.to_le_bytes()); // interface 0
+    isb.extend_from_slice(&[0; 8]); // statistics time
+    isb.extend_from_slice(&2u16.to_le_bytes()); // isb_starttime: not kept
+    isb.extend_from_slice(&8u16.to_le_bytes());
+    isb.extend_from_slice(&[0; 8]);
+    isb.extend_from_slice(&3u16.to_le_bytes()); // isb_endtime: 9 s in microseconds
+    isb.extend_from_slice(&8u16.to_le_bytes());
+    isb.extend_from_slice(&0u32.to_le_bytes());
+    isb.extend_from_slice(&9_000_000u32.to_le_bytes());
+    isb.extend_from_slice(&[0; 4]); // opt_endofopt
+    let mut file = PcapNgFile::new();
+    file.section(false)
+        .interface(1, 0, None, None)
+        .enhanced_packet(0, 1_000_000, b"eth0")
+        .block(5, &isb)
+        .block(5, &[0xff; 6]); // a damaged one: ignored
+    let mut reader = CaptureReader::new(Cursor::new(file.bytes.clone())).unwrap();
+    assert_eq!(reader.capture_end(), None);
+    while reader.next_frame().unwrap().is_some() {}
+    assert_eq!(reader.capture_end(), Some(Timestamp(9_000_000_000)));
+}
+
+#[test]
 fn pcapng_packet_on_undescribed_interface_keeps_numbering() {
     let mut file = PcapNgFile::new();
     file.section(false)

@@ -100,6 +100,12 @@ fn read_frames<R: Read>(
             }
         }
     }
+    // A capture that says when it stopped covered that time too, packets or not.
+    if let Some(end) = reader.capture_end() {
+        if frames > 0 {
+            coverage.saw(end);
+        }
+    }
     dissector.finish(&mut |event| events.push(event));
     step(Step::Events(std::mem::take(&mut events)), &mut events);
     FramesRead {
