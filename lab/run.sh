@@ -13,6 +13,9 @@
 #   --scenario-dir DIR  read the scenarios from DIR (default: lab/scenarios)
 #   --observe      instead of the scenario's proofs, write OUT/SCENARIO/observed.json: what the
 #                  daemons did, from their logs (lib/observe.py); how lab/differential.py runs
+#   --watch        also run `ike-doctor watch` on the gateway (interface and log) with a real
+#                  Prometheus scraping it; its lines, evidence and metrics go to OUT/SCENARIO
+#                  (how lab/watch-check.sh checks watch mode)
 #   --establish    instead of the scenario's proofs, check that it established (both daemons' logs
 #                  show a CHILD_SA, the client's shows no refusal); with FIX_PEER (initiator or
 #                  responder), FIX_SECTION and FIX_LINE, that swanctl.conf line is applied first
@@ -30,6 +33,7 @@ DO_CHECK=no
 QUIET=no
 DO_ESTABLISH=no
 DO_OBSERVE=no
+DO_WATCH=no
 SCENARIO_DIR=$LAB_DIR/scenarios
 
 . "$LAB_DIR/lib/common.sh"
@@ -160,6 +164,7 @@ run_one() {
 
     capture_start cap_client "$NS_C" eth0 "$OUT/client.pcap"
     capture_start cap_gateway "$NS_G" eth0 "$OUT/gateway.pcap"
+    [ "$DO_WATCH" = yes ] && watch_start
 
     # Daemons: the gateway first, so it is listening when the client starts.
     case "$IMPL_G" in
@@ -198,6 +203,7 @@ run_one() {
 
     scenario_run
     sleep "$POST_WAIT"
+    [ "$DO_WATCH" = yes ] && watch_finish
 
     # Captures stop before the daemons so that shutdown traffic is not recorded.
     stop_pid "$PID_cap_client"
@@ -291,15 +297,16 @@ main() {
         --quiet) QUIET=yes; shift ;;
         --establish) DO_ESTABLISH=yes; shift ;;
         --observe) DO_OBSERVE=yes; shift ;;
+        --watch) DO_WATCH=yes; shift ;;
         --scenario-dir) SCENARIO_DIR=$(realpath -m "$2"); shift 2 ;;
         list) all_scenarios; return 0 ;;
         all) mapfile -t -O "${#names[@]}" names < <(all_scenarios); shift ;;
-        -h|--help) sed -n '2,18p' "$0"; return 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; return 0 ;;
         -*) echo "unknown option $1" >&2; return 2 ;;
         *) names+=("$1"); shift ;;
         esac
     done
-    [ ${#names[@]} -gt 0 ] || { sed -n '2,18p' "$0"; return 2; }
+    [ ${#names[@]} -gt 0 ] || { sed -n '2,21p' "$0"; return 2; }
     [ "$(id -u)" = 0 ] || { echo "the lab needs root (network namespaces)" >&2; return 2; }
     mkdir -p "$OUT_ROOT"
     local passed=0 failed=0 failed_names=() t0 t1 start_all

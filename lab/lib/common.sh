@@ -214,3 +214,60 @@ host_check() {
         log "host check $role: [$got] as expected"
     fi
 }
+
+# Watch mode (lab/run.sh --watch): `ike-doctor watch` on the gateway's interface and log, its
+# evidence in $OUT/watch, its JSON lines in $OUT/watch.jsonl, a real Prometheus in the
+# gateway's namespace scraping its metrics every second (only loopback inside the namespace).
+WATCH_METRICS=127.0.0.1:9814
+WATCH_PROMETHEUS=127.0.0.1:9090
+watch_start() {
+    local doctor=${IKE_DOCTOR:-$REPO_DIR/target/debug/ike-doctor}
+    [ -x "$doctor" ] || die "watch: $doctor not built"
+    mkdir -p "$OUT/watch"
+    : >"$OUT/watch.jsonl"
+    start_bg watch "$WORK/watch.stderr" ip netns exec "$NS_G" bash -c \
+        'exec "$0" watch --interface eth0 --log "$1" --evidence "$2" --metrics "$3" --attempt-timeout 60 >>"$4"' \
+        "$doctor" "$OUT/gateway.log" "$OUT/watch" "$WATCH_METRICS" "$OUT/watch.jsonl"
+    cat >"$WORK/prometheus.yml" <<PROM
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: ike-doctor
+    static_configs:
+      - targets: ['$WATCH_METRICS']
+PROM
+    start_bg prometheus "$WORK/prometheus.txt" ip netns exec "$NS_G" prometheus \
+        --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
+        --web.listen-address="$WATCH_PROMETHEUS"
+    local i
+    for i in $(seq 1 100); do
+        nsx "$NS_G" curl -sf "http://$WATCH_METRICS/metrics" >/dev/null \
+            && nsx "$NS_G" curl -sf "http://$WATCH_PROMETHEUS/-/ready" >/dev/null && return 0
+        sleep 0.1
+    done
+    cat "$WORK/watch.stderr" "$WORK/prometheus.txt" >&2
+    die "watch or prometheus did not start"
+}
+
+# Waits (up to WATCH_WAIT s) for a line of watch with the scenario's outcome, then for two
+# scrapes, and saves what Prometheus holds of the counters in $OUT/watch-prometheus.json.
+watch_finish() {
+    local i want=${TRUTH_OUTCOME:-failed}
+    for i in $(seq 1 $((${WATCH_WAIT:-20} * 10))); do
+        grep -q "\"outcome\":\"$want\"" "$OUT/watch.jsonl" && break
+        sleep 0.1
+    done
+    # Until Prometheus has scraped the counters the line moved (its first scrapes come a few
+    # seconds after it starts).
+    for i in $(seq 1 150); do
+        nsx "$NS_G" curl -sf "http://$WATCH_PROMETHEUS/api/v1/query" \
+            --data-urlencode 'query={__name__=~"ike_doctor_(attempts|sas_lost)_total"}' 2>/dev/null \
+            | grep -q '"value"' && break
+        sleep 0.1
+    done
+    nsx "$NS_G" curl -sf "http://$WATCH_PROMETHEUS/api/v1/query" \
+        --data-urlencode 'query={__name__=~"ike_doctor_.*_total"}' >"$OUT/watch-prometheus.json" \
+        || log "watch: prometheus query failed"
+    nsx "$NS_G" curl -sf "http://$WATCH_METRICS/metrics" >"$OUT/watch-metrics.txt"
+    cp "$WORK/watch.stderr" "$OUT/watch.stderr"
+}

@@ -7,7 +7,9 @@ mod config_cmd;
 mod host_cmd;
 mod inputs;
 mod keys_cmd;
+mod live;
 mod probe_cmd;
+mod watch_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -161,6 +163,9 @@ enum Command {
     /// kernel's ESP support (tried in a throw-away namespace), interface MTU, reverse-path
     /// filtering, XFRM errors. Reads only; sends nothing.
     Host(host_cmd::HostArgs),
+    /// Diagnose continuously: capture on interfaces and follow logs, print one JSON line per
+    /// finished IKE SA attempt or lost SA, keep each one's evidence, serve Prometheus metrics.
+    Watch(watch_cmd::WatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -213,6 +218,7 @@ fn main() -> ExitCode {
         ),
         Command::Config(command) => config_cmd::run(command, color),
         Command::Host(args) => host_cmd::run(&args),
+        Command::Watch(args) => watch_cmd::run(&args),
         Command::Collect(args) => collect_cmd::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

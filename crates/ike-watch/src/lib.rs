@@ -553,7 +553,10 @@ impl Watch {
 
     /// When [`Watch::handle_timeout`] should next be called, if at all.
     pub fn poll_timeout(&self) -> Option<i64> {
-        self.sas.values().filter_map(|s| s.due.map(|(t, _)| t)).min()
+        self.sas
+            .values()
+            .filter_map(|s| s.due.map(|(t, _)| t))
+            .min()
     }
 
     /// Diagnoses every SA whose time has come.
@@ -573,7 +576,11 @@ impl Watch {
             return;
         };
         sa.due = None;
-        let name = format!("{}-{:016x}", ike_timeline::time::rfc3339_micros(Timestamp(sa.started)).replace(':', ""), sa.spi_i);
+        let name = format!(
+            "{}-{:016x}",
+            ike_timeline::time::rfc3339_micros(Timestamp(sa.started)).replace(':', ""),
+            sa.spi_i
+        );
         let pcap = pcap::file(
             self.config.link_type,
             sa.frames.iter().map(|c| (c.ts, &c.data[..])),
@@ -583,7 +590,7 @@ impl Watch {
         if !log.is_empty() {
             log.push('\n');
         }
-        let (verdict, verdict_json, findings_json) = evaluate(&name, &pcap, &log);
+        let (verdict, verdict_json, findings_json) = evaluate(&name, &pcap, &log, None);
         let kind = match sa.state {
             State::Negotiating => Kind::Attempt,
             State::Established => Kind::Lost,
@@ -673,9 +680,16 @@ fn digest(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The diagnosis of one SA's evidence, exactly as `ike-doctor diagnose NAME.pcap NAME.log`
-/// makes it: the verdict, and the report's verdict and findings as JSON.
-pub fn evaluate(name: &str, pcap: &[u8], log: &str) -> (Verdict, serde_json::Value, serde_json::Value) {
+/// The diagnosis of one SA's evidence, exactly as `ike-doctor diagnose NAME.pcapng NAME.log
+/// [NAME.host.json]` makes it: the verdict, and the report's verdict and findings as JSON. A
+/// host report (`ike-doctor host --format json` of the watching host, for the SA's peer)
+/// decides what the rest leaves open, as in `diagnose`.
+pub fn evaluate(
+    name: &str,
+    pcap: &[u8],
+    log: &str,
+    host_report: Option<&str>,
+) -> (Verdict, serde_json::Value, serde_json::Value) {
     let mut builder = TimelineBuilder::new(Limits::default());
     builder.set_threads(1);
     ike_timeline::ingest::capture_stream(
@@ -701,11 +715,23 @@ pub fn evaluate(name: &str, pcap: &[u8], log: &str) -> (Verdict, serde_json::Val
             &config,
         );
     }
+    let host = host_report.and_then(|text| {
+        let source = builder.add_source(
+            format!("{name}.host.json"),
+            ike_timeline::SourceKind::HostReport,
+        );
+        ike_diagnose::host::findings_of(text, source).ok()
+    });
     let timeline = builder.finish();
-    let diagnosis = ike_diagnose::diagnose(&timeline);
-    let verdict_json =
-        serde_json::to_value(ike_report::json::verdict_json(&timeline, &diagnosis.verdict))
-            .unwrap_or_default();
+    let mut diagnosis = ike_diagnose::diagnose(&timeline);
+    if let Some(found) = &host {
+        ike_diagnose::config::refine(&mut diagnosis, found, "the host report decides");
+    }
+    let verdict_json = serde_json::to_value(ike_report::json::verdict_json(
+        &timeline,
+        &diagnosis.verdict,
+    ))
+    .unwrap_or_default();
     let findings: Vec<_> = diagnosis
         .findings
         .iter()

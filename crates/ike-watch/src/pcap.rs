@@ -79,16 +79,28 @@ mod tests {
             (1_700_000_000_123_456_789i64, &[0x45u8, 0, 0, 20][..]),
             (1_700_000_001_000_000_000, &[0x60, 1, 2][..]),
         ];
-        let bytes = file(LINKTYPE_RAW, frames.iter().copied(), 1_700_000_009_000_000_000);
+        let bytes = file(
+            LINKTYPE_RAW,
+            frames.iter().copied(),
+            1_700_000_009_000_000_000,
+        );
         let mut reader = ike_capture::CaptureReader::new(&bytes[..]).expect("header");
         let first = reader.next_frame().expect("frame").expect("one");
         assert_eq!(
             (first.number, first.link_type, first.data, first.ts.0),
-            (1, LINKTYPE_RAW, &[0x45u8, 0, 0, 20][..], 1_700_000_000_123_456_789)
+            (
+                1,
+                LINKTYPE_RAW,
+                &[0x45u8, 0, 0, 20][..],
+                1_700_000_000_123_456_789
+            )
         );
         let second = reader.next_frame().expect("frame").expect("two");
         assert_eq!(second.data, &[0x60, 1, 2][..]);
         assert!(reader.next_frame().expect("end").is_none());
-        assert_eq!(reader.capture_end().map(|t| t.0), Some(1_700_000_009_000_000_000));
+        assert_eq!(
+            reader.capture_end().map(|t| t.0),
+            Some(1_700_000_009_000_000_000)
+        );
     }
 }

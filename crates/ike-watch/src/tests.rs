@@ -100,19 +100,30 @@ fn a_psk_mismatch_is_one_failed_attempt_soon_after_the_gateway_refuses() {
     let (inputs, format) = recorded("psk-mismatch", "gateway");
     let refused = inputs
         .iter()
-        .find_map(|(t, i)| matches!(i, Input::Line(l) if l.contains("MAC mismatched")).then_some(*t))
+        .find_map(|(t, i)| {
+            matches!(i, Input::Line(l) if l.contains("MAC mismatched")).then_some(*t)
+        })
         .expect("the refusal line");
     let (_, events) = run(ethernet(), inputs, format, 60_000_000_000);
     assert_eq!(events.len(), 1, "{events:?}");
     let f = &events[0];
     assert_eq!(
         summary(f),
-        (Kind::Attempt, Outcome::Failed, Some("IKE_AUTH"), Some("auth-psk"))
+        (
+            Kind::Attempt,
+            Outcome::Failed,
+            Some("IKE_AUTH"),
+            Some("auth-psk")
+        )
     );
-    assert!(f.at_ns - refused <= 5_000_000_000, "{} ns after", f.at_ns - refused);
+    assert!(
+        f.at_ns - refused <= 5_000_000_000,
+        "{} ns after",
+        f.at_ns - refused
+    );
     assert!(f.log.contains("MAC mismatched"));
     // The evidence says the same to a second reading.
-    let (again, _, _) = evaluate(&f.evidence_name, &f.pcap, &f.log);
+    let (again, _, _) = evaluate(&f.evidence_name, &f.pcap, &f.log, None);
     assert_eq!(again, f.verdict);
 }
 
@@ -123,7 +134,12 @@ fn a_proposal_mismatch_ends_in_ike_sa_init() {
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(
         summary(&events[0]),
-        (Kind::Attempt, Outcome::Failed, Some("IKE_SA_INIT"), Some("proposal-ike"))
+        (
+            Kind::Attempt,
+            Outcome::Failed,
+            Some("IKE_SA_INIT"),
+            Some("proposal-ike")
+        )
     );
 }
 
@@ -141,7 +157,11 @@ fn unanswered_requests_are_diagnosed_once_their_sender_stops() {
     println!("{:?}", f.verdict);
     // The client (retransmit base 1.4) gave up one interval after its last send; the watch
     // says so within twice that interval, not at the 165 s limit.
-    assert!(f.at_ns - last < 10_000_000_000, "{} s", (f.at_ns - last) / 1_000_000_000);
+    assert!(
+        f.at_ns - last < 10_000_000_000,
+        "{} s",
+        (f.at_ns - last) / 1_000_000_000
+    );
 }
 
 #[test]
@@ -153,7 +173,12 @@ fn an_sa_lost_behind_nat_is_reported_after_its_attempt() {
         kinds,
         vec![
             (Kind::Attempt, Outcome::Established, None, None),
-            (Kind::Lost, Outcome::Failed, Some("ESTABLISHED"), Some("nat")),
+            (
+                Kind::Lost,
+                Outcome::Failed,
+                Some("ESTABLISHED"),
+                Some("nat")
+            ),
         ]
     );
     assert_eq!(watch.tracked(), (0, 0), "the lost SA is forgotten");
@@ -164,7 +189,10 @@ fn an_established_attempt_is_reported_once_and_stays_watched() {
     let (inputs, format) = recorded("psk-ok", "gateway");
     let (watch, events) = run(ethernet(), inputs, format, 30_000_000_000);
     let kinds: Vec<_> = events.iter().map(summary).collect();
-    assert_eq!(kinds, vec![(Kind::Attempt, Outcome::Established, None, None)]);
+    assert_eq!(
+        kinds,
+        vec![(Kind::Attempt, Outcome::Established, None, None)]
+    );
     assert_eq!(watch.tracked(), (1, 1));
 }
 
