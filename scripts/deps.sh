@@ -102,6 +102,8 @@ dep prometheus "watch mode's metrics scraped by a real Prometheus" \
     cmd:prometheus
 dep rsyslog "watch mode's JSON lines shipped by rsyslog" \
     cmd:rsyslogd
+dep curl "scraping watch's metrics and querying Prometheus in the lab" \
+    cmd:curl
 dep time "peak memory (/usr/bin/time -v) in the hostile-input tests and benchmarks" \
     file:/usr/bin/time
 dep hyperfine "benchmarks' repeated timings (outside CI)"

@@ -48,6 +48,10 @@ stage lab-fixes bash lab/fix-check.sh
 stage firewall bash lab/firewall-check.sh
 # Its reverse-path filtering and ICMP redirect verdicts against the kernel's, case by case.
 stage forwarding bash lab/forwarding-check.sh
+# ike-doctor watch on the gateway while the lab makes failures, scraped by a real Prometheus,
+# its lines shipped by rsyslog; then a minute of line-rate replay and of a half-open SA flood.
+stage watch bash lab/watch-check.sh
+stage watch-soak bash -c 'cargo build -q -p ike-synth -p ike-doctor && DOCTOR=target/debug/ike-doctor SYNTH=target/debug/ike-synth bash bench/watch-soak.sh 60'
 # config check against the real daemons: a fixed, stratified sample of lab/differential.py's pairs
 # (the whole set is run before a release; its result is committed in lab/differential-results.md).
 stage differential python3 lab/differential.py --sample 27 --doctor target/debug/ike-doctor

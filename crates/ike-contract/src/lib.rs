@@ -3,7 +3,7 @@
 //! a verdict (the diagnosis, the probe) speaks it from here, so the words cannot drift apart.
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Failed,

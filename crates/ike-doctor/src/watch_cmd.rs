@@ -9,7 +9,8 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -68,7 +69,10 @@ pub(crate) fn run(args: &WatchArgs) -> ExitCode {
         eprintln!("ike-doctor watch: give at least one --interface or --log");
         return ExitCode::from(2);
     }
-    let (sender, receiver) = mpsc::channel::<Input>();
+    // Bounded: when the engine falls behind a line-rate burst, frames are dropped (and
+    // counted) here, as the kernel would drop them, instead of queueing without end.
+    let (sender, receiver) = mpsc::sync_channel::<Input>(QUEUE);
+    let dropped = Arc::new(AtomicU64::new(0));
     for interface in &args.interfaces {
         // Opened here first so a wrong name or missing privilege stops at once.
         let capture = match LiveCapture::open(interface) {
@@ -79,7 +83,8 @@ pub(crate) fn run(args: &WatchArgs) -> ExitCode {
             }
         };
         let sender = sender.clone();
-        std::thread::spawn(move || capture_loop(capture, &sender));
+        let dropped = Arc::clone(&dropped);
+        std::thread::spawn(move || capture_loop(capture, &sender, &dropped));
     }
     let mut formats: Vec<Option<ike_logs::Format>> = Vec::new();
     for (i, log) in args.logs.iter().enumerate() {
@@ -121,6 +126,8 @@ pub(crate) fn run(args: &WatchArgs) -> ExitCode {
             .unwrap_or(165)
             .saturating_mul(1_000_000_000),
         max_sas: args.max_sas,
+        // Without a capture, the logs are all there is to know SAs by.
+        sas_from_logs: args.interfaces.is_empty(),
         ..Config::default()
     });
     // Log text kept until its format is known (a few lines are needed to tell).
@@ -179,6 +186,7 @@ pub(crate) fn run(args: &WatchArgs) -> ExitCode {
         }
         watch.handle_timeout(now_ns());
         drain(&mut watch, &metrics, evidence.as_mut(), &mut hosts, &stdout);
+        metrics.dropped(dropped.load(Ordering::Relaxed));
     }
 }
 
@@ -239,7 +247,26 @@ fn drain(
     hosts: &mut HostChecks,
     stdout: &std::io::Stdout,
 ) {
-    while let Some(Event::Finished(mut f)) = watch.poll_event() {
+    while let Some(event) = watch.poll_event() {
+        let mut f = match event {
+            Event::Finished(f) => f,
+            Event::Aggregate(a) => {
+                let line = serde_json::json!({
+                    "time": ike_timeline::time::rfc3339_micros(ike_timeline::Timestamp(a.to_ns)),
+                    "event": "aggregate",
+                    "of": a.kind.as_str(),
+                    "from": ike_timeline::time::rfc3339_micros(ike_timeline::Timestamp(a.from_ns)),
+                    "count": a.count,
+                    "outcome": a.outcome.as_str(),
+                    "phase": a.phase,
+                    "category": a.category,
+                });
+                let mut out = stdout.lock();
+                let _ = writeln!(out, "{line}");
+                let _ = out.flush();
+                continue;
+            }
+        };
         let open =
             f.verdict.outcome == ike_diagnose::Outcome::Failed && f.verdict.category.is_none();
         let peer = if is_local(f.responder.ip()) {
@@ -247,10 +274,15 @@ fn drain(
         } else {
             f.responder.ip()
         };
+        // Counted into the window's aggregate: the metrics only.
+        if f.suppressed {
+            metrics.finished(&f);
+            continue;
+        }
         let host_report = if open { hosts.for_peer(peer) } else { None };
         if let Some(report) = &host_report {
             let (verdict, verdict_json, findings_json) =
-                ike_watch::evaluate(&f.evidence_name, &f.pcap, &f.log, Some(report));
+                ike_watch::evaluate(&f.evidence_name, &f.pcap, &f.log, Some(report), f.at_ns);
             f.verdict = verdict;
             f.verdict_json = verdict_json;
             f.findings_json = findings_json;
@@ -287,14 +319,17 @@ fn json_line(f: &Finished, files: Option<&EvidenceFiles>) -> serde_json::Value {
         "findings": f.findings_json,
         "retransmits": f.retransmits,
         "evidence": files.map(|files| serde_json::json!({
-            "capture": files.capture.display().to_string(),
+            "capture": files.capture.as_ref().map(|c| c.display().to_string()),
             "log": files.log.as_ref().map(|l| l.display().to_string()),
             "host": files.host.as_ref().map(|h| h.display().to_string()),
         })),
     })
 }
 
-fn capture_loop(capture: LiveCapture, sender: &Sender<Input>) {
+/// Frames and log chunks waiting for the engine.
+const QUEUE: usize = 8_192;
+
+fn capture_loop(capture: LiveCapture, sender: &SyncSender<Input>, dropped: &AtomicU64) {
     let mut buffer = vec![0u8; 65_536];
     let mut current = Some(capture);
     loop {
@@ -306,8 +341,12 @@ fn capture_loop(capture: LiveCapture, sender: &Sender<Input>) {
         match capture.next(&mut buffer) {
             Ok(Some(n)) => {
                 let frame = buffer.get(..n).unwrap_or_default().to_vec();
-                if sender.send(Input::Frame(now_ns(), frame)).is_err() {
-                    return;
+                match sender.try_send(Input::Frame(now_ns(), frame)) {
+                    Ok(()) => {}
+                    Err(TrySendError::Full(_)) => {
+                        dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(TrySendError::Disconnected(_)) => return,
                 }
             }
             Ok(None) => {}
@@ -326,7 +365,7 @@ fn capture_loop(capture: LiveCapture, sender: &Sender<Input>) {
 
 /// Follows a log file from its end: new whole lines are sent as they come; a file replaced
 /// (rotated: another inode) or cut shorter is read again from its start.
-fn follow_loop(index: usize, path: &Path, sender: &Sender<Input>) {
+fn follow_loop(index: usize, path: &Path, sender: &SyncSender<Input>) {
     use std::os::unix::fs::MetadataExt;
     let mut file: Option<(std::fs::File, u64)> = None;
     let mut position = 0u64;
@@ -376,7 +415,7 @@ fn follow_loop(index: usize, path: &Path, sender: &Sender<Input>) {
 }
 
 /// `journalctl -f -o json`: one JSON record per line, new ones only.
-fn journal_loop(index: usize, sender: &Sender<Input>) {
+fn journal_loop(index: usize, sender: &SyncSender<Input>) {
     let child = std::process::Command::new("journalctl")
         .args(["-f", "-o", "json", "-n", "0"])
         .stdout(std::process::Stdio::piped())
@@ -406,7 +445,8 @@ fn journal_loop(index: usize, sender: &Sender<Input>) {
 
 /// The files of one diagnosis: `diagnose` on them gives its verdict.
 struct EvidenceFiles {
-    capture: PathBuf,
+    /// None for an SA known from a log only.
+    capture: Option<PathBuf>,
     log: Option<PathBuf>,
     host: Option<PathBuf>,
 }
@@ -439,8 +479,13 @@ impl EvidenceDir {
     }
 
     fn write(&mut self, f: &Finished, host_report: Option<&str>) -> std::io::Result<EvidenceFiles> {
-        let capture = self.dir.join(format!("{}.pcapng", f.evidence_name));
-        self.put(&capture, &f.pcap)?;
+        let capture = if f.pcap.is_empty() {
+            None
+        } else {
+            let path = self.dir.join(format!("{}.pcapng", f.evidence_name));
+            self.put(&path, &f.pcap)?;
+            Some(path)
+        };
         let host = match host_report {
             Some(report) => {
                 let path = self.dir.join(format!("{}.host.json", f.evidence_name));
@@ -489,6 +534,9 @@ struct Metrics {
     lost: Family<Labels, Counter>,
     seen: Counter,
     untracked: Counter,
+    not_kept: Counter,
+    expired: Counter,
+    frames_dropped: Counter,
     retransmits: Counter,
     keepalives: Counter,
     keepalive_gap: Gauge<f64, std::sync::atomic::AtomicU64>,
@@ -504,6 +552,9 @@ impl Metrics {
         let lost = Family::<Labels, Counter>::default();
         let seen = Counter::default();
         let untracked = Counter::default();
+        let not_kept = Counter::default();
+        let expired = Counter::default();
+        let frames_dropped = Counter::default();
         let retransmits = Counter::default();
         let keepalives = Counter::default();
         let keepalive_gap = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
@@ -531,6 +582,21 @@ impl Metrics {
             untracked.clone(),
         );
         registry.register(
+            "evidence_frames_not_kept",
+            "Frames not kept as evidence because the evidence memory cap was reached",
+            not_kept.clone(),
+        );
+        registry.register(
+            "frames_dropped",
+            "Captured frames dropped because the diagnosis fell behind (bounded queue)",
+            frames_dropped.clone(),
+        );
+        registry.register(
+            "sas_expired",
+            "Established SAs forgotten after hours without a packet",
+            expired.clone(),
+        );
+        registry.register(
             "retransmits",
             "Retransmitted IKE requests in diagnosed SAs",
             retransmits.clone(),
@@ -554,6 +620,9 @@ impl Metrics {
             lost,
             seen,
             untracked,
+            not_kept,
+            expired,
+            frames_dropped,
             retransmits,
             keepalives,
             keepalive_gap,
@@ -589,6 +658,13 @@ impl Metrics {
         }
     }
 
+    fn dropped(&self, total: u64) {
+        let now = self.frames_dropped.get();
+        if total > now {
+            self.frames_dropped.inc_by(total - now);
+        }
+    }
+
     /// Counters the engine keeps as totals are brought up to them.
     fn state(&self, watch: &Watch) {
         let raise = |c: &Counter, total: u64| {
@@ -599,6 +675,8 @@ impl Metrics {
         };
         raise(&self.seen, watch.attempts);
         raise(&self.untracked, watch.untracked);
+        raise(&self.not_kept, watch.frames_not_kept);
+        raise(&self.expired, watch.expired);
         raise(&self.keepalives, watch.keepalives);
         self.keepalive_gap
             .set(watch.keepalive_max_gap_ns as f64 / 1e9);

@@ -54,6 +54,20 @@ pub struct Config {
     pub max_esp_frames_per_sa: usize,
     /// Log lines kept per SA.
     pub max_lines_per_sa: usize,
+    /// Evidence kept over all SAs (frames and lines); past it, frames are counted in
+    /// [`Watch::frames_not_kept`], not kept.
+    pub max_evidence_bytes: usize,
+    /// An established SA with no IKE or ESP packet for this long is forgotten (counted in
+    /// [`Watch::expired`]).
+    pub idle_expire_ns: i64,
+    /// Diagnoses of one kind, outcome, phase and category reported one by one per window;
+    /// beyond, they are counted and reported in one [`Aggregate`] when the window closes (a
+    /// flood of half-open SAs gives a few lines, not one per SA).
+    pub lines_per_window: u32,
+    pub window_ns: i64,
+    /// An attempt a log ends without a packet of it seen becomes an SA known from the log
+    /// alone (for a watch of logs only; with a capture, such lines wait for their packets).
+    pub sas_from_logs: bool,
     /// LINKTYPE_* of the frames given to [`Watch::handle_frame`].
     pub link_type: u32,
 }
@@ -69,13 +83,18 @@ impl Default for Config {
             max_bytes_per_sa: 512 * 1024,
             max_esp_frames_per_sa: 16,
             max_lines_per_sa: 400,
+            max_evidence_bytes: 16 << 20,
+            idle_expire_ns: 2 * 3600 * 1_000_000_000,
+            lines_per_window: 20,
+            window_ns: 60_000_000_000,
+            sas_from_logs: false,
             link_type: pcap::LINKTYPE_RAW,
         }
     }
 }
 
 /// What a finished diagnosis is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// An attempt to establish an IKE SA ended: established or failed.
     Attempt,
@@ -109,18 +128,37 @@ pub struct Finished {
     pub findings_json: serde_json::Value,
     /// File name (without extension) the evidence is cited by.
     pub evidence_name: String,
-    /// The SA's frames as a pcapng file, captured until `at_ns`.
+    /// The SA's frames as a pcapng file, captured until `at_ns` (empty for an SA known from a
+    /// log only).
     pub pcap: Vec<u8>,
     /// The log lines about the SA, as written (empty without logs).
     pub log: String,
     /// Retransmitted requests seen in the SA.
     pub retransmits: u64,
+    /// More than [`Config::lines_per_window`] like it in this window: count it, report it in
+    /// the window's [`Aggregate`], not on its own.
+    pub suppressed: bool,
 }
+
+/// Diagnoses not reported one by one in a window: how many, of what.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub kind: Kind,
+    pub outcome: Outcome,
+    pub phase: Option<&'static str>,
+    pub category: Option<&'static str>,
+    pub count: u64,
+    pub from_ns: i64,
+    pub to_ns: i64,
+}
+
+type AggregateKey = (Kind, Outcome, Option<&'static str>, Option<&'static str>);
 
 /// What [`Watch::poll_event`] gives.
 #[derive(Debug, Clone)]
 pub enum Event {
     Finished(Box<Finished>),
+    Aggregate(Aggregate),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +190,10 @@ struct Sa {
     responder: SocketAddr,
     started: i64,
     last_message: i64,
+    /// Last IKE or ESP packet.
+    last_activity: i64,
+    /// Bytes of evidence held (frames and lines).
+    bytes: usize,
     state: State,
     frames: Vec<Captured>,
     frame_bytes: usize,
@@ -164,6 +206,56 @@ struct Sa {
     /// Request digests seen, to tell retransmits (same bytes) from new requests.
     seen_requests: Vec<(u32, bool, u64)>,
 }
+
+impl Sa {
+    fn new(spi_i: u64, initiator: SocketAddr, responder: SocketAddr, now: i64) -> Sa {
+        Sa {
+            spi_i,
+            spi_r: 0,
+            initiator,
+            responder,
+            started: now,
+            last_message: now,
+            last_activity: now,
+            bytes: 0,
+            state: State::Negotiating,
+            frames: Vec::new(),
+            frame_bytes: 0,
+            esp_frames: 0,
+            lines: Vec::new(),
+            pending: None,
+            due: None,
+            retransmits: 0,
+            seen_requests: Vec::new(),
+        }
+    }
+}
+
+/// Whether a line ends an attempt: (an SA came up, something failed).
+fn ends_attempt(entry: &ike_logs::Entry) -> (bool, bool) {
+    let up = matches!(entry.fact, Fact::IkeEstablished | Fact::ChildEstablished);
+    let fails = entry.role == Role::Cause
+        || matches!(
+            entry.fact,
+            Fact::GaveUp
+                | Fact::PeerRefusedAuth
+                | Fact::PeerRefusedProposals
+                | Fact::PeerRefusedChildProposals
+                | Fact::PeerRefusedTs
+                | Fact::PeerRefusedVirtualIp
+                | Fact::NegotiationFailed
+                | Fact::AuthFailed
+                | Fact::HalfOpenTimeout
+                | Fact::ChildFailed
+                | Fact::RekeyFailed
+                | Fact::Fatal
+        );
+    (up, fails)
+}
+
+/// Keys of SAs known from a log only (no packet seen): the top bit set, the daemon's SA
+/// number and the time in the rest.
+const LOG_ONLY: u64 = 1 << 63;
 
 #[derive(Debug, Clone, Copy)]
 struct Pending {
@@ -209,6 +301,15 @@ pub struct Watch {
     pub keepalives: u64,
     pub keepalive_max_gap_ns: i64,
     keepalive_last: FxHashMap<SocketAddr, i64>,
+    /// Evidence bytes held over all SAs.
+    evidence_bytes: usize,
+    /// Frames not kept because [`Config::max_evidence_bytes`] was reached.
+    pub frames_not_kept: u64,
+    /// Established SAs forgotten after [`Config::idle_expire_ns`] without a packet.
+    pub expired: u64,
+    window_start: i64,
+    window: FxHashMap<AggregateKey, (u32, u64)>,
+    next_sweep: i64,
 }
 
 impl Watch {
@@ -229,6 +330,12 @@ impl Watch {
             keepalives: 0,
             keepalive_max_gap_ns: 0,
             keepalive_last: FxHashMap::default(),
+            evidence_bytes: 0,
+            frames_not_kept: 0,
+            expired: 0,
+            window_start: 0,
+            window: FxHashMap::default(),
+            next_sweep: 0,
         }
     }
 
@@ -277,10 +384,15 @@ impl Watch {
             NetEvent::Esp(e) => {
                 let key = self.sa_between(e.src, e.dst);
                 if let Some(sa) = key.and_then(|k| self.sas.get_mut(&k)) {
+                    sa.last_activity = now;
                     if sa.esp_frames < self.config.max_esp_frames_per_sa {
                         sa.esp_frames += 1;
                         if let Some(c) = take_recent(&mut self.recent, e.frame) {
-                            keep_frame(sa, c, &self.config);
+                            let budget = Budget {
+                                used: &mut self.evidence_bytes,
+                                refused: &mut self.frames_not_kept,
+                            };
+                            keep_frame(sa, c, &self.config, budget);
                         }
                     }
                 }
@@ -288,7 +400,8 @@ impl Watch {
             NetEvent::NatKeepalive(k) => {
                 self.keepalives += 1;
                 if let Some(last) = self.keepalive_last.insert(k.src, now) {
-                    self.keepalive_max_gap_ns = self.keepalive_max_gap_ns.max(now - last);
+                    self.keepalive_max_gap_ns =
+                        self.keepalive_max_gap_ns.max(now.saturating_sub(last));
                 }
                 if self.keepalive_last.len() > self.config.max_sas {
                     self.keepalive_last.clear();
@@ -332,23 +445,11 @@ impl Watch {
                 return;
             }
             let (initiator, responder) = (d.src, d.dst);
-            let mut sa = Sa {
-                spi_i,
-                spi_r: 0,
-                initiator,
-                responder,
-                started: now,
-                last_message: now,
-                state: State::Negotiating,
-                frames: Vec::new(),
-                frame_bytes: 0,
-                esp_frames: 0,
-                lines: Vec::new(),
-                pending: None,
-                due: Some((now + self.config.attempt_timeout_ns, Due::GaveUp)),
-                retransmits: 0,
-                seen_requests: Vec::new(),
-            };
+            let mut sa = Sa::new(spi_i, initiator, responder, now);
+            sa.due = Some((
+                now.saturating_add(self.config.attempt_timeout_ns),
+                Due::GaveUp,
+            ));
             // Lines the daemon wrote before the first packet, about this peer.
             let claimed: Vec<u32> = self
                 .waiting
@@ -382,6 +483,7 @@ impl Watch {
             sa.spi_r = spi_r;
         }
         sa.last_message = now;
+        sa.last_activity = now;
         // The datagram's frames: its IP fragments, or itself.
         let frames: Vec<u64> = if d.ip_fragments.is_empty() {
             vec![d.frame]
@@ -390,7 +492,11 @@ impl Watch {
         };
         for f in frames {
             if let Some(c) = take_recent(&mut self.recent, f) {
-                keep_frame(sa, c, &config);
+                let budget = Budget {
+                    used: &mut self.evidence_bytes,
+                    refused: &mut self.frames_not_kept,
+                };
+                keep_frame(sa, c, &config, budget);
             }
         }
         if response {
@@ -402,7 +508,7 @@ impl Watch {
             }
             // An answered exchange: if nothing follows, the attempt (or this exchange) is over.
             if sa.due.is_none_or(|(_, why)| why != Due::Stated) {
-                sa.due = Some((now + config.quiet_ns, Due::Quiet));
+                sa.due = Some((now.saturating_add(config.quiet_ns), Due::Quiet));
             }
         } else {
             let digest = digest(&d.payload);
@@ -410,7 +516,7 @@ impl Watch {
             if sa.seen_requests.contains(&key) {
                 sa.retransmits += 1;
                 if let Some(p) = &mut sa.pending {
-                    p.last_gap = now - p.last_sent;
+                    p.last_gap = now.saturating_sub(p.last_sent);
                     p.last_sent = now;
                 }
             } else {
@@ -430,13 +536,13 @@ impl Watch {
                 let wait = if p.last_gap == 0 {
                     FIRST_RESEND_WAIT_NS
                 } else {
-                    (2 * p.last_gap).max(1_000_000_000)
+                    p.last_gap.saturating_mul(2).max(1_000_000_000)
                 };
-                let gave_up_at = p.last_sent + wait;
+                let gave_up_at = p.last_sent.saturating_add(wait);
                 let stated = sa.due.is_some_and(|(_, why)| why == Due::Stated);
                 if !stated {
                     let limit = if sa.state == State::Negotiating {
-                        sa.started + config.attempt_timeout_ns
+                        sa.started.saturating_add(config.attempt_timeout_ns)
                     } else {
                         i64::MAX
                     };
@@ -464,7 +570,12 @@ impl Watch {
         let Some(key) = key else {
             // Not yet known: wait for the SA's first packet (bounded).
             if let Some(sa_ref) = r.sa_ref {
-                let peer = r.peer.or(r.dst.map(|d| d.ip()));
+                // The other end: named, or the sender of what the writer received, or the
+                // receiver of what it sent.
+                let peer = r.peer.or(match r.entry.fact {
+                    Fact::PacketReceived => r.src.map(|a| a.ip()),
+                    _ => r.dst.map(|a| a.ip()),
+                });
                 if !self.waiting.contains_key(&sa_ref) {
                     if self.waiting_order.len() >= MAX_WAITING {
                         if let Some(old) = self.waiting_order.pop_front() {
@@ -483,6 +594,12 @@ impl Watch {
                 if w.lines.len() < 64 {
                     w.lines.push(r.text.clone());
                 }
+                // The daemon says the attempt is over and no packet of it was seen (no
+                // --interface, or another one): an SA known from the log alone.
+                let (up, fails) = ends_attempt(r.entry);
+                if (up || fails) && self.config.sas_from_logs {
+                    self.log_only_sa(now, sa_ref, r.ike_spis);
+                }
             }
             return;
         };
@@ -494,36 +611,48 @@ impl Watch {
         let Some(sa) = self.sas.get_mut(&key) else {
             return;
         };
-        if sa.lines.len() < max_lines {
+        if sa.lines.len() < max_lines && self.evidence_bytes < self.config.max_evidence_bytes {
+            sa.bytes += r.text.len();
+            self.evidence_bytes += r.text.len();
             sa.lines.push(r.text.clone());
         }
-        let entry = r.entry;
-        let ends = matches!(entry.fact, Fact::IkeEstablished | Fact::ChildEstablished)
-            && sa.state == State::Negotiating;
-        let fails = entry.role == Role::Cause
-            || matches!(
-                entry.fact,
-                Fact::GaveUp
-                    | Fact::PeerRefusedAuth
-                    | Fact::PeerRefusedProposals
-                    | Fact::PeerRefusedChildProposals
-                    | Fact::PeerRefusedTs
-                    | Fact::PeerRefusedVirtualIp
-                    | Fact::NegotiationFailed
-                    | Fact::AuthFailed
-                    | Fact::HalfOpenTimeout
-                    | Fact::ChildFailed
-                    | Fact::RekeyFailed
-                    | Fact::Fatal
-            );
+        let (up, fails) = ends_attempt(r.entry);
+        let ends = up && sa.state == State::Negotiating;
         // An established attempt is reported once its CHILD_SA is up (or the daemon says the
         // IKE SA is, with nothing more within the grace).
         if fails || ends {
-            let at = now + grace;
+            let at = now.saturating_add(grace);
             if sa.due.is_none_or(|(t, why)| why != Due::Stated || t > at) {
                 sa.due = Some((at, Due::Stated));
             }
         }
+    }
+
+    /// Makes the waiting lines of `sa_ref` an SA of their own, diagnosed after the grace.
+    fn log_only_sa(&mut self, now: i64, sa_ref: u32, spis: Option<(u64, u64)>) {
+        let Some(w) = self.waiting.remove(&sa_ref) else {
+            return;
+        };
+        self.waiting_order.retain(|r| *r != sa_ref);
+        self.attempts += 1;
+        if self.sas.len() >= self.config.max_sas {
+            self.untracked += 1;
+            return;
+        }
+        let key = LOG_ONLY | (u64::from(sa_ref) << 24) | (now as u64 & 0xff_ffff);
+        let unspecified = SocketAddr::from(([0, 0, 0, 0], 0));
+        let peer = w.peer.map_or(unspecified, |ip| SocketAddr::new(ip, 500));
+        let mut sa = Sa::new(spis.map_or(0, |(i, _)| i), peer, unspecified, now);
+        sa.spi_r = spis.map_or(0, |(_, r)| r);
+        sa.bytes = w.lines.iter().map(String::len).sum();
+        self.evidence_bytes += sa.bytes;
+        sa.lines = w.lines;
+        sa.due = Some((now.saturating_add(self.config.grace_ns), Due::Stated));
+        if let Some(ip) = w.peer {
+            self.by_ip.entry(ip).or_default().push(key);
+        }
+        self.by_ref.insert(sa_ref, key);
+        self.sas.insert(key, sa);
     }
 
     fn sa_of_line(&self, r: &ike_logs::LogRecord) -> Option<u64> {
@@ -553,10 +682,22 @@ impl Watch {
 
     /// When [`Watch::handle_timeout`] should next be called, if at all.
     pub fn poll_timeout(&self) -> Option<i64> {
-        self.sas
+        let due = self
+            .sas
             .values()
             .filter_map(|s| s.due.map(|(t, _)| t))
-            .min()
+            .min();
+        let window = self
+            .window
+            .values()
+            .any(|&(_, suppressed)| suppressed > 0)
+            .then_some(self.window_start.saturating_add(self.config.window_ns));
+        let sweep = self
+            .sas
+            .values()
+            .any(|s| s.state == State::Established)
+            .then_some(self.next_sweep);
+        [due, window, sweep].into_iter().flatten().min()
     }
 
     /// Diagnoses every SA whose time has come.
@@ -569,6 +710,50 @@ impl Watch {
         for (key, why) in due {
             self.diagnose_sa(now_ns, key, why);
         }
+        if now_ns >= self.next_sweep {
+            self.next_sweep = now_ns.saturating_add(self.config.window_ns);
+            let idle: Vec<u64> = self
+                .sas
+                .iter()
+                .filter(|(_, s)| {
+                    s.state == State::Established
+                        && now_ns.saturating_sub(s.last_activity) >= self.config.idle_expire_ns
+                })
+                .map(|(&k, _)| k)
+                .collect();
+            for key in idle {
+                self.expired += 1;
+                self.forget(key);
+            }
+        }
+        self.close_window(now_ns);
+    }
+
+    /// At the end of a window, one [`Aggregate`] per kind of diagnosis that was counted.
+    fn close_window(&mut self, now: i64) {
+        if now < self.window_start.saturating_add(self.config.window_ns) {
+            return;
+        }
+        let from = self.window_start;
+        let mut counted: Vec<(AggregateKey, u64)> = self
+            .window
+            .drain()
+            .filter(|(_, (_, suppressed))| *suppressed > 0)
+            .map(|(key, (_, suppressed))| (key, suppressed))
+            .collect();
+        counted.sort_by_key(|((kind, _, phase, category), _)| (kind.as_str(), *phase, *category));
+        for ((kind, outcome, phase, category), count) in counted {
+            self.events.push_back(Event::Aggregate(Aggregate {
+                kind,
+                outcome,
+                phase,
+                category,
+                count,
+                from_ns: from,
+                to_ns: now,
+            }));
+        }
+        self.window_start = now;
     }
 
     fn diagnose_sa(&mut self, now: i64, key: u64, why: Due) {
@@ -579,18 +764,23 @@ impl Watch {
         let name = format!(
             "{}-{:016x}",
             ike_timeline::time::rfc3339_micros(Timestamp(sa.started)).replace(':', ""),
-            sa.spi_i
+            if sa.spi_i == 0 { key } else { sa.spi_i }
         );
-        let pcap = pcap::file(
-            self.config.link_type,
-            sa.frames.iter().map(|c| (c.ts, &c.data[..])),
-            now,
-        );
+        // An SA known from a log only has no capture.
+        let pcap = if sa.frames.is_empty() {
+            Vec::new()
+        } else {
+            pcap::file(
+                self.config.link_type,
+                sa.frames.iter().map(|c| (c.ts, &c.data[..])),
+                now,
+            )
+        };
         let mut log = sa.lines.join("\n");
         if !log.is_empty() {
             log.push('\n');
         }
-        let (verdict, verdict_json, findings_json) = evaluate(&name, &pcap, &log, None);
+        let (verdict, verdict_json, findings_json) = evaluate(&name, &pcap, &log, None, now);
         let kind = match sa.state {
             State::Negotiating => Kind::Attempt,
             State::Established => Kind::Lost,
@@ -600,7 +790,10 @@ impl Watch {
         // An exchange answered and quiet, undecided: wait for more (or the attempt's limit).
         if why == Due::Quiet && !decided {
             if kind == Kind::Attempt {
-                sa.due = Some((sa.started + self.config.attempt_timeout_ns, Due::GaveUp));
+                sa.due = Some((
+                    sa.started.saturating_add(self.config.attempt_timeout_ns),
+                    Due::GaveUp,
+                ));
             }
             return;
         }
@@ -628,17 +821,34 @@ impl Watch {
             pcap,
             log,
             retransmits: sa.retransmits,
+            suppressed: false,
         };
         if !established || why == Due::Stated && kind == Kind::Lost {
             self.forget(key);
         }
         if report {
+            self.close_window(now);
+            let key = (
+                finished.kind,
+                finished.verdict.outcome,
+                finished.verdict.phase.map(|p| p.as_str()),
+                finished.verdict.category.map(|c| c.as_str()),
+            );
+            let seen = self.window.entry(key).or_insert((0, 0));
+            let mut finished = finished;
+            if seen.0 < self.config.lines_per_window {
+                seen.0 += 1;
+            } else {
+                seen.1 += 1;
+                finished.suppressed = true;
+            }
             self.events.push_back(Event::Finished(Box::new(finished)));
         }
     }
 
     fn forget(&mut self, key: u64) {
         if let Some(sa) = self.sas.remove(&key) {
+            self.evidence_bytes = self.evidence_bytes.saturating_sub(sa.bytes);
             for ip in [sa.initiator.ip(), sa.responder.ip()] {
                 if let Some(list) = self.by_ip.get_mut(&ip) {
                     list.retain(|k| *k != key);
@@ -661,11 +871,22 @@ fn take_recent(recent: &mut VecDeque<(u64, Captured)>, number: u64) -> Option<Ca
     recent.remove(i).map(|(_, c)| c)
 }
 
-fn keep_frame(sa: &mut Sa, c: Captured, config: &Config) {
-    if sa.frames.len() < config.max_frames_per_sa
-        && sa.frame_bytes + c.data.len() <= config.max_bytes_per_sa
-    {
-        sa.frame_bytes += c.data.len();
+/// The evidence held over all SAs, and the frames refused for it.
+struct Budget<'a> {
+    used: &'a mut usize,
+    refused: &'a mut u64,
+}
+
+fn keep_frame(sa: &mut Sa, c: Captured, config: &Config, budget: Budget<'_>) {
+    let n = c.data.len();
+    if *budget.used + n > config.max_evidence_bytes {
+        *budget.refused += 1;
+        return;
+    }
+    if sa.frames.len() < config.max_frames_per_sa && sa.frame_bytes + n <= config.max_bytes_per_sa {
+        sa.frame_bytes += n;
+        sa.bytes += n;
+        *budget.used += n;
         sa.frames.push(c);
     }
 }
@@ -683,28 +904,36 @@ fn digest(bytes: &[u8]) -> u64 {
 /// The diagnosis of one SA's evidence, exactly as `ike-doctor diagnose NAME.pcapng NAME.log
 /// [NAME.host.json]` makes it: the verdict, and the report's verdict and findings as JSON. A
 /// host report (`ike-doctor host --format json` of the watching host, for the SA's peer)
-/// decides what the rest leaves open, as in `diagnose`.
+/// decides what the rest leaves open, as in `diagnose`. `end_ns`: when the evidence ends.
 pub fn evaluate(
     name: &str,
     pcap: &[u8],
     log: &str,
     host_report: Option<&str>,
+    end_ns: i64,
 ) -> (Verdict, serde_json::Value, serde_json::Value) {
     let mut builder = TimelineBuilder::new(Limits::default());
     builder.set_threads(1);
-    ike_timeline::ingest::capture_stream(
-        &mut builder,
-        pcap,
-        &format!("{name}.pcapng"),
-        &DissectorConfig::default(),
-        &mut |_| {},
-    );
+    if !pcap.is_empty() {
+        ike_timeline::ingest::capture_stream(
+            &mut builder,
+            pcap,
+            &format!("{name}.pcapng"),
+            &DissectorConfig::default(),
+            &mut |_| {},
+        );
+    }
     if let Some(format) = (!log.is_empty())
         .then(|| ike_logs::detect(log.as_bytes()))
         .flatten()
     {
         let config = ike_logs::ScanConfig {
-            reference_ns: builder.earliest_capture_time().map(|t| t.0),
+            // Year-less times go before the first packet, or (log only) before the end, as
+            // `diagnose` places them before the log file's modification time.
+            reference_ns: builder
+                .earliest_capture_time()
+                .map(|t| t.0)
+                .or(Some(end_ns)),
             ..Default::default()
         };
         ike_timeline::ingest_log::log_stream(

@@ -57,8 +57,10 @@ fn run(
     let mut out = Vec::new();
     let end = inputs.last().map_or(0, |(t, _)| *t) + after_ns;
     let drain = |watch: &mut Watch, out: &mut Vec<Finished>| {
-        while let Some(Event::Finished(f)) = watch.poll_event() {
-            out.push(*f);
+        while let Some(event) = watch.poll_event() {
+            if let Event::Finished(f) = event {
+                out.push(*f);
+            }
         }
     };
     for (t, input) in inputs {
@@ -123,7 +125,7 @@ fn a_psk_mismatch_is_one_failed_attempt_soon_after_the_gateway_refuses() {
     );
     assert!(f.log.contains("MAC mismatched"));
     // The evidence says the same to a second reading.
-    let (again, _, _) = evaluate(&f.evidence_name, &f.pcap, &f.log, None);
+    let (again, _, _) = evaluate(&f.evidence_name, &f.pcap, &f.log, None, f.at_ns);
     assert_eq!(again, f.verdict);
 }
 
@@ -206,4 +208,105 @@ fn attempts_past_the_cap_are_counted_not_tracked() {
     let (watch, events) = run(config, inputs, format, 10_000_000_000);
     assert!(events.is_empty());
     assert_eq!((watch.attempts, watch.untracked), (1, 1));
+}
+
+#[test]
+fn past_the_lines_of_a_window_diagnoses_are_counted_into_one_aggregate() {
+    let (inputs, format) = recorded("psk-mismatch", "gateway");
+    let config = Config {
+        lines_per_window: 0,
+        ..ethernet()
+    };
+    let mut watch = Watch::new(config);
+    let start = inputs.first().map(|(t, _)| *t).expect("inputs");
+    for (t, input) in inputs {
+        match input {
+            Input::Frame(data) => watch.handle_frame(t, &data),
+            Input::Line(line) => watch.handle_log(t, format, &format!("{line}\n")),
+        }
+    }
+    let mut events = Vec::new();
+    let end = start + 120_000_000_000;
+    while let Some(due) = watch.poll_timeout().filter(|&d| d <= end) {
+        watch.handle_timeout(due);
+        while let Some(e) = watch.poll_event() {
+            events.push(e);
+        }
+    }
+    let finished: Vec<bool> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Finished(f) => Some(f.suppressed),
+            Event::Aggregate(_) => None,
+        })
+        .collect();
+    assert_eq!(finished, vec![true], "counted, not reported alone");
+    let aggregates: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Aggregate(a) => Some((a.kind, a.outcome, a.phase, a.category, a.count)),
+            Event::Finished(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        aggregates,
+        vec![(
+            Kind::Attempt,
+            Outcome::Failed,
+            Some("IKE_AUTH"),
+            Some("auth-psk"),
+            1
+        )]
+    );
+}
+
+#[test]
+fn evidence_past_the_budget_is_counted_not_kept() {
+    let (inputs, format) = recorded("psk-mismatch", "gateway");
+    let config = Config {
+        max_evidence_bytes: 600,
+        ..ethernet()
+    };
+    let (watch, events) = run(config, inputs, format, 10_000_000_000);
+    assert!(watch.frames_not_kept > 0);
+    assert_eq!(events.len(), 1);
+}
+
+#[test]
+fn an_idle_established_sa_is_forgotten() {
+    let (inputs, format) = recorded("psk-ok", "gateway");
+    let config = Config {
+        idle_expire_ns: 5_000_000_000,
+        window_ns: 1_000_000_000,
+        ..ethernet()
+    };
+    let (watch, _) = run(config, inputs, format, 30_000_000_000);
+    assert_eq!((watch.tracked(), watch.expired), ((0, 0), 1));
+}
+
+#[test]
+fn a_log_alone_is_enough_for_an_sa_known_from_it() {
+    let (inputs, format) = recorded("psk-mismatch", "gateway");
+    let lines: Vec<(i64, Input)> = inputs
+        .into_iter()
+        .filter(|(_, i)| matches!(i, Input::Line(_)))
+        .collect();
+    let config = Config {
+        sas_from_logs: true,
+        ..ethernet()
+    };
+    let (_, events) = run(config, lines, format, 10_000_000_000);
+    assert_eq!(events.len(), 1, "{events:?}");
+    let f = &events[0];
+    assert_eq!(
+        summary(f),
+        (
+            Kind::Attempt,
+            Outcome::Failed,
+            Some("IKE_AUTH"),
+            Some("auth-psk")
+        )
+    );
+    assert!(f.pcap.is_empty(), "no capture");
+    assert_eq!(f.initiator.ip().to_string(), "10.99.2.3");
 }
