@@ -51,8 +51,16 @@ run() {
     rx0=$(nsx "$NS_G" cat /sys/class/net/eth0/statistics/rx_packets)
     cpu0=$(awk '{print $14 + $15}' "/proc/$watch_pid/stat")
     printf 'seconds\trss_mb\tcpu_percent\tpackets_per_s\n' >"$table"
+    local flapped=no seen_at_flap=0
     while [ $t -lt "$SECONDS_PER_RUN" ]; do
         sleep 5; t=$((t + 5))
+        # Halfway through the line-rate run, the interface goes down and comes back: the
+        # watch must go on reading it.
+        if [ "$name" = line-rate ] && [ "$flapped" = no ] && [ $((t * 2)) -ge "$SECONDS_PER_RUN" ]; then
+            seen_at_flap=$(nsx "$NS_G" curl -sf http://127.0.0.1:9814/metrics | awk '/^ike_doctor_attempts_seen_total/ {print $2}')
+            nsx "$NS_G" ip link set eth0 down; sleep 2; nsx "$NS_G" ip link set eth0 up
+            flapped=yes
+        fi
         kill -0 "$watch_pid" 2>/dev/null || die "$name: watch died: $(tail -3 "$WORK/$name.watch.stderr")"
         rx=$(nsx "$NS_G" cat /sys/class/net/eth0/statistics/rx_packets)
         cpu=$(awk '{print $14 + $15}' "/proc/$watch_pid/stat")
@@ -62,11 +70,13 @@ run() {
         rx0=$rx; cpu0=$cpu
     done
     local metrics
+    local seen_at_end
+    seen_at_end=$(nsx "$NS_G" curl -sf http://127.0.0.1:9814/metrics | awk '/^ike_doctor_attempts_seen_total/ {print $2}')
     metrics=$(nsx "$NS_G" curl -sf http://127.0.0.1:9814/metrics | grep -E '^ike_doctor_(attempts_seen|attempts_untracked|evidence_frames_not_kept|frames_dropped|sas_tracked)' | tr '\n' ' ')
     teardown
-    python3 - "$name" "$table" "$lines" "$metrics" <<'PY'
+    python3 - "$name" "$table" "$lines" "$metrics" "$flapped" "${seen_at_flap:-0}" "${seen_at_end:-0}" <<'PY'
 import json, sys
-name, table, lines_file, metrics = sys.argv[1:5]
+name, table, lines_file, metrics, flapped, seen_at_flap, seen_at_end = sys.argv[1:8]
 rows = [l.split("\t") for l in open(table).read().splitlines()[1:]]
 rss = [float(r[1]) for r in rows]
 cpu = [int(r[2]) for r in rows]
@@ -84,6 +94,11 @@ ok = max(rss) < 64 and second <= first * 1.15 + 4
 print(f"{name}: {len(rows) * 5} s, {sum(pps) // max(len(pps), 1)} packets/s on average, "
       f"CPU {sum(cpu) // max(len(cpu), 1)}% on average, peak RSS {max(rss):.1f} MB "
       f"(middle third {first:.1f}, last third {second:.1f}); lines {events}, {aggregated} diagnoses aggregated; {metrics}")
+if flapped == "yes":
+    went_on = float(seen_at_end) > float(seen_at_flap)
+    print(f"{name}: interface down and up halfway: attempts seen {seen_at_flap} then {seen_at_end}: "
+          f"{'still reading' if went_on else 'STOPPED reading'}")
+    ok = ok and went_on
 if name == "flood" and len(lines) > 200:
     print(f"{name}: {len(lines)} lines: the flood was not aggregated"); ok = False
 print(f"{name}: {'PASS' if ok else 'FAIL'}")
