@@ -86,18 +86,7 @@ pub(crate) fn run(args: &CollectArgs) -> ExitCode {
         &mut manifest,
     );
     // The host report, as `ike-doctor host --format json` writes it.
-    let host_args = crate::host_cmd::HostArgs {
-        root: args.root.clone(),
-        no_esp_test: false,
-        peer: args.peer,
-        nft_json: None,
-        iptables_save: None,
-        local: None,
-        cloud_firewalls: Vec::new(),
-        interface: None,
-        format: crate::Format::Json,
-        output: None,
-    };
+    let host_args = crate::host_cmd::HostArgs::live_json(args.root.clone(), args.peer, true);
     // Without a route to the peer the report is still worth having, without its firewall part.
     let report = crate::host_cmd::build_report(&host_args).or_else(|e| {
         let _ = writeln!(manifest, "  firewall not evaluated: {e}");

@@ -55,6 +55,28 @@ pub(crate) struct HostArgs {
     pub(crate) output: Option<PathBuf>,
 }
 
+impl HostArgs {
+    /// The live host's report for `peer`, as JSON, as `collect` and `watch` make it.
+    pub(crate) fn live_json(
+        root: Option<PathBuf>,
+        peer: Option<IpAddr>,
+        esp_test: bool,
+    ) -> HostArgs {
+        HostArgs {
+            root,
+            no_esp_test: !esp_test,
+            peer,
+            nft_json: None,
+            iptables_save: None,
+            local: None,
+            cloud_firewalls: Vec::new(),
+            interface: None,
+            format: Format::Json,
+            output: None,
+        }
+    }
+}
+
 pub(crate) fn run(args: &HostArgs) -> ExitCode {
     let report = match build_report(args) {
         Ok(r) => r,

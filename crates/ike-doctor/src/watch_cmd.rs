@@ -213,18 +213,7 @@ impl HostChecks {
             return None;
         }
         self.last_run = Some(now);
-        let args = crate::host_cmd::HostArgs {
-            root: None,
-            no_esp_test: true,
-            peer: Some(peer),
-            nft_json: None,
-            iptables_save: None,
-            local: None,
-            cloud_firewalls: Vec::new(),
-            interface: None,
-            format: crate::Format::Json,
-            output: None,
-        };
+        let args = crate::host_cmd::HostArgs::live_json(None, Some(peer), false);
         let report = crate::host_cmd::build_report(&args).ok()?;
         let text = serde_json::to_string_pretty(&report).ok()?;
         if self.reports.len() >= 256 {

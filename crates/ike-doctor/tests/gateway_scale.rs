@@ -5,32 +5,8 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
-use ike_synth::{write_mixed, CaptureWriter, Format, MixedOptions, Shape};
 use serde_json::Value;
-
-fn gateway_capture(dir: &Path, size: u64, peers: usize) -> std::path::PathBuf {
-    let path = dir.join("gateway.pcap");
-    let file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    let mut writer = CaptureWriter::new(file, Format::Pcap).expect("writer");
-    write_mixed(
-        &mut writer,
-        &MixedOptions {
-            target_bytes: size,
-            max_frames: None,
-            seed: 7,
-            shape: Shape {
-                tunnels: peers,
-                esp_sas: 2_000,
-                ..Shape::GATEWAY
-            },
-        },
-    )
-    .expect("generate");
-    writer.finish().expect("finish");
-    path
-}
 
 fn diagnose_json(args: &[&str]) -> (Value, i32) {
     let output = common::ike_doctor()
@@ -56,7 +32,7 @@ fn ip(endpoint: &Value) -> String {
 #[test]
 fn a_gateway_capture_is_read_whole_with_a_row_per_peer() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let capture = gateway_capture(dir.path(), 24 << 20, 400);
+    let capture = common::gateway_capture(dir.path(), 24 << 20, 400, 7);
     let (report, code) = diagnose_json(&[capture.to_str().unwrap()]);
     assert!(code == 0 || code == 1, "exit {code}");
     for (name, value) in report["limits"].as_object().expect("limits") {
@@ -82,7 +58,7 @@ fn a_gateway_capture_is_read_whole_with_a_row_per_peer() {
 #[test]
 fn filters_keep_one_peer_one_sa_or_one_window() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let capture = gateway_capture(dir.path(), 4 << 20, 60);
+    let capture = common::gateway_capture(dir.path(), 4 << 20, 60, 7);
     let capture = capture.to_str().unwrap();
     let (report, _) = diagnose_json(&[capture]);
     let all = sessions(&report);
@@ -159,7 +135,7 @@ fn filters_keep_one_peer_one_sa_or_one_window() {
 #[test]
 fn two_threads_give_the_same_report_as_one() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let gateway = gateway_capture(dir.path(), 6 << 20, 200);
+    let gateway = common::gateway_capture(dir.path(), 6 << 20, 200, 7);
     let mut captures = common::fixture_captures();
     captures.push(gateway);
     assert!(captures.len() > 5, "fixtures found: {captures:?}");

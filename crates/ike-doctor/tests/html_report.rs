@@ -534,30 +534,6 @@ fn config_and_host_pages_open_without_requests() {
     }
 }
 
-/// A gateway's capture made with `ike-synth`: many peers, retried and failed attempts.
-fn gateway_capture(dir: &Path, size: u64, peers: usize) -> PathBuf {
-    use ike_synth::{write_mixed, CaptureWriter, Format, MixedOptions, Shape};
-    let path = dir.join("gateway.pcap");
-    let file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    let mut writer = CaptureWriter::new(file, Format::Pcap).expect("writer");
-    write_mixed(
-        &mut writer,
-        &MixedOptions {
-            target_bytes: size,
-            max_frames: None,
-            seed: 11,
-            shape: Shape {
-                tunnels: peers,
-                esp_sas: 2_000,
-                ..Shape::GATEWAY
-            },
-        },
-    )
-    .expect("generate");
-    writer.finish().expect("finish");
-    path
-}
-
 /// The bounds of a report of many SAs: at most 1,500 bytes per SA (30 MB for 20,000), usable
 /// (its script done: peers table and first page of SAs drawn) within 3 s of opening, one ladder
 /// drawn within 300 ms of a click, a link to a rung of the last SA within 300 ms. CI runs it on
@@ -568,7 +544,7 @@ fn a_report_of_many_sas_stays_small_and_opens_fast() {
     let dir = tempfile::tempdir().expect("tempdir");
     let capture = match std::env::var_os("IKE_HTML_CAPTURE") {
         Some(path) => PathBuf::from(path),
-        None => gateway_capture(dir.path(), 12 << 20, 1_500),
+        None => common::gateway_capture(dir.path(), 12 << 20, 1_500, 11),
     };
     let html = dir.path().join("many.html");
     let started = std::time::Instant::now();

@@ -442,22 +442,10 @@ fn describe_event(timeline: &Timeline, source: SourceId, at: Locator) -> Option<
         .events
         .iter()
         .find(|e| e.source == source && e.at == at)?;
+    if let Some(text) = crate::text::network_error(&event.kind) {
+        return Some(text);
+    }
     Some(match &event.kind {
-        EventKind::Icmp(i) => {
-            let (kind, mtu) = json::icmp_kind(i.kind);
-            format!(
-                "ICMP {kind}{} from {} quoting {} -> {} ({} bytes)",
-                mtu.map(|m| format!(" (MTU {m})")).unwrap_or_default(),
-                i.from,
-                i.quoted.src,
-                i.quoted.dst,
-                i.quoted.quoted_ip_len
-            )
-        }
-        EventKind::Incomplete(d) => format!(
-            "IP datagram {} -> {} never reassembled: {} fragments, {} bytes seen",
-            d.src, d.dst, d.fragments_seen, d.bytes_seen
-        ),
         EventKind::Ike(m) => format!(
             "{} {} {} -> {}",
             m.exchange,

@@ -196,23 +196,8 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
 
     let mut skipped = 0usize;
     for e in &timeline.events {
-        let text = match &e.kind {
-            EventKind::Icmp(i) => {
-                let (kind, mtu) = crate::json::icmp_kind(i.kind);
-                format!(
-                    "ICMP {kind}{} from {} quoting {} -> {} ({} bytes)",
-                    mtu.map(|m| format!(" (MTU {m})")).unwrap_or_default(),
-                    i.from,
-                    i.quoted.src,
-                    i.quoted.dst,
-                    i.quoted.quoted_ip_len
-                )
-            }
-            EventKind::Incomplete(d) => format!(
-                "IP datagram {} -> {} never reassembled: {} fragments, {} bytes seen",
-                d.src, d.dst, d.fragments_seen, d.bytes_seen
-            ),
-            _ => continue,
+        let Some(text) = network_error(&e.kind) else {
+            continue;
         };
         if skipped == 0 {
             out.push_str("\nNetwork errors:\n");
@@ -242,6 +227,28 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
         }
     }
     out
+}
+
+/// An ICMP error or a datagram never reassembled, in a line (`None` for other events).
+pub(crate) fn network_error(kind: &EventKind) -> Option<String> {
+    Some(match kind {
+        EventKind::Icmp(i) => {
+            let (kind, mtu) = crate::json::icmp_kind(i.kind);
+            format!(
+                "ICMP {kind}{} from {} quoting {} -> {} ({} bytes)",
+                mtu.map(|m| format!(" (MTU {m})")).unwrap_or_default(),
+                i.from,
+                i.quoted.src,
+                i.quoted.dst,
+                i.quoted.quoted_ip_len
+            )
+        }
+        EventKind::Incomplete(d) => format!(
+            "IP datagram {} -> {} never reassembled: {} fragments, {} bytes seen",
+            d.src, d.dst, d.fragments_seen, d.bytes_seen
+        ),
+        _ => return None,
+    })
 }
 
 fn frame(at: Locator) -> String {

@@ -39,6 +39,31 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// A gateway's capture made with `ike-synth` (many peers, retried and failed attempts, 2,000
+/// ESP SPIs) of about `size` bytes, in `dir`.
+pub fn gateway_capture(dir: &Path, size: u64, peers: usize, seed: u64) -> PathBuf {
+    use ike_synth::{write_mixed, CaptureWriter, Format, MixedOptions, Shape};
+    let path = dir.join("gateway.pcap");
+    let file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let mut writer = CaptureWriter::new(file, Format::Pcap).expect("writer");
+    write_mixed(
+        &mut writer,
+        &MixedOptions {
+            target_bytes: size,
+            max_frames: None,
+            seed,
+            shape: Shape {
+                tunnels: peers,
+                esp_sas: 2_000,
+                ..Shape::GATEWAY
+            },
+        },
+    )
+    .expect("generate");
+    writer.finish().expect("finish");
+    path
+}
+
 pub fn ike_doctor() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ike-doctor"))
 }
