@@ -310,6 +310,11 @@ pub struct Watch {
     window_start: i64,
     window: FxHashMap<AggregateKey, (u32, u64)>,
     next_sweep: i64,
+    /// No SA is due before this (a lower bound, made exact at each due time): the frames in
+    /// between never walk the SAs.
+    next_due: i64,
+    /// SAs in [`State::Established`].
+    established: usize,
 }
 
 impl Watch {
@@ -336,17 +341,21 @@ impl Watch {
             window_start: 0,
             window: FxHashMap::default(),
             next_sweep: 0,
+            next_due: i64::MAX,
+            established: 0,
         }
     }
 
     /// SAs tracked now, and how many of them are established.
     pub fn tracked(&self) -> (usize, usize) {
-        let up = self
-            .sas
-            .values()
-            .filter(|s| s.state == State::Established)
-            .count();
-        (self.sas.len(), up)
+        (self.sas.len(), self.established)
+    }
+
+    /// Lowers [`Watch::next_due`] to the SA's due time.
+    fn note_due(&mut self, key: u64) {
+        if let Some((t, _)) = self.sas.get(&key).and_then(|s| s.due) {
+            self.next_due = self.next_due.min(t);
+        }
     }
 
     /// One captured frame (of [`Config::link_type`]) read at `now_ns`.
@@ -422,11 +431,18 @@ impl Watch {
     }
 
     fn ike(&mut self, now: i64, d: ike_capture::IkeDatagram) {
+        if let Some(key) = self.ike_datagram(now, d) {
+            self.note_due(key);
+        }
+    }
+
+    /// Files the datagram with its SA; returns the SA's key.
+    fn ike_datagram(&mut self, now: i64, d: ike_capture::IkeDatagram) -> Option<u64> {
         let Ok(header) = ike_wire::Header::new_checked(&d.payload[..]) else {
-            return;
+            return None;
         };
         if header.major_version() != 2 {
-            return;
+            return None;
         }
         let spi_i = header.spi_i();
         let spi_r = header.spi_r();
@@ -437,12 +453,12 @@ impl Watch {
         if !self.sas.contains_key(&spi_i) {
             if exchange != ike_wire::ExchangeType::IKE_SA_INIT || response {
                 // The middle of an SA this watch did not see begin: nothing to diagnose.
-                return;
+                return None;
             }
             self.attempts += 1;
             if self.sas.len() >= self.config.max_sas {
                 self.untracked += 1;
-                return;
+                return None;
             }
             let (initiator, responder) = (d.src, d.dst);
             let mut sa = Sa::new(spi_i, initiator, responder, now);
@@ -476,9 +492,7 @@ impl Watch {
             self.sas.insert(spi_i, sa);
         }
         let config = self.config.clone();
-        let Some(sa) = self.sas.get_mut(&spi_i) else {
-            return;
-        };
+        let sa = self.sas.get_mut(&spi_i)?;
         if spi_r != 0 {
             sa.spi_r = spi_r;
         }
@@ -550,6 +564,7 @@ impl Watch {
                 }
             }
         }
+        Some(spi_i)
     }
 
     /// Text appended to a log (whole lines; `format` as detected from the log's start).
@@ -626,6 +641,7 @@ impl Watch {
                 sa.due = Some((at, Due::Stated));
             }
         }
+        self.note_due(key);
     }
 
     /// Makes the waiting lines of `sa_ref` an SA of their own, diagnosed after the grace.
@@ -653,6 +669,7 @@ impl Watch {
         }
         self.by_ref.insert(sa_ref, key);
         self.sas.insert(key, sa);
+        self.note_due(key);
     }
 
     fn sa_of_line(&self, r: &ike_logs::LogRecord) -> Option<u64> {
@@ -682,33 +699,33 @@ impl Watch {
 
     /// When [`Watch::handle_timeout`] should next be called, if at all.
     pub fn poll_timeout(&self) -> Option<i64> {
-        let due = self
-            .sas
-            .values()
-            .filter_map(|s| s.due.map(|(t, _)| t))
-            .min();
+        let due = (self.next_due != i64::MAX).then_some(self.next_due);
         let window = self
             .window
             .values()
             .any(|&(_, suppressed)| suppressed > 0)
             .then_some(self.window_start.saturating_add(self.config.window_ns));
-        let sweep = self
-            .sas
-            .values()
-            .any(|s| s.state == State::Established)
-            .then_some(self.next_sweep);
+        let sweep = (self.established > 0).then_some(self.next_sweep);
         [due, window, sweep].into_iter().flatten().min()
     }
 
     /// Diagnoses every SA whose time has come.
     pub fn handle_timeout(&mut self, now_ns: i64) {
-        let due: Vec<(u64, Due)> = self
-            .sas
-            .iter()
-            .filter_map(|(&k, s)| s.due.filter(|(t, _)| *t <= now_ns).map(|(_, why)| (k, why)))
-            .collect();
-        for (key, why) in due {
-            self.diagnose_sa(now_ns, key, why);
+        if now_ns >= self.next_due {
+            let due: Vec<(u64, Due)> = self
+                .sas
+                .iter()
+                .filter_map(|(&k, s)| s.due.filter(|(t, _)| *t <= now_ns).map(|(_, why)| (k, why)))
+                .collect();
+            for (key, why) in due {
+                self.diagnose_sa(now_ns, key, why);
+            }
+            self.next_due = self
+                .sas
+                .values()
+                .filter_map(|s| s.due.map(|(t, _)| t))
+                .min()
+                .unwrap_or(i64::MAX);
         }
         if now_ns >= self.next_sweep {
             self.next_sweep = now_ns.saturating_add(self.config.window_ns);
@@ -801,6 +818,7 @@ impl Watch {
             // Up: report the attempt, keep watching the SA.
             (Kind::Attempt, true) => {
                 sa.state = State::Established;
+                self.established += 1;
                 true
             }
             // An established SA still fine (a rekey, DPD answered): nothing to say.
@@ -849,6 +867,9 @@ impl Watch {
     fn forget(&mut self, key: u64) {
         if let Some(sa) = self.sas.remove(&key) {
             self.evidence_bytes = self.evidence_bytes.saturating_sub(sa.bytes);
+            if sa.state == State::Established {
+                self.established -= 1;
+            }
             for ip in [sa.initiator.ip(), sa.responder.ip()] {
                 if let Some(list) = self.by_ip.get_mut(&ip) {
                     list.retain(|k| *k != key);
