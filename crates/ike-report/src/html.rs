@@ -743,18 +743,7 @@ fn sa_data(
             res: p.responder,
             attempts: p.attempts,
             established: p.established,
-            failed: p
-                .failed
-                .iter()
-                .map(|(phase, category, n)| {
-                    format!(
-                        "{n} {} {}",
-                        phase.as_str(),
-                        category.map(|c| c.as_str()).unwrap_or("open")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
+            failed: crate::text::failed_summary(p),
         })
         .collect();
     serde_json::to_writer(&mut out, &peers)?;

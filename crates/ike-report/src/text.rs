@@ -124,24 +124,14 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
             "initiator => responder", "attempts", "established"
         );
         for p in diagnosis.peers.iter().take(LADDERS_SHOWN) {
-            let failed: Vec<String> = p
-                .failed
-                .iter()
-                .map(|(phase, category, n)| {
-                    format!(
-                        "{n} {} {}",
-                        phase.as_str(),
-                        category.map(|c| c.as_str()).unwrap_or("open")
-                    )
-                })
-                .collect();
+            let failed = failed_summary(p);
             let _ = writeln!(
                 out,
                 "  {:<40} {:>8} {:>11}  {}",
                 format!("{} => {}", p.initiator, p.responder),
                 p.attempts,
                 p.established,
-                failed.join(", ")
+                failed
             );
         }
     }
@@ -227,6 +217,21 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
         }
     }
     out
+}
+
+/// A pair of peers' failed attempts in a few words: `2 IKE_AUTH auth-psk, 1 IKE_SA_INIT open`.
+pub(crate) fn failed_summary(p: &ike_diagnose::PeerRow) -> String {
+    p.failed
+        .iter()
+        .map(|(phase, category, n)| {
+            format!(
+                "{n} {} {}",
+                phase.as_str(),
+                category.map(|c| c.as_str()).unwrap_or("open")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An ICMP error or a datagram never reassembled, in a line (`None` for other events).
