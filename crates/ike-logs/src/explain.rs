@@ -84,7 +84,11 @@ pub fn explain(term: &str) -> Vec<Explanation> {
                 meaning: e.meaning.to_owned(),
                 phase: e.phase.map(|p| p.as_str()),
                 category: e.category.map(|c| c.as_str()),
-                causes: Vec::new(),
+                causes: e
+                    .open
+                    .iter()
+                    .map(|o| format!("{} {}: {}", o.phase.as_str(), o.category.as_str(), o.why))
+                    .collect(),
                 checks: e.checks.iter().map(|s| (*s).to_owned()).collect(),
             });
         }

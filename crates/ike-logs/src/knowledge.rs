@@ -149,6 +149,8 @@ pub enum Fact {
     ConfiguredLocalTs,
     /// A line that only carries the time or data of a multi-line record.
     Record,
+    /// A status command's answer that no SA of the kind asked for exists now (not a failure by itself).
+    NoSaListed,
     // --- what the writer saw go wrong, without knowing why ---
     /// No answer yet: the writer sends the request again.
     Retransmit,
@@ -210,6 +212,8 @@ pub enum Fact {
     PskMismatch,
     /// The writer has no PSK for these identities.
     PskMissing,
+    /// The writer could not resolve the peer's host name, so it sent nothing.
+    PeerNameUnresolved,
     /// The writer trusts no public key for the peer's identity (refined by the lines before).
     NoTrustedKey,
     /// The writer's own private key is not loaded.
@@ -307,6 +311,17 @@ pub struct Entry {
     pub meaning: &'static str,
     /// What to check to tell the possible causes apart.
     pub checks: &'static [&'static str],
+    /// For a line that leaves the cause open: the causes its writer's documentation names, most
+    /// likely first (empty: the diagnosis derives them from the fact and phase).
+    pub open: &'static [OpenCause],
+}
+
+/// A cause a line leaves open, as its writer's documentation names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenCause {
+    pub phase: FailurePhase,
+    pub category: Category,
+    pub why: &'static str,
 }
 
 use Category as C;
@@ -336,6 +351,14 @@ macro_rules! entry {
             role: $role,
             meaning: $meaning,
             checks: &[$($check),*],
+            open: &[],
+        }
+    };
+    ($tag:literal, $fact:expr, $imp:expr, $pattern:literal, $require:literal, $phase:expr, $cat:expr, $role:expr, $meaning:literal, [$($check:literal),* $(,)?],
+     open [$(($open_phase:ident, $open_cat:ident, $why:literal)),* $(,)?]) => {
+        Entry {
+            open: &[$(OpenCause { phase: FailurePhase::$open_phase, category: Category::$open_cat, why: $why }),*],
+            ..entry!($tag, $fact, $imp, $pattern, $require, $phase, $cat, $role, $meaning, [$($check),*])
         }
     };
 }
@@ -822,6 +845,28 @@ pub const ENTRIES: &[Entry] = &[
         "the app could not verify the server (its certificate or identity)", []),
     entry!("android.user-auth", F::PeerRefusedAuth, StrongSwan, "user authentication failed", "", AUTH, None, Symptom,
         "the server refused the user's authentication", []),
+    // The app's error dialog (`error_*` in its strings.xml), set from charon's alerts.
+    entry!("android.user-auth", F::PeerRefusedAuth, StrongSwan, "User authentication failed", "", AUTH, None, Symptom,
+        "the server refused the user's authentication (the app's dialog for charon's local-auth-failed alert)", []),
+    entry!("android.unreachable", F::GaveUp, StrongSwan, "Server is unreachable", "", INIT, None, Symptom,
+        "the server never answered IKE_SA_INIT (the app's dialog for charon's peer-init-unreachable alert)", []),
+    entry!("android.lookup-failed", F::PeerNameUnresolved, StrongSwan, "Server address lookup failed", "", INIT, Some(C::ConfigOther), Cause,
+        "the device could not resolve the server's name, so nothing was sent",
+        ["check that the server name in the profile resolves from the device's network (DNS), or enter its address"]),
+    entry!("android.password-missing", F::EapRejected, StrongSwan, "Password unavailable", "", AUTH, Some(C::AuthEap), Cause,
+        "the profile has no EAP password stored and none was entered, so the client could not authenticate",
+        ["enter the password in the profile, or when the app prompts for it"]),
+    entry!("android.cert-unavailable", F::NoPrivateKey, StrongSwan, "Client certificate unavailable", "", AUTH, Some(C::AuthCert), Cause,
+        "the app could not access the profile's client certificate or its private key (removed from the Android key store, or access not granted)",
+        ["re-install the PKCS#12 file and select the certificate in the profile again"]),
+    entry!("android.generic", F::NegotiationFailed, StrongSwan, "Unspecified failure while connecting", "", NONE, None, Symptom,
+        "the connection failed for a reason the app does not name; the app's log (View log) says which exchange failed", []),
+    entry!("charon.unresolved", F::PeerNameUnresolved, StrongSwan, ", initiate aborted", "unable to resolve ", INIT, Some(C::ConfigOther), Cause,
+        "charon could not resolve the peer's host name, so it sent nothing",
+        ["check that the remote address (remote_addrs / right) resolves from this host (DNS), or configure the address"]),
+    entry!("charon.unresolved-retry", F::PeerNameUnresolved, StrongSwan, "unable to resolve ", "retrying in", INIT, Some(C::ConfigOther), Cause,
+        "charon could not resolve the peer's host name and will try again later; nothing was sent",
+        ["check that the remote address (remote_addrs / right) resolves from this host (DNS), or configure the address"]),
     entry!("charon.no-private-key", F::NoPrivateKey, StrongSwan, "no private key found", "", AUTH, Some(C::AuthCert), Cause,
         "the local certificate's private key is not loaded (or belongs to another certificate)",
         ["load the private key of the certificate (swanctl --load-creds; private/ folder)", "check that key and certificate belong together"]),
@@ -1047,9 +1092,13 @@ pub const ENTRIES: &[Entry] = &[
         "IOS refuses to start an IKEv2 SA it believes is already being negotiated (Cisco defect CSCvd69373): the tunnel stays down until the stale negotiation is cleared",
         ["clear crypto ikev2 sa / clear crypto session for the peer", "a release with the fix"]),
     entry!("cisco.msg-id-outside-window", F::NegotiationFailed, Cisco, "IKE msg id outside supported window", "", NONE, None, Symptom,
-        "a message ID arrived outside the window IOS expects: the two ends disagree on which requests were answered (lost or reordered messages, often large fragmented IKE_AUTH)", []),
+        "a message ID arrived outside the window IOS expects: the two ends disagree on which requests were answered (lost or reordered messages, often large fragmented IKE_AUTH)", [],
+        open [(IkeAuth, MtuFragmentation, "a large IKE_AUTH (certificates) is fragmented and its fragments are lost, so it is sent again"),
+              (IkeAuth, Implementation, "the ends count message IDs differently (a peer restarted or reuses an ID)")]),
     entry!("cisco.msg-id-outside-window", F::NegotiationFailed, Cisco, "Response is outside of window", "", NONE, None, Symptom,
-        "a response arrived for a message ID outside the window IOS expects", []),
+        "a response arrived for a message ID outside the window IOS expects", [],
+        open [(IkeAuth, MtuFragmentation, "a large IKE_AUTH (certificates) is fragmented and its fragments are lost, so it is sent again"),
+              (IkeAuth, Implementation, "the ends count message IDs differently (a peer restarted or reuses an ID)")]),
     // ---- Cisco ASA / FTD (%ASA-n-713xxx IKEv1, 402xxx IPsec, 750xxx IKEv2): the syslog guide's meanings ----
     entry!("asa.mismatched-attribute", F::TransformUnacceptable, Cisco, "Mismatched attribute types for class", "", NONE, None, Symptom,
         "the crypto configuration does not match the initiator's: 'Phase 1' an IKE policy attribute, 'Phase 2' an IPsec one (the class and both values are on the line)",
@@ -1129,6 +1178,10 @@ pub const ENTRIES: &[Entry] = &[
         "Phase 1 negotiation started", []),
     entry!("panos.p1-succeeded", F::IkeEstablished, PaloAlto, "ike-nego-p1-succ", "", NONE, None, Progress,
         "Phase 1 succeeded", []),
+    // `show vpn ike-sa` / `show vpn ipsec-sa` answers (PAN-OS CLI).
+    entry!("panos.show-no-sa", F::NoSaListed, PaloAlto, "There is no IKEv", "SA found", NONE, None, Context,
+        "the firewall holds no SA of this kind now: the tunnel is down, never came up, or this is the passive unit of an HA pair; the ikemgr log or system log of the attempt says why",
+        ["run `test vpn ike-sa gateway NAME` and read `less mp-log ikemgr.log` for the attempt"]),
     entry!("charon.not-ike-version", F::NotIke, StrongSwan, "received unsupported IKE version", "", NONE, None, Symptom,
         "charon received a datagram that is not IKEv1 or IKEv2; on UDP 4500 that is ESP the kernel did not take (its UDP encapsulation socket is not set)", []),
     entry!("fortigate.auth-sent", F::AuthSent, FortiGate, "initiator preparing AUTH msg", "", NONE, None, Progress,
@@ -1179,6 +1232,9 @@ pub const ENTRIES: &[Entry] = &[
     entry!("mikrotik.killing", F::Deleting, MikroTik, "killing ike2 SA", "", NONE, None, Symptom,
         "RouterOS removed the IKEv2 SA; the lines before (or the peer's log) say why", []),
     entry!("mikrotik.time-up", F::GaveUp, MikroTik, "phase1 negotiation failed due to time up", "", INIT, None, Symptom,
+        "the peer never completed phase 1", []),
+    // The same message as users quote it in help threads.
+    entry!("mikrotik.time-up", F::GaveUp, MikroTik, "phase 1 negotiation failed due to time up", "", INIT, None, Symptom,
         "the peer never completed phase 1", []),
     entry!("mikrotik.no-proposal", F::ProposalsRejected, MikroTik, "no suitable proposal found", "", INIT, Some(C::ProposalIke), Cause,
         "no proposal of the peer matches the router's", ["compare the peer's proposals with the router's IPsec proposal/profile"]),
@@ -1410,5 +1466,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Causes named for an open line are for lines that leave the cause open, and fit in a
+    /// verdict's candidates.
+    #[test]
+    fn open_causes_only_on_open_lines() {
+        for e in ENTRIES.iter().filter(|e| !e.open.is_empty()) {
+            assert!(
+                e.category.is_none(),
+                "{} decides a category and names open causes",
+                e.tag
+            );
+            assert!(e.open.len() <= 3, "{} names more than 3 open causes", e.tag);
+        }
+        assert!(ENTRIES.iter().any(|e| !e.open.is_empty()));
     }
 }

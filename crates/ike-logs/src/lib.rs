@@ -27,6 +27,6 @@ pub mod scan;
 pub mod time;
 
 pub use detect::{detect, text_kind, Format, TextKind};
-pub use knowledge::{Entry, Fact, Implementation, Role};
+pub use knowledge::{Entry, Fact, Implementation, OpenCause, Role};
 pub use record::LogRecord;
 pub use scan::{scan, ScanConfig, ScanStats};

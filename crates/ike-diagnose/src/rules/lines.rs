@@ -191,10 +191,13 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
         .filter(|l| !established || strength(l) >= Some(3))
         .max_by_key(|l| strength(l))?;
     let entry = line.log.entry;
-    let phase = entry.phase.unwrap_or(match entry.fact {
-        Fact::PeerDeletedChild | Fact::Deleting => FailurePhase::Established,
-        _ => FailurePhase::IkeSaInit,
-    });
+    let phase = entry
+        .phase
+        .or(entry.open.first().map(|o| o.phase))
+        .unwrap_or(match entry.fact {
+            Fact::PeerDeletedChild | Fact::Deleting => FailurePhase::Established,
+            _ => FailurePhase::IkeSaInit,
+        });
     let title = format!("{} log: {}", entry.implementation.as_str(), entry.meaning);
     let knowledge = entry.fact.knowledge();
     let checks = entry.checks.iter().map(|c| fix::Fix::text(*c));
@@ -204,7 +207,16 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
             .fix(checks)
             .fix(fix::for_category(category, &sa.fix_values())),
         None => {
-            let candidates = open_candidates(entry.fact, phase);
+            let candidates = if entry.open.is_empty() {
+                open_candidates(entry.fact, phase)
+            } else {
+                let decided_by = "the other peer's log, or a capture of the attempt";
+                entry
+                    .open
+                    .iter()
+                    .map(|o| candidate(o.phase, o.category, o.why, decided_by))
+                    .collect()
+            };
             Finding::open(RULE_ID, phase, knowledge, title, candidates)
                 .evidence([line.cite_meaning()])
                 .fix(checks)
