@@ -71,7 +71,7 @@ pub(crate) enum Format {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read captures (and, as support lands, logs, configs, certificates, keys) and diagnose.
+    /// Read captures, logs, configurations, certificates and key tables (or a paste on standard input) and name the phase, the cause and its evidence.
     Diagnose {
         /// Files or folders (read recursively), or `-` for standard input; each input's kind is
         /// detected from its content (captures, logs, certificates, key tables; gzip or xz

@@ -327,6 +327,24 @@ fn cloud_and_appliance_records() {
             "failed",
             Some("auth-eap"),
         ),
+        // Windows NPS event 6273 with its reason code only: Microsoft's reason-code table.
+        (
+            "Network Policy Server denied access to a user.\n\tReason Code:\t\t\t264\n",
+            "failed",
+            Some("clock"),
+        ),
+        // FreeRADIUS: the VPN client refused the RADIUS server's EAP certificate.
+        (
+            "(5) eap_tls: ERROR: (TLS) Alert read:fatal:unknown CA\n",
+            "failed",
+            Some("auth-eap"),
+        ),
+        // FreeRADIUS: the gateway's RADIUS secret differs.
+        (
+            "Dropping packet without response because of error: Received packet from 192.0.2.10 with invalid Message-Authenticator!  (Shared secret is incorrect.)\n",
+            "failed",
+            Some("config-other"),
+        ),
         // Suricata EVE event.
         (
             "{\"timestamp\":\"2026-12-05T10:00:00.000000+0000\",\"event_type\":\"ike\",\"src_ip\":\"198.51.100.7\",\"src_port\":500,\"dest_ip\":\"203.0.113.5\",\"dest_port\":500,\"proto\":\"UDP\",\"ike\":{\"version_major\":2,\"version_minor\":0,\"init_spi\":\"8511617bfea2f172\",\"resp_spi\":\"0000000000000000\",\"message_id\":0,\"exchange_type\":34}}\n",

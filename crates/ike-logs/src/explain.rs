@@ -34,6 +34,26 @@ pub fn explain(term: &str) -> Vec<Explanation> {
         && digits.len() == t.trim_start_matches(|c: char| !c.is_ascii_digit()).len()
     {
         if let Ok(code) = digits.parse::<u32>() {
+            let lower = t.to_ascii_lowercase();
+            if lower.contains("nps") || lower.contains("reason") {
+                if let Some(r) = crate::knowledge::nps_reason(code) {
+                    out.push(Explanation {
+                        title: format!("NPS reason code {}", r.code),
+                        meaning: r.meaning.to_owned(),
+                        phase: Some("IKE_AUTH"),
+                        category: r.category.map(|c| c.as_str()),
+                        causes: r
+                            .open
+                            .iter()
+                            .map(|o| {
+                                format!("{} {}: {}", o.phase.as_str(), o.category.as_str(), o.why)
+                            })
+                            .collect(),
+                        checks: r.checks.iter().map(|s| (*s).to_owned()).collect(),
+                    });
+                    return out;
+                }
+            }
             if let Some(c) = WINDOWS_CODES.iter().find(|c| c.code == code) {
                 out.push(Explanation {
                     title: format!("Windows error {} ({})", c.code, c.name),

@@ -1253,10 +1253,66 @@ pub const ENTRIES: &[Entry] = &[
         "no NPS network policy matches the request (conditions or EAP type)", ["check the NPS network policy's conditions and allowed EAP types"]),
     entry!("nps.incomplete-credentials", F::EapRejected, Radius, "did not receive complete credentials", "", AUTH, Some(C::AuthEap), Cause,
         "the EAP exchange ended without complete credentials from the client", []),
+    entry!("nps.reason-code", F::ErrorCode, Radius, "Reason Code:", "", AUTH, None, Symptom,
+        "the reason code of an NPS event 6273/6274: Microsoft's reason-code reference says what it means", []),
     entry!("nps.denied", F::EapRejected, Radius, "Network Policy Server denied access to a user", "", AUTH, None, Symptom,
         "NPS denied access (event 6273): the Reason line says why", []),
     entry!("freeradius.login-incorrect", F::EapRejected, Radius, "Login incorrect", "", AUTH, None, Symptom,
         "FreeRADIUS refused the login (the lines before say which check failed)", []),
+    // FreeRADIUS 3.x messages (src/main/listen.c, src/lib/radius.c, rlm_mschap, rlm_eap, tls.c
+    // and cb.c; TLS alert and X.509 texts are OpenSSL's): the RADIUS server's own statement.
+    entry!("freeradius.unknown-client", F::EapRejected, Radius, "from unknown client ", "Ignoring request to", AUTH, Some(C::ConfigOther), Cause,
+        "FreeRADIUS ignores the VPN gateway's requests: its address is not a client in clients.conf, so no answer comes back",
+        ["add the gateway's source address as a client (clients.conf) with the same shared secret"]),
+    entry!("freeradius.shared-secret", F::EapRejected, Radius, "(Shared secret is incorrect.)", "", AUTH, Some(C::ConfigOther), Cause,
+        "the RADIUS shared secret differs between the VPN gateway and FreeRADIUS: the request is dropped without an answer",
+        ["set the same shared secret in the gateway's RADIUS settings (eap-radius secret) and in FreeRADIUS's clients.conf"]),
+    entry!("freeradius.mschap-incorrect", F::EapRejected, Radius, "MS-CHAP2-Response is incorrect", "", AUTH, Some(C::AuthEap), Cause,
+        "the user's MSCHAPv2 password is wrong (or the stored hash does not match it)", ["check the user's password on the client and in FreeRADIUS's user store"]),
+    entry!("freeradius.no-nt-password", F::EapRejected, Radius, "FAILED: No NT-Password", "", AUTH, Some(C::AuthEap), Cause,
+        "FreeRADIUS has no cleartext or NT password for the user (unknown user, or a back end that cannot give the NT hash)", ["check that the user exists with a password MSCHAPv2 can use"]),
+    entry!("freeradius.password-expired", F::EapRejected, Radius, "Password has expired.", "User should retry", AUTH, Some(C::AuthEap), Cause,
+        "the user's password has expired", ["have the user change the password"]),
+    entry!("freeradius.account-disabled", F::EapRejected, Radius, "says that the account is disabled", "", AUTH, Some(C::AuthEap), Cause,
+        "the user's account is disabled", []),
+    entry!("freeradius.account-locked", F::EapRejected, Radius, "says that the account is locked out", "", AUTH, Some(C::AuthEap), Cause,
+        "the user's account is locked out", []),
+    entry!("freeradius.no-common-eap-type", F::EapRejected, Radius, "No mutually acceptable types found", "", AUTH, Some(C::AuthEap), Cause,
+        "the client refused every EAP method FreeRADIUS offers (for example the client wants EAP-TLS, the server allows only PEAP)",
+        ["configure the same EAP method on the client and in FreeRADIUS's eap module (default_eap_type)"]),
+    entry!("freeradius.peap-inner-rejected", F::EapRejected, Radius, "Tunneled authentication was rejected", "", AUTH, Some(C::AuthEap), Cause,
+        "the inner method (MSCHAPv2) inside PEAP refused the user", ["check the user's credentials; the inner tunnel's lines say why"]),
+    entry!("freeradius.client-unknown-ca", F::EapRejected, Radius, "Alert read:fatal:unknown CA", "", AUTH, Some(C::AuthEap), Cause,
+        "the VPN client does not trust the CA of FreeRADIUS's EAP server certificate",
+        ["install the CA of the RADIUS server's certificate on the client (or select it in the client's EAP settings)"]),
+    entry!("freeradius.client-access-denied", F::EapRejected, Radius, "Alert read:fatal:access denied", "", AUTH, Some(C::AuthEap), Cause,
+        "the VPN client ended EAP-TLS: it refused the RADIUS server (its certificate's name, CA or the client's own policy)",
+        ["check the server names and CA the client's EAP settings accept against the RADIUS server's certificate"]),
+    entry!("freeradius.client-bad-certificate", F::EapRejected, Radius, "Alert read:fatal:bad certificate", "", AUTH, Some(C::AuthEap), Cause,
+        "the VPN client rejected the RADIUS server's certificate", ["check the RADIUS server certificate's EKU (Server Authentication), name and chain"]),
+    entry!("freeradius.client-cert-expired", F::CertOutsideValidity, Radius, "Alert read:fatal:certificate expired", "", AUTH, None, Symptom,
+        "the VPN client says the RADIUS server's certificate is expired", [],
+        open [(IkeAuth, AuthEap, "the RADIUS server's certificate has expired"), (IkeAuth, Clock, "the client's clock is wrong")]),
+    entry!("freeradius.server-unknown-ca", F::EapRejected, Radius, "Alert write:fatal:unknown CA", "", AUTH, Some(C::AuthEap), Cause,
+        "FreeRADIUS does not trust the CA of the client's EAP-TLS certificate", ["add the client certificates' CA to the eap module's ca_file / ca_path"]),
+    entry!("freeradius.verify-no-issuer", F::NoIssuer, Radius, "unable to get local issuer certificate", "says error", AUTH, Some(C::AuthEap), Cause,
+        "FreeRADIUS cannot find the issuer of the client's EAP-TLS certificate among the CAs it trusts",
+        ["add the client certificates' CA (and intermediates) to the eap module's ca_file / ca_path"]),
+    entry!("freeradius.verify-expired", F::CertOutsideValidity, Radius, "certificate has expired", "says error", AUTH, None, Symptom,
+        "FreeRADIUS finds the client's EAP-TLS certificate expired", [],
+        open [(IkeAuth, AuthEap, "the client's certificate has expired"), (IkeAuth, Clock, "the RADIUS server's clock is wrong")]),
+    entry!("freeradius.verify-not-yet-valid", F::CertOutsideValidity, Radius, "certificate is not yet valid", "says error", AUTH, None, Symptom,
+        "FreeRADIUS finds the client's EAP-TLS certificate not yet valid", [],
+        open [(IkeAuth, Clock, "the RADIUS server's clock is behind (or the certificate was issued with a future start)"), (IkeAuth, AuthEap, "the certificate was just issued by a CA whose clock is ahead")]),
+    entry!("freeradius.cert-field-mismatch", F::EapRejected, Radius, "does not match specified value", "Certificate ", AUTH, Some(C::AuthEap), Cause,
+        "the client certificate's CN or issuer is not the one FreeRADIUS's check_cert_cn / check_cert_issuer requires", ["compare the certificate with check_cert_cn / check_cert_issuer in the eap module"]),
+    entry!("freeradius.untrusted-intermediate", F::EapRejected, Radius, "There are untrusted certificates in the certificate chain", "", AUTH, Some(C::AuthEap), Cause,
+        "the client sent intermediate CAs FreeRADIUS does not trust (reject_unknown_intermediate_ca)", ["add the intermediate CAs to the trusted CAs, or stop the client from sending them"]),
+    // Windows NPS System log events about RADIUS clients.
+    entry!("nps.unknown-client", F::EapRejected, Radius, "was received from the invalid RADIUS client IP address", "", AUTH, Some(C::ConfigOther), Cause,
+        "NPS ignores the VPN gateway's requests: its address is not a RADIUS client in NPS (event 13)", ["add the gateway's source address as a RADIUS client in NPS"]),
+    entry!("nps.bad-authenticator", F::EapRejected, Radius, "with an invalid authenticator", "RADIUS client", AUTH, Some(C::ConfigOther), Cause,
+        "the RADIUS shared secret differs between the VPN gateway and NPS (event 14)", ["set the same shared secret on the gateway and on the NPS RADIUS client"]),
     // ---- Suricata EVE ----
     entry!("suricata.ike", F::MessageParsed, Suricata, "\"ike\":{", "", NONE, None, Progress,
         "Suricata saw an IKE exchange", []),
@@ -1429,6 +1485,110 @@ pub fn azure_code(code: u32) -> Option<&'static WindowsCode> {
         .or_else(|| windows_code(code))
 }
 
+/// A Windows NPS `Reason Code` (events 6273/6274): what the RADIUS server behind the VPN
+/// gateway's EAP says. Always in IKE_AUTH, where EAP runs.
+pub struct NpsReason {
+    pub code: u32,
+    /// The category when the reason decides it; NPS refusals of EAP credentials (user,
+    /// password, certificate, policy) are `auth-eap`, as the VPN client sees them.
+    pub category: Option<Category>,
+    pub meaning: &'static str,
+    pub checks: &'static [&'static str],
+    /// When `category` is `None`: the causes that fit, most likely first.
+    pub open: &'static [OpenCause],
+}
+
+const NPS_CERT: &[&str] = &["check the client certificate on the NPS server's terms: issuing CA trusted (NTAuth for enterprise CAs), Client Authentication EKU, validity, revocation reachable"];
+const NPS_POLICY: &[&str] = &["compare the request with the NPS connection request and network policies (conditions, NAS-Port-Type Virtual, allowed EAP types)"];
+const NPS_USER: &[&str] = &["check the user account in Active Directory (exists, enabled, not locked out, password current)"];
+
+macro_rules! nps {
+    ($code:literal, $cat:ident, $meaning:literal, $checks:expr) => {
+        NpsReason { code: $code, category: Some(Category::$cat), meaning: $meaning, checks: $checks, open: &[] }
+    };
+    ($code:literal, open [$(($phase:ident, $ocat:ident, $why:literal)),* $(,)?], $meaning:literal, $checks:expr) => {
+        NpsReason { code: $code, category: None, meaning: $meaning, checks: $checks,
+            open: &[$(OpenCause { phase: FailurePhase::$phase, category: Category::$ocat, why: $why }),*] }
+    };
+}
+
+/// NPS reason codes from Microsoft's NPS reason-code reference (codes 0-303), the ones a VPN's
+/// EAP meets; the meanings are the reference's, shortened.
+pub const NPS_REASONS: &[NpsReason] = &[
+    nps!(7, AuthEap, "the domain in the User-Name does not exist", NPS_USER),
+    nps!(8, AuthEap, "the user account in the User-Name does not exist", NPS_USER),
+    nps!(16, AuthEap, "the user name or the password is wrong (credentials mismatch)", NPS_USER),
+    nps!(18, AuthEap, "the client's authentication method is not supported by NPS for this connection", NPS_POLICY),
+    nps!(21, AuthEap, "an NPS extension DLL (for example the MFA extension) rejected the request", &["read the extension's own log (e.g. the NPS MFA extension's AuthZ events)"]),
+    nps!(22, AuthEap, "NPS and the client could not agree on an EAP type", &["offer the same EAP type (EAP-TLS, PEAP-MSCHAPv2) in the client profile and the NPS network policy"]),
+    nps!(23, open [(IkeAuth, AuthEap, "NPS's EAP failed: most often its own server certificate (expired, private key unreadable, revocation check failed)"),
+                   (IkeAuth, AuthCert, "the client's certificate could not be processed")],
+        "an error occurred in NPS's use of EAP; the EAP log files say which", &["check the NPS server certificate (validity, private key, chain) and the EAP logs in %windir%\\System32\\Logfiles"]),
+    nps!(33, AuthEap, "the user must change the password before connecting", NPS_USER),
+    nps!(34, AuthEap, "the user account is disabled", NPS_USER),
+    nps!(35, AuthEap, "the user account has expired", NPS_USER),
+    nps!(36, AuthEap, "the user account is locked out after too many failed attempts", NPS_USER),
+    nps!(48, AuthEap, "the request matched no NPS network policy", NPS_POLICY),
+    nps!(49, AuthEap, "the request matched no NPS connection request policy", NPS_POLICY),
+    nps!(65, AuthEap, "the user account's dial-in Network Access Permission is set to deny", &["set the account's dial-in permission to 'Control access through NPS Network Policy' or allow"]),
+    nps!(66, AuthEap, "the client used an authentication method the matching network policy does not enable", NPS_POLICY),
+    nps!(69, AuthEap, "the Calling-Station-ID constraint of the matching network policy does not match", NPS_POLICY),
+    nps!(70, AuthEap, "the NAS-Port-Type constraint of the matching network policy does not match (a VPN is 'Virtual')", NPS_POLICY),
+    nps!(73, AuthEap, "the certificate's Enhanced Key Usage is missing or not valid for this purpose", NPS_CERT),
+    nps!(96, open [(IkeAuth, MtuFragmentation, "the EAP-TLS certificate messages are fragmented and lost on the way"),
+                   (IkeAuth, AuthEap, "the client gave up the EAP exchange (a prompt or its certificate check failed)")],
+        "the EAP session timed out before the client completed it", &["capture between gateway and NPS: are large RADIUS packets (EAP-TLS certificates) fragmented and lost?"]),
+    nps!(112, open [(IkeAuth, AuthEap, "the remote RADIUS server refused the credentials")],
+        "the remote RADIUS server this NPS proxies to rejected the request; its log says why", &["read the remote RADIUS server's log for the same request"]),
+    nps!(117, open [(IkeAuth, UdpBlocked, "the remote RADIUS server is unreachable (UDP 1812 blocked or it is down)")],
+        "the remote RADIUS server this NPS proxies to did not answer in time", &["check that the remote RADIUS server is up and reachable on UDP 1812"]),
+    nps!(256, AuthEap, "the client's certificate is revoked", NPS_CERT),
+    nps!(258, AuthEap, "NPS could not reach the revocation list to check the client's certificate", &["publish the CRL where NPS can reach it (CDP), or check NPS's access to it"]),
+    nps!(259, AuthEap, "the CA that publishes the revocation list is unavailable, so the certificate could not be checked", &["publish the CRL where NPS can reach it (CDP), or check NPS's access to it"]),
+    nps!(260, AuthEap, "the EAP message was altered on the way (the RADIUS message's integrity check failed): usually the RADIUS shared secret", &["set the same RADIUS shared secret on the VPN gateway and in the NPS RADIUS client"]),
+    nps!(262, open [(IkeAuth, MtuFragmentation, "an EAP-TLS message was fragmented and arrived incomplete"),
+                    (IkeAuth, AuthEap, "the client's EAP message was malformed")],
+        "NPS discarded an incomplete RADIUS message whose signature it could not verify", &[]),
+    nps!(263, AuthEap, "NPS did not receive complete credentials from the client", &["check the client's EAP settings (certificate selection, stored credentials)"]),
+    nps!(264, Clock, "the clocks of the NPS server and the client differ (reported by the security provider EAP uses)", &["synchronise both clocks (NTP)"]),
+    nps!(265, AuthEap, "the client's certificate chains to an enterprise root CA that NPS does not trust", NPS_CERT),
+    nps!(266, open [(IkeAuth, AuthEap, "the client's EAP message is not what NPS expected (EAP type or TLS settings)"),
+                    (IkeAuth, MtuFragmentation, "an EAP-TLS message was cut by fragmentation")],
+        "NPS received an unexpected or badly formatted message and discarded it", &[]),
+    nps!(267, AuthEap, "the client's certificate lacks the Client Authentication EKU", NPS_CERT),
+    nps!(268, AuthEap, "the client's certificate has expired", NPS_CERT),
+    nps!(269, AuthEap, "NPS and the client have no TLS algorithm in common", &["enable a common TLS version and cipher suite on the NPS server and the client"]),
+    nps!(272, AuthEap, "the client's certificate maps to several accounts", NPS_CERT),
+    nps!(273, AuthEap, "the trust provider NPS called is not recognised", NPS_CERT),
+    nps!(278, AuthEap, "the client's certificate has expired", NPS_CERT),
+    nps!(279, AuthEap, "the validity periods of the certificates in the chain do not nest", NPS_CERT),
+    nps!(280, AuthEap, "the client's certificate was not issued by a valid CA", NPS_CERT),
+    nps!(281, AuthEap, "the chain exceeds a CA's path length constraint", NPS_CERT),
+    nps!(282, AuthEap, "the client's certificate has a critical extension NPS does not know", NPS_CERT),
+    nps!(283, AuthEap, "the client's certificate lacks the Client Authentication purpose", NPS_CERT),
+    nps!(284, AuthEap, "the certificate's issuer and its parent in the chain do not match", NPS_CERT),
+    nps!(285, AuthEap, "NPS cannot find the client's certificate, or it is malformed", NPS_CERT),
+    nps!(286, AuthEap, "the client's certificate was issued by a CA that NPS does not trust", NPS_CERT),
+    nps!(287, AuthEap, "the client's certificate does not chain to an enterprise root CA NPS trusts", NPS_CERT),
+    nps!(288, AuthEap, "an unspecified certificate trust failure", NPS_CERT),
+    nps!(289, AuthEap, "the client's certificate is revoked", NPS_CERT),
+    nps!(291, AuthEap, "NPS cannot reach the revocation list for the client's certificate", &["publish the CRL where NPS can reach it (CDP), or check NPS's access to it"]),
+    nps!(292, AuthEap, "the User-Name does not match the certificate's common name", NPS_CERT),
+    nps!(293, AuthEap, "the client's certificate lacks the Client Authentication EKU", NPS_CERT),
+    nps!(294, AuthEap, "an administrator marked the client's certificate untrusted", NPS_CERT),
+    nps!(295, AuthEap, "the client's certificate was issued by a CA that NPS does not trust", NPS_CERT),
+    nps!(297, AuthEap, "the client's certificate has no valid name", NPS_CERT),
+    nps!(298, AuthEap, "the certificate has no valid UPN, or the User-Name does not match it", NPS_CERT),
+    nps!(300, AuthEap, "the certificate is malformed: EAP finds no credential information in it", NPS_CERT),
+    nps!(301, AuthEap, "the client sent a cryptobinding TLV that is not valid (PEAP)", &["align the PEAP cryptobinding setting of the client and the NPS policy"]),
+    nps!(302, AuthEap, "the client sent no cryptobinding TLV where NPS requires one (PEAP)", &["align the PEAP cryptobinding setting of the client and the NPS policy"]),
+];
+
+/// An NPS reason code's meaning.
+pub fn nps_reason(code: u32) -> Option<&'static NpsReason> {
+    NPS_REASONS.iter().find(|r| r.code == code)
+}
+
 /// Meaning of a kernel errno returned when installing an IPsec SA, naming what is missing.
 pub fn errno_meaning(errno: i64) -> &'static str {
     match errno {
@@ -1466,6 +1626,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Each NPS reason code once; a decided reason names no open causes, an open one some.
+    #[test]
+    fn nps_reasons_are_unique_and_decided_or_open() {
+        for (i, r) in NPS_REASONS.iter().enumerate() {
+            assert!(
+                NPS_REASONS[i + 1..].iter().all(|o| o.code != r.code),
+                "code {} twice",
+                r.code
+            );
+            assert_eq!(r.category.is_none(), !r.open.is_empty(), "code {}", r.code);
+            assert!(r.open.len() <= 3, "code {}", r.code);
+        }
+        assert_eq!(
+            nps_reason(264).and_then(|r| r.category),
+            Some(Category::Clock)
+        );
+        assert!(nps_reason(1).is_none());
     }
 
     /// Causes named for an open line are for lines that leave the cause open, and fit in a

@@ -120,6 +120,12 @@ fn error_code(tag: &str, t: &str) -> Option<i64> {
     if let Some(code) = tag.strip_prefix("windows.code-") {
         return code.parse().ok();
     }
+    if tag == "nps.reason-code" {
+        return after(t, "Reason Code:")
+            .map(str::trim_start)
+            .and_then(leading_number)
+            .and_then(|n| i64::try_from(n).ok());
+    }
     const MARKERS: [&str; 8] = [
         "error code returned on failure is ",
         "The error code returned on failure is",
@@ -648,5 +654,13 @@ mod tests {
     fn windows_code() {
         let r = rec("windows.error-code", "CoId={X}: The user DOM\\u dialed a connection named VPN which has failed. The error code returned on failure is 13801.");
         assert_eq!(r.number, Some(13801));
+    }
+
+    #[test]
+    fn nps_reason_code() {
+        let r = rec("nps.reason-code", "\tReason Code:\t\t\t265");
+        assert_eq!(r.number, Some(265));
+        let r = rec("nps.reason-code", "Reason Code: none");
+        assert_eq!(r.number, None);
     }
 }

@@ -100,6 +100,62 @@ fn code_candidates(code: u32, phase: FailurePhase) -> Vec<Candidate> {
     }
 }
 
+/// What an NPS event's reason code says (the RADIUS server's own statement about the EAP
+/// exchange it refused).
+fn nps_reason_finding(
+    rule: &'static str,
+    sa: &SaContext<'_, '_>,
+    line: &crate::context::Line<'_>,
+    code: u32,
+) -> Vec<Finding> {
+    let phase = FailurePhase::IkeAuth;
+    let Some(reason) = ike_logs::knowledge::nps_reason(code) else {
+        let title =
+            format!("NPS reason code {code} (not in the reason-code reference ike-doctor knows)");
+        let candidates = vec![
+            candidate(
+                phase,
+                Category::AuthEap,
+                "NPS refused the EAP credentials",
+                "the Reason line of the same event",
+            ),
+            candidate(
+                phase,
+                Category::AuthCert,
+                "NPS refused the client's certificate",
+                "the Reason line of the same event",
+            ),
+        ];
+        return vec![
+            Finding::open(rule, phase, Knowledge::OwnStatement, title, candidates)
+                .evidence([line.cite_meaning()]),
+        ];
+    };
+    let title = format!("NPS reason code {code}: {}", reason.meaning);
+    let checks = reason.checks.iter().map(|c| fix::Fix::text(*c));
+    let finding = match reason.category {
+        Some(category) => Finding::decided(rule, phase, category, Knowledge::OwnStatement, title)
+            .fix(checks)
+            .fix(fix::for_category(category, &sa.fix_values())),
+        None => {
+            let candidates = reason
+                .open
+                .iter()
+                .map(|o| {
+                    candidate(
+                        o.phase,
+                        o.category,
+                        o.why,
+                        "the NPS EAP log, or a capture between gateway and NPS",
+                    )
+                })
+                .collect();
+            Finding::open(rule, phase, Knowledge::OwnStatement, title, candidates).fix(checks)
+        }
+    };
+    vec![finding.evidence([line.cite_meaning()])]
+}
+
 /// A Windows client's error code (RasClient events, dialogs).
 pub struct ClientErrorCode;
 
@@ -115,6 +171,9 @@ impl Rule for ClientErrorCode {
         let Some(code) = line.log.number.and_then(|n| u32::try_from(n).ok()) else {
             return Vec::new();
         };
+        if line.log.entry.implementation == ike_logs::Implementation::Radius {
+            return nps_reason_finding(self.id(), sa, &line, code);
+        }
         let azure = line.log.entry.implementation == ike_logs::Implementation::Azure;
         let known = if azure {
             ike_logs::knowledge::azure_code(code)
