@@ -34,6 +34,8 @@ pub enum Implementation {
     Radius,
     /// Suricata's `ike` EVE events.
     Suricata,
+    /// Android's built-in IKEv2 client (`android.net.ipsec.ike`, AOSP), as its exceptions print.
+    AndroidIke,
     /// A notify name pasted alone: any IKEv2 implementation's.
     AnyIkev2,
 }
@@ -54,6 +56,7 @@ impl Implementation {
         Implementation::MikroTik,
         Implementation::Radius,
         Implementation::Suricata,
+        Implementation::AndroidIke,
         Implementation::AnyIkev2,
     ];
 
@@ -73,6 +76,7 @@ impl Implementation {
             Implementation::MikroTik => "RouterOS",
             Implementation::Radius => "RADIUS server",
             Implementation::Suricata => "Suricata",
+            Implementation::AndroidIke => "Android IKEv2 client",
             Implementation::AnyIkev2 => "IKEv2",
         }
     }
@@ -329,8 +333,8 @@ pub struct OpenCause {
 use Category as C;
 use Fact as F;
 use Implementation::{
-    AnyIkev2, Apple, Aws, Azure, Cisco, FortiGate, GoogleCloud, Juniper, Libreswan, MikroTik,
-    PaloAlto, Radius, StrongSwan, Suricata, Windows,
+    AndroidIke, AnyIkev2, Apple, Aws, Azure, Cisco, FortiGate, GoogleCloud, Juniper, Libreswan,
+    MikroTik, PaloAlto, Radius, StrongSwan, Suricata, Windows,
 };
 use Role::{Cause, Context, Progress, Symptom, TimeContext};
 
@@ -420,6 +424,9 @@ pub const ENTRIES: &[Entry] = &[
         "the IKE SA is up but the CHILD_SA could not be created; the line before says why", []),
     entry!("charon.rekey-failed", F::RekeyFailed, StrongSwan, "CHILD_SA rekeying failed", "", CHILD, None, Symptom,
         "a CHILD_SA rekey (CREATE_CHILD_SA) was refused", []),
+    entry!("charon.own-signature-failed", F::NoPrivateKey, StrongSwan, "(myself) with ", " failed", AUTH, Some(C::AuthCert), Cause,
+        "charon could not create its own AUTH: its private key cannot sign with the method asked (key missing, or the scheme refused by the crypto library or system crypto policy)",
+        ["check that the private key of the local certificate is loaded", "allow the signature scheme (system crypto policy, local auth = pubkey-sha256 / rsa/pss)"]),
     entry!("charon.authentication", F::Authentication, StrongSwan, "authentication of '", "' ", NONE, None, Progress,
         "charon authenticates itself ('(myself)') or verified the peer ('successful'); the method is on the line", []),
     entry!("charon.deleting", F::Deleting, StrongSwan, "deleting IKE_SA ", "", NONE, None, Progress,
@@ -678,6 +685,9 @@ pub const ENTRIES: &[Entry] = &[
     // ---- Apple NetworkExtension (NEIKEv2) ----
     entry!("apple.init-no-response", F::GaveUp, Apple, "Failed to receive IKE SA Init packet", "", INIT, None, Symptom,
         "the IKEv2 server never answered IKE_SA_INIT", []),
+    entry!("apple.empty-ike-proposals", F::NoLocalProposal, Apple, "empty ike proposals array", "", INIT, Some(C::ProposalIke), Cause,
+        "the profile's IKE proposals are none the OS can use (an empty or unsupported IKESecurityAssociationParameters set), so the client sends nothing",
+        ["set IKESecurityAssociationParameters to values this OS supports (e.g. AES-256, SHA2-256, DH group 19/14)"]),
     entry!("apple.no-proposal", F::PeerRefusedProposals, Apple, "NO_PROPOSAL_CHOSEN", "", NONE, None, Symptom,
         "the server refused the proposals (iOS/macOS default proposals: check the server accepts them)", []),
     entry!("apple.auth-failed", F::PeerRefusedAuth, Apple, "AUTHENTICATION_FAILED", "", AUTH, None, Symptom,
@@ -765,10 +775,15 @@ pub const ENTRIES: &[Entry] = &[
         "Windows error 800: every tunnel type tried failed", []),
     entry!("windows.code-812", F::ErrorCode, Windows, "prevented because of a policy configured on your RAS/VPN server", "", NONE, None, Symptom,
         "Windows error 812: the NPS/RAS policy refused the connection", []),
-    entry!("windows.code-13806", F::ErrorCode, Windows, "IKE failed to find a valid machine certificate", "", NONE, None, Symptom,
+    entry!("windows.code-13806", F::ErrorCode, Windows, "valid machine certificate", "IKE failed to find", NONE, None, Symptom,
         "Windows error 13806: no valid machine certificate", []),
     entry!("windows.code-13801", F::ErrorCode, Windows, "IKE authentication credentials are unacceptable", "", NONE, None, Symptom,
         "Windows error 13801: IKE authentication credentials are unacceptable", []),
+    // The same messages on a Chinese (zh-CN) Windows, as posted.
+    entry!("windows.code-13801", F::ErrorCode, Windows, "IKE身份验证凭证不可接受", "", NONE, None, Symptom,
+        "Windows error 13801: IKE authentication credentials are unacceptable", []),
+    entry!("windows.code-13806", F::ErrorCode, Windows, "无法找到有效的计算机证书", "IKE", NONE, None, Symptom,
+        "Windows error 13806: no valid machine certificate", []),
     entry!("windows.code-864", F::ErrorCode, Windows, "a certificate that validates the server certificate was not found", "", NONE, None, Symptom,
         "Windows error 864: the NPS server's certificate chains to no trusted root", []),
     entry!("windows.code-798", F::ErrorCode, Windows, "A certificate could not be found that can be used with this Extensible Authentication Protocol", "", NONE, None, Symptom,
@@ -869,6 +884,17 @@ pub const ENTRIES: &[Entry] = &[
     entry!("charon.unresolved-retry", F::PeerNameUnresolved, StrongSwan, "unable to resolve ", "retrying in", INIT, Some(C::ConfigOther), Cause,
         "charon could not resolve the peer's host name and will try again later; nothing was sent",
         ["check that the remote address (remote_addrs / right) resolves from this host (DNS), or configure the address"]),
+    // Android's built-in IKEv2 client (AOSP android.net.ipsec.ike): its exceptions as they show
+    // in a stack trace or logcat.
+    entry!("android-ike.unknown-signature", F::Incompatible, AndroidIke, "Unrecognized ASN.1 objects for Signature algorithm and Hash", "", AUTH, Some(C::Implementation), Cause,
+        "Android's IKEv2 client cannot read the server's signature scheme (for example RSA-PSS): its AUTH cannot be verified",
+        ["have the server sign with a scheme Android accepts (RSA PKCS#1 v1.5 with SHA-2, or ECDSA)"]),
+    entry!("android-ike.auth-failed", F::AuthFailed, AndroidIke, "AuthenticationFailedException", "", AUTH, None, Symptom,
+        "Android's IKEv2 client ended IKE_AUTH: the peer refused it, or it could not verify the peer (the exception's message says which)", []),
+    entry!("android-ike.no-proposal", F::PeerRefusedProposals, AndroidIke, "NoValidProposalChosenException", "", INIT, None, Symptom,
+        "Android's IKEv2 client and the server have no proposal in common (or the server answered NO_PROPOSAL_CHOSEN)", []),
+    entry!("android-ike.ts-unacceptable", F::PeerRefusedTs, AndroidIke, "TsUnacceptableException", "", CHILD, Some(C::TrafficSelectors), Cause,
+        "the traffic selectors were refused (TS_UNACCEPTABLE)", []),
     entry!("charon.no-private-key", F::NoPrivateKey, StrongSwan, "no private key found", "", AUTH, Some(C::AuthCert), Cause,
         "the local certificate's private key is not loaded (or belongs to another certificate)",
         ["load the private key of the certificate (swanctl --load-creds; private/ folder)", "check that key and certificate belong together"]),
@@ -993,6 +1019,9 @@ pub const ENTRIES: &[Entry] = &[
               (Established, ProposalDh, "the DH groups differ (the initial exchange may have used another)")]),
 
     // ---- Libreswan texts ----
+    entry!("pluto.no-acceptable-sig-hash", F::Incompatible, Libreswan, "No acceptable ECDSA/RSA-PSS ASN.1 signature hash proposal", "", AUTH, Some(C::Implementation), Cause,
+        "the peer signs its AUTH with a scheme the connection does not accept (RSA PKCS#1 v1.5 where RSA-PSS or ECDSA with RFC 7427 hashes is wanted): often a client without RSA-PSS",
+        ["use a client that signs with RSA-PSS, or allow PKCS#1 v1.5 signatures on the connection (authby=rsa-sha1 / rsasig with the client's hash)"]),
     entry!("pluto.want-eaponly", F::EapRejected, Libreswan, "but we want EAPONLY", "", AUTH, Some(C::AuthEap), Cause,
         "the client authenticated with a method other than EAP where the connection requires EAP only",
         ["configure the client for EAP (authby/eap), or change the connection's authby"]),

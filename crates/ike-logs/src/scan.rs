@@ -257,6 +257,7 @@ fn scan_region(
         {
             continue;
         }
+        let entry = decisive_later(automaton, entry, line, m.end() - line_start).unwrap_or(entry);
         line_no += memchr::memchr_iter(b'\n', &region[counted_upto..line_start]).count() as u64;
         counted_upto = line_start;
         done_upto = line_end + 1;
@@ -270,6 +271,32 @@ fn scan_region(
         );
     }
     line_no + memchr::memchr_iter(b'\n', &region[counted_upto..]).count() as u64
+}
+
+/// A line gives one record, normally the leftmost piece known in it. When that piece does not
+/// decide a cause and a later piece of the same line does (`AUTHENTICATION_FAILED: No acceptable
+/// ... signature hash`, charon's `authentication of 'x' (myself) with RSA signature failed`),
+/// the later one speaks for the line: the writer's own statement of the cause outranks its
+/// generic prefix.
+fn decisive_later(
+    automaton: &Automaton,
+    first: &Entry,
+    line: &[u8],
+    after: usize,
+) -> Option<&'static Entry> {
+    let decides = |e: &Entry| e.role == Role::Cause && e.category.is_some();
+    if decides(first) || first.role == Role::TimeContext {
+        return None;
+    }
+    let rest = line.get(after..)?;
+    automaton
+        .matches(rest)
+        .filter_map(|m| automaton.entries.get(m.pattern().as_usize()).copied())
+        .find(|e| {
+            decides(e)
+                && (e.require.is_empty()
+                    || memchr::memmem::find(line, e.require.as_bytes()).is_some())
+        })
 }
 
 /// A single (cut) line that did not fit a chunk.
@@ -294,6 +321,7 @@ fn scan_line_whole(
         {
             continue;
         }
+        let entry = decisive_later(automaton, entry, line, m.end()).unwrap_or(entry);
         emit(
             entry, format, config, line, line_no, cut, carry, stats, sink,
         );
@@ -631,6 +659,25 @@ mod tests {
         assert_eq!(recs[2].line, 3);
         assert_eq!(recs[2].message_id, Some(1));
         assert!(recs[1].time_ns.is_some());
+    }
+
+    /// A generic piece first and the writer's statement of the cause later in the same line:
+    /// the statement speaks for the line; a line with no such statement keeps its first piece.
+    #[test]
+    fn a_later_decisive_piece_speaks_for_the_line() {
+        let text = "AUTHENTICATION_FAILED: No acceptable ECDSA/RSA-PSS ASN.1 signature hash proposal included for rsasig in I2 Auth Payload\n\
+                    12[IKE] authentication of 'vpn.example.com' (myself) with RSA signature failed\n\
+                    12[IKE] authentication of 'vpn.example.com' (myself) with RSA signature successful\n";
+        let (recs, _) = records(Format::Text, text);
+        let tags: Vec<_> = recs.iter().map(|r| r.tag()).collect();
+        assert_eq!(
+            tags,
+            [
+                "pluto.no-acceptable-sig-hash",
+                "charon.own-signature-failed",
+                "charon.authentication"
+            ]
+        );
     }
 
     #[test]
