@@ -13,10 +13,12 @@ use crate::model::{Candidate, Finding};
 
 pub const RULE_ID: &str = "log-line-knowledge";
 
+/// What decides between the causes a lone line leaves open.
+const DECIDED_BY: &str = "the other peer's log, or a capture of the attempt";
+
 /// The causes a line that only says something failed leaves open, by what it states.
 fn open_candidates(fact: Fact, phase: FailurePhase) -> Vec<Candidate> {
-    let decided_by = "the other peer's log, or a capture of the attempt";
-    let c = |phase, category, why: &'static str| candidate(phase, category, why, decided_by);
+    let c = |phase, category, why: &'static str| candidate(phase, category, why, DECIDED_BY);
     use Category::*;
     use FailurePhase::*;
     match (fact, phase) {
@@ -210,11 +212,10 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
             let candidates = if entry.open.is_empty() {
                 open_candidates(entry.fact, phase)
             } else {
-                let decided_by = "the other peer's log, or a capture of the attempt";
                 entry
                     .open
                     .iter()
-                    .map(|o| candidate(o.phase, o.category, o.why, decided_by))
+                    .map(|o| candidate(o.phase, o.category, o.why, DECIDED_BY))
                     .collect()
             };
             Finding::open(RULE_ID, phase, knowledge, title, candidates)
