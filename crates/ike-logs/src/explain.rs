@@ -42,13 +42,7 @@ pub fn explain(term: &str) -> Vec<Explanation> {
                         meaning: r.meaning.to_owned(),
                         phase: Some("IKE_AUTH"),
                         category: r.category.map(|c| c.as_str()),
-                        causes: r
-                            .open
-                            .iter()
-                            .map(|o| {
-                                format!("{} {}: {}", o.phase.as_str(), o.category.as_str(), o.why)
-                            })
-                            .collect(),
+                        causes: r.open.iter().map(ToString::to_string).collect(),
                         checks: r.checks.iter().map(|s| (*s).to_owned()).collect(),
                     });
                     return out;
@@ -104,11 +98,7 @@ pub fn explain(term: &str) -> Vec<Explanation> {
                 meaning: e.meaning.to_owned(),
                 phase: e.phase.map(|p| p.as_str()),
                 category: e.category.map(|c| c.as_str()),
-                causes: e
-                    .open
-                    .iter()
-                    .map(|o| format!("{} {}: {}", o.phase.as_str(), o.category.as_str(), o.why))
-                    .collect(),
+                causes: e.open.iter().map(ToString::to_string).collect(),
                 checks: e.checks.iter().map(|s| (*s).to_owned()).collect(),
             });
         }

@@ -330,6 +330,18 @@ pub struct OpenCause {
     pub why: &'static str,
 }
 
+impl std::fmt::Display for OpenCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.phase.as_str(),
+            self.category.as_str(),
+            self.why
+        )
+    }
+}
+
 use Category as C;
 use Fact as F;
 use Implementation::{

@@ -239,28 +239,13 @@ fn scan_region(
     sink: &mut dyn FnMut(LogRecord),
 ) -> u64 {
     let mut counted_upto = 0usize;
-    // Lines before this offset already gave a record (one record per line).
-    let mut done_upto = 0usize;
-    for m in automaton.matches(region) {
-        if m.start() < done_upto {
-            continue;
-        }
-        let line_start = memchr::memrchr(b'\n', &region[..m.start()]).map_or(0, |i| i + 1);
-        let line_end =
-            memchr::memchr(b'\n', &region[m.start()..]).map_or(region.len(), |i| m.start() + i);
-        let Some(entry) = automaton.entries.get(m.pattern().as_usize()).copied() else {
-            continue;
-        };
-        let line = &region[line_start..line_end];
-        if !entry.require.is_empty()
-            && memchr::memmem::find(line, entry.require.as_bytes()).is_none()
-        {
-            continue;
-        }
-        let entry = decisive_later(automaton, entry, line, m.end() - line_start).unwrap_or(entry);
+    // The line being read (start, end) and the piece chosen for it so far: one record per line,
+    // given once the matches have left the line.
+    let mut pending: Option<(usize, usize, &'static Entry)> = None;
+    let mut give = |line_start: usize, line_end: usize, entry: &'static Entry| {
         line_no += memchr::memchr_iter(b'\n', &region[counted_upto..line_start]).count() as u64;
         counted_upto = line_start;
-        done_upto = line_end + 1;
+        let line = &region[line_start..line_end];
         let cut = line.len() > max_line;
         if cut {
             stats.long_lines += 1;
@@ -269,34 +254,53 @@ fn scan_region(
         emit(
             entry, format, config, line, line_no, cut, carry, stats, sink,
         );
+    };
+    for m in automaton.matches(region) {
+        let Some(found) = automaton.entries.get(m.pattern().as_usize()).copied() else {
+            continue;
+        };
+        if let Some((line_start, line_end, chosen)) = pending {
+            if m.start() <= line_end {
+                let line = &region[line_start..line_end];
+                pending = Some((line_start, line_end, better_of(chosen, found, line)));
+                continue;
+            }
+            give(line_start, line_end, chosen);
+            pending = None;
+        }
+        let line_start = memchr::memrchr(b'\n', &region[..m.start()]).map_or(0, |i| i + 1);
+        let line_end =
+            memchr::memchr(b'\n', &region[m.start()..]).map_or(region.len(), |i| m.start() + i);
+        if holds_require(found, &region[line_start..line_end]) {
+            pending = Some((line_start, line_end, found));
+        }
+    }
+    if let Some((line_start, line_end, chosen)) = pending {
+        give(line_start, line_end, chosen);
     }
     line_no + memchr::memchr_iter(b'\n', &region[counted_upto..]).count() as u64
 }
 
-/// A line gives one record, normally the leftmost piece known in it. When that piece does not
-/// decide a cause and a later piece of the same line does (`AUTHENTICATION_FAILED: No acceptable
-/// ... signature hash`, charon's `authentication of 'x' (myself) with RSA signature failed`),
-/// the later one speaks for the line: the writer's own statement of the cause outranks its
-/// generic prefix.
-fn decisive_later(
-    automaton: &Automaton,
-    first: &Entry,
-    line: &[u8],
-    after: usize,
-) -> Option<&'static Entry> {
+/// Whether `line` holds the second literal `entry` needs (if any).
+fn holds_require(entry: &Entry, line: &[u8]) -> bool {
+    entry.require.is_empty() || memchr::memmem::find(line, entry.require.as_bytes()).is_some()
+}
+
+/// A line gives one record: its leftmost known piece (`chosen`), unless that piece does not
+/// decide a cause and a later piece of the same line (`later`) does (`AUTHENTICATION_FAILED: No
+/// acceptable ... signature hash`, charon's `authentication of 'x' (myself) with RSA signature
+/// failed`): the writer's own statement of the cause outranks its generic prefix.
+fn better_of(chosen: &'static Entry, later: &'static Entry, line: &[u8]) -> &'static Entry {
     let decides = |e: &Entry| e.role == Role::Cause && e.category.is_some();
-    if decides(first) || first.role == Role::TimeContext {
-        return None;
+    if !decides(chosen)
+        && chosen.role != Role::TimeContext
+        && decides(later)
+        && holds_require(later, line)
+    {
+        later
+    } else {
+        chosen
     }
-    let rest = line.get(after..)?;
-    automaton
-        .matches(rest)
-        .filter_map(|m| automaton.entries.get(m.pattern().as_usize()).copied())
-        .find(|e| {
-            decides(e)
-                && (e.require.is_empty()
-                    || memchr::memmem::find(line, e.require.as_bytes()).is_some())
-        })
 }
 
 /// A single (cut) line that did not fit a chunk.
@@ -312,20 +316,20 @@ fn scan_line_whole(
     stats: &mut ScanStats,
     sink: &mut dyn FnMut(LogRecord),
 ) {
+    let mut chosen: Option<&'static Entry> = None;
     for m in automaton.matches(line) {
-        let Some(entry) = automaton.entries.get(m.pattern().as_usize()).copied() else {
+        let Some(found) = automaton.entries.get(m.pattern().as_usize()).copied() else {
             continue;
         };
-        if !entry.require.is_empty()
-            && memchr::memmem::find(line, entry.require.as_bytes()).is_none()
-        {
-            continue;
-        }
-        let entry = decisive_later(automaton, entry, line, m.end()).unwrap_or(entry);
+        chosen = match chosen {
+            Some(c) => Some(better_of(c, found, line)),
+            None => holds_require(found, line).then_some(found),
+        };
+    }
+    if let Some(entry) = chosen {
         emit(
             entry, format, config, line, line_no, cut, carry, stats, sink,
         );
-        return;
     }
 }
 

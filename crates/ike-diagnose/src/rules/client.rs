@@ -4,7 +4,7 @@
 use ike_contract::{Category, FailurePhase, Knowledge};
 use ike_logs::Fact;
 
-use super::{candidate, Rule};
+use super::{candidate, open_cause_candidates, Rule};
 use crate::context::SaContext;
 use crate::fix;
 use crate::model::{Candidate, Finding};
@@ -138,18 +138,10 @@ fn nps_reason_finding(
             .fix(checks)
             .fix(fix::for_category(category, &sa.fix_values())),
         None => {
-            let candidates = reason
-                .open
-                .iter()
-                .map(|o| {
-                    candidate(
-                        o.phase,
-                        o.category,
-                        o.why,
-                        "the NPS EAP log, or a capture between gateway and NPS",
-                    )
-                })
-                .collect();
+            let candidates = open_cause_candidates(
+                reason.open,
+                "the NPS EAP log, or a capture between gateway and NPS",
+            );
             Finding::open(rule, phase, Knowledge::OwnStatement, title, candidates).fix(checks)
         }
     };

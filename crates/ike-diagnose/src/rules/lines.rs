@@ -6,7 +6,7 @@
 use ike_contract::{Category, FailurePhase};
 use ike_logs::{Fact, Role};
 
-use super::candidate;
+use super::{candidate, open_cause_candidates};
 use crate::context::{Line, SaContext};
 use crate::fix;
 use crate::model::{Candidate, Finding};
@@ -212,11 +212,7 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
             let candidates = if entry.open.is_empty() {
                 open_candidates(entry.fact, phase)
             } else {
-                entry
-                    .open
-                    .iter()
-                    .map(|o| candidate(o.phase, o.category, o.why, DECIDED_BY))
-                    .collect()
+                open_cause_candidates(entry.open, DECIDED_BY)
             };
             Finding::open(RULE_ID, phase, knowledge, title, candidates)
                 .evidence([line.cite_meaning()])

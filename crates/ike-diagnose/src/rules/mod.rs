@@ -53,6 +53,16 @@ pub(crate) fn candidate(
     }
 }
 
+/// The causes a knowledge entry (or an NPS reason) names as left open, as candidates.
+pub(crate) fn open_cause_candidates(
+    open: &[ike_logs::OpenCause],
+    decided_by: &'static str,
+) -> Vec<Candidate> {
+    open.iter()
+        .map(|o| candidate(o.phase, o.category, o.why, decided_by))
+        .collect()
+}
+
 /// An answer needs this long to arrive: a request the capture follows for less than this, and
 /// never sends again, may still be answered after the capture ended.
 pub(crate) const ANSWER_WAIT_NS: i64 = 2_000_000_000;
