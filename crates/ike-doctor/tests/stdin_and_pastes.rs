@@ -146,6 +146,24 @@ fn pastes_as_people_post_them() {
         assert_eq!(report["verdict"]["outcome"], *outcome, "{paste}: {report}");
         assert_eq!(report["verdict"]["category"].as_str(), *category, "{paste}");
     }
+    // A lone line saying a daemon removed an SA: daemons remove an SA after a failure in any
+    // phase, so even the phase stays open (it is not "failed in ESTABLISHED").
+    for paste in [
+        "killing ike2 SA: 192.0.2.10[4500]-198.51.100.20[4500]\n",
+        "aborting IKEv2 SA\n",
+    ] {
+        let (report, code) = diagnose_paste(paste);
+        assert_eq!(code, 1, "{paste}");
+        assert_eq!(report["verdict"]["outcome"], "failed", "{paste}: {report}");
+        assert!(report["verdict"]["phase"].is_null(), "{paste}: {report}");
+        assert!(report["verdict"]["category"].is_null(), "{paste}");
+        assert!(
+            report["verdict"]["candidates"]
+                .as_array()
+                .map_or(0, Vec::len)
+                >= 2
+        );
+    }
     // Not a log at all: said so, exit 2.
     let output = run_stdin(&["diagnose", "-"], b"Hello, my VPN is slow today.\n");
     assert_eq!(output.status.code(), Some(2));

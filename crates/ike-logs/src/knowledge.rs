@@ -1364,6 +1364,10 @@ pub const ENTRIES: &[Entry] = &[
         "the child SA request has no KE payload where this end's PFS setting wants one", ["the DH group (PFS) of the IPsec crypto profile on both ends"]),
     entry!("panos.ikev2-abort", F::Deleting, PaloAlto, "aborting IKEv2 SA", "", NONE, None, Symptom,
         "ikemgr aborts an IKEv2 SA (after a failed liveness check or negotiation); the lines before say why", []),
+    // pan_ikev2_debug's state line for the SA being torn down: dying from ESTABLISHED shows the
+    // SA was up (the liveness check case of Palo Alto's knowledge base).
+    entry!("panos.sa-dying-established", F::Deleting, PaloAlto, "SA dying from state ESTABLISHED", "", EST, None, Symptom,
+        "an established IKEv2 SA is being torn down (a failed liveness check, a delete); the lines before say why", []),
     entry!("panos.esp-sa-not-found", F::PeerDeletedChild, PaloAlto, "can't find sa for proto ESP spi", "", CHILD, Some(C::ConfigOther), Cause,
         "the peer deleted an ESP SA this firewall no longer has: both ends rekeyed at once, which Palo Alto ties to identical Phase 1 and Phase 2 lifetimes on both peers",
         ["give the two ends different lifetimes (or let one end rekey)"]),

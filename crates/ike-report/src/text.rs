@@ -69,7 +69,12 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
             "\n{kind} {}: {} [{} / {}, {:?} confidence, rule {}{}]",
             n + 1,
             f.title,
-            f.phase.as_str(),
+            // Open candidates in several phases: the phase is as open as the category.
+            if f.category.is_none() && f.phases().len() > 1 {
+                "phase open"
+            } else {
+                f.phase.as_str()
+            },
             f.category.map(|c| c.as_str()).unwrap_or("category open"),
             f.confidence,
             f.rule,

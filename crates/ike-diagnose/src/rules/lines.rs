@@ -163,6 +163,31 @@ fn open_candidates(fact: Fact, phase: FailurePhase) -> Vec<Candidate> {
     }
 }
 
+/// What a lone "SA removed" line leaves open: the failure that made the daemon remove the SA
+/// may be in any phase, so the candidates span them and the verdict's phase stays open.
+fn removal_candidates() -> Vec<Candidate> {
+    use Category::*;
+    use FailurePhase::*;
+    let c = |phase, category, why: &'static str| candidate(phase, category, why, DECIDED_BY);
+    vec![
+        c(
+            IkeSaInit,
+            ProposalIke,
+            "the negotiation failed first (no proposal in common)",
+        ),
+        c(
+            IkeAuth,
+            AuthCert,
+            "the authentication failed first (certificate, key or EAP)",
+        ),
+        c(
+            Established,
+            ConfigOther,
+            "an established SA was closed (lifetimes, DPD, administrator)",
+        ),
+    ]
+}
+
 /// How strongly a line speaks: a named cause first, then a categorised detail, then a symptom.
 fn strength(line: &Line<'_>) -> Option<u8> {
     let entry = line.log.entry;
@@ -191,15 +216,17 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
         .filter(|l| strength(l).is_some())
         // An SA the log shows established is not failed by a symptom on the way.
         .filter(|l| !established || strength(l) >= Some(3))
-        .max_by_key(|l| strength(l))?;
+        // Of lines speaking as strongly, one that places itself in a phase.
+        .max_by_key(|l| (strength(l), l.log.entry.phase.is_some()))?;
     let entry = line.log.entry;
-    let phase = entry
-        .phase
-        .or(entry.open.first().map(|o| o.phase))
-        .unwrap_or(match entry.fact {
-            Fact::PeerDeletedChild | Fact::Deleting => FailurePhase::Established,
-            _ => FailurePhase::IkeSaInit,
-        });
+    let stated_phase = entry.phase.or(entry.open.first().map(|o| o.phase));
+    // A peer deleting our CHILD_SA shows one existed; an SA removed by its own daemon does not
+    // (daemons remove an SA after a failure in any phase), unless the log showed it established.
+    let phase_open = stated_phase.is_none() && entry.fact == Fact::Deleting && !established;
+    let phase = stated_phase.unwrap_or(match entry.fact {
+        Fact::PeerDeletedChild | Fact::Deleting => FailurePhase::Established,
+        _ => FailurePhase::IkeSaInit,
+    });
     let title = format!("{} log: {}", entry.implementation.as_str(), entry.meaning);
     let knowledge = entry.fact.knowledge();
     let checks = entry.checks.iter().map(|c| fix::Fix::text(*c));
@@ -209,10 +236,12 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
             .fix(checks)
             .fix(fix::for_category(category, &sa.fix_values())),
         None => {
-            let candidates = if entry.open.is_empty() {
-                open_candidates(entry.fact, phase)
-            } else {
+            let candidates = if !entry.open.is_empty() {
                 open_cause_candidates(entry.open, DECIDED_BY)
+            } else if phase_open {
+                removal_candidates()
+            } else {
+                open_candidates(entry.fact, phase)
             };
             Finding::open(RULE_ID, phase, knowledge, title, candidates)
                 .evidence([line.cite_meaning()])
@@ -239,5 +268,13 @@ mod tests {
             .iter()
             .all(|c| c.phase == FailurePhase::Established));
         assert!(open_candidates(Fact::DaemonStart, FailurePhase::IkeSaInit).is_empty());
+    }
+
+    #[test]
+    fn a_removed_sa_leaves_the_phase_open() {
+        let phases: Vec<FailurePhase> = removal_candidates().iter().map(|c| c.phase).collect();
+        assert!(phases.contains(&FailurePhase::IkeSaInit));
+        assert!(phases.contains(&FailurePhase::Established));
+        assert!(removal_candidates().len() <= crate::model::MAX_CANDIDATES);
     }
 }
