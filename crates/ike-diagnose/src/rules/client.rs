@@ -21,9 +21,12 @@ fn code_candidates(code: u32, phase: FailurePhase) -> Vec<Candidate> {
                 Category::UdpBlocked,
                 "UDP 500/4500 blocked: the server never answered",
             ),
-            c(
+            // The IKE_AUTH request is the one dropped: the phase is open with it.
+            candidate(
+                FailurePhase::IkeAuth,
                 Category::MtuFragmentation,
                 "IKE_AUTH with certificates fragmented and dropped",
+                decided_by,
             ),
             c(
                 Category::Nat,
@@ -59,7 +62,12 @@ fn code_candidates(code: u32, phase: FailurePhase) -> Vec<Candidate> {
                 Category::UdpBlocked,
                 "the server is unreachable on UDP 500/4500",
             ),
-            c(Category::AuthCert, "IKEv2's certificate was refused"),
+            candidate(
+                FailurePhase::IkeAuth,
+                Category::AuthCert,
+                "IKEv2's certificate was refused",
+                decided_by,
+            ),
             c(
                 Category::ConfigOther,
                 "the tunnel type or its settings are wrong",
