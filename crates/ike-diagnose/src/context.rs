@@ -30,14 +30,38 @@ fn pair(a: IpAddr, b: IpAddr) -> Pair {
     }
 }
 
+/// Items (flows, events, sessions) by the unordered address pair they are between: one sorted
+/// array of (pair, item) rather than a map of lists, so that a gateway's hundred thousand ESP
+/// flows cost 40 bytes each instead of a map entry and a list allocation each.
+struct PairIndex(Vec<(Pair, u32)>);
+
+impl PairIndex {
+    fn new(items: impl Iterator<Item = (Pair, usize)>) -> PairIndex {
+        let mut entries: Vec<(Pair, u32)> = items
+            .filter_map(|(p, i)| Some((p, u32::try_from(i).ok()?)))
+            .collect();
+        entries.sort_unstable();
+        PairIndex(entries)
+    }
+
+    /// The items between the two addresses of `p`, in index order.
+    fn get(&self, p: Pair) -> impl Iterator<Item = usize> + '_ {
+        let start = self.0.partition_point(|(q, _)| *q < p);
+        self.0[start..]
+            .iter()
+            .take_while(move |(q, _)| *q == p)
+            .map(|&(_, i)| i as usize)
+    }
+}
+
 /// Indexes over the whole timeline, built once.
 pub struct Evidence<'t> {
     pub timeline: &'t Timeline,
-    esp_by_pair: FxHashMap<Pair, Vec<usize>>,
-    keepalives_by_pair: FxHashMap<Pair, Vec<usize>>,
-    icmp_by_pair: FxHashMap<Pair, Vec<usize>>,
-    incomplete_by_pair: FxHashMap<Pair, Vec<usize>>,
-    ikev1_by_pair: FxHashMap<Pair, Vec<usize>>,
+    esp_by_pair: PairIndex,
+    keepalives_by_pair: PairIndex,
+    icmp_by_pair: PairIndex,
+    incomplete_by_pair: PairIndex,
+    ikev1_by_pair: PairIndex,
     /// IKEv2 sessions per (initiator, responder) address pair, in order of first message.
     attempts_by_pair: FxHashMap<(IpAddr, IpAddr), Vec<usize>>,
     /// Log groups (indices into `timeline.log_groups`) per session.
@@ -55,42 +79,33 @@ pub struct Evidence<'t> {
 
 impl<'t> Evidence<'t> {
     pub fn new(timeline: &'t Timeline) -> Self {
-        let mut esp_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
-        for (i, f) in timeline.esp_flows.iter().enumerate() {
-            esp_by_pair.entry(pair(f.src, f.dst)).or_default().push(i);
-        }
-        let mut keepalives_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
-        for (i, k) in timeline.keepalive_flows.iter().enumerate() {
-            keepalives_by_pair
-                .entry(pair(k.src.ip(), k.dst.ip()))
-                .or_default()
-                .push(i);
-        }
-        let mut icmp_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
-        let mut incomplete_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
-        for (i, e) in timeline.events.iter().enumerate() {
-            match &e.kind {
-                EventKind::Icmp(icmp) => icmp_by_pair
-                    .entry(pair(icmp.quoted.src, icmp.quoted.dst))
-                    .or_default()
-                    .push(i),
-                EventKind::Incomplete(d) => incomplete_by_pair
-                    .entry(pair(d.src, d.dst))
-                    .or_default()
-                    .push(i),
-                _ => {}
-            }
-        }
-        let mut ikev1_by_pair: FxHashMap<Pair, Vec<usize>> = FxHashMap::default();
+        let esp_by_pair = PairIndex::new(
+            (timeline.esp_flows.iter().enumerate()).map(|(i, f)| (pair(f.src, f.dst), i)),
+        );
+        let keepalives_by_pair = PairIndex::new(
+            (timeline.keepalive_flows.iter().enumerate())
+                .map(|(i, k)| (pair(k.src.ip(), k.dst.ip()), i)),
+        );
+        let icmp_by_pair = PairIndex::new(timeline.events.iter().enumerate().filter_map(
+            |(i, e)| match &e.kind {
+                EventKind::Icmp(icmp) => Some((pair(icmp.quoted.src, icmp.quoted.dst), i)),
+                _ => None,
+            },
+        ));
+        let incomplete_by_pair = PairIndex::new(timeline.events.iter().enumerate().filter_map(
+            |(i, e)| match &e.kind {
+                EventKind::Incomplete(d) => Some((pair(d.src, d.dst), i)),
+                _ => None,
+            },
+        ));
+        let ikev1_by_pair = PairIndex::new(
+            (timeline.sessions.iter().enumerate())
+                .filter(|(_, s)| s.ike_major_version == 1)
+                .map(|(i, s)| (pair(s.initiator.ip(), s.responder.ip()), i)),
+        );
         let mut restarted = FxHashSet::default();
         let mut restarted_ok = FxHashSet::default();
-        for (i, s) in timeline.sessions.iter().enumerate() {
-            if s.ike_major_version == 1 {
-                ikev1_by_pair
-                    .entry(pair(s.initiator.ip(), s.responder.ip()))
-                    .or_default()
-                    .push(i);
-            }
+        for s in &timeline.sessions {
             if let Some(r) = &s.restart_of {
                 restarted.insert(r.session);
                 if s.phase_reached > Phase::IkeSaInit {
@@ -356,11 +371,8 @@ impl<'e, 't> SaContext<'e, 't> {
                 pairs.push(pair(a, b));
             }
         }
-        let collect = |index: &FxHashMap<Pair, Vec<usize>>| -> Vec<usize> {
-            let mut out: Vec<usize> = pairs
-                .iter()
-                .flat_map(|p| index.get(p).into_iter().flatten().copied())
-                .collect();
+        let collect = |index: &PairIndex| -> Vec<usize> {
+            let mut out: Vec<usize> = pairs.iter().flat_map(|&p| index.get(p)).collect();
             out.sort_unstable();
             out.dedup();
             out
@@ -808,4 +820,27 @@ fn log_views<'t>(ev: &Evidence<'t>, index: usize) -> Vec<LogView<'t>> {
         }
     }
     views
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_index_finds_every_item_of_a_pair_and_no_other() {
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "198.51.100.2".parse().unwrap();
+        let c: IpAddr = "2001:db8::3".parse().unwrap();
+        let items = [
+            (pair(b, a), 0),
+            (pair(a, c), 1),
+            (pair(a, b), 2),
+            (pair(c, b), 3),
+        ];
+        let index = PairIndex::new(items.into_iter());
+        assert_eq!(index.get(pair(a, b)).collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(index.get(pair(c, a)).collect::<Vec<_>>(), [1]);
+        assert_eq!(index.get(pair(b, c)).collect::<Vec<_>>(), [3]);
+        assert_eq!(index.get(pair(a, a)).count(), 0);
+    }
 }

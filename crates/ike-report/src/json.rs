@@ -229,7 +229,7 @@ pub struct SessionJson<'t> {
     pub initiator_last: String,
     pub responder_last: String,
     pub phase_reached: &'static str,
-    pub established_by: Option<String>,
+    pub established_by: Option<&'t str>,
     pub offered_proposals: Vec<String>,
     pub chosen_proposal: Option<String>,
     pub ke_groups_sent: Vec<String>,
@@ -552,7 +552,7 @@ fn side(from_initiator: bool) -> &'static str {
 pub fn session_json<'t>(
     timeline: &'t Timeline,
     id: usize,
-    s: &Session,
+    s: &'t Session,
     verdict: Option<&Verdict>,
 ) -> SessionJson<'t> {
     let mut messages = Vec::with_capacity(s.messages.len());
@@ -679,14 +679,14 @@ pub fn session_json<'t>(
         initiator_last: endpoint(s.initiator_now),
         responder_last: endpoint(s.responder_now),
         phase_reached: s.phase_reached.as_str(),
-        established_by: s.established_by.clone(),
+        established_by: s.established_by.as_deref(),
         offered_proposals: s
             .offered
             .iter()
             .flat_map(|list| list.iter())
             .map(proposal_string)
             .collect(),
-        chosen_proposal: s.chosen.as_ref().map(proposal_string),
+        chosen_proposal: s.chosen().map(proposal_string),
         ke_groups_sent: s.ke_sent.iter().map(|g| g.to_string()).collect(),
         restart_of: s.restart_of.as_ref().map(|r| RestartJson {
             session: r.session + 1,
@@ -985,6 +985,10 @@ pub fn write(
     timeline: &Timeline,
     diagnosis: &Diagnosis,
 ) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &report(timeline, diagnosis))?;
-    writeln!(out)
+    // serde_json writes token by token: a buffer of a concrete type here turns those into
+    // inlined copies instead of one call through the caller's writer (often `dyn Write`) each.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 18, &mut *out);
+    serde_json::to_writer(&mut buffered, &report(timeline, diagnosis))?;
+    std::io::Write::write_all(&mut buffered, b"\n")?;
+    std::io::Write::flush(&mut buffered)
 }

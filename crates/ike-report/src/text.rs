@@ -310,7 +310,7 @@ fn ladder(
             r.reason
         );
     }
-    if let Some(p) = &s.chosen {
+    if let Some(p) = s.chosen() {
         let _ = writeln!(out, "  chosen: {}", proposal_string(p));
     } else if let Some(offered) = &s.offered {
         let list: Vec<String> = offered.iter().map(proposal_string).collect();

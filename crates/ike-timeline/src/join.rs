@@ -444,7 +444,7 @@ fn log_only_session(timeline: &Timeline, group: &LogGroup) -> Session {
         auth_response_at: None,
         last_auth_message_id: 0,
         offered: None,
-        chosen: None,
+        chosen_from: None,
         ke_sent: Vec::new(),
         restart_of: None,
         moved_to_4500_at: None,

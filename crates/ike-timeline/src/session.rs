@@ -81,19 +81,23 @@ pub struct Session {
     /// Indices into [`Timeline::events`], in time order: one per datagram (its first sighting).
     pub messages: Vec<usize>,
     /// For each of `messages`, the same datagram as the other captures saw it (event indices).
+    /// Empty while only one capture saw the SA, the common case that then costs nothing per
+    /// message: read it with `get(n)`.
     pub seen_in: Vec<Vec<usize>>,
     /// Which of `messages` are retransmissions (same direction, ID and bytes as an earlier one).
     pub retransmits: Vec<bool>,
     pub phase_reached: Phase,
     /// Why `phase_reached` is `Established`, for the report.
-    pub established_by: Option<String>,
+    pub established_by: Option<Box<str>>,
     /// Time of the first IKE_AUTH response.
     pub auth_response_at: Option<Timestamp>,
     /// Message ID of the last IKE_AUTH round answered (EAP takes several).
     pub last_auth_message_id: u32,
-    /// Proposals of the first IKE_SA_INIT request, and the one the responder chose.
+    /// Proposals of the first IKE_SA_INIT request.
     pub offered: Option<std::sync::Arc<[ProposalRepr]>>,
-    pub chosen: Option<ProposalRepr>,
+    /// The responder's IKE_SA_INIT SA payload, whose first proposal is the one it chose (see
+    /// [`Session::chosen`]): shared with the message, not copied per SA.
+    pub chosen_from: Option<std::sync::Arc<[ProposalRepr]>>,
     /// KE groups the initiator sent, in order (one per IKE_SA_INIT attempt).
     pub ke_sent: Vec<DhGroup>,
     pub restart_of: Option<Restart>,
@@ -105,6 +109,13 @@ pub struct Session {
 }
 
 impl Session {
+    /// The IKE proposal the responder chose, once its IKE_SA_INIT answer was seen.
+    pub fn chosen(&self) -> Option<&ProposalRepr> {
+        self.chosen_from
+            .as_deref()
+            .and_then(<[ProposalRepr]>::first)
+    }
+
     pub fn direction_of(&self, m: &IkeMessage) -> Direction {
         if m.from_initiator {
             Direction::InitiatorToResponder
@@ -187,7 +198,7 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
                     auth_response_at: None,
                     last_auth_message_id: 0,
                     offered: None,
-                    chosen: None,
+                    chosen_from: None,
                     ke_sent: Vec::new(),
                     restart_of: None,
                     moved_to_4500_at: None,
@@ -226,13 +237,11 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
         }
         let EventKind::Ike(m) = &event.kind else {
             session.messages.push(index);
-            session.seen_in.push(Vec::new());
             session.retransmits.push(false);
             continue;
         };
         let retransmit = is_retransmit(timeline, session, m);
         session.messages.push(index);
-        session.seen_in.push(Vec::new());
         session.retransmits.push(retransmit);
         track_endpoints(session, index, m);
         if m.exchange == ExchangeType::IKE_SA_INIT {
@@ -253,7 +262,7 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
                     (session_index, event.time),
                 );
             } else if m.spi_r != 0 && m.proposals.is_some() {
-                session.chosen = m.proposals.as_ref().and_then(|p| p.first()).cloned();
+                session.chosen_from = m.proposals.clone().filter(|p| !p.is_empty());
                 session.phase_reached = session.phase_reached.max(Phase::IkeAuth);
             }
         } else if m.message_id >= 1 && session.phase_reached < Phase::IkeAuth && m.spi_r != 0 {
@@ -267,7 +276,7 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
         if session.phase_reached < Phase::Established {
             if let Some(why) = proves_established(session, m, event.time) {
                 session.phase_reached = Phase::Established;
-                session.established_by = Some(why);
+                session.established_by = Some(why.into_boxed_str());
             }
         }
     }
@@ -405,10 +414,13 @@ fn mark_established_by_esp(
         .find(|f| peers.contains(&f.dst) && f.last_ts >= after);
     if let Some(flow) = esp {
         session.phase_reached = Phase::Established;
-        session.established_by = Some(format!(
-            "ESP SPI 0x{:08x} from {} after the IKE_AUTH response ({} packets)",
-            flow.spi, flow.src, flow.packets
-        ));
+        session.established_by = Some(
+            format!(
+                "ESP SPI 0x{:08x} from {} after the IKE_AUTH response ({} packets)",
+                flow.spi, flow.src, flow.packets
+            )
+            .into_boxed_str(),
+        );
     }
 }
 
@@ -448,6 +460,11 @@ pub fn merge(
                 groups.push(vec![i]);
             }
         }
+    }
+    // No SA seen by two captures (one capture, or captures of different SAs): nothing to join,
+    // and the sessions stay where they are (restart links included) instead of being copied.
+    if groups.len() == per_source.len() {
+        return per_source;
     }
     let mut merged_index = vec![0usize; per_source.len()];
     for (g, members) in groups.iter().enumerate() {
@@ -493,6 +510,8 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
             m.digest,
         ))
     };
+    // Sightings are listed per message from the first join on.
+    base.seen_in.resize(base.messages.len(), Vec::new());
     let mut positions: HashMap<Key, Vec<usize>> = HashMap::default();
     for (n, &index) in base.messages.iter().enumerate() {
         if let Some(k) = key(index) {
@@ -532,8 +551,8 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
     if base.offered.is_none() {
         base.offered = other.offered;
     }
-    if base.chosen.is_none() {
-        base.chosen = other.chosen;
+    if base.chosen_from.is_none() {
+        base.chosen_from = other.chosen_from;
     }
     if base.ke_sent.is_empty() {
         base.ke_sent = other.ke_sent;
@@ -550,6 +569,7 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
 
 /// Puts the messages (with their sightings and marks) in the order of the reference clock.
 fn order_by_time(session: &mut Session, time: &dyn Fn(usize) -> i64) {
+    session.seen_in.resize(session.messages.len(), Vec::new());
     let mut rows: Vec<(usize, Vec<usize>, bool)> = std::mem::take(&mut session.messages)
         .into_iter()
         .zip(std::mem::take(&mut session.seen_in))
