@@ -480,8 +480,7 @@ pub fn file_at_attempt(sa: &crate::context::SaContext<'_, '_>) -> Option<Finding
     }
     // Decrypted CERT payloads show which certificates were used: the decrypted rules judge those.
     if sa.msgs.iter().any(|m| {
-        m.m.inner
-            .as_deref()
+        m.m.inner()
             .is_some_and(|i| i.is_decrypted() && !i.certs.is_empty())
     }) {
         return None;
@@ -503,7 +502,7 @@ pub fn file_at_attempt(sa: &crate::context::SaContext<'_, '_>) -> Option<Finding
     let decrypted_ids: Vec<(Party, String)> = sa
         .msgs
         .iter()
-        .filter_map(|m| m.m.inner.as_deref())
+        .filter_map(|m| m.m.inner())
         .flat_map(|i| {
             let client = i.id_i.iter().map(|id| (Party::Client, id));
             client.chain(i.id_r.iter().map(|id| (Party::Gateway, id)))

@@ -790,7 +790,7 @@ fn sa_data(
                     if m.non_esp_marker || m.src.port() == 4500 || m.dst.port() == 4500 {
                         flags |= ON_4500;
                     }
-                    if m.malformed.is_some() {
+                    if m.malformed().is_some() {
                         flags |= MALFORMED;
                     }
                     let (first_i, first_r) = (s.initiator, s.responder);
@@ -802,9 +802,9 @@ fn sa_data(
                     let extra = MessageExtra {
                         seen,
                         frag: m.fragment,
-                        ipf: (!m.ip_fragments.is_empty()).then_some(m.ip_fragments.len()),
-                        mal: m.malformed.as_deref(),
-                        dec: m.inner.as_deref().map(crate::inner_json::decrypted),
+                        ipf: (!m.ip_fragments().is_empty()).then_some(m.ip_fragments().len()),
+                        mal: m.malformed(),
+                        dec: m.inner().map(crate::inner_json::decrypted),
                         addr: moved.then(|| format!("{} -> {}", m.src, m.dst)),
                     };
                     let has_extra = !extra.seen.is_empty()

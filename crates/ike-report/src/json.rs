@@ -605,11 +605,11 @@ pub fn session_json<'t>(
                     payloads: &m.payloads,
                     non_esp_marker: m.non_esp_marker,
                     encrypted_len: m.encrypted_len,
-                    ip_fragments: &m.ip_fragments,
+                    ip_fragments: m.ip_fragments(),
                     fragment: m
                         .fragment
                         .map(|(number, total)| FragmentJson { number, total }),
-                    malformed: m.malformed.as_deref(),
+                    malformed: m.malformed(),
                     seen_in: s
                         .seen_in
                         .get(n)
@@ -622,7 +622,7 @@ pub fn session_json<'t>(
                             time: Time(e.time),
                         })
                         .collect(),
-                    decrypted: m.inner.as_deref().map(crate::inner_json::decrypted),
+                    decrypted: m.inner().map(crate::inner_json::decrypted),
                 });
             }
             EventKind::IkeV1(v1) => messages.push(MessageJson {

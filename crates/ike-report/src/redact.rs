@@ -82,7 +82,7 @@ impl Redactor {
         for event in &timeline.events {
             match &event.kind {
                 EventKind::Ike(m) => {
-                    if let Some(inner) = &m.inner {
+                    if let Some(inner) = m.inner() {
                         for id in [&inner.id_i, &inner.id_r].into_iter().flatten() {
                             identities.push(ike_timeline::inner::id_display(id));
                         }

@@ -372,13 +372,13 @@ fn ladder(
                         .collect();
                     let _ = write!(tail, "  (also {})", also.join(", "));
                 }
-                if !m.ip_fragments.is_empty() {
-                    let _ = write!(tail, "  (IP fragments: {} frames)", m.ip_fragments.len());
+                if !m.ip_fragments().is_empty() {
+                    let _ = write!(tail, "  (IP fragments: {} frames)", m.ip_fragments().len());
                 }
-                if let Some(err) = &m.malformed {
+                if let Some(err) = m.malformed() {
                     let _ = write!(tail, "  (malformed: {err})");
                 }
-                if let Some(inner) = &m.inner {
+                if let Some(inner) = m.inner() {
                     let d = crate::inner_json::decrypted(inner);
                     if d.status == "decrypted" {
                         let _ = write!(tail, "  decrypted [ {} ]", d.payloads.join(" "));

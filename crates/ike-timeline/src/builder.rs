@@ -510,7 +510,6 @@ fn ike_message(
                 src: d.src,
                 dst: d.dst,
                 non_esp_marker: d.non_esp_marker,
-                ip_fragments: d.ip_fragments.clone(),
                 ip_len: d.ip_len,
                 spi_i: header.spi_i,
                 spi_r: header.spi_r,
@@ -527,9 +526,8 @@ fn ike_message(
                 vendor_ids: VendorIdList::default(),
                 fragment: None,
                 encrypted_len: None,
-                malformed: Some(parse_error.to_string()),
                 digest: 0,
-                inner: None,
+                rare: IkeMessage::rare_from(&d.ip_fragments, Some(parse_error.to_string())),
             }
         }
     };
@@ -580,7 +578,6 @@ fn message_from_repr(
         src: d.src,
         dst: d.dst,
         non_esp_marker: d.non_esp_marker,
-        ip_fragments: d.ip_fragments.clone(),
         ip_len: d.ip_len,
         spi_i: h.spi_i,
         spi_r: h.spi_r,
@@ -597,9 +594,8 @@ fn message_from_repr(
         vendor_ids: VendorIdList::new(vendor_ids),
         fragment,
         encrypted_len,
-        malformed: None,
         digest: 0,
-        inner: None,
+        rare: IkeMessage::rare_from(&d.ip_fragments, None),
     }
 }
 

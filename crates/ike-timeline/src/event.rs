@@ -50,8 +50,6 @@ pub struct IkeMessage {
     pub src: SocketAddr,
     pub dst: SocketAddr,
     pub non_esp_marker: bool,
-    /// Frames of the IP fragments it arrived in (empty when not fragmented).
-    pub ip_fragments: Vec<u64>,
     pub ip_len: u32,
     pub spi_i: u64,
     pub spi_r: u64,
@@ -76,12 +74,55 @@ pub struct IkeMessage {
     pub fragment: Option<(u16, u16)>,
     /// Size of the SK/SKF payload body (IV, ciphertext, ICV).
     pub encrypted_len: Option<u32>,
-    /// Set when the payload chain could not be parsed: the header was still usable.
-    pub malformed: Option<String>,
     /// Hash of the datagram bytes, to tell retransmits from new messages.
     pub digest: u64,
+    /// What few messages have, out of line: a gateway's capture holds hundreds of thousands of
+    /// messages, and these would cost each of them 56 bytes (read them with the methods below).
+    pub rare: Option<Box<RareParts>>,
+}
+
+/// The parts of an [`IkeMessage`] that most messages do not have.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RareParts {
+    /// Frames of the IP fragments it arrived in (empty when not fragmented).
+    pub ip_fragments: Vec<u64>,
+    /// Set when the payload chain could not be parsed: the header was still usable.
+    pub malformed: Option<String>,
     /// The decrypted SK/SKF content, when keys for the IKE SA were given (see [`crate::inner`]).
-    pub inner: Option<Box<crate::inner::InnerPayloads>>,
+    pub inner: Option<crate::inner::InnerPayloads>,
+}
+
+impl IkeMessage {
+    /// Frames of the IP fragments it arrived in (empty when not fragmented).
+    pub fn ip_fragments(&self) -> &[u64] {
+        self.rare.as_deref().map_or(&[], |r| &r.ip_fragments)
+    }
+
+    /// Why the payload chain could not be parsed, when it could not.
+    pub fn malformed(&self) -> Option<&str> {
+        self.rare.as_deref()?.malformed.as_deref()
+    }
+
+    /// The decrypted SK/SKF content, when keys for the IKE SA were given.
+    pub fn inner(&self) -> Option<&crate::inner::InnerPayloads> {
+        self.rare.as_deref()?.inner.as_ref()
+    }
+
+    /// The rare parts, created empty on first use.
+    pub fn rare_mut(&mut self) -> &mut RareParts {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The rare parts a datagram gives: its IP fragments and a parse error.
+    pub fn rare_from(ip_fragments: &[u64], malformed: Option<String>) -> Option<Box<RareParts>> {
+        (!ip_fragments.is_empty() || malformed.is_some()).then(|| {
+            Box::new(RareParts {
+                ip_fragments: ip_fragments.to_vec(),
+                malformed,
+                inner: None,
+            })
+        })
+    }
 }
 
 /// The payload names of a message as strongSwan logs them (`SA`, `KE`, `No`, `N(NATD_S_IP)`,

@@ -26,7 +26,7 @@ pub use clock::ClockOffset;
 pub use coverage::{Coverage, Filter, Truncation};
 pub use event::{
     Event, EventKind, IkeMessage, IkeV1Message, Locator, NotifyList, PayloadInterner, PayloadList,
-    ProposalInterner, SourceId, VendorIdList,
+    ProposalInterner, RareParts, SourceId, VendorIdList,
 };
 pub use flows::{EspFlow, KeepaliveFlow};
 pub use ike_capture::Timestamp;

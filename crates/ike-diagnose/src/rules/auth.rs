@@ -226,7 +226,7 @@ impl Rule for AuthUnanswered {
         let largest_ip = round.iter().map(|x| x.m.ip_len).max().unwrap_or(0);
         let fragmented: Vec<Msg<'_>> = round
             .iter()
-            .filter(|x| !x.m.ip_fragments.is_empty())
+            .filter(|x| !x.m.ip_fragments().is_empty())
             .copied()
             .collect();
         let icmp_mtu: Vec<_> = sa
@@ -270,8 +270,8 @@ impl Rule for AuthUnanswered {
                 evidence.push(f.cite(format!(
                     "the IKE_AUTH request is a {} byte IP datagram sent in {} IP fragments (frames {})",
                     f.m.ip_len,
-                    f.m.ip_fragments.len(),
-                    f.m.ip_fragments.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                    f.m.ip_fragments().len(),
+                    f.m.ip_fragments().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
                 )));
             }
             for (source, at, d) in sa.incomplete.iter().take(3) {
@@ -757,7 +757,7 @@ impl Rule for InitiatorStartsOver {
 }
 
 fn inner(m: &IkeMessage) -> Option<&InnerPayloads> {
-    m.inner.as_deref().filter(|i| i.is_decrypted())
+    m.inner().filter(|i| i.is_decrypted())
 }
 
 /// The last decrypted IKE_AUTH answer.

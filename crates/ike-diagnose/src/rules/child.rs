@@ -290,7 +290,7 @@ impl Rule for ChildDeletedAtOnce {
 }
 
 fn inner(m: &ike_timeline::IkeMessage) -> Option<&InnerPayloads> {
-    m.inner.as_deref().filter(|i| i.is_decrypted())
+    m.inner().filter(|i| i.is_decrypted())
 }
 
 /// With the SA keys: the responder's decrypted answer refuses the CHILD_SA (NO_PROPOSAL_CHOSEN,
