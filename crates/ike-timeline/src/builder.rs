@@ -109,6 +109,11 @@ impl Timeline {
 }
 
 type EspKey = (SourceId, u32, IpAddr, IpAddr);
+/// An IKE SA as [`session::reconstruct`] keys it: source, IKE major version (2, or 1 for any
+/// other), initiator SPI.
+type SaKey = (SourceId, u8, u64);
+/// Most SAs past the session cap remembered to count each once: 100,000 keys cost about 2 MB.
+const MAX_UNTRACKED_KEYS: usize = 100_000;
 type KeepaliveKey = (SourceId, SocketAddr, SocketAddr);
 
 #[derive(Default)]
@@ -125,6 +130,14 @@ pub struct TimelineBuilder {
     esp_by_spi: FxHashMap<u64, u32>,
     last_esp: Option<(EspKey, usize)>,
     keepalive_index: FxHashMap<KeepaliveKey, usize>,
+    /// The IKE SAs whose messages are kept, by (source, IKE major version, initiator SPI): the
+    /// session cap applied as captures are read, so that past it a flood of SAs costs no
+    /// memory per message (see [`TimelineBuilder::admit_sa`]).
+    admitted_sas: rustc_hash::FxHashSet<SaKey>,
+    /// SAs past the session cap, each counted once while at most [`MAX_UNTRACKED_KEYS`] are
+    /// remembered; beyond, each of their messages counts.
+    untracked_sas: rustc_hash::FxHashSet<SaKey>,
+    sessions_untracked: u64,
     payload_lists: PayloadInterner,
     proposal_lists: ProposalInterner,
     selection: crate::selection::Selection,
@@ -268,6 +281,16 @@ impl TimelineBuilder {
             return;
         }
         let at = Locator::Frame(d.frame);
+        if let (Some((major, _)), Some(spi_i)) = (
+            ike_wire::peek_version(&d.payload),
+            d.payload.first_chunk::<8>().map(|b| u64::from_be_bytes(*b)),
+        ) {
+            let version = if major == 2 { 2 } else { 1 };
+            if !self.admit_sa((source, version, spi_i)) {
+                self.timeline.ike_events_dropped += 1;
+                return;
+            }
+        }
         match ike_wire::peek_version(&d.payload) {
             None => {
                 self.note(
@@ -308,6 +331,26 @@ impl TimelineBuilder {
                 });
             }
         }
+    }
+
+    /// Whether the messages of `sa` are kept: yes for an SA already kept, and for a new one
+    /// while fewer than `max_sessions` are. Past the cap the SA is counted as not tracked.
+    fn admit_sa(&mut self, sa: SaKey) -> bool {
+        if self.admitted_sas.contains(&sa) {
+            return true;
+        }
+        if self.admitted_sas.len() < self.limits.max_sessions {
+            self.admitted_sas.insert(sa);
+            return true;
+        }
+        if self.untracked_sas.len() < MAX_UNTRACKED_KEYS {
+            if self.untracked_sas.insert(sa) {
+                self.sessions_untracked += 1;
+            }
+        } else if !self.untracked_sas.contains(&sa) {
+            self.sessions_untracked += 1;
+        }
+        false
     }
 
     fn count_esp(&mut self, source: SourceId, p: &EspPacket) {
@@ -461,7 +504,7 @@ impl TimelineBuilder {
         let mut sessions = session::merge(&timeline, per_source, &offset_of);
         timeline.log_groups = crate::join::join_logs(&timeline, &mut sessions);
         timeline.sessions = sessions;
-        timeline.sessions_untracked = untracked;
+        timeline.sessions_untracked = untracked + self.sessions_untracked;
         crate::coverage::finish(&mut timeline, &capture_offsets);
         timeline.clock_offsets = capture_offsets;
         timeline.clock_offsets.extend(log_offsets);

@@ -706,6 +706,27 @@ mod tests {
     const R: u8 = 0x20;
 
     #[test]
+    fn sas_past_the_session_cap_cost_no_message_and_are_counted_once() {
+        let mut w = Wire::new();
+        w.builder = TimelineBuilder::new(Limits {
+            max_sessions: 2,
+            ..Limits::default()
+        });
+        w.source = w.builder.add_source("test.pcap", SourceKind::Capture);
+        let init = ExchangeType::IKE_SA_INIT;
+        for spi in [1, 2, 3, 3, 4, 1] {
+            w.send(0, spi, 0, init, 0, I, vec![nonce()]);
+        }
+        let t = w.builder.finish();
+        // SAs 1 and 2 are kept whole (1 with its retransmit); 3 and 4 are counted once each.
+        assert_eq!(t.sessions.len(), 2);
+        assert_eq!(t.sessions[0].messages.len(), 2);
+        assert_eq!(t.events.len(), 3);
+        assert_eq!(t.sessions_untracked, 2);
+        assert_eq!(t.ike_events_dropped, 3);
+    }
+
+    #[test]
     fn retransmits_are_marked_and_restarts_linked() {
         let mut w = Wire::new();
         let init = ExchangeType::IKE_SA_INIT;
