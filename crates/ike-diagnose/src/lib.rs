@@ -11,6 +11,7 @@ pub mod fix;
 pub mod host;
 pub mod model;
 pub mod nat;
+pub mod parallel;
 pub use ike_config::proposal;
 pub mod rules;
 pub mod verdict;
@@ -31,51 +32,76 @@ use crate::verdict::SaState;
 /// Diagnoses the timeline: runs every rule on every IKE SA, ranks each SA's findings into its
 /// verdict, and states the overall verdict.
 pub fn diagnose(timeline: &Timeline) -> Diagnosis {
+    diagnose_with_threads(timeline, 1)
+}
+
+/// What the rules make of one SA.
+struct Judged {
+    state: SaState,
+    verdict: Verdict,
+    /// Its failures, most likely first.
+    failures: Vec<Finding>,
+}
+
+/// Runs every rule on the `i`-th SA and ranks its findings into its verdict.
+fn judge(evidence: &context::Evidence<'_>, i: usize) -> Option<Judged> {
+    let sa = evidence.sa(i)?;
+    let mut findings = Vec::new();
+    let ikev1 = sa.session.ike_major_version != 2;
+    if !ikev1 {
+        for rule in rules::all() {
+            for mut f in rule.check(&sa) {
+                f.session = Some(i);
+                findings.push(f);
+            }
+        }
+        if findings.is_empty() {
+            if let Some(mut f) = rules::lines::from_knowledge(&sa) {
+                f.session = Some(i);
+                findings.push(f);
+            }
+        }
+    }
+    let state = SaState {
+        phase: sa.phase_reached(),
+        established_in_log: sa.logs.iter().any(|l| l.has(Fact::ChildEstablished))
+            && !sa.logs.iter().any(|l| l.has(Fact::PeerDeletedChild)),
+        superseded: sa.superseded(),
+        ikev1,
+    };
+    let (failures, warnings, unsettled) = verdict::split(findings);
+    let failures = verdict::rank_failures(failures, &state);
+    let verdict = verdict::sa_verdict(&failures, &warnings, &unsettled, &state);
+    Some(Judged {
+        state,
+        verdict,
+        failures,
+    })
+}
+
+/// [`diagnose`], with the SAs judged on `threads` threads (see [`parallel::in_order`]): the
+/// same diagnosis, sooner on a gateway's capture.
+pub fn diagnose_with_threads(timeline: &Timeline, threads: usize) -> Diagnosis {
     let evidence = context::Evidence::new(timeline);
     let n = timeline.sessions.len();
     let mut verdicts = Vec::with_capacity(n);
     let mut states = Vec::with_capacity(n);
     let mut tops: Vec<Option<verdict::Rank>> = Vec::with_capacity(n);
     let mut findings_out: Vec<Finding> = Vec::new();
-    for i in 0..n {
-        let Some(sa) = evidence.sa(i) else {
-            continue;
-        };
-        let mut findings = Vec::new();
-        let ikev1 = sa.session.ike_major_version != 2;
-        if !ikev1 {
-            for rule in rules::all() {
-                for mut f in rule.check(&sa) {
-                    f.session = Some(i);
-                    findings.push(f);
+    let judge = |i: usize| judge(&evidence, i);
+    parallel::in_order(n, threads, judge, judge, |judged| {
+        for made in judged {
+            let (parallel::Made::Here(j) | parallel::Made::There(j)) = made;
+            tops.push(j.failures.first().map(verdict::overall_rank));
+            if !j.state.superseded {
+                for f in j.failures {
+                    merge_finding(&mut findings_out, f);
                 }
             }
-            if findings.is_empty() {
-                if let Some(mut f) = rules::lines::from_knowledge(&sa) {
-                    f.session = Some(i);
-                    findings.push(f);
-                }
-            }
+            verdicts.push(j.verdict);
+            states.push(j.state);
         }
-        let state = SaState {
-            phase: sa.phase_reached(),
-            established_in_log: sa.logs.iter().any(|l| l.has(Fact::ChildEstablished))
-                && !sa.logs.iter().any(|l| l.has(Fact::PeerDeletedChild)),
-            superseded: sa.superseded(),
-            ikev1,
-        };
-        let (failures, warnings, unsettled) = verdict::split(findings);
-        let failures = verdict::rank_failures(failures, &state);
-        let v = verdict::sa_verdict(&failures, &warnings, &unsettled, &state);
-        tops.push(failures.first().map(verdict::overall_rank));
-        if !state.superseded {
-            for f in failures {
-                merge_finding(&mut findings_out, f);
-            }
-        }
-        verdicts.push(v);
-        states.push(state);
-    }
+    });
     // An attempt replaced by a restart (INVALID_KE_PAYLOAD, COOKIE) is judged by its replacement.
     for (i, s) in timeline.sessions.iter().enumerate() {
         if let Some(r) = &s.restart_of {

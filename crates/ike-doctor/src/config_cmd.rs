@@ -122,6 +122,7 @@ pub(crate) fn run(command: ConfigCommand, color: ColorChoice) -> ExitCode {
             redact: false,
             file: args.output,
             color,
+            threads: 1,
         },
     )
 }

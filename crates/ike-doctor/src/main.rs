@@ -124,8 +124,9 @@ enum Command {
         /// Keep only what happened at or before TIME (as for --since).
         #[arg(long, value_name = "TIME", value_parser = parse_time)]
         until: Option<ike_timeline::Timestamp>,
-        /// Threads to read captures with: 2 reads and dissects on one while the other builds the
-        /// timeline (the report is the same); default: 2 when the machine has two cores.
+        /// Threads to use: with 2, one reads and dissects captures while the other builds the
+        /// timeline, and both build the JSON report's records (the report is the same bytes);
+        /// default: 2 when the machine has two cores.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=2))]
         threads: Option<u16>,
     },
@@ -214,6 +215,7 @@ fn main() -> ExitCode {
                 file: output,
                 color,
                 redact,
+                threads: threads.map_or_else(default_threads, usize::from),
             },
         ),
         Command::Config(command) => config_cmd::run(command, color),
@@ -277,6 +279,8 @@ pub(crate) struct Output {
     redact: bool,
     file: Option<PathBuf>,
     color: ColorChoice,
+    /// Threads that may build the JSON report's records.
+    threads: usize,
 }
 
 /// ANSI styles for the lines a reader looks for first: the verdict, each finding and warning,
@@ -326,7 +330,7 @@ fn colorize(report: &str) -> String {
 }
 
 /// Two threads when there are two cores to run them: more would have nothing to do (reading and
-/// building the timeline are the two halves).
+/// building the timeline are the two halves; the JSON records are dealt in turn).
 fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
 }
@@ -502,7 +506,7 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     let config_ends = config_cmd::read_ends(&mut builder, &configs);
     let host_findings = host_cmd::read_reports(&mut builder, &host_reports);
     let timeline = builder.finish();
-    let mut diagnosis = ike_diagnose::diagnose(&timeline);
+    let mut diagnosis = ike_diagnose::diagnose_with_threads(&timeline, threads);
     if let Some((ends, first_sources)) = config_ends {
         let prediction = ike_diagnose::config::predict_cited(&ends, &first_sources);
         ike_diagnose::config::refine(&mut diagnosis, &prediction, "the configurations decide");
@@ -542,12 +546,15 @@ pub(crate) fn write_report(
         .redact
         .then(|| ike_report::redact::Redactor::from_timeline(timeline));
     let written = match (format, &redactor) {
-        (Format::Json, None) => ike_report::json::write(&mut sink, timeline, diagnosis),
+        (Format::Json, None) => {
+            ike_report::json::write_with_threads(&mut sink, timeline, diagnosis, output.threads)
+        }
         (Format::Json, Some(redactor)) => {
             let mut json = Vec::new();
-            ike_report::json::write(&mut json, timeline, diagnosis).and_then(|()| {
-                sink.write_all(redactor.apply(&String::from_utf8_lossy(&json)).as_bytes())
-            })
+            let threads = output.threads;
+            ike_report::json::write_with_threads(&mut json, timeline, diagnosis, threads).and_then(
+                |()| sink.write_all(redactor.apply(&String::from_utf8_lossy(&json)).as_bytes()),
+            )
         }
         (Format::Html, redactor) => {
             let redact = |text: &str| {

@@ -83,6 +83,8 @@ pub struct Report<'t> {
 pub struct Sessions<'t> {
     timeline: &'t Timeline,
     diagnosis: &'t Diagnosis,
+    /// Threads that build and serialize the records (see [`collect_seq_in_parallel`]).
+    threads: usize,
 }
 
 impl<'t> Sessions<'t> {
@@ -95,18 +97,25 @@ impl<'t> Sessions<'t> {
     }
 
     /// Each SA's record, in the timeline's order.
-    pub fn iter(&self) -> impl Iterator<Item = SessionJson<'t>> + 't {
-        let (timeline, diagnosis) = (self.timeline, self.diagnosis);
-        timeline
-            .sessions
-            .iter()
-            .enumerate()
-            .map(move |(i, s)| session_json(timeline, i, s, diagnosis.sessions.get(i)))
+    pub fn iter(&self) -> impl Iterator<Item = SessionJson<'t>> + '_ {
+        (0..self.len()).filter_map(|i| self.item(i))
+    }
+
+    /// The record of the `i`-th SA.
+    fn item(&self, i: usize) -> Option<SessionJson<'t>> {
+        let s = self.timeline.sessions.get(i)?;
+        Some(session_json(
+            self.timeline,
+            i,
+            s,
+            self.diagnosis.sessions.get(i),
+        ))
     }
 }
 
 /// A list the report writes element by element, each built only while it is written: `Debug`
-/// shows its length, `Serialize` writes the elements `iter()` makes.
+/// shows its length, `Serialize` writes the elements `item(i)` makes, on several threads when
+/// `threads` asks for them.
 macro_rules! written_as_it_goes {
     ($list:ident) => {
         impl std::fmt::Debug for $list<'_> {
@@ -117,10 +126,61 @@ macro_rules! written_as_it_goes {
 
         impl Serialize for $list<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(self.iter())
+                collect_seq_in_parallel(serializer, self.len(), self.threads, |i| self.item(i))
             }
         }
     };
+}
+
+/// One record of a list: built and serialized in place, or serialized by another thread.
+enum Element<T> {
+    Here(T),
+    Done(Box<serde_json::value::RawValue>),
+}
+
+impl<T: Serialize> Serialize for Element<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Element::Here(item) => item.serialize(serializer),
+            Element::Done(raw) => raw.serialize(serializer),
+        }
+    }
+}
+
+/// Serializes the records `make(0..len)` gives (skipping `None`) as one sequence. With
+/// `threads` above 1 the records are shared out as [`ike_diagnose::parallel::in_order`] does:
+/// this thread builds and writes its records in place, the others serialize theirs to text
+/// that is written verbatim in order. Compact JSON is the same bytes either way (a pretty
+/// writer would keep the others' text compact: `write` is the only caller that asks for
+/// threads).
+fn collect_seq_in_parallel<S, T, F>(
+    serializer: S,
+    len: usize,
+    threads: usize,
+    make: F,
+) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+    T: Serialize,
+    F: Fn(usize) -> Option<T> + Sync,
+{
+    use ike_diagnose::parallel::{in_order, Made};
+    let serialized = |i: usize| make(i).map(|item| serde_json::value::to_raw_value(&item));
+    let failed = std::cell::Cell::new(None);
+    let written = in_order(len, threads, &make, serialized, |records| {
+        serializer.collect_seq(records.filter_map(|made| match made {
+            Made::Here(item) => Some(Element::Here(item)),
+            Made::There(Ok(raw)) => Some(Element::Done(raw)),
+            Made::There(Err(e)) => {
+                failed.set(Some(e.to_string()));
+                None
+            }
+        }))
+    });
+    match failed.into_inner() {
+        Some(why) => Err(serde::ser::Error::custom(why)),
+        None => written,
+    }
 }
 
 written_as_it_goes!(Sessions);
@@ -812,6 +872,7 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &'t Diagnosis) -> Report<'t
         sessions: Sessions {
             timeline,
             diagnosis,
+            threads: 1,
         },
         esp: EspFlows::new(timeline),
         nat_keepalives: timeline
@@ -892,6 +953,8 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &'t Diagnosis) -> Report<'t
 #[derive(Clone)]
 pub struct EspFlows<'t> {
     timeline: &'t Timeline,
+    /// Threads that build and serialize the records (see [`collect_seq_in_parallel`]).
+    threads: usize,
     /// Index in `timeline.esp_flows` of each reported flow, in order.
     reported: Vec<u32>,
     /// For a reported flow, the other captures' flows of the same SPI.
@@ -917,6 +980,7 @@ impl<'t> EspFlows<'t> {
         }
         EspFlows {
             timeline,
+            threads: 1,
             reported,
             sightings,
         }
@@ -931,8 +995,14 @@ impl<'t> EspFlows<'t> {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = EspFlowJson<'t>> + '_ {
+        (0..self.len()).filter_map(|n| self.item(n))
+    }
+
+    /// The record of the `n`-th reported flow.
+    fn item(&self, n: usize) -> Option<EspFlowJson<'t>> {
         let timeline = self.timeline;
-        self.reported.iter().filter_map(move |&i| {
+        let &i = self.reported.get(n)?;
+        {
             let f = timeline.esp_flows.get(i as usize)?;
             let seen_in = self
                 .sightings
@@ -966,7 +1036,7 @@ impl<'t> EspFlows<'t> {
                 max_gap_seconds: f.max_gap_ns as f64 / 1e9,
                 seen_in,
             })
-        })
+        }
     }
 }
 
@@ -985,10 +1055,24 @@ pub fn write(
     timeline: &Timeline,
     diagnosis: &Diagnosis,
 ) -> std::io::Result<()> {
+    write_with_threads(out, timeline, diagnosis, 1)
+}
+
+/// [`write`], with the SAs' and ESP flows' records built and serialized on `threads` threads:
+/// the same bytes, sooner on a gateway's capture.
+pub fn write_with_threads(
+    out: &mut impl std::io::Write,
+    timeline: &Timeline,
+    diagnosis: &Diagnosis,
+    threads: usize,
+) -> std::io::Result<()> {
+    let mut report = report(timeline, diagnosis);
+    report.sessions.threads = threads;
+    report.esp.threads = threads;
     // serde_json writes token by token: a buffer of a concrete type here turns those into
     // inlined copies instead of one call through the caller's writer (often `dyn Write`) each.
     let mut buffered = std::io::BufWriter::with_capacity(1 << 18, &mut *out);
-    serde_json::to_writer(&mut buffered, &report(timeline, diagnosis))?;
+    serde_json::to_writer(&mut buffered, &report)?;
     std::io::Write::write_all(&mut buffered, b"\n")?;
     std::io::Write::flush(&mut buffered)
 }
