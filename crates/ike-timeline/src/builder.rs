@@ -124,10 +124,11 @@ pub struct TimelineBuilder {
     other_events: usize,
     // ESP is the bulk of a VPN capture: a fast hash and a one-entry cache for the bursts of
     // one flow keep this off the profile.
-    esp_index: FxHashMap<EspKey, usize>,
-    /// The first flow of each (source, SPI): a small map that answers almost every lookup
-    /// (SPIs rarely repeat across addresses); `esp_index` holds every flow.
+    /// The first flow of each (source, SPI): a small map (16 bytes a flow) that answers
+    /// almost every lookup, since SPIs rarely repeat across addresses.
     esp_by_spi: FxHashMap<u64, u32>,
+    /// The flows whose (source, SPI) an earlier flow between other addresses already had.
+    esp_repeated_spi: FxHashMap<EspKey, usize>,
     last_esp: Option<(EspKey, usize)>,
     keepalive_index: FxHashMap<KeepaliveKey, usize>,
     /// The IKE SAs whose messages are kept, by (source, IKE major version, initiator SPI): the
@@ -365,10 +366,14 @@ impl TimelineBuilder {
                 let flow = self.timeline.esp_flows.get(i)?;
                 (flow.src == p.src && flow.dst == p.dst).then_some(i)
             });
-        let index = match cached {
+        let index = match cached.or_else(|| self.esp_repeated_spi.get(&key).copied()) {
             Some(i) => i,
             None => {
-                let new_flow = || EspFlow {
+                if self.timeline.esp_flows.len() >= self.limits.max_flows {
+                    self.timeline.flows_dropped += 1;
+                    return;
+                }
+                let flow = EspFlow {
                     source,
                     spi: p.spi,
                     src: p.src,
@@ -387,19 +392,15 @@ impl TimelineBuilder {
                     max_gap_ns: 0,
                     max_gap_end_frame: p.frame,
                 };
-                let found = flow_index(
-                    &mut self.esp_index,
-                    &mut self.timeline.esp_flows,
-                    key,
-                    self.limits.max_flows,
-                    new_flow,
-                );
-                let Some(i) = found else {
-                    self.timeline.flows_dropped += 1;
-                    return;
-                };
-                if let Ok(compact) = u32::try_from(i) {
-                    self.esp_by_spi.entry(spi_key).or_insert(compact);
+                let i = self.timeline.esp_flows.len();
+                self.timeline.esp_flows.push(flow);
+                match (self.esp_by_spi.entry(spi_key), u32::try_from(i)) {
+                    (std::collections::hash_map::Entry::Vacant(first), Ok(compact)) => {
+                        first.insert(compact);
+                    }
+                    _ => {
+                        self.esp_repeated_spi.insert(key, i);
+                    }
                 }
                 i
             }
@@ -667,5 +668,66 @@ fn ikev1_message(d: &IkeDatagram, major: u8, minor: u8) -> IkeV1Message {
         exchange: b.get(18).copied().unwrap_or(0),
         message_id: be32(20),
         length: be32(24),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ike_capture::Timestamp;
+
+    fn esp(frame: u64, src: &str, dst: &str, spi: u32) -> NetEvent {
+        NetEvent::Esp(EspPacket {
+            frame,
+            ts: Timestamp(frame as i64 * 1_000_000),
+            src: src.parse().unwrap(),
+            dst: dst.parse().unwrap(),
+            udp_ports: None,
+            spi,
+            seq: frame as u32,
+            ip_len: 100,
+            fragmented: false,
+        })
+    }
+
+    #[test]
+    fn esp_flows_are_told_apart_by_spi_and_addresses_and_capped() {
+        let mut builder = TimelineBuilder::new(Limits {
+            max_flows: 3,
+            ..Limits::default()
+        });
+        let source = builder.add_source("esp.pcap", SourceKind::Capture);
+        let (a, b, c) = ("192.0.2.1", "198.51.100.2", "203.0.113.3");
+        // One SPI between two pairs of addresses, interleaved; another SPI; then a fourth flow
+        // past the cap.
+        for (frame, (src, dst, spi)) in [
+            (a, b, 7),
+            (c, b, 7),
+            (a, b, 7),
+            (c, b, 7),
+            (b, a, 9),
+            (c, a, 9),
+            (c, b, 7),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            builder.push_net_event(source, esp(frame as u64 + 1, src, dst, spi));
+        }
+        let timeline = builder.finish();
+        let flows: Vec<(String, u32, u64)> = timeline
+            .esp_flows
+            .iter()
+            .map(|f| (format!("{}>{}", f.src, f.dst), f.spi, f.packets))
+            .collect();
+        assert_eq!(
+            flows,
+            [
+                (format!("{a}>{b}"), 7, 2),
+                (format!("{c}>{b}"), 7, 3),
+                (format!("{b}>{a}"), 9, 1),
+            ]
+        );
+        assert_eq!(timeline.flows_dropped, 1);
     }
 }
