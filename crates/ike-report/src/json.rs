@@ -1002,41 +1002,39 @@ impl<'t> EspFlows<'t> {
     fn item(&self, n: usize) -> Option<EspFlowJson<'t>> {
         let timeline = self.timeline;
         let &i = self.reported.get(n)?;
-        {
-            let f = timeline.esp_flows.get(i as usize)?;
-            let seen_in = self
-                .sightings
-                .get(&i)
-                .into_iter()
-                .flatten()
-                .filter_map(|&j| timeline.esp_flows.get(j as usize))
-                .map(|o| EspSightingJson {
-                    source: timeline.source_name(o.source),
-                    src: o.src,
-                    dst: o.dst,
-                    packets: o.packets,
-                    first_frame: o.first_frame,
-                    last_frame: o.last_frame,
-                })
-                .collect();
-            Some(EspFlowJson {
-                source: timeline.source_name(f.source),
-                spi: Spi::Esp(f.spi),
-                src: f.src,
-                dst: f.dst,
-                udp_encapsulated: f.udp_ports.is_some(),
-                packets: f.packets,
-                bytes: f.bytes,
-                max_ip_len: f.max_ip_len,
-                fragmented_packets: f.fragmented_packets,
-                first_frame: f.first_frame,
-                last_frame: f.last_frame,
-                first_time: Time(f.first_ts),
-                last_time: Time(f.last_ts),
-                max_gap_seconds: f.max_gap_ns as f64 / 1e9,
-                seen_in,
+        let f = timeline.esp_flows.get(i as usize)?;
+        let seen_in = self
+            .sightings
+            .get(&i)
+            .into_iter()
+            .flatten()
+            .filter_map(|&j| timeline.esp_flows.get(j as usize))
+            .map(|o| EspSightingJson {
+                source: timeline.source_name(o.source),
+                src: o.src,
+                dst: o.dst,
+                packets: o.packets,
+                first_frame: o.first_frame,
+                last_frame: o.last_frame,
             })
-        }
+            .collect();
+        Some(EspFlowJson {
+            source: timeline.source_name(f.source),
+            spi: Spi::Esp(f.spi),
+            src: f.src,
+            dst: f.dst,
+            udp_encapsulated: f.udp_ports.is_some(),
+            packets: f.packets,
+            bytes: f.bytes,
+            max_ip_len: f.max_ip_len,
+            fragmented_packets: f.fragmented_packets,
+            first_frame: f.first_frame,
+            last_frame: f.last_frame,
+            first_time: Time(f.first_ts),
+            last_time: Time(f.last_ts),
+            max_gap_seconds: f.max_gap_ns as f64 / 1e9,
+            seen_in,
+        })
     }
 }
 

@@ -24,7 +24,7 @@ pub struct Limits {
     pub max_other_events: usize,
     /// ESP and keepalive flows tracked.
     pub max_flows: usize,
-    /// IKE SAs reconstructed in detail.
+    /// IKE SAs kept in detail, applied as captures are read (see `TimelineBuilder::admit_sa`).
     pub max_sessions: usize,
 }
 
@@ -109,9 +109,6 @@ impl Timeline {
 }
 
 type EspKey = (SourceId, u32, IpAddr, IpAddr);
-/// An IKE SA as [`session::reconstruct`] keys it: source, IKE major version (2, or 1 for any
-/// other), initiator SPI.
-type SaKey = (SourceId, u8, u64);
 /// Most SAs past the session cap remembered to count each once: 100,000 keys cost about 2 MB.
 const MAX_UNTRACKED_KEYS: usize = 100_000;
 type KeepaliveKey = (SourceId, SocketAddr, SocketAddr);
@@ -134,10 +131,10 @@ pub struct TimelineBuilder {
     /// The IKE SAs whose messages are kept, by (source, IKE major version, initiator SPI): the
     /// session cap applied as captures are read, so that past it a flood of SAs costs no
     /// memory per message (see [`TimelineBuilder::admit_sa`]).
-    admitted_sas: rustc_hash::FxHashSet<SaKey>,
+    admitted_sas: rustc_hash::FxHashSet<session::SessionKey>,
     /// SAs past the session cap, each counted once while at most [`MAX_UNTRACKED_KEYS`] are
     /// remembered; beyond, each of their messages counts.
-    untracked_sas: rustc_hash::FxHashSet<SaKey>,
+    untracked_sas: rustc_hash::FxHashSet<session::SessionKey>,
     sessions_untracked: u64,
     payload_lists: PayloadInterner,
     proposal_lists: ProposalInterner,
@@ -336,7 +333,7 @@ impl TimelineBuilder {
 
     /// Whether the messages of `sa` are kept: yes for an SA already kept, and for a new one
     /// while fewer than `max_sessions` are. Past the cap the SA is counted as not tracked.
-    fn admit_sa(&mut self, sa: SaKey) -> bool {
+    fn admit_sa(&mut self, sa: session::SessionKey) -> bool {
         if self.admitted_sas.contains(&sa) {
             return true;
         }
@@ -493,7 +490,7 @@ impl TimelineBuilder {
             }
             timeline.events.sort_by_key(order);
         }
-        let (per_source, untracked) = session::reconstruct(&timeline, self.limits.max_sessions);
+        let per_source = session::reconstruct(&timeline);
         let capture_offsets = crate::clock::capture_offsets(&timeline);
         // Each capture's clock against the first capture it shares datagrams with.
         let offset_of = |source: SourceId| -> i64 {
@@ -505,7 +502,7 @@ impl TimelineBuilder {
         let mut sessions = session::merge(&timeline, per_source, &offset_of);
         timeline.log_groups = crate::join::join_logs(&timeline, &mut sessions);
         timeline.sessions = sessions;
-        timeline.sessions_untracked = untracked + self.sessions_untracked;
+        timeline.sessions_untracked = self.sessions_untracked;
         crate::coverage::finish(&mut timeline, &capture_offsets);
         timeline.clock_offsets = capture_offsets;
         timeline.clock_offsets.extend(log_offsets);

@@ -2,7 +2,7 @@
 //! responses paired by message ID, retransmissions marked, restarts after INVALID_KE_PAYLOAD
 //! or COOKIE linked to the attempt they restart, and each SA's endpoints followed.
 // Lookups only (never iterated): a fast hash, the order does not reach the report.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::net::{IpAddr, SocketAddr};
 
 use ike_capture::Timestamp;
@@ -129,18 +129,19 @@ const MAX_MESSAGES_PER_SESSION: usize = 20_000;
 /// A new attempt within this much capture time after an INVALID_KE/COOKIE answer is its restart.
 const RESTART_WINDOW_NS: i64 = 30_000_000_000;
 
-type SessionKey = (SourceId, u8, u64);
+/// An IKE SA as seen by one source: the source, the IKE major version (2, or 1 for any other)
+/// and the initiator's SPI.
+pub(crate) type SessionKey = (SourceId, u8, u64);
 
-/// Groups the timeline's IKE events into sessions. Returns the sessions and how many further
-/// SAs were seen but not tracked because `max_sessions` was reached.
-pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u64) {
+/// Groups the timeline's IKE events into sessions, one per `SessionKey`. The session cap is
+/// not applied here: the builder keeps no message of an SA past it (see
+/// `TimelineBuilder::admit_sa`).
+pub fn reconstruct(timeline: &Timeline) -> Vec<Session> {
     let mut sessions: Vec<Session> = Vec::new();
     let mut by_spi: HashMap<SessionKey, usize> = HashMap::default();
     // Last session between an initiator and a responder address that was told to restart.
     let mut restart_candidates: HashMap<(SourceId, IpAddr, IpAddr), (usize, Timestamp)> =
         HashMap::default();
-    let mut untracked_keys: HashSet<SessionKey> = Default::default();
-    let mut untracked: u64 = 0;
 
     for (index, event) in timeline.events.iter().enumerate() {
         let (key, src, dst, from_initiator, spi_r) = match &event.kind {
@@ -164,17 +165,6 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
         let session_index = match by_spi.get(&key) {
             Some(&i) => i,
             None => {
-                if sessions.len() >= max_sessions {
-                    // Count each untracked SA once, but bound the set of remembered keys too.
-                    if untracked_keys.len() < 1_000_000 {
-                        if untracked_keys.insert(key) {
-                            untracked += 1;
-                        }
-                    } else {
-                        untracked += 1;
-                    }
-                    continue;
-                }
                 let (initiator, responder) = if from_initiator || key.1 == 1 {
                     (src, dst)
                 } else {
@@ -287,7 +277,7 @@ pub fn reconstruct(timeline: &Timeline, max_sessions: usize) -> (Vec<Session>, u
     for session in &mut sessions {
         mark_established_by_esp(timeline, &esp_by_src, session);
     }
-    (sessions, untracked)
+    sessions
 }
 
 /// An answered exchange after IKE_AUTH shows the SA was up, with care for the one exchange a
