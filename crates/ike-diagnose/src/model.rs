@@ -180,8 +180,8 @@ pub struct PeerRow {
     pub responder: std::net::IpAddr,
     pub attempts: usize,
     pub established: usize,
-    /// Failed attempts per (phase, category); `None` for a category left open.
-    pub failed: Vec<(FailurePhase, Option<Category>, usize)>,
+    /// Failed attempts per (phase, category); `None` for a phase or category left open.
+    pub failed: Vec<(Option<FailurePhase>, Option<Category>, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

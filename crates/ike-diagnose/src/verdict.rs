@@ -327,7 +327,8 @@ pub fn peers(timeline: &Timeline, verdicts: &[Verdict], states: &[SaState]) -> V
         match v.outcome {
             Outcome::Established => row.established += 1,
             Outcome::Failed => {
-                let phase = v.phase.unwrap_or(FailurePhase::IkeSaInit);
+                // A failure whose phase is open (a lone line, an error code) is counted so.
+                let phase = v.phase;
                 match row
                     .failed
                     .iter_mut()
@@ -356,4 +357,44 @@ pub fn split(findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>, Vec<Finding
         }
     }
     (failures, warnings, unsettled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::{nonce, Ike, Lab, I};
+    use ike_wire::ExchangeType;
+
+    #[test]
+    fn a_failure_whose_phase_is_open_is_counted_so_per_peer() {
+        let mut lab = Lab::new();
+        let capture = lab.capture("two-peers.pcap");
+        for (spi, client) in [(1, "192.0.2.10:500"), (2, "192.0.2.11:500")] {
+            let request = Ike::new(spi, 0, ExchangeType::IKE_SA_INIT, 0, I)
+                .with(nonce())
+                .between(client, "198.51.100.1:500");
+            lab.send(capture, spi as i64, request);
+        }
+        let timeline = lab.finish();
+        let failed = |phase| Verdict {
+            phase,
+            ..Verdict::new(Outcome::Failed, "failed")
+        };
+        let verdicts = [failed(Some(FailurePhase::IkeSaInit)), failed(None)];
+        let state = || SaState {
+            phase: Phase::IkeSaInit,
+            established_in_log: false,
+            superseded: false,
+            ikev1: false,
+        };
+        let rows = peers(&timeline, &verdicts, &[state(), state()]);
+        let failed: Vec<_> = rows.iter().map(|r| r.failed.clone()).collect();
+        assert_eq!(
+            failed,
+            [
+                vec![(Some(FailurePhase::IkeSaInit), None, 1)],
+                vec![(None, None, 1)]
+            ]
+        );
+    }
 }

@@ -255,7 +255,8 @@ pub struct PeerJson {
 
 #[derive(Debug, Serialize)]
 pub struct PeerFailedJson {
-    pub phase: &'static str,
+    /// `null` when the phase is open (as in a verdict).
+    pub phase: Option<&'static str>,
     pub category: Option<&'static str>,
     pub count: usize,
 }
@@ -593,7 +594,7 @@ fn peer_json(p: &PeerRow) -> PeerJson {
             .failed
             .iter()
             .map(|(phase, category, count)| PeerFailedJson {
-                phase: phase.as_str(),
+                phase: phase.map(|p| p.as_str()),
                 category: category.map(|c| c.as_str()),
                 count: *count,
             })

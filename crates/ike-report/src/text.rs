@@ -224,16 +224,17 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
     out
 }
 
-/// A pair of peers' failed attempts in a few words: `2 IKE_AUTH auth-psk, 1 IKE_SA_INIT open`.
+/// A pair of peers' failed attempts in a few words: `2 IKE_AUTH auth-psk, 1 IKE_SA_INIT open`
+/// (`1 open` when even the phase is open).
 pub(crate) fn failed_summary(p: &ike_diagnose::PeerRow) -> String {
     p.failed
         .iter()
         .map(|(phase, category, n)| {
-            format!(
-                "{n} {} {}",
-                phase.as_str(),
-                category.map(|c| c.as_str()).unwrap_or("open")
-            )
+            let category = category.map(|c| c.as_str()).unwrap_or("open");
+            match phase {
+                Some(phase) => format!("{n} {} {category}", phase.as_str()),
+                None => format!("{n} {category}"),
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")
