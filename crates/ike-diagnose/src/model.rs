@@ -131,15 +131,19 @@ impl Finding {
         self
     }
 
-    /// The phases its candidates span (its own phase when decided).
-    pub fn phases(&self) -> Vec<FailurePhase> {
-        let mut phases = vec![self.phase];
-        for c in &self.candidates {
-            if !phases.contains(&c.phase) {
-                phases.push(c.phase);
-            }
-        }
-        phases
+    /// Its phase, or `None` when its open candidates span several phases (the phase is then
+    /// as open as the category).
+    pub fn common_phase(&self) -> Option<FailurePhase> {
+        common_phase(self.phase, &self.candidates)
+    }
+}
+
+/// The phase the candidates agree on, or `None` when they span several.
+pub(crate) fn common_phase(own: FailurePhase, candidates: &[Candidate]) -> Option<FailurePhase> {
+    if candidates.iter().all(|c| c.phase == own) {
+        Some(own)
+    } else {
+        None
     }
 }
 

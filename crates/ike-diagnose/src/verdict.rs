@@ -169,7 +169,7 @@ pub fn sa_verdict(
                 Outcome::Failed,
                 format!("the inputs disagree on the cause: {}", top.title),
             );
-            v.phase = common_phase(top.phase, &candidates);
+            v.phase = crate::model::common_phase(top.phase, &candidates);
             v.candidates = candidates;
             return v;
         }
@@ -178,7 +178,7 @@ pub fn sa_verdict(
         if top.category.is_some() {
             v.phase = Some(top.phase);
         } else {
-            v.phase = common_phase(top.phase, &top.candidates);
+            v.phase = top.common_phase();
             v.candidates = top.candidates.clone();
         }
         return v;
@@ -201,15 +201,6 @@ pub fn sa_verdict(
             state.phase.as_str()
         ),
     )
-}
-
-/// The phase the candidates agree on, or `None` when they span several.
-fn common_phase(own: FailurePhase, candidates: &[Candidate]) -> Option<FailurePhase> {
-    if candidates.iter().all(|c| c.phase == own) {
-        Some(own)
-    } else {
-        None
-    }
 }
 
 /// The overall verdict over the SAs' verdicts (superseded and IKEv1 ones left out).

@@ -69,12 +69,7 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
             "\n{kind} {}: {} [{} / {}, {:?} confidence, rule {}{}]",
             n + 1,
             f.title,
-            // Open candidates in several phases: the phase is as open as the category.
-            if f.category.is_none() && f.phases().len() > 1 {
-                "phase open"
-            } else {
-                f.phase.as_str()
-            },
+            f.common_phase().map_or("phase open", |p| p.as_str()),
             f.category.map(|c| c.as_str()).unwrap_or("category open"),
             f.confidence,
             f.rule,

@@ -279,47 +279,46 @@ impl TimelineBuilder {
             return;
         }
         let at = Locator::Frame(d.frame);
-        if let (Some((major, _)), Some(spi_i)) = (
-            ike_wire::peek_version(&d.payload),
-            d.payload.first_chunk::<8>().map(|b| u64::from_be_bytes(*b)),
-        ) {
-            let version = if major == 2 { 2 } else { 1 };
-            if !self.admit_sa((source, version, spi_i)) {
-                self.timeline.ike_events_dropped += 1;
-                return;
-            }
+        let Some((major, minor)) = ike_wire::peek_version(&d.payload) else {
+            self.note(
+                Some(source),
+                Some(at),
+                format!(
+                    "frame {}: {} bytes on an IKE port are too short for an IKE header; skipped",
+                    d.frame,
+                    d.payload.len()
+                ),
+            );
+            return;
+        };
+        // The version byte comes after the initiator's SPI: both are there.
+        let spi_i = d
+            .payload
+            .first_chunk::<8>()
+            .map_or(0, |b| u64::from_be_bytes(*b));
+        let version = if major == 2 { 2 } else { 1 };
+        if !self.admit_sa((source, version, spi_i)) {
+            self.timeline.ike_events_dropped += 1;
+            return;
         }
-        match ike_wire::peek_version(&d.payload) {
-            None => {
-                self.note(
+        match major {
+            2 => match ike_message(&d, &mut self.payload_lists, &mut self.proposal_lists) {
+                Ok(mut message) => {
+                    self.decrypt_inner(source, d.frame, &d.payload, &mut message);
+                    self.push_event(Event {
+                        time: d.ts,
+                        source,
+                        at,
+                        kind: EventKind::Ike(Box::new(message)),
+                    })
+                }
+                Err(why) => self.note(
                     Some(source),
                     Some(at),
-                    format!(
-                        "frame {}: {} bytes on an IKE port are too short for an IKE header; skipped",
-                        d.frame,
-                        d.payload.len()
-                    ),
-                );
-            }
-            Some((2, _)) => {
-                match ike_message(&d, &mut self.payload_lists, &mut self.proposal_lists) {
-                    Ok(mut message) => {
-                        self.decrypt_inner(source, d.frame, &d.payload, &mut message);
-                        self.push_event(Event {
-                            time: d.ts,
-                            source,
-                            at,
-                            kind: EventKind::Ike(Box::new(message)),
-                        })
-                    }
-                    Err(why) => self.note(
-                        Some(source),
-                        Some(at),
-                        format!("frame {}: malformed IKEv2 header ({why}); skipped", d.frame),
-                    ),
-                }
-            }
-            Some((major, minor)) => {
+                    format!("frame {}: malformed IKEv2 header ({why}); skipped", d.frame),
+                ),
+            },
+            _ => {
                 let v1 = ikev1_message(&d, major, minor);
                 self.push_event(Event {
                     time: d.ts,
