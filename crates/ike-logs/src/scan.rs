@@ -289,12 +289,20 @@ fn holds_require(entry: &Entry, line: &[u8]) -> bool {
 /// A line gives one record: its leftmost known piece (`chosen`), unless that piece does not
 /// decide a cause and a later piece of the same line (`later`) does (`AUTHENTICATION_FAILED: No
 /// acceptable ... signature hash`, charon's `authentication of 'x' (myself) with RSA signature
-/// failed`): the writer's own statement of the cause outranks its generic prefix.
+/// failed`): the writer's own statement of the cause outranks its generic prefix. Likewise a
+/// failure that states its phase outranks a phaseless one before it (pluto's `... timeout
+/// exceeded after 7 retransmits. No response ... to our first IKEv2 message`).
 fn better_of(chosen: &'static Entry, later: &'static Entry, line: &[u8]) -> &'static Entry {
     let decides = |e: &Entry| e.role == Role::Cause && e.category.is_some();
+    let placed_failure =
+        |e: &Entry| matches!(e.role, Role::Cause | Role::Symptom) && e.phase.is_some();
+    let outranks = decides(later)
+        || (placed_failure(later)
+            && !placed_failure(chosen)
+            && matches!(chosen.role, Role::Symptom | Role::Context));
     if !decides(chosen)
         && chosen.role != Role::TimeContext
-        && decides(later)
+        && outranks
         && holds_require(later, line)
     {
         later
@@ -680,6 +688,26 @@ mod tests {
                 "pluto.no-acceptable-sig-hash",
                 "charon.own-signature-failed",
                 "charon.authentication"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_later_piece_stating_the_phase_speaks_for_a_phaseless_failure() {
+        let text = "\"vpn\" #3: STATE_V2_PARENT_I1: 60 second timeout exceeded after 7 retransmits.  No response (or no acceptable response) to our first IKEv2 message\n\
+                    \"vpn\" #4: STATE_V2_PARENT_I1: 60 second timeout exceeded after 7 retransmits\n\
+                    IKE negotiation failed with error: Authentication failed. IKE Version: 2, VPN: vpn Gateway: gw\n\
+                    IKE negotiation failed with error: Timed out. IKE Version: 1, VPN: vpn Gateway: gw\n";
+        let (recs, _) = records(Format::Text, text);
+        let tags: Vec<_> = recs.iter().map(|r| r.tag()).collect();
+        // The phaseless prefix stays when nothing later on its line states a phase.
+        assert_eq!(
+            tags,
+            [
+                "pluto.v2-first-message-unanswered",
+                "pluto.timeout",
+                "junos.auth-failed",
+                "junos.ike-failed"
             ]
         );
     }
