@@ -460,6 +460,10 @@ impl TimelineBuilder {
     /// by several captures, and joins the log lines to their SAs.
     pub fn finish(mut self) -> Timeline {
         let mut timeline = std::mem::take(&mut self.timeline);
+        let sessions_untracked = self.sessions_untracked;
+        let sessions_admitted = self.admitted_sas.len();
+        // The reading indexes are done with: free them before the sessions are built.
+        drop(self);
         let order = |e: &Event| (e.time, e.source, e.at);
         // One capture read in order is already sorted: then the sort's scratch copy of every
         // event is not made.
@@ -489,7 +493,7 @@ impl TimelineBuilder {
             }
             timeline.events.sort_by_key(order);
         }
-        let per_source = session::reconstruct(&timeline);
+        let per_source = session::reconstruct(&timeline, sessions_admitted);
         let capture_offsets = crate::clock::capture_offsets(&timeline);
         // Each capture's clock against the first capture it shares datagrams with.
         let offset_of = |source: SourceId| -> i64 {
@@ -501,7 +505,7 @@ impl TimelineBuilder {
         let mut sessions = session::merge(&timeline, per_source, &offset_of);
         timeline.log_groups = crate::join::join_logs(&timeline, &mut sessions);
         timeline.sessions = sessions;
-        timeline.sessions_untracked = self.sessions_untracked;
+        timeline.sessions_untracked = sessions_untracked;
         crate::coverage::finish(&mut timeline, &capture_offsets);
         timeline.clock_offsets = capture_offsets;
         timeline.clock_offsets.extend(log_offsets);

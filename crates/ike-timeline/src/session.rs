@@ -135,10 +135,13 @@ pub(crate) type SessionKey = (SourceId, u8, u64);
 
 /// Groups the timeline's IKE events into sessions, one per `SessionKey`. The session cap is
 /// not applied here: the builder keeps no message of an SA past it (see
-/// `TimelineBuilder::admit_sa`).
-pub fn reconstruct(timeline: &Timeline) -> Vec<Session> {
-    let mut sessions: Vec<Session> = Vec::new();
-    let mut by_spi: HashMap<SessionKey, usize> = HashMap::default();
+/// `TimelineBuilder::admit_sa`). `expected` is how many sessions the builder admitted: sized
+/// up front, the list does not double past it (a gateway's capture holds tens of thousands of
+/// sessions of a few hundred bytes each).
+pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
+    let mut sessions: Vec<Session> = Vec::with_capacity(expected);
+    let mut by_spi: HashMap<SessionKey, usize> =
+        HashMap::with_capacity_and_hasher(expected, Default::default());
     // Last session between an initiator and a responder address that was told to restart.
     let mut restart_candidates: HashMap<(SourceId, IpAddr, IpAddr), (usize, Timestamp)> =
         HashMap::default();
