@@ -1622,6 +1622,33 @@ pub const ENTRIES: &[Entry] = &[
               (Established, DataPlane, "the peer is down or its tunnel is gone")]),
     entry!("fortigate.p1-error", F::NegotiationFailed, FortiGate, "IPsec phase 1 error", "", INIT, None, Symptom,
         "phase 1 failed; the reason field says why", []),
+    // ---- Android's IKEv2 client: exception texts of AOSP's IPsec module
+    // (com.android.internal.net.ipsec.ike: IkeSessionStateMachine, IkeIdentification) ----
+    entry!("android-ike.responder-id", F::IdentityRejected, AndroidIke, "Unrecognized Responder Identification", "", AUTH, Some(C::AuthId), Cause,
+        "the server's identity (IDr) is not the remote identity the profile names",
+        ["set the profile's server identity to what the server sends (its leftid/local identity)"]),
+    entry!("android-ike.cert-no-san", F::IdentityRejected, AndroidIke, "End certificate does not contain SAN", "", AUTH, Some(C::AuthId), Cause,
+        "the server's certificate has no subjectAltName, so the server identity cannot be matched to it",
+        ["issue the server certificate with its identity (DNS name or address) as a subjectAltName"]),
+    entry!("android-ike.ke-group-mismatch", F::KeUnacceptable, AndroidIke, "Received KE payload with mismatched DH group", "", INIT, None, Symptom,
+        "the server's KE payload uses another DH group than the proposal it chose", [],
+        open [(IkeSaInit, Implementation, "the server answers with a key exchange of a group it did not choose"),
+              (IkeSaInit, ProposalDh, "the DH groups of the two ends' proposals differ")]),
+    // ---- Cisco ASA/FTD: %ASA-4-750003 reasons as logged (public forum and parser samples) and
+    // `debug crypto ikev2` lines of published ASA debug captures ----
+    entry!("asa.auth-timer-expired", F::GaveUp, Cisco, "Failed to receive the AUTH msg before the timer expired", "", AUTH, None, Symptom,
+        "the ASA answered IKE_SA_INIT and never received the peer's IKE_AUTH", [],
+        open [(IkeAuth, MtuFragmentation, "the peer's IKE_AUTH (certificates) is fragmented and the fragments are lost"),
+              (IkeAuth, UdpBlocked, "the path drops UDP 4500 after the NAT-T move"),
+              (IkeAuth, AuthPsk, "the peer could not use the ASA's answer (keys differ) and gave up")]),
+    entry!("asa.no-ipsec-policy-for-ts", F::TsRejected, Cisco, "There was no IPSEC policy found for received TS", "", CHILD, Some(C::TrafficSelectors), Cause,
+        "no crypto map entry (ACL) matches the peer's traffic selectors", ["the crypto ACLs on both ends must mirror each other"]),
+    entry!("asa.psk-value-differs", F::PskMismatch, Cisco, "Computed authentication value for peer differs from what peer sent", "", AUTH, Some(C::AuthPsk), Cause,
+        "the peer's AUTH value does not verify with the tunnel group's pre-shared key", ["enter the same pre-shared key on both ends (ikev2 remote-authentication pre-shared-key)"]),
+    entry!("asa.auth-method-mismatch", F::RefusedPeerAuth, Cisco, "Peer authentication method configured is mismatching with the method proposed by peer", "", AUTH, None, Symptom,
+        "the peer authenticates with another method (pre-shared key or certificate) than the tunnel group expects", [],
+        open [(IkeAuth, AuthPsk, "one end uses a pre-shared key where the other expects one"),
+              (IkeAuth, AuthCert, "one end uses a certificate where the other expects one")]),
     // ---- Juniper Junos (kmd/iked): message names of SRX log parsers and remote-log guides ----
     entry!("junos.ts-mismatch", F::TsRejected, Juniper, "KMD_VPN_TS_MISMATCH", "", CHILD, Some(C::TrafficSelectors), Cause,
         "the peer's traffic selectors do not match this end's", ["the traffic selectors or proxy-identity on both ends"]),
