@@ -17,6 +17,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use ike_capture::DissectorConfig;
+use ike_timeline::{Limits, TimelineBuilder};
+
 /// A gateway's capture makes a few small allocations per IKE message and per finding, which
 /// glibc's malloc made a sixth of the run; mimalloc's per-size free lists make them cheap (see
 /// the README's performance section). [`bounded_allocator`] keeps its memory as small.
@@ -24,12 +27,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc by default commits its arenas eagerly and returns freed pages after a delay, which
-/// costs a gateway's capture a tenth more resident memory than glibc; committed on demand and
-/// returned at once, it uses less than glibc. The first arena is reserved by the first Rust
-/// allocation, which the standard library makes before `main`, so the options are set from
-/// the ELF constructors, which run before it. The numbers are the options' places in
+/// costs a gateway's capture over a quarter more resident memory than glibc; committed on
+/// demand and returned at once, it uses less than glibc. The first arena is reserved by the
+/// first Rust allocation, which the standard library makes before `main`, so the options are
+/// set from the ELF constructors, which run before it. The numbers are the options' places in
 /// `mi_option_t` of the mimalloc version `libmimalloc-sys` builds (2.x), which its crate does
 /// not name.
+#[cfg_attr(
+    not(any(target_os = "linux", target_os = "android", target_os = "freebsd")),
+    allow(dead_code)
+)]
 extern "C" fn bounded_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
@@ -40,11 +47,11 @@ extern "C" fn bounded_allocator() {
     }
 }
 
+/// ELF's constructor list; elsewhere mimalloc keeps its defaults.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
 #[used]
 #[link_section = ".init_array"]
 static BOUNDED_ALLOCATOR: extern "C" fn() = bounded_allocator;
-use ike_capture::DissectorConfig;
-use ike_timeline::{Limits, TimelineBuilder};
 
 /// The version with the commit it was built from.
 const VERSION: &str = concat!(
