@@ -39,12 +39,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 )]
 extern "C" fn bounded_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: setting an option is a plain store into mimalloc's option table.
     unsafe {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
         libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
     }
+}
+
+/// `mi_option_purge_delay`, in milliseconds; read at each purge, so it can change in `main`.
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// `watch` frees and allocates the same sizes all day: pages returned at once would be
+/// faulted back at once (measured: twice the CPU and dropped frames on a flood of half-open
+/// SAs), so it keeps mimalloc's default delay of 10 ms.
+fn allocator_for_long_runs() {
+    // SAFETY: as in `bounded_allocator`.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 10) }
 }
 
 /// ELF's constructor list; elsewhere mimalloc keeps its defaults.
@@ -254,7 +264,10 @@ fn main() -> ExitCode {
         ),
         Command::Config(command) => config_cmd::run(command, color),
         Command::Host(args) => host_cmd::run(&args),
-        Command::Watch(args) => watch_cmd::run(&args),
+        Command::Watch(args) => {
+            allocator_for_long_runs();
+            watch_cmd::run(&args)
+        }
         Command::Collect(args) => collect_cmd::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
