@@ -22,46 +22,43 @@ use ike_timeline::{Limits, TimelineBuilder};
 
 /// A gateway's capture makes a few small allocations per IKE message and per finding, which
 /// glibc's malloc made a sixth of the run; mimalloc's per-size free lists make them cheap (see
-/// the README's performance section). [`bounded_allocator`] keeps its memory as small.
+/// the README's performance section). [`commit_on_demand`] and [`return_freed_pages_at_once`]
+/// keep its memory as small.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc by default commits its arenas eagerly and returns freed pages after a delay, which
-/// costs a gateway's capture over a quarter more resident memory than glibc; committed on
-/// demand and returned at once, it uses less than glibc. The first arena is reserved by the
-/// first Rust allocation, which the standard library makes before `main`, so the options are
-/// set from the ELF constructors, which run before it. The numbers are the options' places in
-/// `mi_option_t` of the mimalloc version `libmimalloc-sys` builds (2.x), which its crate does
-/// not name.
+/// mimalloc by default commits its arenas eagerly, which costs a gateway's capture over a
+/// quarter more resident memory than glibc. The first arena is reserved by the first Rust
+/// allocation, which the standard library makes before `main`, so this option is set from the
+/// ELF constructors, which run before it. The numbers here and in
+/// [`return_freed_pages_at_once`] are the options' places in `mi_option_t` of the mimalloc
+/// version `libmimalloc-sys` builds (2.x), which its crate does not name.
 #[cfg_attr(
     not(any(target_os = "linux", target_os = "android", target_os = "freebsd")),
     allow(dead_code)
 )]
-extern "C" fn bounded_allocator() {
+extern "C" fn commit_on_demand() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     // SAFETY: setting an option is a plain store into mimalloc's option table.
-    unsafe {
-        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
-    }
-}
-
-/// `mi_option_purge_delay`, in milliseconds; read at each purge, so it can change in `main`.
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// `watch` frees and allocates the same sizes all day: pages returned at once would be
-/// faulted back at once (measured: twice the CPU and dropped frames on a flood of half-open
-/// SAs), so it keeps mimalloc's default delay of 10 ms.
-fn allocator_for_long_runs() {
-    // SAFETY: as in `bounded_allocator`.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 10) }
+    unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) }
 }
 
 /// ELF's constructor list; elsewhere mimalloc keeps its defaults.
 #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
 #[used]
 #[link_section = ".init_array"]
-static BOUNDED_ALLOCATOR: extern "C" fn() = bounded_allocator;
+static COMMIT_ON_DEMAND: extern "C" fn() = commit_on_demand;
+
+/// mimalloc returns freed pages after a delay (10 ms); a run that ends once its report is
+/// written peaks lower when they go back at once. `watch` keeps the delay: it frees and
+/// allocates the same sizes all day, and pages returned at once would be faulted back at once
+/// (measured: twice the CPU and dropped frames on a flood of half-open SAs). The delay is
+/// read at each purge, so setting it in `main` takes effect.
+fn return_freed_pages_at_once() {
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: as in `commit_on_demand`.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
+}
 
 /// The version with the commit it was built from.
 const VERSION: &str = concat!(
@@ -222,6 +219,9 @@ fn main() -> ExitCode {
         }
     };
     let color = cli.color;
+    if !matches!(cli.command, Command::Watch(_)) {
+        return_freed_pages_at_once();
+    }
     match cli.command {
         Command::Diagnose {
             paths,
@@ -264,10 +264,7 @@ fn main() -> ExitCode {
         ),
         Command::Config(command) => config_cmd::run(command, color),
         Command::Host(args) => host_cmd::run(&args),
-        Command::Watch(args) => {
-            allocator_for_long_runs();
-            watch_cmd::run(&args)
-        }
+        Command::Watch(args) => watch_cmd::run(&args),
         Command::Collect(args) => collect_cmd::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
