@@ -498,7 +498,7 @@ pub fn file_at_attempt(sa: &crate::context::SaContext<'_, '_>) -> Option<Finding
     })?;
     let at = at_time.0.div_euclid(1_000_000_000);
     let now = now();
-    let (initiator, responder) = (sa.session.initiator.ip(), sa.session.responder.ip());
+    let (initiator, responder) = (sa.session.initiator().ip(), sa.session.responder().ip());
     let decrypted_ids: Vec<(Party, String)> = sa
         .msgs
         .iter()

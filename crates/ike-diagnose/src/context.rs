@@ -101,7 +101,7 @@ impl<'t> Evidence<'t> {
         let ikev1_by_pair = PairIndex::new(
             (timeline.sessions.iter().enumerate())
                 .filter(|(_, s)| s.ike_major_version == 1)
-                .map(|(i, s)| (pair(s.initiator.ip(), s.responder.ip()), i)),
+                .map(|(i, s)| (pair(s.initiator().ip(), s.responder().ip()), i)),
         );
         let mut restarted = FxHashSet::default();
         let mut restarted_ok = FxHashSet::default();
@@ -117,7 +117,7 @@ impl<'t> Evidence<'t> {
         for (i, s) in timeline.sessions.iter().enumerate() {
             if s.ike_major_version == 2 && !s.messages.is_empty() {
                 attempts_by_pair
-                    .entry((s.initiator.ip(), s.responder.ip()))
+                    .entry((s.initiator().ip(), s.responder().ip()))
                     .or_default()
                     .push(i);
             }
@@ -226,9 +226,9 @@ impl Msg<'_> {
             m.exchange,
             if m.response { "response" } else { "request" },
             if m.from_initiator {
-                format!("{} -> {}", m.src, m.dst)
+                format!("{} -> {}", m.src(), m.dst())
             } else {
-                format!("{} <- {}", m.dst, m.src)
+                format!("{} <- {}", m.dst(), m.src())
             },
             m.message_id,
             m.length,
@@ -254,8 +254,8 @@ impl Line<'_> {
 
     pub fn cite(&self, note: impl Into<String>) -> EvidenceRef {
         EvidenceRef {
-            source: self.event.source,
-            at: Some(self.event.at),
+            source: self.event.source(),
+            at: Some(self.event.at()),
             note: note.into(),
         }
     }
@@ -337,10 +337,10 @@ impl<'e, 't> SaContext<'e, 't> {
             }
         };
         for a in [
-            session.initiator,
-            session.responder,
-            session.initiator_now,
-            session.responder_now,
+            session.initiator(),
+            session.responder(),
+            session.initiator_now(),
+            session.responder_now(),
         ] {
             add(a.ip(), &mut addresses);
         }
@@ -351,8 +351,8 @@ impl<'e, 't> SaContext<'e, 't> {
             let seen_in = session.seen_in.get(n).map_or(&[][..], Vec::as_slice);
             msgs.push(Msg {
                 index,
-                source: event.source,
-                at: event.at,
+                source: event.source(),
+                at: event.at(),
                 time: event.time,
                 m,
                 retransmit: session.retransmits.get(n).copied().unwrap_or(false),
@@ -360,8 +360,8 @@ impl<'e, 't> SaContext<'e, 't> {
             });
             for &other in seen_in {
                 if let Some((_, o)) = timeline.ike(other) {
-                    add(o.src.ip(), &mut addresses);
-                    add(o.dst.ip(), &mut addresses);
+                    add(o.src().ip(), &mut addresses);
+                    add(o.dst().ip(), &mut addresses);
                 }
             }
         }
@@ -390,7 +390,7 @@ impl<'e, 't> SaContext<'e, 't> {
             .filter_map(|i| {
                 let e = timeline.events.get(i)?;
                 match &e.kind {
-                    EventKind::Icmp(icmp) => Some((e.source, e.at, &**icmp)),
+                    EventKind::Icmp(icmp) => Some((e.source(), e.at(), &**icmp)),
                     _ => None,
                 }
             })
@@ -400,7 +400,7 @@ impl<'e, 't> SaContext<'e, 't> {
             .filter_map(|i| {
                 let e = timeline.events.get(i)?;
                 match &e.kind {
-                    EventKind::Incomplete(d) => Some((e.source, e.at, &**d)),
+                    EventKind::Incomplete(d) => Some((e.source(), e.at(), &**d)),
                     _ => None,
                 }
             })
@@ -475,8 +475,8 @@ impl<'e, 't> SaContext<'e, 't> {
         let mut out = vec![msg.source];
         for &i in msg.seen_in {
             if let Some(e) = self.ev.timeline.events.get(i) {
-                if !out.contains(&e.source) {
-                    out.push(e.source);
+                if !out.contains(&e.source()) {
+                    out.push(e.source());
                 }
             }
         }
@@ -579,7 +579,7 @@ impl<'e, 't> SaContext<'e, 't> {
         self.msgs
             .iter()
             .filter(|x| x.m.from_initiator == from_initiator)
-            .flat_map(|x| x.m.vendor_ids.iter())
+            .flat_map(|x| x.m.vendor_ids())
             .find_map(|v| {
                 let info = ike_wire::vendor::identify(v)?;
                 match info.implementation {
@@ -608,7 +608,7 @@ impl<'e, 't> SaContext<'e, 't> {
     /// The next IKEv2 attempt of the same initiator with the same responder, when it starts within
     /// `within_ns` after this SA's last message.
     pub fn next_attempt(&self, within_ns: i64) -> Option<&'t Session> {
-        let key = (self.session.initiator.ip(), self.session.responder.ip());
+        let key = (self.session.initiator().ip(), self.session.responder().ip());
         let list = self.ev.attempts_by_pair.get(&key)?;
         let at = list.iter().position(|&i| i == self.index)?;
         let next = *list.get(at + 1)?;
@@ -656,7 +656,7 @@ impl<'e, 't> SaContext<'e, 't> {
             responder: self.implementation(End::Responder),
             initiator_conn: self.conn(End::Initiator),
             responder_conn: self.conn(End::Responder),
-            responder_address: Some(self.session.responder.ip()).filter(|a| !a.is_unspecified()),
+            responder_address: Some(self.session.responder().ip()).filter(|a| !a.is_unspecified()),
             ..Default::default()
         };
         v.ike_offered = self
@@ -798,7 +798,7 @@ fn log_views<'t>(ev: &Evidence<'t>, index: usize) -> Vec<LogView<'t>> {
         }
     }
     for view in &mut views {
-        view.lines.sort_by_key(|l| l.event.at);
+        view.lines.sort_by_key(|l| l.event.at());
         if let Some(groups) = ev.daemon_groups.get(&view.source) {
             for &g in groups {
                 if let Some(group) = timeline.log_groups.get(g) {

@@ -75,21 +75,21 @@ pub fn sightings(sa: &SaContext<'_, '_>) -> Vec<NatSighting> {
             if src_hash.is_none() && dst_hash.is_none() {
                 continue;
             }
-            let existing = out.iter().position(|s| s.source == event.source);
+            let existing = out.iter().position(|s| s.source == event.source());
             if !m.response {
                 let sighting = NatSighting {
-                    source: event.source,
-                    request_frame: Some(event.at),
+                    source: event.source(),
+                    request_frame: Some(event.at()),
                     response_frame: None,
-                    initiator_source_matches: matches(src_hash, natd_hash(m.spi_i, 0, m.src)),
+                    initiator_source_matches: matches(src_hash, natd_hash(m.spi_i, 0, m.src())),
                     responder_as_seen_by_initiator_matches: matches(
                         dst_hash,
-                        natd_hash(m.spi_i, 0, m.dst),
+                        natd_hash(m.spi_i, 0, m.dst()),
                     ),
                     initiator_as_seen_by_responder_matches: None,
                     responder_source_matches: None,
-                    initiator_seen: m.src,
-                    responder_seen: m.dst,
+                    initiator_seen: m.src(),
+                    responder_seen: m.dst(),
                 };
                 match existing {
                     Some(i) => out[i] = sighting,
@@ -97,11 +97,11 @@ pub fn sightings(sa: &SaContext<'_, '_>) -> Vec<NatSighting> {
                 }
             } else if m.spi_r != 0 {
                 if let Some(s) = existing.and_then(|i| out.get_mut(i)) {
-                    s.response_frame = Some(event.at);
+                    s.response_frame = Some(event.at());
                     s.responder_source_matches =
-                        matches(src_hash, natd_hash(m.spi_i, m.spi_r, m.src));
+                        matches(src_hash, natd_hash(m.spi_i, m.spi_r, m.src()));
                     s.initiator_as_seen_by_responder_matches =
-                        matches(dst_hash, natd_hash(m.spi_i, m.spi_r, m.dst));
+                        matches(dst_hash, natd_hash(m.spi_i, m.spi_r, m.dst()));
                 }
             }
         }

@@ -302,7 +302,7 @@ pub fn peers(timeline: &Timeline, verdicts: &[Verdict], states: &[SaState]) -> V
         if state.superseded || state.ikev1 {
             continue;
         }
-        let key = (s.initiator.ip(), s.responder.ip());
+        let key = (s.initiator().ip(), s.responder().ip());
         let r = *index.entry(key).or_insert_with(|| {
             rows.push(PeerRow {
                 initiator: key.0,

@@ -441,7 +441,7 @@ fn describe_event(timeline: &Timeline, source: SourceId, at: Locator) -> Option<
     let event = timeline
         .events
         .iter()
-        .find(|e| e.source == source && e.at == at)?;
+        .find(|e| e.source() == source && e.at() == at)?;
     if let Some(text) = crate::text::network_error(&event.kind) {
         return Some(text);
     }
@@ -450,8 +450,8 @@ fn describe_event(timeline: &Timeline, source: SourceId, at: Locator) -> Option<
             "{} {} {} -> {}",
             m.exchange,
             if m.response { "response" } else { "request" },
-            m.src,
-            m.dst
+            m.src(),
+            m.dst()
         ),
         _ => return None,
     })
@@ -753,7 +753,7 @@ fn sa_data(
             .messages
             .first()
             .and_then(|&m| timeline.events.get(m))
-            .map(|e| e.time.0 - capture_offset(e.source))
+            .map(|e| e.time.0 - capture_offset(e.source()))
             .or_else(|| {
                 logs.get(&n)
                     .and_then(|l| l.first())
@@ -768,8 +768,8 @@ fn sa_data(
             let Some(event) = timeline.events.get(index) else {
                 continue;
             };
-            let time = event.time.0 - capture_offset(event.source);
-            let mut places = vec![(event.source, event.at)];
+            let time = event.time.0 - capture_offset(event.source());
+            let mut places = vec![(event.source(), event.at())];
             let seen: Vec<(u32, u64)> = s
                 .seen_in
                 .get(k)
@@ -777,8 +777,8 @@ fn sa_data(
                 .flatten()
                 .filter_map(|&o| timeline.events.get(o))
                 .map(|o| {
-                    places.push((o.source, o.at));
-                    (o.source.0, frame_number(o.at))
+                    places.push((o.source(), o.at()));
+                    (o.source().0, frame_number(o.at()))
                 })
                 .collect();
             let row = match &event.kind {
@@ -787,17 +787,17 @@ fn sa_data(
                     if s.retransmits.get(k).copied().unwrap_or(false) {
                         flags |= RETRANSMIT;
                     }
-                    if m.non_esp_marker || m.src.port() == 4500 || m.dst.port() == 4500 {
+                    if m.non_esp_marker || m.src().port() == 4500 || m.dst().port() == 4500 {
                         flags |= ON_4500;
                     }
                     if m.malformed().is_some() {
                         flags |= MALFORMED;
                     }
-                    let (first_i, first_r) = (s.initiator, s.responder);
+                    let (first_i, first_r) = (s.initiator(), s.responder());
                     let moved = if m.from_initiator {
-                        (m.src, m.dst) != (first_i, first_r)
+                        (m.src(), m.dst()) != (first_i, first_r)
                     } else {
-                        (m.src, m.dst) != (first_r, first_i)
+                        (m.src(), m.dst()) != (first_r, first_i)
                     };
                     let extra = MessageExtra {
                         seen,
@@ -805,7 +805,7 @@ fn sa_data(
                         ipf: (!m.ip_fragments().is_empty()).then_some(m.ip_fragments().len()),
                         mal: m.malformed(),
                         dec: m.inner().map(crate::inner_json::decrypted),
-                        addr: moved.then(|| format!("{} -> {}", m.src, m.dst)),
+                        addr: moved.then(|| format!("{} -> {}", m.src(), m.dst())),
                     };
                     let has_extra = !extra.seen.is_empty()
                         || extra.frag.is_some()
@@ -823,14 +823,14 @@ fn sa_data(
                         m.length,
                         payloads.get(m.payloads.join(" ")),
                         flags,
-                        event.source.0,
-                        frame_number(event.at),
+                        event.source().0,
+                        frame_number(event.at()),
                         has_extra.then_some(extra),
                     )))
                 }
                 EventKind::IkeV1(v1) => Row::Message(Box::new((
                     "m",
-                    u8::from(v1.src != s.initiator),
+                    u8::from(v1.src != s.initiator()),
                     micros(time),
                     exchanges.get(json::ikev1_exchange_name(v1.exchange)),
                     v1.message_id,
@@ -841,8 +841,8 @@ fn sa_data(
                         v1.major_version, v1.minor_version
                     )),
                     0,
-                    event.source.0,
-                    frame_number(event.at),
+                    event.source().0,
+                    frame_number(event.at()),
                     None,
                 ))),
                 _ => continue,
@@ -867,11 +867,11 @@ fn sa_data(
                     "l",
                     end,
                     shown,
-                    event.source.0,
+                    event.source().0,
                     line.line,
                     line.text.as_str(),
                 )),
-                vec![(event.source, event.at)],
+                vec![(event.source(), event.at())],
             ));
         }
         if let Some(list) = summaries.get_mut(&n) {
@@ -952,8 +952,8 @@ fn sa_data(
             v: s.ike_major_version,
             spi_i: spi_hex(s.spi_i),
             spi_r: spi_hex(s.spi_r),
-            ini: s.initiator.to_string(),
-            res: s.responder.to_string(),
+            ini: s.initiator().to_string(),
+            res: s.responder().to_string(),
             out: verdict.map_or("inconclusive", |v| v.outcome.as_str()),
             phase: verdict.and_then(|v| v.phase.map(|p| p.as_str())),
             cat: verdict.and_then(|v| v.category.map(|c| c.as_str())),
@@ -971,7 +971,9 @@ fn sa_data(
                 };
                 (r, texts.get(why))
             }),
-            peer: peer_of.get(&(s.initiator.ip(), s.responder.ip())).copied(),
+            peer: peer_of
+                .get(&(s.initiator().ip(), s.responder().ip()))
+                .copied(),
             dropped: s.messages_dropped,
         };
         if n > 0 {
@@ -1029,8 +1031,8 @@ fn summary_rows(timeline: &Timeline) -> FxHashMap<usize, Vec<SummaryRow>> {
         else {
             continue;
         };
-        let mut pairs = vec![pair(s.initiator.ip(), s.responder.ip())];
-        let now = pair(s.initiator_now.ip(), s.responder_now.ip());
+        let mut pairs = vec![pair(s.initiator().ip(), s.responder().ip())];
+        let now = pair(s.initiator_now().ip(), s.responder_now().ip());
         if now != pairs[0] {
             pairs.push(now);
         }
@@ -1048,7 +1050,7 @@ fn summary_rows(timeline: &Timeline) -> FxHashMap<usize, Vec<SummaryRow>> {
         let before = list.partition_point(|&(start, _)| start <= at);
         let n = list.get(before.saturating_sub(1)).map(|&(_, n)| n)?;
         let s = timeline.sessions.get(n)?;
-        let from_initiator = a == s.initiator.ip() || a == s.initiator_now.ip();
+        let from_initiator = a == s.initiator().ip() || a == s.initiator_now().ip();
         Some((n, u8::from(!from_initiator)))
     };
     let mut rows: FxHashMap<usize, Vec<SummaryRow>> = FxHashMap::default();

@@ -623,12 +623,12 @@ pub fn session_json<'t>(
         let Some(event) = timeline.events.get(index) else {
             continue;
         };
-        let frame = frame_of(event.at);
-        let source = timeline.source_name(event.source);
+        let frame = frame_of(event.at());
+        let source = timeline.source_name(event.source());
         let time = Time(event.time);
         match &event.kind {
             EventKind::Ike(m) => {
-                for (t, data) in m.notifies.iter() {
+                for (t, data) in m.notifies() {
                     notifies.push(NotifyJson {
                         frame,
                         from: side(m.from_initiator),
@@ -639,7 +639,7 @@ pub fn session_json<'t>(
                         data: hex(data),
                     });
                 }
-                for v in m.vendor_ids.iter() {
+                for v in m.vendor_ids() {
                     vendor_ids.push(VendorIdJson {
                         frame,
                         from: side(m.from_initiator),
@@ -652,8 +652,8 @@ pub fn session_json<'t>(
                     source,
                     frame,
                     time,
-                    src: m.src,
-                    dst: m.dst,
+                    src: m.src(),
+                    dst: m.dst(),
                     exchange: exchange_name(m.exchange),
                     exchange_number: m.exchange.0,
                     spi_i: Spi::Ike(m.spi_i),
@@ -678,8 +678,8 @@ pub fn session_json<'t>(
                         .flatten()
                         .filter_map(|&other| timeline.events.get(other))
                         .map(|e| SightingJson {
-                            source: timeline.source_name(e.source),
-                            frame: frame_of(e.at),
+                            source: timeline.source_name(e.source()),
+                            frame: frame_of(e.at()),
                             time: Time(e.time),
                         })
                         .collect(),
@@ -717,7 +717,7 @@ pub fn session_json<'t>(
         timeline
             .events
             .get(index)
-            .map(|e| frame_of(e.at))
+            .map(|e| frame_of(e.at()))
             .unwrap_or(0)
     };
     SessionJson {
@@ -735,10 +735,10 @@ pub fn session_json<'t>(
         ike_version: s.ike_major_version,
         spi_i: spi_hex(s.spi_i),
         spi_r: spi_hex(s.spi_r),
-        initiator: endpoint(s.initiator),
-        responder: endpoint(s.responder),
-        initiator_last: endpoint(s.initiator_now),
-        responder_last: endpoint(s.responder_now),
+        initiator: endpoint(s.initiator()),
+        responder: endpoint(s.responder()),
+        initiator_last: endpoint(s.initiator_now()),
+        responder_last: endpoint(s.responder_now()),
         phase_reached: s.phase_reached.as_str(),
         established_by: s.established_by.as_deref(),
         offered_proposals: s
@@ -828,7 +828,7 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &'t Diagnosis) -> Report<'t
     let mut icmp = Vec::new();
     let mut incomplete = Vec::new();
     for event in &timeline.events {
-        let source = timeline.source_name(event.source).to_owned();
+        let source = timeline.source_name(event.source()).to_owned();
         match &event.kind {
             EventKind::Icmp(e) => {
                 let (kind, mtu) = icmp_kind(e.kind);

@@ -150,8 +150,8 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
                 i + 1,
                 spi_hex(s.spi_i),
                 spi_hex(s.spi_r),
-                s.initiator,
-                s.responder,
+                s.initiator(),
+                s.responder(),
                 s.phase_reached.as_str(),
                 s.messages.len()
             );
@@ -197,8 +197,8 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
             let _ = writeln!(
                 out,
                 "  {} frame {}: {text}",
-                timeline.source_name(e.source),
-                frame(e.at)
+                timeline.source_name(e.source()),
+                frame(e.at())
             );
         }
     }
@@ -279,8 +279,8 @@ fn ladder(
         s.ike_major_version,
         spi_hex(s.spi_i),
         spi_hex(s.spi_r),
-        s.initiator,
-        s.responder,
+        s.initiator(),
+        s.responder(),
         sources.join(", ")
     );
     if let Some(v) = verdict {
@@ -363,7 +363,11 @@ fn ladder(
                         .iter()
                         .filter_map(|&o| timeline.events.get(o))
                         .map(|o| {
-                            format!("{} frame {}", timeline.source_name(o.source), frame(o.at))
+                            format!(
+                                "{} frame {}",
+                                timeline.source_name(o.source()),
+                                frame(o.at())
+                            )
                         })
                         .collect();
                     let _ = write!(tail, "  (also {})", also.join(", "));
@@ -385,7 +389,7 @@ fn ladder(
                 let _ = writeln!(
                     out,
                     "  {:>7} {:>11.6}  {arrow}  {:<15} {:>4} {:<4} {:>5}  [ {} ]{tail}",
-                    frame(e.at),
+                    frame(e.at()),
                     rel,
                     m.exchange.to_string(),
                     m.message_id,
@@ -398,9 +402,9 @@ fn ladder(
                 let _ = writeln!(
                     out,
                     "  {:>7} {:>11.6}  {}  {:<15} {:>4} {:<4} {:>5}  (IKEv{}.{}: not parsed)",
-                    frame(e.at),
+                    frame(e.at()),
                     rel,
-                    if v1.src == s.initiator { "->" } else { "<-" },
+                    if v1.src == s.initiator() { "->" } else { "<-" },
                     ikev1_exchange_name(v1.exchange),
                     v1.message_id,
                     "",

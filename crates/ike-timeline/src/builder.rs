@@ -8,9 +8,10 @@ use std::net::{IpAddr, SocketAddr};
 use ike_capture::{EspPacket, IkeDatagram, NatKeepalive, NetEvent};
 use ike_wire::{MessageRepr, NotifyType, PayloadRepr};
 
+use crate::chunked::ChunkedVec;
 use crate::event::{
-    Event, EventKind, IkeMessage, IkeV1Message, Locator, NotifyList, PayloadInterner, PayloadList,
-    ProposalInterner, SourceId, VendorIdList,
+    Event, EventKind, IkeMessage, IkeV1Message, Locator, MessageInterner, NotifiesAndVendorIds,
+    PayloadList, SourceId,
 };
 use crate::flows::{EspFlow, KeepaliveFlow};
 use crate::session::{self, Session};
@@ -75,9 +76,11 @@ pub struct IngestNote {
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
     pub sources: Vec<Source>,
-    pub events: Vec<Event>,
+    /// In time order. Chunked (see [`crate::chunked`]): a gateway's capture makes hundreds of
+    /// thousands of events and flows.
+    pub events: ChunkedVec<Event>,
     pub sessions: Vec<Session>,
-    pub esp_flows: Vec<EspFlow>,
+    pub esp_flows: ChunkedVec<EspFlow>,
     pub keepalive_flows: Vec<KeepaliveFlow>,
     pub notes: Vec<IngestNote>,
     /// Log lines grouped per SA and joined to it (see [`crate::join`]).
@@ -136,8 +139,7 @@ pub struct TimelineBuilder {
     /// remembered; beyond, each of their messages counts.
     untracked_sas: rustc_hash::FxHashSet<session::SessionKey>,
     sessions_untracked: u64,
-    payload_lists: PayloadInterner,
-    proposal_lists: ProposalInterner,
+    interner: MessageInterner,
     selection: crate::selection::Selection,
     /// Per SA a log numbers: whether one of its lines named a selected peer.
     selected_log_sas: FxHashMap<(SourceId, u32), bool>,
@@ -196,7 +198,7 @@ impl TimelineBuilder {
         self.timeline
             .events
             .iter()
-            .filter(|e| matches!(e.at, Locator::Frame(_)))
+            .filter(|e| matches!(e.at(), Locator::Frame(_)))
             .map(|e| e.time)
             .min()
     }
@@ -257,18 +259,18 @@ impl TimelineBuilder {
             NetEvent::Ike(d) => self.push_ike_datagram(source, d),
             NetEvent::Esp(p) => self.count_esp(source, &p),
             NetEvent::NatKeepalive(k) => self.count_keepalive(source, &k),
-            NetEvent::IcmpError(e) => self.push_event(Event {
-                time: e.ts,
+            NetEvent::IcmpError(e) => self.push_event(Event::new(
+                e.ts,
                 source,
-                at: Locator::Frame(e.frame),
-                kind: EventKind::Icmp(Box::new(e)),
-            }),
-            NetEvent::IncompleteDatagram(d) => self.push_event(Event {
-                time: d.last_ts,
+                Locator::Frame(e.frame),
+                EventKind::Icmp(Box::new(e)),
+            )),
+            NetEvent::IncompleteDatagram(d) => self.push_event(Event::new(
+                d.last_ts,
                 source,
-                at: Locator::Frame(d.last_frame),
-                kind: EventKind::Incomplete(Box::new(d)),
-            }),
+                Locator::Frame(d.last_frame),
+                EventKind::Incomplete(Box::new(d)),
+            )),
         }
     }
 
@@ -302,15 +304,15 @@ impl TimelineBuilder {
             return;
         }
         match major {
-            2 => match ike_message(&d, &mut self.payload_lists, &mut self.proposal_lists) {
+            2 => match ike_message(&d, &mut self.interner) {
                 Ok(mut message) => {
                     self.decrypt_inner(source, d.frame, &d.payload, &mut message);
-                    self.push_event(Event {
-                        time: d.ts,
+                    self.push_event(Event::new(
+                        d.ts,
                         source,
                         at,
-                        kind: EventKind::Ike(Box::new(message)),
-                    })
+                        EventKind::Ike(Box::new(message)),
+                    ))
                 }
                 Err(why) => self.note(
                     Some(source),
@@ -320,12 +322,7 @@ impl TimelineBuilder {
             },
             _ => {
                 let v1 = ikev1_message(&d, major, minor);
-                self.push_event(Event {
-                    time: d.ts,
-                    source,
-                    at,
-                    kind: EventKind::IkeV1(Box::new(v1)),
-                });
+                self.push_event(Event::new(d.ts, source, at, EventKind::IkeV1(Box::new(v1))));
             }
         }
     }
@@ -464,7 +461,7 @@ impl TimelineBuilder {
         let sessions_admitted = self.admitted_sas.len();
         // The reading indexes are done with: free them before the sessions are built.
         drop(self);
-        let order = |e: &Event| (e.time, e.source, e.at);
+        let order = |e: &Event| (e.time, e.source(), e.at());
         // One capture read in order is already sorted: then the sort's scratch copy of every
         // event is not made.
         if !timeline.events.is_sorted_by_key(order) {
@@ -487,7 +484,7 @@ impl TimelineBuilder {
             .collect();
         if !shifted.is_empty() {
             for event in &mut timeline.events {
-                if let Some((_, offset)) = shifted.iter().find(|(s, _)| *s == event.source) {
+                if let Some((_, offset)) = shifted.iter().find(|(s, _)| *s == event.source()) {
                     event.time = ike_capture::Timestamp(event.time.0 - offset);
                 }
             }
@@ -541,18 +538,13 @@ fn digest(bytes: &[u8]) -> u64 {
 }
 
 /// Builds the compact message record; a malformed payload chain still yields the header.
-fn ike_message(
-    d: &IkeDatagram,
-    interner: &mut PayloadInterner,
-    proposal_lists: &mut ProposalInterner,
-) -> Result<IkeMessage, String> {
+fn ike_message(d: &IkeDatagram, interner: &mut MessageInterner) -> Result<IkeMessage, String> {
     let mut message = match MessageRepr::parse(&d.payload) {
-        Ok(repr) => message_from_repr(d, &repr, interner, proposal_lists),
+        Ok(repr) => message_from_repr(d, &repr, interner),
         Err(parse_error) => {
             let header = ike_wire::header(&d.payload).map_err(|e| e.to_string())?;
             IkeMessage {
-                src: d.src,
-                dst: d.dst,
+                endpoints: interner.endpoints(d.src, d.dst),
                 non_esp_marker: d.non_esp_marker,
                 ip_len: d.ip_len,
                 spi_i: header.spi_i,
@@ -564,10 +556,9 @@ fn ike_message(
                 length: header.length,
                 captured_len: 0,
                 payloads: PayloadList::default(),
-                notifies: NotifyList::default(),
+                notifies_and_vendor_ids: NotifiesAndVendorIds::default(),
                 proposals: None,
                 ke_group: None,
-                vendor_ids: VendorIdList::default(),
                 fragment: None,
                 encrypted_len: None,
                 digest: 0,
@@ -583,8 +574,7 @@ fn ike_message(
 fn message_from_repr(
     d: &IkeDatagram,
     repr: &MessageRepr,
-    interner: &mut PayloadInterner,
-    proposal_lists: &mut ProposalInterner,
+    interner: &mut MessageInterner,
 ) -> IkeMessage {
     const NOTIFY_DATA_KEPT: usize = 64;
     let h = &repr.header;
@@ -600,7 +590,7 @@ fn message_from_repr(
                 let kept = &n.data[..n.data.len().min(NOTIFY_DATA_KEPT)];
                 notifies.push((n.notify_type, kept));
             }
-            PayloadRepr::SecurityAssociation(p) => proposals = Some(proposal_lists.list(p)),
+            PayloadRepr::SecurityAssociation(p) => proposals = Some(interner.proposals(p)),
             PayloadRepr::KeyExchange { group, .. } => ke_group = Some(*group),
             PayloadRepr::VendorId(v) => vendor_ids.push(v),
             PayloadRepr::Encrypted { data, .. } => {
@@ -619,8 +609,7 @@ fn message_from_repr(
         }
     }
     IkeMessage {
-        src: d.src,
-        dst: d.dst,
+        endpoints: interner.endpoints(d.src, d.dst),
         non_esp_marker: d.non_esp_marker,
         ip_len: d.ip_len,
         spi_i: h.spi_i,
@@ -631,11 +620,10 @@ fn message_from_repr(
         from_initiator: h.is_initiator(),
         length: h.length,
         captured_len: 0,
-        payloads: interner.list(&repr.payload_names()),
-        notifies: NotifyList::new(notifies),
+        payloads: interner.payloads(&repr.payload_names()),
+        notifies_and_vendor_ids: NotifiesAndVendorIds::new(notifies, vendor_ids),
         proposals,
         ke_group,
-        vendor_ids: VendorIdList::new(vendor_ids),
         fragment,
         encrypted_len,
         digest: 0,

@@ -46,7 +46,7 @@ pub fn certificates(
     timeline: &crate::Timeline,
 ) -> impl Iterator<Item = (SourceId, &CertificateEvent)> {
     timeline.events.iter().filter_map(|e| match &e.kind {
-        EventKind::Certificate(c) => Some((e.source, c.as_ref())),
+        EventKind::Certificate(c) => Some((e.source(), c.as_ref())),
         _ => None,
     })
 }
@@ -97,12 +97,12 @@ pub fn certificate_stream<R: Read>(
                     trusted_explicitly,
                 };
                 kept.push((source, cert.clone()));
-                builder.push_event(Event {
+                builder.push_event(Event::new(
                     time,
                     source,
-                    at: Locator::Line(pem_line.unwrap_or(1)),
-                    kind: EventKind::Certificate(Box::new(cert)),
-                });
+                    Locator::Line(pem_line.unwrap_or(1)),
+                    EventKind::Certificate(Box::new(cert)),
+                ));
             }
             Err(e) => builder.note(
                 Some(source),

@@ -57,8 +57,8 @@ pub fn capture_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
                 m.digest,
             );
             let entry = seen.entry(key).or_default();
-            if entry.len() < 8 && !entry.iter().any(|(s, _, _)| *s == event.source) {
-                entry.push((event.source, event.time, m.from_initiator));
+            if entry.len() < 8 && !entry.iter().any(|(s, _, _)| *s == event.source()) {
+                entry.push((event.source(), event.time, m.from_initiator));
             }
         }
     }
@@ -118,9 +118,9 @@ pub fn log_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
     let mut captured: FxHashMap<Key, Vec<(SourceId, Timestamp)>> = FxHashMap::default();
     for event in &timeline.events {
         if let EventKind::Ike(m) = &event.kind {
-            let list = captured.entry((m.src, m.dst, m.length)).or_default();
+            let list = captured.entry((m.src(), m.dst(), m.length)).or_default();
             if list.len() < 64 {
-                list.push((event.source, event.time));
+                list.push((event.source(), event.time));
             }
         }
     }
@@ -143,7 +143,7 @@ pub fn log_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
             for (capture, t) in captured.get(&(src, dst, length)).into_iter().flatten() {
                 let delta = event.time.0 - t.0;
                 if delta.abs() <= MAX_OFFSET_NS {
-                    let list = deltas.entry((*capture, event.source)).or_default();
+                    let list = deltas.entry((*capture, event.source())).or_default();
                     if list.len() < MAX_SAMPLES {
                         list.push(delta);
                     }
@@ -193,8 +193,8 @@ pub fn log_pair_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
             continue;
         };
         let list = match fact {
-            Fact::PacketSent => sent.entry(event.source).or_default(),
-            Fact::PacketReceived => received.entry(event.source).or_default(),
+            Fact::PacketSent => sent.entry(event.source()).or_default(),
+            Fact::PacketReceived => received.entry(event.source()).or_default(),
             _ => continue,
         };
         if list.len() < MAX_LINES {

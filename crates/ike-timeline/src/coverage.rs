@@ -124,7 +124,7 @@ pub(crate) fn finish(timeline: &mut crate::Timeline, capture_offsets: &[crate::C
                 let EventKind::Ike(m) = &event.kind else {
                     continue;
                 };
-                let s = event.source.0 as usize;
+                let s = event.source().0 as usize;
                 if s >= sources {
                     continue;
                 }

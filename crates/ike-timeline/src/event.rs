@@ -2,6 +2,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use rustc_hash::FxHashSet;
+
 use ike_capture::{IcmpError, IncompleteDatagram, Timestamp};
 use ike_wire::{DhGroup, ExchangeType, NotifyType, ProposalRepr};
 
@@ -18,12 +20,66 @@ pub enum Locator {
     Line(u64),
 }
 
+/// 32 bytes (a test holds it there): a gateway's capture makes hundreds of thousands.
 #[derive(Debug, Clone)]
 pub struct Event {
     pub time: Timestamp,
-    pub source: SourceId,
-    pub at: Locator,
+    /// Read with [`Event::source`] and [`Event::at`].
+    origin: Origin,
     pub kind: EventKind,
+}
+
+impl Event {
+    pub fn new(time: Timestamp, source: SourceId, at: Locator, kind: EventKind) -> Event {
+        Event {
+            time,
+            origin: Origin::new(source, at),
+            kind,
+        }
+    }
+
+    pub fn source(&self) -> SourceId {
+        self.origin.source()
+    }
+
+    pub fn at(&self) -> Locator {
+        self.origin.at()
+    }
+}
+
+/// An event's source and locator in one word, ordered as `(source, locator)` are: 24 bits of
+/// source, one bit for a line (frames first), 39 bits of number. Larger values saturate: 16
+/// million inputs and 500 billion frames or lines (a capture of over 30 TB) are beyond any run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Origin(u64);
+
+impl Origin {
+    const NUMBER_BITS: u32 = 39;
+    const LINE: u64 = 1 << Self::NUMBER_BITS;
+    const MAX_NUMBER: u64 = Self::LINE - 1;
+    const MAX_SOURCE: u64 = (1 << 24) - 1;
+
+    fn new(source: SourceId, at: Locator) -> Origin {
+        let (line, number) = match at {
+            Locator::Frame(n) => (0, n),
+            Locator::Line(n) => (Self::LINE, n),
+        };
+        let source = u64::from(source.0).min(Self::MAX_SOURCE);
+        Origin(source << (Self::NUMBER_BITS + 1) | line | number.min(Self::MAX_NUMBER))
+    }
+
+    fn source(self) -> SourceId {
+        SourceId((self.0 >> (Self::NUMBER_BITS + 1)) as u32)
+    }
+
+    fn at(self) -> Locator {
+        let number = self.0 & Self::MAX_NUMBER;
+        if self.0 & Self::LINE != 0 {
+            Locator::Line(number)
+        } else {
+            Locator::Frame(number)
+        }
+    }
 }
 
 /// Every variant is one pointer: a gateway's capture makes hundreds of thousands of events, and
@@ -44,11 +100,14 @@ pub enum EventKind {
     Certificate(Box<crate::cert::CertificateEvent>),
 }
 
-/// What the diagnosis needs of one IKEv2 message, kept compact.
+/// What the diagnosis needs of one IKEv2 message, kept compact: a gateway's capture holds
+/// hundreds of thousands of messages, so what repeats between them (endpoints, payload and
+/// proposal lists) is shared through [`MessageInterner`], and what few have is out of line.
+/// 112 bytes (a test holds it there; the fields as they were cost 200).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IkeMessage {
-    pub src: SocketAddr,
-    pub dst: SocketAddr,
+    /// Source and destination (read them with [`IkeMessage::src`] and [`IkeMessage::dst`]).
+    pub endpoints: Endpoints,
     pub non_esp_marker: bool,
     pub ip_len: u32,
     pub spi_i: u64,
@@ -64,20 +123,20 @@ pub struct IkeMessage {
     pub captured_len: u32,
     /// Payload names as strongSwan logs them.
     pub payloads: PayloadList,
-    /// Cleartext notifies with their data (data cut to 64 bytes).
-    pub notifies: NotifyList,
-    /// SA payload proposals, when in cleartext (shared: see [`ProposalInterner`]).
-    pub proposals: Option<Arc<[ProposalRepr]>>,
+    /// Cleartext notifies with their data (data cut to 64 bytes) and vendor IDs: read them with
+    /// [`IkeMessage::notifies`] and [`IkeMessage::vendor_ids`].
+    pub notifies_and_vendor_ids: NotifiesAndVendorIds,
+    /// SA payload proposals, when in cleartext (shared: see [`MessageInterner`]).
+    pub proposals: Option<ProposalList>,
     pub ke_group: Option<DhGroup>,
-    pub vendor_ids: VendorIdList,
     /// RFC 7383 fragment number and total.
     pub fragment: Option<(u16, u16)>,
     /// Size of the SK/SKF payload body (IV, ciphertext, ICV).
     pub encrypted_len: Option<u32>,
     /// Hash of the datagram bytes, to tell retransmits from new messages.
     pub digest: u64,
-    /// What few messages have, out of line: a gateway's capture holds hundreds of thousands of
-    /// messages, and these would cost each of them 56 bytes (read them with the methods below).
+    /// What few messages have, out of line: these would cost every message 56 bytes (read them
+    /// with the methods below).
     pub rare: Option<Box<RareParts>>,
 }
 
@@ -93,6 +152,32 @@ pub struct RareParts {
 }
 
 impl IkeMessage {
+    pub fn src(&self) -> SocketAddr {
+        self.endpoints.src()
+    }
+
+    pub fn dst(&self) -> SocketAddr {
+        self.endpoints.dst()
+    }
+
+    /// Cleartext notifies: type and data (cut to 64 bytes), in order.
+    pub fn notifies(&self) -> impl Iterator<Item = (NotifyType, &[u8])> + '_ {
+        self.notifies_and_vendor_ids.notifies()
+    }
+
+    /// Vendor IDs, in order.
+    pub fn vendor_ids(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.notifies_and_vendor_ids.vendor_ids()
+    }
+
+    pub fn has_notify(&self, t: NotifyType) -> bool {
+        self.notifies().any(|(n, _)| n == t)
+    }
+
+    pub fn notify_data(&self, t: NotifyType) -> Option<&[u8]> {
+        self.notifies().find(|(n, _)| *n == t).map(|(_, d)| d)
+    }
+
     /// Frames of the IP fragments it arrived in (empty when not fragmented).
     pub fn ip_fragments(&self) -> &[u64] {
         self.rare.as_deref().map_or(&[], |r| &r.ip_fragments)
@@ -125,11 +210,45 @@ impl IkeMessage {
     }
 }
 
+/// A message's source and destination. Shared by the messages between the same two endpoints
+/// in the same direction (see [`MessageInterner`]): 8 bytes a message instead of 64.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoints(Arc<(SocketAddr, SocketAddr)>);
+
+impl Endpoints {
+    /// The pair, not shared (see [`MessageInterner::endpoints`]).
+    pub fn new(src: SocketAddr, dst: SocketAddr) -> Endpoints {
+        Endpoints(Arc::new((src, dst)))
+    }
+
+    pub fn src(&self) -> SocketAddr {
+        self.0 .0
+    }
+
+    pub fn dst(&self) -> SocketAddr {
+        self.0 .1
+    }
+}
+
+impl std::borrow::Borrow<(SocketAddr, SocketAddr)> for Endpoints {
+    fn borrow(&self) -> &(SocketAddr, SocketAddr) {
+        &self.0
+    }
+}
+
 /// The payload names of a message as strongSwan logs them (`SA`, `KE`, `No`, `N(NATD_S_IP)`,
 /// `V`, `SK`...), in order. The list is shared: a gateway's capture repeats a few dozen distinct
-/// lists in hundreds of thousands of messages, so [`PayloadInterner`] keeps each once.
+/// lists in hundreds of thousands of messages, so [`MessageInterner`] keeps each once. One
+/// pointer (the text is boxed behind the shared count, so that the pointer is thin).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PayloadList(Option<Arc<str>>);
+pub struct PayloadList(Option<Arc<Box<str>>>);
+
+/// Hashed as its text, as [`std::borrow::Borrow`] requires of a set looked up by text.
+impl std::hash::Hash for PayloadList {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text().hash(state)
+    }
+}
 
 /// Between names in the shared text: never part of a name (names may hold spaces, e.g.
 /// `CPRQ(ADDR DNS)`).
@@ -139,12 +258,18 @@ impl PayloadList {
     /// A message without payloads (or whose payloads were not parsed).
     pub const EMPTY: PayloadList = PayloadList(None);
 
-    /// The list of `names`, not shared (see [`PayloadInterner::list`]).
+    /// The list of `names`, not shared (see [`MessageInterner::payloads`]).
     pub fn new<S: AsRef<str>>(names: &[S]) -> PayloadList {
         if names.is_empty() {
             return PayloadList(None);
         }
-        PayloadList(Some(Arc::from(join_names(names))))
+        let mut text = String::new();
+        join_names(names, &mut text);
+        PayloadList(Some(Arc::new(text.into_boxed_str())))
+    }
+
+    fn text(&self) -> &str {
+        self.0.as_deref().map_or("", |text| text)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
@@ -172,148 +297,174 @@ impl PayloadList {
     }
 }
 
+impl std::borrow::Borrow<str> for PayloadList {
+    fn borrow(&self) -> &str {
+        self.text()
+    }
+}
+
 impl serde::Serialize for PayloadList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter())
     }
 }
 
-fn join_names<S: AsRef<str>>(names: &[S]) -> String {
-    let mut text = String::new();
+/// Writes `names` into `text`, separated by [`NAME_SEPARATOR`].
+fn join_names<S: AsRef<str>>(names: &[S], text: &mut String) {
+    text.clear();
     for (i, name) in names.iter().enumerate() {
         if i > 0 {
             text.push(NAME_SEPARATOR);
         }
         text.extend(name.as_ref().chars().filter(|&c| c != NAME_SEPARATOR));
     }
-    text
 }
 
-/// Keeps each distinct payload list once. Bounded: past [`PayloadInterner::MAX_LISTS`]
-/// distinct lists (only hostile input has that many) new lists are kept unshared.
+/// An SA payload's proposals, shared by the messages that carry the same list (a gateway's
+/// peers offer a handful of configurations, repeated in every IKE_SA_INIT). One thin pointer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProposalList(Arc<Box<[ProposalRepr]>>);
+
+impl ProposalList {
+    /// The list, not shared (see [`MessageInterner::proposals`]).
+    pub fn new(proposals: &[ProposalRepr]) -> ProposalList {
+        ProposalList(Arc::new(proposals.into()))
+    }
+}
+
+impl std::ops::Deref for ProposalList {
+    type Target = [ProposalRepr];
+    fn deref(&self) -> &[ProposalRepr] {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<[ProposalRepr]> for ProposalList {
+    fn borrow(&self) -> &[ProposalRepr] {
+        &self.0
+    }
+}
+
+/// Keeps each distinct pair of endpoints, payload list and proposal list once, for the
+/// messages of the captures read. Bounded: past [`MessageInterner::MAX_ENDPOINT_PAIRS`] pairs
+/// (a gateway's day of peers stays below; a flood of spoofed sources does not) or
+/// [`MessageInterner::MAX_LISTS`] lists of a kind (only hostile input has that many), new ones
+/// are kept unshared, which costs memory per message but no lookup state.
 #[derive(Debug, Default)]
-pub struct PayloadInterner {
-    lists: rustc_hash::FxHashSet<Arc<str>>,
+pub struct MessageInterner {
+    endpoints: FxHashSet<Endpoints>,
+    payloads: FxHashSet<PayloadList>,
+    proposals: FxHashSet<ProposalList>,
+    /// Reused to join payload names, so that a known list costs no allocation.
+    scratch: String,
 }
 
-impl PayloadInterner {
+impl MessageInterner {
+    pub const MAX_ENDPOINT_PAIRS: usize = 1 << 18;
     pub const MAX_LISTS: usize = 4096;
 
-    pub fn list<S: AsRef<str>>(&mut self, names: &[S]) -> PayloadList {
+    pub fn endpoints(&mut self, src: SocketAddr, dst: SocketAddr) -> Endpoints {
+        intern(
+            &mut self.endpoints,
+            Self::MAX_ENDPOINT_PAIRS,
+            &(src, dst),
+            || Endpoints::new(src, dst),
+        )
+    }
+
+    pub fn payloads<S: AsRef<str>>(&mut self, names: &[S]) -> PayloadList {
         if names.is_empty() {
             return PayloadList(None);
         }
-        let text = join_names(names);
-        if let Some(shared) = self.lists.get(text.as_str()) {
-            return PayloadList(Some(Arc::clone(shared)));
-        }
-        let shared: Arc<str> = Arc::from(text);
-        if self.lists.len() < Self::MAX_LISTS {
-            self.lists.insert(Arc::clone(&shared));
-        }
-        PayloadList(Some(shared))
-    }
-}
-
-/// Keeps each distinct list of proposals once: a gateway's peers offer a handful of
-/// configurations, repeated in every IKE_SA_INIT. Bounded like [`PayloadInterner`].
-#[derive(Debug, Default)]
-pub struct ProposalInterner {
-    lists: rustc_hash::FxHashSet<Arc<[ProposalRepr]>>,
-}
-
-impl ProposalInterner {
-    pub const MAX_LISTS: usize = 4096;
-
-    pub fn list(&mut self, proposals: &[ProposalRepr]) -> Arc<[ProposalRepr]> {
-        if let Some(shared) = self.lists.get(proposals) {
-            return Arc::clone(shared);
-        }
-        let shared: Arc<[ProposalRepr]> = Arc::from(proposals);
-        if self.lists.len() < Self::MAX_LISTS {
-            self.lists.insert(Arc::clone(&shared));
-        }
-        shared
-    }
-}
-
-impl IkeMessage {
-    pub fn has_notify(&self, t: NotifyType) -> bool {
-        self.notifies.iter().any(|(n, _)| n == t)
-    }
-    pub fn notify_data(&self, t: NotifyType) -> Option<&[u8]> {
-        self.notifies.iter().find(|(n, _)| *n == t).map(|(_, d)| d)
-    }
-}
-
-/// Short byte strings with a 16-bit tag, packed in one allocation (none when empty): a message's
-/// notifies or vendor IDs cost one allocation together instead of one each. Records are
-/// `[tag: u16][length: u16][bytes]`; longer strings are cut to `u16::MAX` bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct PackedBytes(Option<Box<[u8]>>);
-
-impl PackedBytes {
-    fn from_records<'a>(records: impl IntoIterator<Item = (u16, &'a [u8])>) -> PackedBytes {
-        let mut packed = Vec::new();
-        for (tag, bytes) in records {
-            let bytes = bytes
-                .get(..bytes.len().min(usize::from(u16::MAX)))
-                .unwrap_or(&[]);
-            packed.extend_from_slice(&tag.to_be_bytes());
-            packed.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
-            packed.extend_from_slice(bytes);
-        }
-        PackedBytes((!packed.is_empty()).then(|| packed.into_boxed_slice()))
+        let mut text = std::mem::take(&mut self.scratch);
+        join_names(names, &mut text);
+        let list = intern(&mut self.payloads, Self::MAX_LISTS, text.as_str(), || {
+            PayloadList(Some(Arc::new(text.as_str().into())))
+        });
+        self.scratch = text;
+        list
     }
 
-    fn iter(&self) -> impl Iterator<Item = (u16, &[u8])> + '_ {
-        let mut rest: &[u8] = self.0.as_deref().unwrap_or(&[]);
-        std::iter::from_fn(move || {
-            let (head, tail) = rest.split_first_chunk::<4>()?;
-            let tag = u16::from_be_bytes([head[0], head[1]]);
-            let len = usize::from(u16::from_be_bytes([head[2], head[3]]));
-            let (bytes, after) = tail.split_at_checked(len)?;
-            rest = after;
-            Some((tag, bytes))
+    pub fn proposals(&mut self, proposals: &[ProposalRepr]) -> ProposalList {
+        intern(&mut self.proposals, Self::MAX_LISTS, proposals, || {
+            ProposalList::new(proposals)
         })
     }
 }
 
-/// A message's cleartext notifies: type and data, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct NotifyList(PackedBytes);
-
-impl NotifyList {
-    pub fn new<'a>(notifies: impl IntoIterator<Item = (NotifyType, &'a [u8])>) -> NotifyList {
-        NotifyList(PackedBytes::from_records(
-            notifies.into_iter().map(|(t, data)| (t.0, data)),
-        ))
+/// The shared value equal to `key`, made with `make` (and kept while the set holds fewer than
+/// `bound`) when new.
+fn intern<T, Q>(set: &mut FxHashSet<T>, bound: usize, key: &Q, make: impl FnOnce() -> T) -> T
+where
+    T: std::borrow::Borrow<Q> + std::hash::Hash + Eq + Clone,
+    Q: std::hash::Hash + Eq + ?Sized,
+{
+    if let Some(shared) = set.get(key) {
+        return shared.clone();
     }
-
-    pub fn iter(&self) -> impl Iterator<Item = (NotifyType, &[u8])> + '_ {
-        self.0.iter().map(|(t, data)| (NotifyType(t), data))
+    let value = make();
+    if set.len() < bound {
+        set.insert(value.clone());
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0 .0.is_none()
-    }
+    value
 }
 
-/// A message's vendor IDs, in order.
+/// A message's cleartext notifies (type and data) and vendor IDs, in order, packed in one
+/// allocation (none when the message has neither). Records are `[type: u16][length: u16][bytes]`,
+/// the length's top bit set for a vendor ID; bytes are cut to 32,767 (notify data is cut to 64
+/// before).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VendorIdList(PackedBytes);
+pub struct NotifiesAndVendorIds(Option<Box<[u8]>>);
 
-impl VendorIdList {
-    pub fn new<'a>(ids: impl IntoIterator<Item = &'a [u8]>) -> VendorIdList {
-        VendorIdList(PackedBytes::from_records(ids.into_iter().map(|id| (0, id))))
+impl NotifiesAndVendorIds {
+    const VENDOR_ID: u16 = 0x8000;
+    const MAX_LEN: usize = 0x7fff;
+
+    pub fn new<'a>(
+        notifies: impl IntoIterator<Item = (NotifyType, &'a [u8])>,
+        vendor_ids: impl IntoIterator<Item = &'a [u8]>,
+    ) -> NotifiesAndVendorIds {
+        let mut packed = Vec::new();
+        let records = notifies
+            .into_iter()
+            .map(|(t, data)| (t.0, 0, data))
+            .chain(vendor_ids.into_iter().map(|id| (0, Self::VENDOR_ID, id)));
+        for (tag, kind, bytes) in records {
+            let bytes = bytes.get(..bytes.len().min(Self::MAX_LEN)).unwrap_or(&[]);
+            packed.extend_from_slice(&tag.to_be_bytes());
+            packed.extend_from_slice(&(bytes.len() as u16 | kind).to_be_bytes());
+            packed.extend_from_slice(bytes);
+        }
+        NotifiesAndVendorIds((!packed.is_empty()).then(|| packed.into_boxed_slice()))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.0.iter().map(|(_, id)| id)
+    /// Every record: tag, whether a vendor ID, bytes.
+    fn records(&self) -> impl Iterator<Item = (u16, bool, &[u8])> + '_ {
+        let mut rest: &[u8] = self.0.as_deref().unwrap_or(&[]);
+        std::iter::from_fn(move || {
+            let (head, tail) = rest.split_first_chunk::<4>()?;
+            let tag = u16::from_be_bytes([head[0], head[1]]);
+            let length = u16::from_be_bytes([head[2], head[3]]);
+            let (bytes, after) = tail.split_at_checked(usize::from(length & !Self::VENDOR_ID))?;
+            rest = after;
+            Some((tag, length & Self::VENDOR_ID != 0, bytes))
+        })
+    }
+
+    pub fn notifies(&self) -> impl Iterator<Item = (NotifyType, &[u8])> + '_ {
+        self.records()
+            .filter(|&(_, vendor_id, _)| !vendor_id)
+            .map(|(t, _, data)| (NotifyType(t), data))
+    }
+
+    pub fn vendor_ids(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.records()
+            .filter(|&(_, vendor_id, _)| vendor_id)
+            .map(|(_, _, id)| id)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0 .0.is_none()
+        self.0.is_none()
     }
 }
 
@@ -335,10 +486,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_message_and_an_event_stay_compact() {
+        assert!(std::mem::size_of::<IkeMessage>() <= 112);
+        assert!(std::mem::size_of::<Event>() <= 32);
+    }
+
+    #[test]
+    fn an_origin_keeps_source_and_locator_and_their_order() {
+        let cases = [
+            (SourceId(0), Locator::Frame(1)),
+            (SourceId(0), Locator::Frame(2)),
+            (SourceId(0), Locator::Line(1)),
+            (SourceId(1), Locator::Frame(0)),
+            (SourceId(1), Locator::Line(1 << 38)),
+            (SourceId((1 << 24) - 1), Locator::Line((1 << 39) - 1)),
+        ];
+        for pair in cases.windows(2) {
+            assert!(Origin::new(pair[0].0, pair[0].1) < Origin::new(pair[1].0, pair[1].1));
+        }
+        for (source, at) in cases {
+            let origin = Origin::new(source, at);
+            assert_eq!((origin.source(), origin.at()), (source, at));
+        }
+        let beyond = Origin::new(SourceId(u32::MAX), Locator::Frame(u64::MAX));
+        assert_eq!(beyond.source(), SourceId((1 << 24) - 1));
+        assert_eq!(beyond.at(), Locator::Frame((1 << 39) - 1));
+    }
+
+    #[test]
     fn payload_lists_are_shared_and_keep_names_with_spaces() {
-        let mut interner = PayloadInterner::default();
-        let a = interner.list(&["SA", "KE", "No", "N(NATD_S_IP)"]);
-        let b = interner.list(&[
+        let mut interner = MessageInterner::default();
+        let a = interner.payloads(&["SA", "KE", "No", "N(NATD_S_IP)"]);
+        let b = interner.payloads(&[
             "SA".to_string(),
             "KE".into(),
             "No".into(),
@@ -351,38 +530,68 @@ mod tests {
         let cp = PayloadList::new(&["CPRQ(ADDR DNS)", "SA"]);
         assert_eq!(cp.iter().collect::<Vec<_>>(), ["CPRQ(ADDR DNS)", "SA"]);
         assert_eq!(cp.len(), 2);
-        let empty = interner.list::<&str>(&[]);
+        assert_eq!(interner.payloads(&["CPRQ(ADDR DNS)", "SA"]), cp);
+        let empty = interner.payloads::<&str>(&[]);
         assert!(empty.is_empty() && empty.iter().next().is_none());
     }
 
     #[test]
+    fn endpoints_and_proposals_are_shared_per_value() {
+        let mut interner = MessageInterner::default();
+        let (a, b): (SocketAddr, SocketAddr) = (
+            "192.0.2.1:500".parse().unwrap(),
+            "[2001:db8::1]:4500".parse().unwrap(),
+        );
+        let there = interner.endpoints(a, b);
+        let back = interner.endpoints(b, a);
+        assert_eq!((there.src(), there.dst()), (a, b));
+        assert_eq!((back.src(), back.dst()), (b, a));
+        assert!(Arc::ptr_eq(&there.0, &interner.endpoints(a, b).0));
+        assert!(!Arc::ptr_eq(&there.0, &back.0));
+        let offer = [ProposalRepr {
+            number: 1,
+            protocol: ike_wire::ProtocolId::IKE,
+            spi: Vec::new(),
+            transforms: Vec::new(),
+        }];
+        let first = interner.proposals(&offer);
+        assert!(Arc::ptr_eq(&first.0, &interner.proposals(&offer).0));
+        assert_eq!(&*first, &offer[..]);
+    }
+
+    #[test]
     fn notifies_and_vendor_ids_keep_order_and_bytes() {
-        let notifies = NotifyList::new([
-            (NotifyType::NAT_DETECTION_SOURCE_IP, &[1u8; 20][..]),
-            (NotifyType(16430), &[][..]),
-            (NotifyType::INVALID_KE_PAYLOAD, &[0, 19][..]),
-        ]);
+        let long = vec![7u8; 70_000];
+        let packed = NotifiesAndVendorIds::new(
+            [
+                (NotifyType::NAT_DETECTION_SOURCE_IP, &[1u8; 20][..]),
+                (NotifyType(0xffff), &[][..]),
+                (NotifyType::INVALID_KE_PAYLOAD, &[0, 19][..]),
+            ],
+            [&b"strongSwan"[..], &long[..]],
+        );
         let got: Vec<(NotifyType, Vec<u8>)> =
-            notifies.iter().map(|(t, d)| (t, d.to_vec())).collect();
+            packed.notifies().map(|(t, d)| (t, d.to_vec())).collect();
         assert_eq!(got.len(), 3);
         assert_eq!(got[0], (NotifyType::NAT_DETECTION_SOURCE_IP, vec![1u8; 20]));
-        assert_eq!(got[1], (NotifyType(16430), vec![]));
+        assert_eq!(got[1], (NotifyType(0xffff), vec![]));
         assert_eq!(got[2], (NotifyType::INVALID_KE_PAYLOAD, vec![0, 19]));
-        assert!(NotifyList::new([]).is_empty() && NotifyList::new([]).iter().next().is_none());
-        let long = vec![7u8; 70_000];
-        let ids = VendorIdList::new([&b"strongSwan"[..], &long[..]]);
-        let got: Vec<&[u8]> = ids.iter().collect();
-        assert_eq!(got[0], b"strongSwan");
-        assert_eq!(got[1].len(), usize::from(u16::MAX));
+        let ids: Vec<&[u8]> = packed.vendor_ids().collect();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(ids[0], b"strongSwan");
+        assert_eq!(ids[1].len(), 0x7fff);
+        let none = NotifiesAndVendorIds::new([], []);
+        assert!(none.is_empty() && none.notifies().next().is_none());
+        assert!(none.vendor_ids().next().is_none());
     }
 
     #[test]
     fn the_interner_stops_sharing_at_its_bound() {
-        let mut interner = PayloadInterner::default();
-        for i in 0..PayloadInterner::MAX_LISTS + 10 {
-            let list = interner.list(&[format!("N({i})")]);
+        let mut interner = MessageInterner::default();
+        for i in 0..MessageInterner::MAX_LISTS + 10 {
+            let list = interner.payloads(&[format!("N({i})")]);
             assert_eq!(list.join(" "), format!("N({i})"));
         }
-        assert_eq!(interner.lists.len(), PayloadInterner::MAX_LISTS);
+        assert_eq!(interner.payloads.len(), MessageInterner::MAX_LISTS);
     }
 }

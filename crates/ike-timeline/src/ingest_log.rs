@@ -79,12 +79,12 @@ pub fn log_reader<R: Read>(
         let time = record.time_ns.map(Timestamp).unwrap_or(last_time);
         last_time = time;
         let at = Locator::Line(record.line);
-        builder.push_event(Event {
+        builder.push_event(Event::new(
             time,
             source,
             at,
-            kind: EventKind::Log(Box::new(LogEvent::from_record(record))),
-        });
+            EventKind::Log(Box::new(LogEvent::from_record(record))),
+        ));
     });
     match result {
         Ok(stats) => {

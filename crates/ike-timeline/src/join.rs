@@ -11,7 +11,7 @@ use ike_contract::End;
 use ike_logs::{Fact, Role};
 
 use crate::builder::Timeline;
-use crate::event::{EventKind, SourceId};
+use crate::event::{Endpoints, EventKind, SourceId};
 use crate::session::{Phase, Session};
 
 /// The lines of one log about one SA (or, with `sa_ref` `None`, about none in particular).
@@ -192,10 +192,10 @@ fn group_lines(timeline: &Timeline) -> Vec<LogGroup> {
         let EventKind::Log(l) = &event.kind else {
             continue;
         };
-        let key = (event.source, l.sa_ref);
+        let key = (event.source(), l.sa_ref);
         let g = *index.entry(key).or_insert_with(|| {
             groups.push(LogGroup {
-                source: event.source,
+                source: event.source(),
                 sa_ref: l.sa_ref,
                 conn: None,
                 events: Vec::new(),
@@ -234,14 +234,14 @@ fn group_lines(timeline: &Timeline) -> Vec<LogGroup> {
         push_unique(&mut group.locals, local);
         push_unique(&mut group.peers, peer);
         group.end = group.end.join(end_of_line(l));
-        order.push((event.source, l.record.line, g));
+        order.push((event.source(), l.record.line, g));
     }
     // Log order within each group (events are in time order, and a log's time can step back).
     for group in &mut groups {
         group.events.sort_by_key(|&i| {
             (
-                timeline.events[i].source,
-                match timeline.events[i].at {
+                timeline.events[i].source(),
+                match timeline.events[i].at() {
                     crate::Locator::Line(l) | crate::Locator::Frame(l) => l,
                 },
             )
@@ -312,14 +312,19 @@ fn session_span(timeline: &Timeline, s: &Session) -> (i64, i64, Vec<IpAddr>) {
         last = last.max(t);
     }
     let mut addresses = Vec::new();
-    for a in [s.initiator, s.responder, s.initiator_now, s.responder_now] {
+    for a in [
+        s.initiator(),
+        s.responder(),
+        s.initiator_now(),
+        s.responder_now(),
+    ] {
         if !addresses.contains(&a.ip()) {
             addresses.push(a.ip());
         }
     }
     for seen in s.seen_in.iter().flatten() {
         if let Some((_, m)) = timeline.ike(*seen) {
-            for a in [m.src.ip(), m.dst.ip()] {
+            for a in [m.src().ip(), m.dst().ip()] {
                 if !addresses.contains(&a) && addresses.len() < 8 {
                     addresses.push(a);
                 }
@@ -432,10 +437,8 @@ fn log_only_session(timeline: &Timeline, group: &LogGroup) -> Session {
         ike_major_version: 2,
         spi_i,
         spi_r,
-        initiator,
-        responder,
-        initiator_now: initiator,
-        responder_now: responder,
+        endpoints_now: Endpoints::new(initiator, responder),
+        endpoints: Endpoints::new(initiator, responder),
         messages: Vec::new(),
         seen_in: Vec::new(),
         retransmits: Vec::new(),

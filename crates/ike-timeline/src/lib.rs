@@ -8,6 +8,7 @@
 
 pub mod builder;
 pub mod cert;
+pub mod chunked;
 pub mod clock;
 pub mod coverage;
 pub mod event;
@@ -22,11 +23,12 @@ pub mod session;
 pub mod time;
 
 pub use builder::{IngestNote, Limits, Source, SourceKind, Timeline, TimelineBuilder};
+pub use chunked::ChunkedVec;
 pub use clock::ClockOffset;
 pub use coverage::{Coverage, Filter, Truncation};
 pub use event::{
-    Event, EventKind, IkeMessage, IkeV1Message, Locator, NotifyList, PayloadInterner, PayloadList,
-    ProposalInterner, RareParts, SourceId, VendorIdList,
+    Endpoints, Event, EventKind, IkeMessage, IkeV1Message, Locator, MessageInterner,
+    NotifiesAndVendorIds, PayloadList, ProposalList, RareParts, SourceId,
 };
 pub use flows::{EspFlow, KeepaliveFlow};
 pub use ike_capture::Timestamp;

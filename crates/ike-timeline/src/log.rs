@@ -59,7 +59,7 @@ pub fn log_event(timeline: &Timeline, index: usize) -> Option<(&Event, &LogEvent
 /// The text of the log line at `line` of `source`, for evidence.
 pub fn line_text(timeline: &Timeline, source: crate::SourceId, line: u64) -> Option<&str> {
     timeline.events.iter().find_map(|e| match &e.kind {
-        EventKind::Log(l) if e.source == source && e.at == crate::Locator::Line(line) => {
+        EventKind::Log(l) if e.source() == source && e.at() == crate::Locator::Line(line) => {
             Some(l.text.as_str())
         }
         _ => None,
@@ -96,10 +96,10 @@ pub fn joined_sessions(timeline: &Timeline, index: usize) -> Vec<usize> {
         .enumerate()
         .filter(|(_, s)| {
             let ips = [
-                s.initiator.ip(),
-                s.responder.ip(),
-                s.initiator_now.ip(),
-                s.responder_now.ip(),
+                s.initiator().ip(),
+                s.responder().ip(),
+                s.initiator_now().ip(),
+                s.responder_now().ip(),
             ];
             if !addresses.iter().any(|a| ips.contains(a)) {
                 return false;

@@ -114,7 +114,7 @@ impl Selection {
         if self.peers.is_empty() {
             return true;
         }
-        let sa = log.record.sa_ref.map(|n| (event.source, n));
+        let sa = log.record.sa_ref.map(|n| (event.source(), n));
         let addresses: Vec<IpAddr> = log.addresses().collect();
         if addresses.is_empty() {
             return sa
@@ -246,12 +246,12 @@ mod tests {
                 .parse()
                 .ok()
         });
-        Event {
-            time: Timestamp(0),
-            source: crate::SourceId(source),
-            at: crate::Locator::Line(1),
-            kind: EventKind::Log(Box::new(crate::log::LogEvent::from_record(record))),
-        }
+        Event::new(
+            Timestamp(0),
+            crate::SourceId(source),
+            crate::Locator::Line(1),
+            EventKind::Log(Box::new(crate::log::LogEvent::from_record(record))),
+        )
     }
 
     #[test]

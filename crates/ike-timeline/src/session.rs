@@ -9,7 +9,7 @@ use ike_capture::Timestamp;
 use ike_wire::{DhGroup, ExchangeType, NotifyType, ProposalRepr};
 
 use crate::builder::Timeline;
-use crate::event::{EventKind, IkeMessage, SourceId};
+use crate::event::{Endpoints, EventKind, IkeMessage, SourceId};
 
 /// How far an IKE SA got, as far as the evidence shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,12 +72,12 @@ pub struct Session {
     pub spi_i: u64,
     /// The responder's SPI once known (0 before).
     pub spi_r: u64,
-    /// Endpoints as first seen.
-    pub initiator: SocketAddr,
-    pub responder: SocketAddr,
-    /// Endpoints as last seen (after the NAT-T move and any later change).
-    pub initiator_now: SocketAddr,
-    pub responder_now: SocketAddr,
+    /// Initiator and responder as first seen (read them with [`Session::initiator`] and
+    /// [`Session::responder`]): shared with the first message when it came from the initiator.
+    pub endpoints: Endpoints,
+    /// Initiator and responder as last seen, after the NAT-T move and any later change (read
+    /// them with [`Session::initiator_now`] and [`Session::responder_now`]).
+    pub endpoints_now: Endpoints,
     /// Indices into [`Timeline::events`], in time order: one per datagram (its first sighting).
     pub messages: Vec<usize>,
     /// For each of `messages`, the same datagram as the other captures saw it (event indices).
@@ -94,10 +94,10 @@ pub struct Session {
     /// Message ID of the last IKE_AUTH round answered (EAP takes several).
     pub last_auth_message_id: u32,
     /// Proposals of the first IKE_SA_INIT request.
-    pub offered: Option<std::sync::Arc<[ProposalRepr]>>,
+    pub offered: Option<crate::event::ProposalList>,
     /// The responder's IKE_SA_INIT SA payload, whose first proposal is the one it chose (see
     /// [`Session::chosen`]): shared with the message, not copied per SA.
-    pub chosen_from: Option<std::sync::Arc<[ProposalRepr]>>,
+    pub chosen_from: Option<crate::event::ProposalList>,
     /// KE groups the initiator sent, in order (one per IKE_SA_INIT attempt).
     pub ke_sent: Vec<DhGroup>,
     pub restart_of: Option<Restart>,
@@ -109,6 +109,22 @@ pub struct Session {
 }
 
 impl Session {
+    pub fn initiator(&self) -> SocketAddr {
+        self.endpoints.src()
+    }
+
+    pub fn responder(&self) -> SocketAddr {
+        self.endpoints.dst()
+    }
+
+    pub fn initiator_now(&self) -> SocketAddr {
+        self.endpoints_now.src()
+    }
+
+    pub fn responder_now(&self) -> SocketAddr {
+        self.endpoints_now.dst()
+    }
+
     /// The IKE proposal the responder chose, once its IKE_SA_INIT answer was seen.
     pub fn chosen(&self) -> Option<&ProposalRepr> {
         self.chosen_from
@@ -147,42 +163,30 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
         HashMap::default();
 
     for (index, event) in timeline.events.iter().enumerate() {
-        let (key, src, dst, from_initiator, spi_r) = match &event.kind {
-            EventKind::Ike(m) => (
-                (event.source, 2, m.spi_i),
-                m.src,
-                m.dst,
-                m.from_initiator,
-                m.spi_r,
-            ),
-            EventKind::IkeV1(v1) => (
-                (event.source, 1, v1.spi_i),
-                v1.src,
-                v1.dst,
-                // IKEv1 has no I flag on responses we can trust here: first sender initiates.
-                true,
-                v1.spi_r,
-            ),
+        let (key, spi_r) = match &event.kind {
+            EventKind::Ike(m) => ((event.source(), 2, m.spi_i), m.spi_r),
+            EventKind::IkeV1(v1) => ((event.source(), 1, v1.spi_i), v1.spi_r),
             _ => continue,
         };
         let session_index = match by_spi.get(&key) {
             Some(&i) => i,
             None => {
-                let (initiator, responder) = if from_initiator || key.1 == 1 {
-                    (src, dst)
-                } else {
-                    (dst, src)
+                // The pair oriented initiator -> responder, shared with a message sent by the
+                // initiator.
+                let endpoints = match &event.kind {
+                    EventKind::Ike(m) => oriented(m),
+                    // IKEv1 has no I flag on responses we can trust here: first sender initiates.
+                    EventKind::IkeV1(v1) => Endpoints::new(v1.src, v1.dst),
+                    _ => continue,
                 };
                 let mut session = Session {
-                    source: event.source,
-                    sources: vec![event.source],
+                    source: event.source(),
+                    sources: vec![event.source()],
                     ike_major_version: key.1,
                     spi_i: key.2,
                     spi_r: 0,
-                    initiator,
-                    responder,
-                    initiator_now: initiator,
-                    responder_now: responder,
+                    endpoints_now: endpoints.clone(),
+                    endpoints,
                     messages: Vec::new(),
                     seen_in: Vec::new(),
                     retransmits: Vec::new(),
@@ -199,7 +203,11 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
                     messages_dropped: 0,
                 };
                 if let EventKind::Ike(m) = &event.kind {
-                    let restart_key = (event.source, initiator.ip(), responder.ip());
+                    let restart_key = (
+                        event.source(),
+                        session.initiator().ip(),
+                        session.responder().ip(),
+                    );
                     if m.exchange == ExchangeType::IKE_SA_INIT && !m.response {
                         if let Some(&(previous, at)) = restart_candidates.get(&restart_key) {
                             if event.time.0 - at.0 <= RESTART_WINDOW_NS {
@@ -251,7 +259,11 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
                 || m.has_notify(NotifyType::COOKIE)
             {
                 restart_candidates.insert(
-                    (event.source, session.initiator.ip(), session.responder.ip()),
+                    (
+                        event.source(),
+                        session.initiator().ip(),
+                        session.responder().ip(),
+                    ),
                     (session_index, event.time),
                 );
             } else if m.spi_r != 0 && m.proposals.is_some() {
@@ -349,41 +361,49 @@ fn is_retransmit(timeline: &Timeline, session: &Session, m: &IkeMessage) -> bool
     })
 }
 
+/// The message's endpoints as initiator -> responder.
+fn oriented(m: &IkeMessage) -> Endpoints {
+    if m.from_initiator {
+        m.endpoints.clone()
+    } else {
+        Endpoints::new(m.dst(), m.src())
+    }
+}
+
 fn track_endpoints(session: &mut Session, index: usize, m: &IkeMessage) {
     let (initiator, responder) = if m.from_initiator {
-        (m.src, m.dst)
+        (m.src(), m.dst())
     } else {
-        (m.dst, m.src)
+        (m.dst(), m.src())
     };
-    let uses_4500 = m.src.port() == 4500 || m.dst.port() == 4500 || m.non_esp_marker;
+    let (initiator_now, responder_now) = (session.initiator_now(), session.responder_now());
+    let uses_4500 = m.src().port() == 4500 || m.dst().port() == 4500 || m.non_esp_marker;
     if uses_4500 && session.moved_to_4500_at.is_none() {
         session.moved_to_4500_at = Some(index);
         // The NAT-T move itself is expected: follow it without calling it a change.
-        if initiator.ip() == session.initiator_now.ip()
-            && responder.ip() == session.responder_now.ip()
-        {
-            session.initiator_now = initiator;
-            session.responder_now = responder;
+        if initiator.ip() == initiator_now.ip() && responder.ip() == responder_now.ip() {
+            session.endpoints_now = oriented(m);
             return;
         }
     }
-    if initiator != session.initiator_now {
+    if initiator != initiator_now {
         session.endpoint_changes.push(EndpointChange {
             event: index,
             initiator_side: true,
-            from: session.initiator_now,
+            from: initiator_now,
             to: initiator,
         });
-        session.initiator_now = initiator;
     }
-    if responder != session.responder_now {
+    if responder != responder_now {
         session.endpoint_changes.push(EndpointChange {
             event: index,
             initiator_side: false,
-            from: session.responder_now,
+            from: responder_now,
             to: responder,
         });
-        session.responder_now = responder;
+    }
+    if (initiator, responder) != (initiator_now, responder_now) {
+        session.endpoints_now = oriented(m);
     }
 }
 
@@ -399,7 +419,7 @@ fn mark_established_by_esp(
     let Some(after) = session.auth_response_at else {
         return;
     };
-    let peers = [session.initiator.ip(), session.responder.ip()];
+    let peers = [session.initiator().ip(), session.responder().ip()];
     let esp = peers
         .iter()
         .flat_map(|ip| esp_by_src.get(&(session.source, *ip)).into_iter().flatten())
@@ -431,7 +451,7 @@ pub fn merge(
         timeline
             .events
             .get(index)
-            .map_or(0, |e| e.time.0 - offset_ns(e.source))
+            .map_or(0, |e| e.time.0 - offset_ns(e.source()))
     };
     // Groups of per-source sessions of one SA, in order of first appearance.
     let mut group_of: HashMap<(u8, u64), usize> = HashMap::default();

@@ -328,10 +328,10 @@ impl Rule for AuthUnanswered {
         }
         let on_4500 = round
             .iter()
-            .any(|x| x.m.src.port() == 4500 || x.m.dst.port() == 4500 || x.m.non_esp_marker);
+            .any(|x| x.m.src().port() == 4500 || x.m.dst().port() == 4500 || x.m.non_esp_marker);
         let init_on_500 = sa
             .exchange(ExchangeType::IKE_SA_INIT, false)
-            .any(|x| x.m.dst.port() == 500);
+            .any(|x| x.m.dst().port() == 500);
         let nat = crate::nat::describe(&crate::nat::sightings(sa), sa.timeline());
         if on_4500 && init_on_500 && largest_ip <= MAX_UNFRAGMENTED_IKE + 28 {
             if let Some(note) = &nat {
@@ -714,8 +714,8 @@ impl Rule for InitiatorStartsOver {
             .and_then(|&i| sa.timeline().events.get(i))
         {
             evidence.push(EvidenceRef {
-                source: first.source,
-                at: Some(first.at),
+                source: first.source(),
+                at: Some(first.at()),
                 note: "then the initiator starts a new IKE SA with the same responder, without closing this one".into(),
             });
         }
@@ -1380,7 +1380,7 @@ fn no_trusted_key(
             );
         };
         // Another clock: the offset of this log against a capture or the other peer's log.
-        let source = line.event.source;
+        let source = line.event.source();
         let log_offset = sa.timeline().clock_offsets.iter().find_map(|o| {
             if o.other == source {
                 Some(o.offset_ns())

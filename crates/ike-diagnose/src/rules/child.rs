@@ -268,7 +268,9 @@ impl Rule for ChildDeletedAtOnce {
             ) else {
                 continue;
             };
-            if del.event.at <= est.event.at || del.event.time.0 - est.event.time.0 > 2_000_000_000 {
+            if del.event.at() <= est.event.at()
+                || del.event.time.0 - est.event.time.0 > 2_000_000_000
+            {
                 continue;
             }
             let decided_by = "the other peer's log";

@@ -108,7 +108,10 @@ impl Rule for LivenessLost {
             .filter(|x| x.time < first.time)
             .map(|x| x.time)
             .max();
-        let (a, b) = (sa.session.initiator_now.ip(), sa.session.responder_now.ip());
+        let (a, b) = (
+            sa.session.initiator_now().ip(),
+            sa.session.responder_now().ip(),
+        );
         let last_esp = sa
             .esp
             .iter()
@@ -205,7 +208,10 @@ impl Rule for EspUnansweredAfterIdle {
         if !sa.established() {
             return Vec::new();
         }
-        let (a, b) = (sa.session.initiator_now.ip(), sa.session.responder_now.ip());
+        let (a, b) = (
+            sa.session.initiator_now().ip(),
+            sa.session.responder_now().ip(),
+        );
         for sender in [a, b] {
             let Some(last_back) = sa
                 .esp
@@ -359,7 +365,10 @@ impl Rule for EspOneWay {
         if !sa.established() || !sa.esp_visible() {
             return Vec::new();
         }
-        let (a, b) = (sa.session.initiator_now.ip(), sa.session.responder_now.ip());
+        let (a, b) = (
+            sa.session.initiator_now().ip(),
+            sa.session.responder_now().ip(),
+        );
         let forward: u64 = sa.esp_from(a).map(|f| f.packets).sum();
         let backward: u64 = sa.esp_from(b).map(|f| f.packets).sum();
         let (sender, silent, n) = if forward >= ENOUGH && backward == 0 {
@@ -482,7 +491,7 @@ impl Rule for LivenessLostInLog {
                 .iter()
                 .copied()
                 .filter(|l| {
-                    l.event.at > established.event.at
+                    l.event.at() > established.event.at()
                         && matches!(l.fact(), Fact::Retransmit | Fact::GaveUp)
                 })
                 .collect::<Vec<_>>();

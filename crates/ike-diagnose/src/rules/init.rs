@@ -81,9 +81,9 @@ impl Rule for IkeVersionMismatch {
             "IKEv1 and IKEv2 meet: the peers are configured for different IKE versions",
         )
         .evidence([EvidenceRef {
-            source: event.source,
-            at: Some(event.at),
-            note: format!("IKEv1 datagram between {} and {}", v1.initiator, v1.responder),
+            source: event.source(),
+            at: Some(event.at()),
+            note: format!("IKEv1 datagram between {} and {}", v1.initiator(), v1.responder()),
         }])
         .fix([fix::Fix::text("configure both peers for IKEv2 (strongSwan: version = 2; Libreswan: ikev2=yes), or the client for IKEv1 if the gateway only speaks it")])]
     }
@@ -136,7 +136,7 @@ impl Rule for InitUnanswered {
                 .evidence([first.cite(first.describe())])
             }];
         }
-        let responder = first.m.dst;
+        let responder = first.m.dst();
         let span = (last.time.0 - first.time.0) as f64 / 1e9;
         let count = requests.iter().filter(|x| x.source == first.source).count();
         let mut evidence = vec![
@@ -286,7 +286,7 @@ impl Rule for InitReturnPath {
             Knowledge::WireShape,
             format!(
                 "the gateway answers IKE_SA_INIT but the answer never reaches {}: the return path drops it",
-                response.m.dst
+                response.m.dst()
             ),
         )
         .evidence(evidence)
