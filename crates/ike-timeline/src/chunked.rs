@@ -80,11 +80,11 @@ impl<T> ChunkedVec<T> {
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + Clone + '_ {
-        self.chunks.iter().flatten()
+        self.into_iter()
     }
 
     pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> + '_ {
-        self.chunks.iter_mut().flatten()
+        self.into_iter()
     }
 
     pub fn is_sorted_by_key<K: PartialOrd>(&self, key: impl FnMut(&T) -> K) -> bool {
