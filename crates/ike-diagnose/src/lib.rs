@@ -15,6 +15,7 @@ pub mod parallel;
 pub use ike_config::proposal;
 pub mod rules;
 pub mod verdict;
+pub mod wording;
 
 #[cfg(test)]
 mod fixture;

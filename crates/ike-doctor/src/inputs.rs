@@ -58,6 +58,9 @@ pub enum Kind {
     Capture,
     /// A daemon or client log, detected from its first lines.
     Log(ike_logs::Format),
+    /// Text that speaks of IKE in lines no known log holds (read as words: see
+    /// `ike_logs::vocabulary`).
+    IkeWording,
     /// Not an input ike-doctor reads; the reason says what it looked like.
     Unrecognised(String),
     /// IKE SA keys: Wireshark's ikev2_decryption_table or strongSwan's save-keys table.
@@ -254,7 +257,11 @@ pub fn kind_of(head: &[u8]) -> Kind {
     if ike_diagnose::host::looks_like_report(head) {
         return Kind::HostReport;
     }
-    Kind::Unrecognised(match ike_logs::text_kind(head) {
+    let text_kind = ike_logs::text_kind(head);
+    if text_kind == ike_logs::TextKind::Text && ike_logs::vocabulary::speaks_of_ike(head) {
+        return Kind::IkeWording;
+    }
+    Kind::Unrecognised(match text_kind {
         ike_logs::TextKind::Binary => {
             "binary data, neither a pcap/pcapng capture, a certificate nor a compressed file"
                 .to_owned()

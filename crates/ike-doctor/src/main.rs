@@ -11,7 +11,7 @@ mod live;
 mod probe_cmd;
 mod watch_cmd;
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -466,6 +466,7 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     let mut certificates: Vec<&inputs::InputFile> = Vec::new();
     let mut configs: Vec<&inputs::InputFile> = Vec::new();
     let mut host_reports: Vec<&inputs::InputFile> = Vec::new();
+    let mut worded: Vec<(ike_timeline::SourceId, ike_logs::vocabulary::Wording)> = Vec::new();
     for file in &files {
         match file.detect() {
             Ok((inputs::Kind::Capture, compression)) => {
@@ -496,6 +497,13 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
             Ok((inputs::Kind::Certificate, _)) => certificates.push(file),
             Ok((inputs::Kind::Config, _)) => configs.push(file),
             Ok((inputs::Kind::HostReport, _)) => host_reports.push(file),
+            Ok((inputs::Kind::IkeWording, _)) => match read_wording(&mut builder, file) {
+                Ok(text) => worded.push(text),
+                Err(e) => {
+                    not_read.push(format!("{}: cannot read: {e}", file.display));
+                    builder.note(None, None, format!("{}: cannot read: {e}", file.display));
+                }
+            },
             Ok((inputs::Kind::Unrecognised(why), _)) => {
                 not_read.push(format!("{}: {why}", file.display));
                 builder.note(None, None, format!("{}: {why}; skipped", file.display));
@@ -523,13 +531,19 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
         };
         match file.open() {
             Ok(opened) => {
-                ike_timeline::ingest_log::log_stream(
+                // What its first bytes say in IKE's words, in case no line of it is known.
+                let head_wording =
+                    ike_logs::vocabulary::wording(opened.content.get_ref().0.get_ref());
+                let source = ike_timeline::ingest_log::log_stream(
                     &mut builder,
                     opened.content,
                     &file.display,
                     log_format,
                     &config,
                 );
+                if head_wording.count > 0 {
+                    worded.push((source, head_wording));
+                }
             }
             Err(e) => {
                 not_read.push(format!("{}: cannot read: {e}", file.display));
@@ -558,7 +572,41 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     for found in &host_findings {
         ike_diagnose::config::refine(&mut diagnosis, found, "the host report decides");
     }
+    ike_diagnose::wording::apply(&mut diagnosis, &worded);
     write_report(&timeline, &diagnosis, format, output)
+}
+
+/// Reads a text that speaks of IKE in lines no known log holds: its first
+/// [`WORDING_READ`] bytes, as words (a paste or a status output; a longer text of this kind is
+/// a log of a product ike-doctor does not read, and its head says as much as the rest).
+fn read_wording(
+    builder: &mut TimelineBuilder,
+    file: &inputs::InputFile,
+) -> std::io::Result<(ike_timeline::SourceId, ike_logs::vocabulary::Wording)> {
+    const WORDING_READ: u64 = 1 << 20;
+    let mut text = Vec::new();
+    let opened = file.open()?;
+    let read = opened.content.take(WORDING_READ).read_to_end(&mut text)?;
+    let wording = ike_logs::vocabulary::wording(&text);
+    let source = builder.add_source(file.display.clone(), ike_timeline::SourceKind::Log);
+    if let Some(s) = builder.source_mut(source) {
+        s.units_read = text.iter().filter(|&&b| b == b'\n').count() as u64;
+        s.bytes_read = read as u64;
+    }
+    let cut = if read as u64 == WORDING_READ {
+        format!(" (its first {} KiB read)", WORDING_READ >> 10)
+    } else {
+        String::new()
+    };
+    builder.note(
+        Some(source),
+        None,
+        format!(
+            "no line is one of a log ike-doctor knows; {} line(s) speak of IKE and were read as words{cut}",
+            wording.count
+        ),
+    );
+    Ok((source, wording))
 }
 
 /// Writes the report of `diagnosis` as `output` asks; the exit code is the outcome's (2 when

@@ -220,13 +220,15 @@ fn corpus_accuracy_per_part_and_vendor() {
 
 const TARGET_RIGHT: f64 = 90.0;
 const TARGET_WRONG: f64 = 3.0;
-/// What the held-out part reached last: 24 of 50 right, 3 of 50 wrong (9 of 40 right when the
+/// What the held-out part reached last: 33 of 63 right, 5 of 63 wrong (9 of 40 right when the
 /// split was fixed, before the IKEv1 and vendor catalogues). It may only rise, except where a
-/// change made from sources costs a held-out excerpt: that is measured here, never corrected for
-/// it. The last such change (one record per line from its decisive piece, with FreeRADIUS's
-/// "MS-CHAP2-Response is incorrect" read as the wrong password its source says) turned
-/// `radius-freeradius-login-incorrect-mschap2-response-1846`, whose thread left the cause open,
-/// from right to wrong (24 of 50 right and 2 wrong before it, 23 and 3 after); the pluto,
-/// RouterOS, PAN-OS, FortiOS and Junos catalogue of 2026-12-06 brought it to 24 right.
-const HELD_RIGHT_FLOOR: f64 = 48.0;
-const HELD_WRONG_CEILING: f64 = 6.0;
+/// change made from sources costs a held-out excerpt, or new excerpts come in: that is measured
+/// here, never corrected for it. FreeRADIUS's "MS-CHAP2-Response is incorrect", read as the
+/// wrong password its source says, turned `radius-freeradius-login-incorrect-mschap2-response-1846`
+/// (its thread left the cause open) from right to wrong. The 13 held-out excerpts of the batch
+/// of 2026-12-07, measured before anything was changed after them, were 6 right and 2 wrong
+/// (`cisco-replay-check-mgre-bug`, a replay error its source blames on a bug, and
+/// `strongswan-ike-sa-init-retransmit-gfw`, answered retransmits its thread leaves between a
+/// blocked path and NAT); reading unknown IKE text as words then lifted the part from 30 to 33.
+const HELD_RIGHT_FLOOR: f64 = 52.0;
+const HELD_WRONG_CEILING: f64 = 8.0;

@@ -75,7 +75,9 @@ fn every_line_explain_knows_is_diagnosed() {
         );
         let (report, code) = diagnose_paste(&format!("{example}\n"));
         let outcome = report["verdict"]["outcome"].as_str().unwrap_or("unread");
-        if code == 2 || outcome == "no-ike-traffic" {
+        // Read only as IKE words, not as the line the entry knows.
+        let as_words = report["findings"][0]["rule"] == "unknown-ike-wording";
+        if code == 2 || outcome == "no-ike-traffic" || as_words {
             silent.push(format!("{} {example:?}: {outcome}", entry.tag));
         }
     }
@@ -380,4 +382,55 @@ fn cloud_and_appliance_records() {
         );
         assert_eq!(report["verdict"]["category"].as_str(), *category, "{text}");
     }
+}
+
+#[test]
+fn unknown_ike_text_is_read_as_words_and_prose_is_not_read() {
+    // A product's line ike-doctor has no knowledge of: open, with what its words point at.
+    let (report, code) = diagnose_paste(
+        "2026-03-01 10:00:01 gw1 vpnd: IKE phase-2 negotiation failed for tunnel t1: proposal mismatch\n",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(report["verdict"]["outcome"], "inconclusive");
+    assert_eq!(report["verdict"]["category"], serde_json::Value::Null);
+    assert_eq!(
+        report["verdict"]["candidates"][0]["category"],
+        "proposal-esp"
+    );
+    assert_eq!(report["verdict"]["phase"], "CHILD_SA");
+    assert_eq!(report["findings"][0]["rule"], "unknown-ike-wording");
+    assert_eq!(report["findings"][0]["evidence"][0]["line"], 1);
+    // Words alone never decide: nothing points anywhere, the phase stays open too.
+    let (report, _) = diagnose_paste("ikemgr: IKE SA for gateway gw1 changed state\n");
+    assert_eq!(report["verdict"]["outcome"], "inconclusive");
+    assert_eq!(report["verdict"]["phase"], serde_json::Value::Null);
+    // Prose that names a VPN but no failure, and prose with no IKE word, are not logs.
+    for prose in ["We use a VPN at work.\n", "Dear diary,\ntoday was fine.\n"] {
+        let (_, code) = diagnose_paste(prose);
+        assert_eq!(code, 2, "{prose:?}");
+    }
+}
+
+#[test]
+fn a_refused_create_child_sa_without_key_exchange_stays_open_between_esp_and_pfs() {
+    // pluto answering an Azure rekey (tests/fixtures/corpus/libreswan-azure-rekey-no-local-proposal.txt,
+    // lines joined): the offer carries no DH transform and the refusing end's own proposals are
+    // not on the lines, so a PFS requirement explains it as well as other ESP algorithms.
+    let refusal = "Jun 09 18:40:03 gw pluto[217191]: \"azure/1x2\" #8: no local proposal matches remote proposals 1:ESP:ENCR=AES_GCM_C_256;ESN=DISABLED 2:ESP:ENCR=AES_CBC_256;INTEG=HMAC_SHA1_96;ESN=DISABLED\n\
+        Jun 09 18:40:03 gw pluto[217191]: \"azure/1x2\" #9: responding to CREATE_CHILD_SA message (ID 1494) from 20.232.148.70:4500 with encrypted notification NO_PROPOSAL_CHOSEN\n";
+    let (report, _) = diagnose_paste(refusal);
+    assert_eq!(report["verdict"]["category"], serde_json::Value::Null);
+    let candidates: Vec<&str> = report["verdict"]["candidates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["category"].as_str())
+        .collect();
+    assert_eq!(candidates, ["proposal-esp", "proposal-dh"]);
+    // An offer with a key exchange that is refused, both lines of one state: the PFS group.
+    let with_ke = refusal
+        .replace(";ESN=DISABLED 2:", ";DH=MODP2048;ESN=DISABLED 2:")
+        .replace("#8:", "#9:");
+    let (report, _) = diagnose_paste(&with_ke);
+    assert_eq!(report["verdict"]["category"], "proposal-dh");
 }

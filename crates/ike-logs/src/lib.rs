@@ -25,6 +25,7 @@ pub mod knowledge;
 pub mod record;
 pub mod scan;
 pub mod time;
+pub mod vocabulary;
 
 pub use detect::{detect, text_kind, Format, TextKind};
 pub use knowledge::{Entry, Fact, Implementation, OpenCause, Role};

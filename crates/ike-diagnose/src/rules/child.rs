@@ -100,7 +100,40 @@ impl Rule for ChildCauseInLog {
                         l.log.exchange == Some("CREATE_CHILD_SA") && l.log.text.contains(" KE ")
                     });
                     let ke_refused = log.before(i, 6).any(|l| l.fact() == Fact::KeUnacceptable);
-                    if rekey_with_ke || ke_refused {
+                    // Only a CREATE_CHILD_SA carries a key exchange (PFS): the IKE_AUTH one
+                    // never does (RFC 7296 1.2), so there a refusal is about algorithms.
+                    let in_create_child = line.log.exchange == Some("CREATE_CHILD_SA")
+                        || line.log.text.contains("CREATE_CHILD_SA");
+                    let remote_has_ke = log.before(i, 6).any(|l| {
+                        matches!(l.fact(), Fact::NoLocalProposal | Fact::ProposalsReceived)
+                            && (l.log.text.contains("DH=") || l.log.text.contains(";KE="))
+                    });
+                    let local_shown = log
+                        .before(i, 12)
+                        .any(|l| l.fact() == Fact::ProposalsConfigured);
+                    if in_create_child
+                        && !rekey_with_ke
+                        && !ke_refused
+                        && !remote_has_ke
+                        && !local_shown
+                    {
+                        // The offer carried no key exchange: a responder that requires PFS
+                        // refuses it as surely as one with other ESP algorithms, and its own
+                        // proposals are not on the lines.
+                        let decided_by = "the refusing end's configured ESP proposals: a DH group in them means it requires PFS";
+                        return vec![Finding::open(
+                            self.id(),
+                            CHILD,
+                            Knowledge::OwnStatement,
+                            "CREATE_CHILD_SA refused: no common ESP proposal, or PFS required by one side only (the offer carries no key exchange)",
+                            vec![
+                                candidate(CHILD, Category::ProposalEsp, "no common ESP encryption or integrity algorithm", decided_by),
+                                candidate(CHILD, Category::ProposalDh, "the refusing end requires PFS and the offer carries no key exchange", decided_by),
+                            ],
+                        )
+                        .evidence(evidence)];
+                    }
+                    if rekey_with_ke || ke_refused || remote_has_ke {
                         (
                             Category::ProposalDh,
                             "CHILD_SA (rekey) refused: the PFS Diffie-Hellman group is configured on one side only".into(),
