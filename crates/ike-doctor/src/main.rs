@@ -180,7 +180,9 @@ enum Command {
     Man,
     /// Explain a notify type, a log message or a client error code (e.g. NO_PROPOSAL_CHOSEN,
     /// 13801, "MAC mismatched"): its usual causes and the checks that tell them apart. `-`
-    /// explains every line of a paste on standard input.
+    /// explains every line of a paste on standard input. Text that holds no known line but
+    /// speaks of IKE gets the causes its words point at, as possibilities (exit 1); exit 2 when
+    /// nothing in it is known.
     Explain {
         /// The term (several words are joined with spaces).
         #[arg(required = true, num_args = 1..)]
@@ -290,6 +292,9 @@ fn explain(term: &str) -> ExitCode {
     }
     let explanations = ike_logs::explain::explain(term);
     if explanations.is_empty() {
+        if let Some(code) = explain_words(term) {
+            return code;
+        }
         eprintln!("ike-doctor: nothing known about {term:?} (try a notify name, a Windows error code or a piece of a log line)");
         return ExitCode::from(2);
     }
@@ -310,11 +315,46 @@ fn explain_paste() -> ExitCode {
     }
     let explanations = ike_logs::explain::explain_paste(&text);
     if explanations.is_empty() {
+        if let Some(code) = explain_words(&text) {
+            return code;
+        }
         eprintln!("ike-doctor: nothing known in the text given (no notify, error code or log line ike-doctor knows)");
         return ExitCode::from(2);
     }
     print!("{}", ike_logs::explain::render(&explanations));
     ExitCode::SUCCESS
+}
+
+/// For text with no known line that speaks of IKE: its lines and the causes their words point
+/// at, said to be words only (exit 1). `None` when it does not speak of IKE.
+fn explain_words(text: &str) -> Option<ExitCode> {
+    let wording = ike_logs::vocabulary::wording(text.as_bytes());
+    if wording.lines.is_empty() {
+        return None;
+    }
+    println!(
+        "No line ike-doctor knows; {} line(s) speak of IKE/IPsec:",
+        wording.count
+    );
+    for line in &wording.lines {
+        println!("  line {}: {}", line.line, line.text);
+    }
+    let hints = wording.hints(3);
+    if hints.is_empty() {
+        println!("Their words point at no cause in particular.");
+    } else {
+        println!("Their words point at (possibilities, not a diagnosis):");
+        for hint in hints {
+            println!(
+                "  {} {}: a line speaks of \"{}\"",
+                hint.phase.as_str(),
+                hint.category.as_str(),
+                hint.word
+            );
+        }
+    }
+    println!("A log of either peer's daemon, or a capture of the attempt, decides.");
+    Some(ExitCode::from(1))
 }
 
 /// Where and how the report goes.

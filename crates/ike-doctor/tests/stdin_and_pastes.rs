@@ -184,6 +184,15 @@ fn explain_reads_a_paste() {
     assert!(text.contains("13801"), "{text}");
     let nothing = run_stdin(&["explain", "-"], b"hello\n");
     assert_eq!(nothing.status.code(), Some(2));
+    // No known line, but IKE's words: the lines and what the words point at, exit 1.
+    let words = run_stdin(
+        &["explain", "-"],
+        b"vpnd: IKE phase-1 failed for gw1: pre-shared key rejected\n",
+    );
+    assert_eq!(words.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&words.stdout);
+    assert!(text.contains("IKE_AUTH auth-psk"), "{text}");
+    assert!(text.contains("not a diagnosis"), "{text}");
 }
 
 /// A capture on standard input, as `-` and as `/dev/stdin`, gives the report the file gives.
