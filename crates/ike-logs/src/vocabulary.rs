@@ -198,9 +198,14 @@ impl Wording {
 }
 
 fn rank(category: Category) -> usize {
+    // The ESP proposal is the table's proposal word read in a phase-2 line.
+    let listed = match category {
+        Category::ProposalEsp => Category::ProposalIke,
+        other => other,
+    };
     HINTS
         .iter()
-        .position(|(_, _, c)| *c == category)
+        .position(|(_, _, c)| *c == listed)
         .unwrap_or(usize::MAX)
 }
 
@@ -325,6 +330,13 @@ mod tests {
         );
         assert_eq!(w.count, 3);
         assert!(w.hints(10).len() <= HINTS.len());
+    }
+
+    #[test]
+    fn an_esp_proposal_ranks_as_the_proposal_word_it_comes_from() {
+        let w = wording(b"IKE phase 2 timed out\nIKE phase 2: no proposal chosen\n");
+        let cats: Vec<Category> = w.hints(3).iter().map(|h| h.category).collect();
+        assert_eq!(cats, vec![Category::ProposalEsp, Category::UdpBlocked]);
     }
 
     #[test]

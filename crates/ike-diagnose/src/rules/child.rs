@@ -103,7 +103,10 @@ impl Rule for ChildCauseInLog {
                     // Only a CREATE_CHILD_SA carries a key exchange (PFS): the IKE_AUTH one
                     // never does (RFC 7296 1.2), so there a refusal is about algorithms.
                     let in_create_child = line.log.exchange == Some("CREATE_CHILD_SA")
-                        || line.log.text.contains("CREATE_CHILD_SA");
+                        || line.log.text.contains("CREATE_CHILD_SA")
+                        || log
+                            .before(i, 12)
+                            .any(|l| l.log.exchange == Some("CREATE_CHILD_SA"));
                     let remote_has_ke = log.before(i, 6).any(|l| {
                         matches!(l.fact(), Fact::NoLocalProposal | Fact::ProposalsReceived)
                             && (l.log.text.contains("DH=") || l.log.text.contains(";KE="))
