@@ -409,6 +409,16 @@ fn unknown_ike_text_is_read_as_words_and_prose_is_not_read() {
     assert_eq!(report["verdict"]["phase"], "CHILD_SA");
     assert_eq!(report["findings"][0]["rule"], "unknown-ike-wording");
     assert_eq!(report["findings"][0]["evidence"][0]["line"], 1);
+    // A log of a known kind none of whose lines is known: its words too, not "no IKE traffic".
+    let (report, code) = diagnose_paste(
+        "Jan  3 10:00:00 gw charon: 09[IKE] <rw|1> IKE negotiation took an odd turn: traffic selector trouble\n",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(report["verdict"]["outcome"], "inconclusive");
+    assert_eq!(
+        report["verdict"]["candidates"][0]["category"],
+        "traffic-selectors"
+    );
     // Words alone never decide: nothing points anywhere, the phase stays open too.
     let (report, _) = diagnose_paste("ikemgr: IKE SA for gateway gw1 changed state\n");
     assert_eq!(report["verdict"]["outcome"], "inconclusive");

@@ -522,14 +522,19 @@ fn inputs_table(report: &json::Report<'_>) -> String {
                 (_, Some(l)) => format!(" line {l}"),
                 _ => String::new(),
             };
+            // Most readers' notes already begin with the input's name: said once.
+            let message = n
+                .source
+                .as_ref()
+                .and_then(|s| n.message.strip_prefix(&format!("{s}: ")))
+                .unwrap_or(&n.message);
             html.push_str(&format!(
-                "<li>{}{}{}</li>",
+                "<li>{}{}</li>",
                 n.source
                     .as_ref()
                     .map(|s| format!("{}{at}: ", escape(s)))
                     .unwrap_or_default(),
-                "",
-                escape(&n.message)
+                escape(message)
             ));
         }
         html.push_str("</ul>");

@@ -208,7 +208,13 @@ pub fn render(timeline: &Timeline, diagnosis: &Diagnosis) -> String {
         for n in &timeline.notes {
             match n.source {
                 Some(s) => {
-                    let _ = writeln!(out, "  {}: {}", timeline.source_name(s), n.message);
+                    // Most readers' notes already begin with the input's name.
+                    let name = timeline.source_name(s);
+                    if n.message.starts_with(&format!("{name}:")) {
+                        let _ = writeln!(out, "  {}", n.message);
+                    } else {
+                        let _ = writeln!(out, "  {name}: {}", n.message);
+                    }
                 }
                 None => {
                     let _ = writeln!(out, "  {}", n.message);
