@@ -71,12 +71,7 @@ fn judge(label: &serde_json::Value, report: &serde_json::Value, code: i32) -> (O
         (_, Some(c)) => format!("{got_phase} {c}"),
         (_, None) => format!("{outcome} open"),
     };
-    let candidates: Vec<&str> = report["verdict"]["candidates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["category"].as_str())
-        .collect();
+    let candidates = common::candidate_categories(&report["verdict"]);
     let verdict = match label["category"].as_str() {
         Some(want) => match got_category {
             Some(c) if c == want => Outcome::Right,

@@ -87,6 +87,16 @@ pub fn diagnose_json(paths: &[&Path]) -> (serde_json::Value, i32) {
     (report, code)
 }
 
+/// The categories of a JSON verdict's candidates, most likely first.
+pub fn candidate_categories(verdict: &serde_json::Value) -> Vec<&str> {
+    verdict["candidates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["category"].as_str())
+        .collect()
+}
+
 /// tshark is a test dependency (scripts/install-deps.sh installs it): its absence is a failure,
 /// not a skip, so the agreement tests cannot pass vacuously.
 pub fn require_tool(name: &str) -> PathBuf {
