@@ -571,9 +571,9 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
         };
         match file.open() {
             Ok(opened) => {
-                // What its first bytes say in IKE's words, in case no line of it is known.
-                let head_wording =
-                    ike_logs::vocabulary::wording(opened.content.get_ref().0.get_ref());
+                // Its first bytes, to be read as IKE's words if no line of it is known.
+                let head = opened.content.get_ref().0.get_ref().clone();
+                let events_before = builder.event_count();
                 let source = ike_timeline::ingest_log::log_stream(
                     &mut builder,
                     opened.content,
@@ -581,8 +581,12 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
                     log_format,
                     &config,
                 );
-                if head_wording.count > 0 {
-                    worded.push((source, head_wording));
+                // With a selection, lines it left out are not unknown lines.
+                if selection.is_everything() && builder.event_count() == events_before {
+                    let wording = ike_logs::vocabulary::wording(&head);
+                    if wording.count > 0 {
+                        worded.push((source, wording));
+                    }
                 }
             }
             Err(e) => {

@@ -220,6 +220,11 @@ impl TimelineBuilder {
         self.selection = selection;
     }
 
+    /// Events kept so far (an input that added none held nothing ike-doctor reads).
+    pub fn event_count(&self) -> usize {
+        self.timeline.events.len()
+    }
+
     /// Adds an event from any source (respecting the caps and the selection).
     pub fn push_event(&mut self, event: Event) {
         if !self.selection.keeps_event(
