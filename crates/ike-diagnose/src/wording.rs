@@ -26,7 +26,7 @@ pub fn finding(source: SourceId, wording: &Wording) -> Option<Finding> {
         .map(|h| Candidate {
             phase: h.phase,
             category: h.category,
-            why: format!("a line speaks of \"{}\"", h.word).into(),
+            why: h.why().into(),
             decided_by: DECIDED_BY.into(),
         })
         .collect();

@@ -346,10 +346,10 @@ fn explain_words(text: &str) -> Option<ExitCode> {
         println!("Their words point at (possibilities, not a diagnosis):");
         for hint in hints {
             println!(
-                "  {} {}: a line speaks of \"{}\"",
+                "  {} {}: {}",
                 hint.phase.as_str(),
                 hint.category.as_str(),
-                hint.word
+                hint.why()
             );
         }
     }

@@ -94,6 +94,13 @@ pub struct Hint {
     pub word: &'static str,
 }
 
+impl Hint {
+    /// Why the cause is a candidate, for people.
+    pub fn why(&self) -> String {
+        format!("a line speaks of \"{}\"", self.word)
+    }
+}
+
 /// Words that point at a cause, most specific first: a line's hints follow this order.
 const HINTS: &[(&str, Option<FailurePhase>, Category)] = {
     use Category::*;
