@@ -30,27 +30,83 @@ fn pair(a: IpAddr, b: IpAddr) -> Pair {
     }
 }
 
+/// A pair's key in the indexes below: a 64-bit SipHash of it (fixed keys, so that the order,
+/// and with it the report, is the same on every run). Lookups check the item's real pair, so
+/// a collision costs a comparison, never a wrong item.
+fn pair_key(p: Pair) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    p.hash(&mut h);
+    h.finish()
+}
+
 /// Items (flows, events, sessions) by the unordered address pair they are between: one sorted
-/// array of (pair, item) rather than a map of lists, so that a gateway's hundred thousand ESP
-/// flows cost 40 bytes each instead of a map entry and a list allocation each.
-struct PairIndex(Vec<(Pair, u32)>);
+/// array of (pair key, item) rather than a map of lists, so that a gateway's hundred thousand
+/// ESP flows cost 16 bytes each (an address pair itself takes 34) instead of a map entry and a
+/// list allocation each.
+struct PairIndex(Vec<(u64, u32)>);
 
 impl PairIndex {
     fn new(items: impl Iterator<Item = (Pair, usize)>) -> PairIndex {
-        let mut entries: Vec<(Pair, u32)> = items
-            .filter_map(|(p, i)| Some((p, u32::try_from(i).ok()?)))
+        let mut entries: Vec<(u64, u32)> = items
+            .filter_map(|(p, i)| Some((pair_key(p), u32::try_from(i).ok()?)))
             .collect();
         entries.sort_unstable();
+        entries.shrink_to_fit();
         PairIndex(entries)
     }
 
-    /// The items between the two addresses of `p`, in index order.
+    /// The items whose pair has the key of `p`, in index order: the caller checks the pair.
     fn get(&self, p: Pair) -> impl Iterator<Item = usize> + '_ {
-        let start = self.0.partition_point(|(q, _)| *q < p);
+        let key = pair_key(p);
+        let start = self.0.partition_point(|&(q, _)| q < key);
         self.0[start..]
             .iter()
-            .take_while(move |(q, _)| *q == p)
+            .take_while(move |&&(q, _)| q == key)
             .map(|&(_, i)| i as usize)
+    }
+}
+
+/// The IKEv2 attempts of each (initiator, responder) address pair in order of their first
+/// message, as one sorted array of (directed pair key, start, session): 24 bytes an SA, where a
+/// map of lists cost a gateway's capture an entry and a list per peer.
+struct Attempts(Vec<(u64, Timestamp, u32)>);
+
+impl Attempts {
+    fn new(timeline: &Timeline) -> Attempts {
+        let mut entries: Vec<(u64, Timestamp, u32)> = (timeline.sessions.iter().enumerate())
+            .filter(|(_, s)| s.ike_major_version == 2)
+            .filter_map(|(i, s)| {
+                let first = *s.messages.first()?;
+                let start = timeline.events.get(first)?.time;
+                let key = pair_key((s.initiator().ip(), s.responder().ip()));
+                Some((key, start, u32::try_from(i).ok()?))
+            })
+            .collect();
+        entries.sort_unstable();
+        entries.shrink_to_fit();
+        Attempts(entries)
+    }
+
+    /// The attempt after `index` between the same initiator and responder addresses.
+    fn after(&self, timeline: &Timeline, index: usize) -> Option<usize> {
+        let session = timeline.sessions.get(index)?;
+        let directed = (session.initiator().ip(), session.responder().ip());
+        let key = pair_key(directed);
+        let same_pair = |i: usize| {
+            timeline
+                .sessions
+                .get(i)
+                .is_some_and(|s| (s.initiator().ip(), s.responder().ip()) == directed)
+        };
+        let start = self.0.partition_point(|&(q, _, _)| q < key);
+        let mut list = self.0[start..]
+            .iter()
+            .take_while(|&&(q, _, _)| q == key)
+            .map(|&(_, _, i)| i as usize)
+            .filter(|&i| same_pair(i));
+        list.position(|i| i == index)?;
+        list.next()
     }
 }
 
@@ -63,9 +119,10 @@ pub struct Evidence<'t> {
     incomplete_by_pair: PairIndex,
     ikev1_by_pair: PairIndex,
     /// IKEv2 sessions per (initiator, responder) address pair, in order of first message.
-    attempts_by_pair: FxHashMap<(IpAddr, IpAddr), Vec<usize>>,
-    /// Log groups (indices into `timeline.log_groups`) per session.
-    groups_by_session: Vec<Vec<usize>>,
+    attempts: Attempts,
+    /// Log groups (indices into `timeline.log_groups`) joined to a session, as sorted
+    /// (session, group) pairs: most SAs of a gateway's capture have none.
+    groups_by_session: Vec<(u32, u32)>,
     /// Daemon-level groups (lines naming no SA), per log source.
     daemon_groups: FxHashMap<SourceId, Vec<usize>>,
     /// Log sources with at least one group joined to an SA.
@@ -113,33 +170,15 @@ impl<'t> Evidence<'t> {
                 }
             }
         }
-        let mut attempts_by_pair: FxHashMap<(IpAddr, IpAddr), Vec<usize>> = FxHashMap::default();
-        for (i, s) in timeline.sessions.iter().enumerate() {
-            if s.ike_major_version == 2 && !s.messages.is_empty() {
-                attempts_by_pair
-                    .entry((s.initiator().ip(), s.responder().ip()))
-                    .or_default()
-                    .push(i);
-            }
-        }
-        let start = |i: &usize| {
-            timeline.sessions[*i]
-                .messages
-                .first()
-                .and_then(|&m| timeline.events.get(m))
-                .map(|e| e.time)
-        };
-        for list in attempts_by_pair.values_mut() {
-            list.sort_by_key(start);
-        }
-        let mut groups_by_session = vec![Vec::new(); timeline.sessions.len()];
+        let attempts = Attempts::new(timeline);
+        let mut groups_by_session: Vec<(u32, u32)> = Vec::new();
         let mut daemon_groups: FxHashMap<SourceId, Vec<usize>> = FxHashMap::default();
         let mut joined_sources = FxHashSet::default();
         for (g, group) in timeline.log_groups.iter().enumerate() {
             match group.session {
                 Some(s) => {
-                    if let Some(list) = groups_by_session.get_mut(s) {
-                        list.push(g);
+                    if let (Ok(s), Ok(g)) = (u32::try_from(s), u32::try_from(g)) {
+                        groups_by_session.push((s, g));
                     }
                     joined_sources.insert(group.source);
                 }
@@ -156,8 +195,11 @@ impl<'t> Evidence<'t> {
             icmp_by_pair,
             incomplete_by_pair,
             ikev1_by_pair,
-            attempts_by_pair,
-            groups_by_session,
+            attempts,
+            groups_by_session: {
+                groups_by_session.sort_unstable();
+                groups_by_session
+            },
             daemon_groups,
             joined_sources,
             restarted,
@@ -377,20 +419,26 @@ impl<'e, 't> SaContext<'e, 't> {
             out.dedup();
             out
         };
+        // The indexes give the items whose pair has the key: keep those whose pair is one of ours.
+        let ours = |a: IpAddr, b: IpAddr| pairs.contains(&pair(a, b));
         let esp = collect(&ev.esp_by_pair)
             .into_iter()
             .filter_map(|i| timeline.esp_flows.get(i))
+            .filter(|f| ours(f.src, f.dst))
             .collect();
         let keepalives = collect(&ev.keepalives_by_pair)
             .into_iter()
             .filter_map(|i| timeline.keepalive_flows.get(i))
+            .filter(|k| ours(k.src.ip(), k.dst.ip()))
             .collect();
         let icmp = collect(&ev.icmp_by_pair)
             .into_iter()
             .filter_map(|i| {
                 let e = timeline.events.get(i)?;
                 match &e.kind {
-                    EventKind::Icmp(icmp) => Some((e.source(), e.at(), &**icmp)),
+                    EventKind::Icmp(icmp) if ours(icmp.quoted.src, icmp.quoted.dst) => {
+                        Some((e.source(), e.at(), &**icmp))
+                    }
                     _ => None,
                 }
             })
@@ -400,7 +448,9 @@ impl<'e, 't> SaContext<'e, 't> {
             .filter_map(|i| {
                 let e = timeline.events.get(i)?;
                 match &e.kind {
-                    EventKind::Incomplete(d) => Some((e.source(), e.at(), &**d)),
+                    EventKind::Incomplete(d) if ours(d.src, d.dst) => {
+                        Some((e.source(), e.at(), &**d))
+                    }
                     _ => None,
                 }
             })
@@ -409,6 +459,7 @@ impl<'e, 't> SaContext<'e, 't> {
             .into_iter()
             .filter(|&i| i != index)
             .filter_map(|i| timeline.sessions.get(i))
+            .filter(|s| ours(s.initiator().ip(), s.responder().ip()))
             .collect();
         let logs = log_views(ev, index);
         SaContext {
@@ -608,10 +659,7 @@ impl<'e, 't> SaContext<'e, 't> {
     /// The next IKEv2 attempt of the same initiator with the same responder, when it starts within
     /// `within_ns` after this SA's last message.
     pub fn next_attempt(&self, within_ns: i64) -> Option<&'t Session> {
-        let key = (self.session.initiator().ip(), self.session.responder().ip());
-        let list = self.ev.attempts_by_pair.get(&key)?;
-        let at = list.iter().position(|&i| i == self.index)?;
-        let next = *list.get(at + 1)?;
+        let next = self.ev.attempts.after(self.ev.timeline, self.index)?;
         let session = self.ev.timeline.sessions.get(next)?;
         let last = self.msgs.last()?.time;
         let start = session
@@ -762,8 +810,14 @@ fn log_views<'t>(ev: &Evidence<'t>, index: usize) -> Vec<LogView<'t>> {
             _ => None,
         }
     };
-    for &g in ev.groups_by_session.get(index).into_iter().flatten() {
-        let Some(group) = timeline.log_groups.get(g) else {
+    let first = ev
+        .groups_by_session
+        .partition_point(|&(s, _)| (s as usize) < index);
+    let joined = ev.groups_by_session[first..]
+        .iter()
+        .take_while(|&&(s, _)| s as usize == index);
+    for &(_, g) in joined {
+        let Some(group) = timeline.log_groups.get(g as usize) else {
             continue;
         };
         let end = group.end;

@@ -806,7 +806,7 @@ fn sa_data(
                     };
                     let extra = MessageExtra {
                         seen,
-                        frag: m.fragment,
+                        frag: m.fragment(),
                         ipf: (!m.ip_fragments().is_empty()).then_some(m.ip_fragments().len()),
                         mal: m.malformed(),
                         dec: m.inner().map(crate::inner_json::decrypted),

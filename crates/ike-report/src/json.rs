@@ -3,7 +3,6 @@ use std::net::{IpAddr, SocketAddr};
 
 use ike_capture::{IcmpKind, IncompleteReason};
 use ike_diagnose::{Candidate, Diagnosis, EvidenceRef, Finding, PeerRow, Verdict};
-use ike_timeline::time::rfc3339_micros;
 use ike_timeline::{EventKind, Locator, Session, SourceKind, Timeline};
 use serde::Serialize;
 
@@ -63,9 +62,9 @@ pub struct Report<'t> {
     pub findings: Vec<FindingJson>,
     pub sessions: Sessions<'t>,
     pub esp: EspFlows<'t>,
-    pub nat_keepalives: Vec<KeepaliveJson>,
-    pub icmp: Vec<IcmpJson>,
-    pub incomplete_datagrams: Vec<IncompleteJson>,
+    pub nat_keepalives: Vec<KeepaliveJson<'t>>,
+    pub icmp: Vec<IcmpJson<'t>>,
+    pub incomplete_datagrams: Vec<IncompleteJson<'t>>,
     pub inputs: Vec<InputJson>,
     /// Per pair of peers, when there are several: attempts, established, failed by phase and
     /// category.
@@ -417,40 +416,40 @@ pub struct EspSightingJson<'t> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct KeepaliveJson {
-    pub source: String,
-    pub src: String,
-    pub dst: String,
+pub struct KeepaliveJson<'t> {
+    pub source: &'t str,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
     pub count: u64,
     pub first_frame: u64,
-    pub first_time: String,
-    pub last_time: String,
+    pub first_time: Time,
+    pub last_time: Time,
     pub max_interval_seconds: f64,
 }
 
 #[derive(Debug, Serialize)]
-pub struct IcmpJson {
-    pub source: String,
+pub struct IcmpJson<'t> {
+    pub source: &'t str,
     pub frame: u64,
-    pub time: String,
-    pub from: String,
-    pub to: String,
+    pub time: Time,
+    pub from: IpAddr,
+    pub to: IpAddr,
     pub kind: &'static str,
     pub mtu: Option<u32>,
-    pub quoted_src: String,
-    pub quoted_dst: String,
+    pub quoted_src: IpAddr,
+    pub quoted_dst: IpAddr,
     pub quoted_protocol: u8,
     pub quoted_ports: Option<(u16, u16)>,
     pub quoted_ip_len: u32,
 }
 
 #[derive(Debug, Serialize)]
-pub struct IncompleteJson {
-    pub source: String,
+pub struct IncompleteJson<'t> {
+    pub source: &'t str,
     pub first_frame: u64,
     pub last_frame: u64,
-    pub src: String,
-    pub dst: String,
+    pub src: IpAddr,
+    pub dst: IpAddr,
     pub protocol: u8,
     pub ports: Option<(u16, u16)>,
     pub fragments_seen: u32,
@@ -665,10 +664,10 @@ pub fn session_json<'t>(
                     length: m.length,
                     payloads: &m.payloads,
                     non_esp_marker: m.non_esp_marker,
-                    encrypted_len: m.encrypted_len,
+                    encrypted_len: m.encrypted_len(),
                     ip_fragments: m.ip_fragments(),
                     fragment: m
-                        .fragment
+                        .fragment()
                         .map(|(number, total)| FragmentJson { number, total }),
                     malformed: m.malformed(),
                     seen_in: s
@@ -827,32 +826,35 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &'t Diagnosis) -> Report<'t
     let v = &diagnosis.verdict;
     let mut icmp = Vec::new();
     let mut incomplete = Vec::new();
+    // The records borrow and print their values as they are written: a gateway's capture has
+    // tens of thousands of ICMP errors and keepalive flows, and text made up front for each
+    // held megabytes until the report was done.
     for event in &timeline.events {
-        let source = timeline.source_name(event.source()).to_owned();
+        let source = || timeline.source_name(event.source());
         match &event.kind {
             EventKind::Icmp(e) => {
                 let (kind, mtu) = icmp_kind(e.kind);
                 icmp.push(IcmpJson {
-                    source,
+                    source: source(),
                     frame: e.frame,
-                    time: rfc3339_micros(e.ts),
-                    from: e.from.to_string(),
-                    to: e.to.to_string(),
+                    time: Time(e.ts),
+                    from: e.from,
+                    to: e.to,
                     kind,
                     mtu,
-                    quoted_src: e.quoted.src.to_string(),
-                    quoted_dst: e.quoted.dst.to_string(),
+                    quoted_src: e.quoted.src,
+                    quoted_dst: e.quoted.dst,
                     quoted_protocol: e.quoted.protocol,
                     quoted_ports: e.quoted.ports,
                     quoted_ip_len: e.quoted.quoted_ip_len,
                 });
             }
             EventKind::Incomplete(d) => incomplete.push(IncompleteJson {
-                source,
+                source: source(),
                 first_frame: d.first_frame,
                 last_frame: d.last_frame,
-                src: d.src.to_string(),
-                dst: d.dst.to_string(),
+                src: d.src,
+                dst: d.dst,
                 protocol: d.protocol,
                 ports: d.ports,
                 fragments_seen: d.fragments_seen,
@@ -880,13 +882,13 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &'t Diagnosis) -> Report<'t
             .keepalive_flows
             .iter()
             .map(|k| KeepaliveJson {
-                source: timeline.source_name(k.source).to_owned(),
-                src: k.src.to_string(),
-                dst: k.dst.to_string(),
+                source: timeline.source_name(k.source),
+                src: k.src,
+                dst: k.dst,
                 count: k.count,
                 first_frame: k.first_frame,
-                first_time: rfc3339_micros(k.first_ts),
-                last_time: rfc3339_micros(k.last_ts),
+                first_time: Time(k.first_ts),
+                last_time: Time(k.last_ts),
                 max_interval_seconds: k.max_interval_ns as f64 / 1e9,
             })
             .collect(),

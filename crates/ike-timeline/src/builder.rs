@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
 
 use ike_capture::{EspPacket, IkeDatagram, NatKeepalive, NetEvent};
-use ike_wire::{MessageRepr, NotifyType, PayloadRepr};
+use ike_wire::{DhGroup, MessageRepr, NotifyType, PayloadRepr};
 
 use crate::chunked::ChunkedVec;
 use crate::event::{
@@ -536,10 +536,11 @@ fn flow_index<K: std::hash::Hash + Eq, F>(
     Some(i)
 }
 
-fn digest(bytes: &[u8]) -> u64 {
+fn digest(bytes: &[u8]) -> u32 {
     let mut h = DefaultHasher::new();
     bytes.hash(&mut h);
-    h.finish()
+    let full = h.finish();
+    (full ^ (full >> 32)) as u32
 }
 
 /// Builds the compact message record; a malformed payload chain still yields the header.
@@ -548,10 +549,10 @@ fn ike_message(d: &IkeDatagram, interner: &mut MessageInterner) -> Result<IkeMes
         Ok(repr) => message_from_repr(d, &repr, interner),
         Err(parse_error) => {
             let header = ike_wire::header(&d.payload).map_err(|e| e.to_string())?;
-            IkeMessage {
+            let mut message = IkeMessage {
                 endpoints: interner.endpoints(d.src, d.dst),
                 non_esp_marker: d.non_esp_marker,
-                ip_len: d.ip_len,
+                ip_len: 0,
                 spi_i: header.spi_i,
                 spi_r: header.spi_r,
                 exchange: header.exchange,
@@ -563,15 +564,18 @@ fn ike_message(d: &IkeDatagram, interner: &mut MessageInterner) -> Result<IkeMes
                 payloads: PayloadList::default(),
                 notifies_and_vendor_ids: NotifiesAndVendorIds::default(),
                 proposals: None,
-                ke_group: None,
-                fragment: None,
-                encrypted_len: None,
+                ke_group: DhGroup(0),
+                fragment: (0, 0),
+                encrypted_len: 0,
+                present: Default::default(),
                 digest: 0,
                 rare: IkeMessage::rare_from(&d.ip_fragments, Some(parse_error.to_string())),
-            }
+            };
+            message.set_parts(d.ip_len, 0, None, None, None);
+            message
         }
     };
-    message.captured_len = u32::try_from(d.payload.len()).unwrap_or(u32::MAX);
+    message.captured_len = u16::try_from(d.payload.len()).unwrap_or(u16::MAX);
     message.digest = digest(&d.payload);
     Ok(message)
 }
@@ -613,10 +617,10 @@ fn message_from_repr(
             _ => {}
         }
     }
-    IkeMessage {
+    let mut message = IkeMessage {
         endpoints: interner.endpoints(d.src, d.dst),
         non_esp_marker: d.non_esp_marker,
-        ip_len: d.ip_len,
+        ip_len: 0,
         spi_i: h.spi_i,
         spi_r: h.spi_r,
         exchange: h.exchange,
@@ -628,12 +632,15 @@ fn message_from_repr(
         payloads: interner.payloads(&repr.payload_names()),
         notifies_and_vendor_ids: NotifiesAndVendorIds::new(notifies, vendor_ids),
         proposals,
-        ke_group,
-        fragment,
-        encrypted_len,
+        ke_group: DhGroup(0),
+        fragment: (0, 0),
+        encrypted_len: 0,
+        present: Default::default(),
         digest: 0,
         rare: IkeMessage::rare_from(&d.ip_fragments, None),
-    }
+    };
+    message.set_parts(d.ip_len, 0, ke_group, fragment, encrypted_len);
+    message
 }
 
 /// IKEv1 and the header layout every ISAKMP version shares (RFC 2408 3.1).

@@ -36,7 +36,7 @@ const MAX_SAMPLES: usize = 1000;
 /// and bytes), the offset as the mean of the median apparent delays in each direction: the
 /// one-way delays cancel out when the path is symmetric.
 pub fn capture_offsets(timeline: &Timeline) -> Vec<ClockOffset> {
-    type Key = (u64, u32, bool, bool, u64);
+    type Key = (u64, u32, bool, bool, u32);
     // One capture has no other clock to compare with: skip the index of every datagram.
     let captures = timeline
         .sources

@@ -1,5 +1,5 @@
 //! The one kind of event every source becomes.
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
@@ -103,13 +103,17 @@ pub enum EventKind {
 /// What the diagnosis needs of one IKEv2 message, kept compact: a gateway's capture holds
 /// hundreds of thousands of messages, so what repeats between them (endpoints, payload and
 /// proposal lists) is shared through [`MessageInterner`], and what few have is out of line.
-/// 112 bytes (a test holds it there; the fields as they were cost 200).
+/// 96 bytes (a test holds it there; the fields as they were cost 200): sizes that fit 16 bits
+/// are kept so, and the optional parts are flagged rather than wrapped in `Option` (read them
+/// with the methods of the same names).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IkeMessage {
     /// Source and destination (read them with [`IkeMessage::src`] and [`IkeMessage::dst`]).
     pub endpoints: Endpoints,
     pub non_esp_marker: bool,
-    pub ip_len: u32,
+    /// Length of the IP datagram, saturated at 65,535 (an IPv6 datagram can be 40 bytes more:
+    /// both are far beyond any MTU the diagnosis compares them with).
+    pub(crate) ip_len: u16,
     pub spi_i: u64,
     pub spi_r: u64,
     pub exchange: ExchangeType,
@@ -119,8 +123,8 @@ pub struct IkeMessage {
     pub from_initiator: bool,
     /// The header's length field.
     pub length: u32,
-    /// Bytes actually captured for the IKE message.
-    pub captured_len: u32,
+    /// Bytes actually captured for the IKE message (a UDP payload: at most 65,535).
+    pub(crate) captured_len: u16,
     /// Payload names as strongSwan logs them.
     pub payloads: PayloadList,
     /// Cleartext notifies with their data (data cut to 64 bytes) and vendor IDs: read them with
@@ -128,13 +132,16 @@ pub struct IkeMessage {
     pub notifies_and_vendor_ids: NotifiesAndVendorIds,
     /// SA payload proposals, when in cleartext (shared: see [`MessageInterner`]).
     pub proposals: Option<ProposalList>,
-    pub ke_group: Option<DhGroup>,
-    /// RFC 7383 fragment number and total.
-    pub fragment: Option<(u16, u16)>,
-    /// Size of the SK/SKF payload body (IV, ciphertext, ICV).
-    pub encrypted_len: Option<u32>,
-    /// Hash of the datagram bytes, to tell retransmits from new messages.
-    pub digest: u64,
+    /// The KE payload's group, when [`Present::KE`] is set.
+    pub(crate) ke_group: DhGroup,
+    /// RFC 7383 fragment number and total, when [`Present::FRAGMENT`] is set.
+    pub(crate) fragment: (u16, u16),
+    /// Size of the SK/SKF payload body (IV, ciphertext, ICV), when [`Present::ENCRYPTED`] is set.
+    pub(crate) encrypted_len: u32,
+    pub(crate) present: Present,
+    /// Hash of the datagram bytes, to tell retransmits from new messages. 32 bits: it is only
+    /// compared between messages of one SA with the same direction, message ID and length.
+    pub digest: u32,
     /// What few messages have, out of line: these would cost every message 56 bytes (read them
     /// with the methods below).
     pub rare: Option<Box<RareParts>>,
@@ -148,10 +155,80 @@ pub struct RareParts {
     /// Set when the payload chain could not be parsed: the header was still usable.
     pub malformed: Option<String>,
     /// The decrypted SK/SKF content, when keys for the IKE SA were given (see [`crate::inner`]).
-    pub inner: Option<crate::inner::InnerPayloads>,
+    /// Boxed: most messages with rare parts are IP-fragmented ones without keys, and the
+    /// decrypted content inline cost each of them 360 bytes.
+    pub inner: Option<Box<crate::inner::InnerPayloads>>,
+}
+
+/// Which of a message's optional parts it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Present(u8);
+
+impl Present {
+    pub(crate) const KE: u8 = 1;
+    pub(crate) const FRAGMENT: u8 = 2;
+    pub(crate) const ENCRYPTED: u8 = 4;
+
+    fn has(self, part: u8) -> bool {
+        self.0 & part != 0
+    }
 }
 
 impl IkeMessage {
+    /// Length of the IP datagram (saturated at 65,535).
+    pub fn ip_len(&self) -> u32 {
+        u32::from(self.ip_len)
+    }
+
+    /// Bytes actually captured for the IKE message.
+    pub fn captured_len(&self) -> u32 {
+        u32::from(self.captured_len)
+    }
+
+    /// The KE payload's group.
+    pub fn ke_group(&self) -> Option<DhGroup> {
+        self.present.has(Present::KE).then_some(self.ke_group)
+    }
+
+    /// RFC 7383 fragment number and total.
+    pub fn fragment(&self) -> Option<(u16, u16)> {
+        self.present.has(Present::FRAGMENT).then_some(self.fragment)
+    }
+
+    /// Size of the SK/SKF payload body (IV, ciphertext, ICV).
+    pub fn encrypted_len(&self) -> Option<u32> {
+        self.present
+            .has(Present::ENCRYPTED)
+            .then_some(self.encrypted_len)
+    }
+
+    /// Sets the sizes and optional parts (the builder's one way to fill them).
+    pub(crate) fn set_parts(
+        &mut self,
+        ip_len: u32,
+        captured_len: usize,
+        ke_group: Option<DhGroup>,
+        fragment: Option<(u16, u16)>,
+        encrypted_len: Option<u32>,
+    ) {
+        self.ip_len = u16::try_from(ip_len).unwrap_or(u16::MAX);
+        self.captured_len = u16::try_from(captured_len).unwrap_or(u16::MAX);
+        let mut present = 0;
+        if let Some(g) = ke_group {
+            self.ke_group = g;
+            present |= Present::KE;
+        }
+        if let Some(f) = fragment {
+            self.fragment = f;
+            present |= Present::FRAGMENT;
+        }
+        if let Some(n) = encrypted_len {
+            self.encrypted_len = n;
+            present |= Present::ENCRYPTED;
+        }
+        self.present = Present(present);
+    }
+
     pub fn src(&self) -> SocketAddr {
         self.endpoints.src()
     }
@@ -190,7 +267,7 @@ impl IkeMessage {
 
     /// The decrypted SK/SKF content, when keys for the IKE SA were given.
     pub fn inner(&self) -> Option<&crate::inner::InnerPayloads> {
-        self.rare.as_deref()?.inner.as_ref()
+        self.rare.as_deref()?.inner.as_deref()
     }
 
     /// The rare parts, created empty on first use.
@@ -211,27 +288,45 @@ impl IkeMessage {
 }
 
 /// A message's source and destination. Shared by the messages between the same two endpoints
-/// in the same direction (see [`MessageInterner`]): 8 bytes a message instead of 64.
+/// in the same direction (see [`MessageInterner`]): 8 bytes a message instead of 64, and 56
+/// bytes a pair (the addresses and ports alone: an IPv6 `SocketAddr` also carries a flow label
+/// and scope that no capture or log fills, and took the pair to 80).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Endpoints(Arc<(SocketAddr, SocketAddr)>);
+pub struct Endpoints(Arc<AddressPair>);
+
+/// Source and destination address and port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AddressPair {
+    ips: [IpAddr; 2],
+    ports: [u16; 2],
+}
+
+impl AddressPair {
+    fn new(src: SocketAddr, dst: SocketAddr) -> AddressPair {
+        AddressPair {
+            ips: [src.ip(), dst.ip()],
+            ports: [src.port(), dst.port()],
+        }
+    }
+}
 
 impl Endpoints {
     /// The pair, not shared (see [`MessageInterner::endpoints`]).
     pub fn new(src: SocketAddr, dst: SocketAddr) -> Endpoints {
-        Endpoints(Arc::new((src, dst)))
+        Endpoints(Arc::new(AddressPair::new(src, dst)))
     }
 
     pub fn src(&self) -> SocketAddr {
-        self.0 .0
+        SocketAddr::new(self.0.ips[0], self.0.ports[0])
     }
 
     pub fn dst(&self) -> SocketAddr {
-        self.0 .1
+        SocketAddr::new(self.0.ips[1], self.0.ports[1])
     }
 }
 
-impl std::borrow::Borrow<(SocketAddr, SocketAddr)> for Endpoints {
-    fn borrow(&self) -> &(SocketAddr, SocketAddr) {
+impl std::borrow::Borrow<AddressPair> for Endpoints {
+    fn borrow(&self) -> &AddressPair {
         &self.0
     }
 }
@@ -367,7 +462,7 @@ impl MessageInterner {
         intern(
             &mut self.endpoints,
             Self::MAX_ENDPOINT_PAIRS,
-            &(src, dst),
+            &AddressPair::new(src, dst),
             || Endpoints::new(src, dst),
         )
     }
@@ -487,7 +582,7 @@ mod tests {
 
     #[test]
     fn a_message_and_an_event_stay_compact() {
-        assert!(std::mem::size_of::<IkeMessage>() <= 112);
+        assert!(std::mem::size_of::<IkeMessage>() <= 96);
         assert!(std::mem::size_of::<Event>() <= 32);
     }
 

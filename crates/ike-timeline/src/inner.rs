@@ -274,7 +274,7 @@ impl Decryptor {
             }
             return None;
         }
-        message.encrypted_len?;
+        message.encrypted_len()?;
         let view = Header::new_checked(bytes).ok()?;
         let raw = view
             .payloads()
@@ -317,7 +317,7 @@ impl Decryptor {
         };
         match fragment {
             None => {
-                message.rare_mut().inner = Some(match opened {
+                message.rare_mut().inner = Some(Box::new(match opened {
                     Ok(plain) => {
                         self.decrypted += 1;
                         InnerPayloads::parse(raw.next_payload, &plain)
@@ -325,7 +325,7 @@ impl Decryptor {
                     Err(_) => InnerPayloads::with_status(
                         status_if_failed.unwrap_or(InnerStatus::IntegrityCheckFailed),
                     ),
-                });
+                }));
             }
             Some((number, total)) => {
                 if let Some(inner) = self.add_fragment(
@@ -337,7 +337,7 @@ impl Decryptor {
                     opened.ok(),
                     status_if_failed,
                 ) {
-                    message.rare_mut().inner = Some(inner);
+                    message.rare_mut().inner = Some(Box::new(inner));
                 }
             }
         }

@@ -175,10 +175,10 @@ fn link_log_restarts(
             continue;
         };
         if let Some(s) = sessions.get_mut(n) {
-            s.restart_of = Some(crate::session::Restart {
+            s.restart_of = Some(Box::new(crate::session::Restart {
                 session: o,
                 reason: "INVALID_KE_PAYLOAD",
-            });
+            }));
         }
     }
 }

@@ -100,7 +100,8 @@ pub struct Session {
     pub chosen_from: Option<crate::event::ProposalList>,
     /// KE groups the initiator sent, in order (one per IKE_SA_INIT attempt).
     pub ke_sent: Vec<DhGroup>,
-    pub restart_of: Option<Restart>,
+    /// Boxed: few SAs are restarts, and inline it cost every SA 16 bytes more.
+    pub restart_of: Option<Box<Restart>>,
     /// Event index of the first message on UDP 4500 (the NAT-T move), if any.
     pub moved_to_4500_at: Option<usize>,
     pub endpoint_changes: Vec<EndpointChange>,
@@ -211,10 +212,10 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
                     if m.exchange == ExchangeType::IKE_SA_INIT && !m.response {
                         if let Some(&(previous, at)) = restart_candidates.get(&restart_key) {
                             if event.time.0 - at.0 <= RESTART_WINDOW_NS {
-                                session.restart_of = Some(Restart {
+                                session.restart_of = Some(Box::new(Restart {
                                     session: previous,
                                     reason: restart_reason(timeline, &sessions, previous),
-                                });
+                                }));
                                 restart_candidates.remove(&restart_key);
                             }
                         }
@@ -247,7 +248,7 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
         track_endpoints(session, index, m);
         if m.exchange == ExchangeType::IKE_SA_INIT {
             if !m.response {
-                if let Some(group) = m.ke_group {
+                if let Some(group) = m.ke_group() {
                     if !retransmit {
                         session.ke_sent.push(group);
                     }
@@ -291,6 +292,8 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
     }
     for session in &mut sessions {
         mark_established_by_esp(timeline, &esp_by_src, session);
+        // Pushed one by one, the lists hold up to twice their length; copied, they hold it.
+        session.messages = session.messages.to_vec();
     }
     sessions
 }
@@ -512,7 +515,7 @@ pub fn merge(
 
 /// Adds `other`'s sightings of the same SA to `base`.
 fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
-    type Key = (bool, bool, u32, u8, u64);
+    type Key = (bool, bool, u32, u8, u32);
     let key = |index: usize| -> Option<Key> {
         let (_, m) = timeline.ike(index)?;
         Some((

@@ -223,7 +223,7 @@ impl Rule for AuthUnanswered {
                 .evidence([first.cite(first.describe())])
             }];
         }
-        let largest_ip = round.iter().map(|x| x.m.ip_len).max().unwrap_or(0);
+        let largest_ip = round.iter().map(|x| x.m.ip_len()).max().unwrap_or(0);
         let fragmented: Vec<Msg<'_>> = round
             .iter()
             .filter(|x| !x.m.ip_fragments().is_empty())
@@ -254,7 +254,7 @@ impl Rule for AuthUnanswered {
             .msgs
             .iter()
             .filter(|x| !x.m.from_initiator || x.m.response)
-            .map(|x| x.m.ip_len)
+            .map(|x| x.m.ip_len())
             .max()
             .unwrap_or(0);
         let mut evidence = vec![first.cite(first.describe())];
@@ -269,7 +269,7 @@ impl Rule for AuthUnanswered {
             if let Some(f) = fragmented.first() {
                 evidence.push(f.cite(format!(
                     "the IKE_AUTH request is a {} byte IP datagram sent in {} IP fragments (frames {})",
-                    f.m.ip_len,
+                    f.m.ip_len(),
                     f.m.ip_fragments().len(),
                     f.m.ip_fragments().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
                 )));
