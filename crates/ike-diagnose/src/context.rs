@@ -30,9 +30,9 @@ fn pair(a: IpAddr, b: IpAddr) -> Pair {
     }
 }
 
-/// A pair's key in the indexes below: a 64-bit SipHash of it (fixed keys, so that the order,
-/// and with it the report, is the same on every run). Lookups check the item's real pair, so
-/// a collision costs a comparison, never a wrong item.
+/// A pair's key in the indexes below: a 64-bit SipHash of it, with fixed keys so that a run
+/// can be repeated exactly (nothing reported depends on the order of keys). Lookups check the
+/// item's real pair, so a collision costs a comparison, never a wrong item.
 fn pair_key(p: Pair) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -40,30 +40,66 @@ fn pair_key(p: Pair) -> u64 {
     h.finish()
 }
 
+/// The unordered address pair of item `i` of one of the lists of a `T` (the timeline's),
+/// when it has one.
+type PairOf<T> = fn(&T, usize) -> Option<Pair>;
+
+fn esp_pair(t: &Timeline, i: usize) -> Option<Pair> {
+    t.esp_flows.get(i).map(|f| pair(f.src, f.dst))
+}
+
+fn keepalive_pair(t: &Timeline, i: usize) -> Option<Pair> {
+    (t.keepalive_flows.get(i)).map(|k| pair(k.src.ip(), k.dst.ip()))
+}
+
+fn icmp_pair(t: &Timeline, i: usize) -> Option<Pair> {
+    match &t.events.get(i)?.kind {
+        EventKind::Icmp(icmp) => Some(pair(icmp.quoted.src, icmp.quoted.dst)),
+        _ => None,
+    }
+}
+
+fn incomplete_pair(t: &Timeline, i: usize) -> Option<Pair> {
+    match &t.events.get(i)?.kind {
+        EventKind::Incomplete(d) => Some(pair(d.src, d.dst)),
+        _ => None,
+    }
+}
+
+fn ikev1_pair(t: &Timeline, i: usize) -> Option<Pair> {
+    let s = t.sessions.get(i).filter(|s| s.ike_major_version == 1)?;
+    Some(pair(s.initiator().ip(), s.responder().ip()))
+}
+
 /// Items (flows, events, sessions) by the unordered address pair they are between: one sorted
 /// array of (pair key, item) rather than a map of lists, so that a gateway's hundred thousand
 /// ESP flows cost 16 bytes each (an address pair itself takes 34) instead of a map entry and a
 /// list allocation each.
-struct PairIndex(Vec<(u64, u32)>);
+struct PairIndex<T: ?Sized = Timeline> {
+    entries: Vec<(u64, u32)>,
+    pair_of: PairOf<T>,
+}
 
-impl PairIndex {
-    fn new(items: impl Iterator<Item = (Pair, usize)>) -> PairIndex {
-        let mut entries: Vec<(u64, u32)> = items
-            .filter_map(|(p, i)| Some((pair_key(p), u32::try_from(i).ok()?)))
+impl<T: ?Sized> PairIndex<T> {
+    /// Items `0..len` of the list `pair_of` reads (those without a pair are left out).
+    fn new(timeline: &T, len: usize, pair_of: PairOf<T>) -> PairIndex<T> {
+        let mut entries: Vec<(u64, u32)> = (0..len)
+            .filter_map(|i| Some((pair_key(pair_of(timeline, i)?), u32::try_from(i).ok()?)))
             .collect();
         entries.sort_unstable();
         entries.shrink_to_fit();
-        PairIndex(entries)
+        PairIndex { entries, pair_of }
     }
 
-    /// The items whose pair has the key of `p`, in index order: the caller checks the pair.
-    fn get(&self, p: Pair) -> impl Iterator<Item = usize> + '_ {
+    /// The items between the two addresses of `p`, in index order.
+    fn get<'a>(&'a self, timeline: &'a T, p: Pair) -> impl Iterator<Item = usize> + 'a {
         let key = pair_key(p);
-        let start = self.0.partition_point(|&(q, _)| q < key);
-        self.0[start..]
+        let start = self.entries.partition_point(|&(q, _)| q < key);
+        self.entries[start..]
             .iter()
             .take_while(move |&&(q, _)| q == key)
             .map(|&(_, i)| i as usize)
+            .filter(move |&i| (self.pair_of)(timeline, i) == Some(p))
     }
 }
 
@@ -136,30 +172,12 @@ pub struct Evidence<'t> {
 
 impl<'t> Evidence<'t> {
     pub fn new(timeline: &'t Timeline) -> Self {
-        let esp_by_pair = PairIndex::new(
-            (timeline.esp_flows.iter().enumerate()).map(|(i, f)| (pair(f.src, f.dst), i)),
-        );
-        let keepalives_by_pair = PairIndex::new(
-            (timeline.keepalive_flows.iter().enumerate())
-                .map(|(i, k)| (pair(k.src.ip(), k.dst.ip()), i)),
-        );
-        let icmp_by_pair = PairIndex::new(timeline.events.iter().enumerate().filter_map(
-            |(i, e)| match &e.kind {
-                EventKind::Icmp(icmp) => Some((pair(icmp.quoted.src, icmp.quoted.dst), i)),
-                _ => None,
-            },
-        ));
-        let incomplete_by_pair = PairIndex::new(timeline.events.iter().enumerate().filter_map(
-            |(i, e)| match &e.kind {
-                EventKind::Incomplete(d) => Some((pair(d.src, d.dst), i)),
-                _ => None,
-            },
-        ));
-        let ikev1_by_pair = PairIndex::new(
-            (timeline.sessions.iter().enumerate())
-                .filter(|(_, s)| s.ike_major_version == 1)
-                .map(|(i, s)| (pair(s.initiator().ip(), s.responder().ip()), i)),
-        );
+        let esp_by_pair = PairIndex::new(timeline, timeline.esp_flows.len(), esp_pair);
+        let keepalives_by_pair =
+            PairIndex::new(timeline, timeline.keepalive_flows.len(), keepalive_pair);
+        let icmp_by_pair = PairIndex::new(timeline, timeline.events.len(), icmp_pair);
+        let incomplete_by_pair = PairIndex::new(timeline, timeline.events.len(), incomplete_pair);
+        let ikev1_by_pair = PairIndex::new(timeline, timeline.sessions.len(), ikev1_pair);
         let mut restarted = FxHashSet::default();
         let mut restarted_ok = FxHashSet::default();
         for s in &timeline.sessions {
@@ -414,31 +432,25 @@ impl<'e, 't> SaContext<'e, 't> {
             }
         }
         let collect = |index: &PairIndex| -> Vec<usize> {
-            let mut out: Vec<usize> = pairs.iter().flat_map(|&p| index.get(p)).collect();
+            let mut out: Vec<usize> = pairs.iter().flat_map(|&p| index.get(timeline, p)).collect();
             out.sort_unstable();
             out.dedup();
             out
         };
-        // The indexes give the items whose pair has the key: keep those whose pair is one of ours.
-        let ours = |a: IpAddr, b: IpAddr| pairs.contains(&pair(a, b));
         let esp = collect(&ev.esp_by_pair)
             .into_iter()
             .filter_map(|i| timeline.esp_flows.get(i))
-            .filter(|f| ours(f.src, f.dst))
             .collect();
         let keepalives = collect(&ev.keepalives_by_pair)
             .into_iter()
             .filter_map(|i| timeline.keepalive_flows.get(i))
-            .filter(|k| ours(k.src.ip(), k.dst.ip()))
             .collect();
         let icmp = collect(&ev.icmp_by_pair)
             .into_iter()
             .filter_map(|i| {
                 let e = timeline.events.get(i)?;
                 match &e.kind {
-                    EventKind::Icmp(icmp) if ours(icmp.quoted.src, icmp.quoted.dst) => {
-                        Some((e.source(), e.at(), &**icmp))
-                    }
+                    EventKind::Icmp(icmp) => Some((e.source(), e.at(), &**icmp)),
                     _ => None,
                 }
             })
@@ -448,9 +460,7 @@ impl<'e, 't> SaContext<'e, 't> {
             .filter_map(|i| {
                 let e = timeline.events.get(i)?;
                 match &e.kind {
-                    EventKind::Incomplete(d) if ours(d.src, d.dst) => {
-                        Some((e.source(), e.at(), &**d))
-                    }
+                    EventKind::Incomplete(d) => Some((e.source(), e.at(), &**d)),
                     _ => None,
                 }
             })
@@ -459,7 +469,6 @@ impl<'e, 't> SaContext<'e, 't> {
             .into_iter()
             .filter(|&i| i != index)
             .filter_map(|i| timeline.sessions.get(i))
-            .filter(|s| ours(s.initiator().ip(), s.responder().ip()))
             .collect();
         let logs = log_views(ev, index);
         SaContext {
@@ -885,16 +894,30 @@ mod tests {
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "198.51.100.2".parse().unwrap();
         let c: IpAddr = "2001:db8::3".parse().unwrap();
-        let items = [
-            (pair(b, a), 0),
-            (pair(a, c), 1),
-            (pair(a, b), 2),
-            (pair(c, b), 3),
-        ];
-        let index = PairIndex::new(items.into_iter());
-        assert_eq!(index.get(pair(a, b)).collect::<Vec<_>>(), [0, 2]);
-        assert_eq!(index.get(pair(c, a)).collect::<Vec<_>>(), [1]);
-        assert_eq!(index.get(pair(b, c)).collect::<Vec<_>>(), [3]);
-        assert_eq!(index.get(pair(a, a)).count(), 0);
+        let items = [pair(b, a), pair(a, c), pair(a, b), pair(c, b)];
+        let pair_of: PairOf<[Pair]> = |items, i| items.get(i).copied();
+        let index = PairIndex::new(&items[..], items.len(), pair_of);
+        let get = |p| index.get(&items[..], p).collect::<Vec<_>>();
+        assert_eq!(get(pair(a, b)), [0, 2]);
+        assert_eq!(get(pair(c, a)), [1]);
+        assert_eq!(get(pair(b, c)), [3]);
+        assert!(get(pair(a, a)).is_empty());
+    }
+
+    /// Two pairs whose keys collide: each lookup still gives only its own pair's items.
+    #[test]
+    fn pair_index_checks_the_pair_behind_a_shared_key() {
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "198.51.100.2".parse().unwrap();
+        let c: IpAddr = "2001:db8::3".parse().unwrap();
+        let items = [pair(a, b), pair(a, c)];
+        let pair_of: PairOf<[Pair]> = |items, i| items.get(i).copied();
+        let shared = pair_key(items[0]);
+        let index = PairIndex {
+            entries: vec![(shared, 0), (shared, 1)],
+            pair_of,
+        };
+        assert_eq!(index.get(&items[..], items[0]).collect::<Vec<_>>(), [0]);
+        assert_eq!(index.get(&items[..], items[1]).count(), 0);
     }
 }
