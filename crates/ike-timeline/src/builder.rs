@@ -571,11 +571,10 @@ fn ike_message(d: &IkeDatagram, interner: &mut MessageInterner) -> Result<IkeMes
                 digest: 0,
                 rare: IkeMessage::rare_from(&d.ip_fragments, Some(parse_error.to_string())),
             };
-            message.set_parts(d.ip_len, 0, None, None, None);
+            message.set_parts(d.ip_len, d.payload.len(), None, None, None);
             message
         }
     };
-    message.captured_len = u16::try_from(d.payload.len()).unwrap_or(u16::MAX);
     message.digest = digest(&d.payload);
     Ok(message)
 }
@@ -639,7 +638,7 @@ fn message_from_repr(
         digest: 0,
         rare: IkeMessage::rare_from(&d.ip_fragments, None),
     };
-    message.set_parts(d.ip_len, 0, ke_group, fragment, encrypted_len);
+    message.set_parts(d.ip_len, d.payload.len(), ke_group, fragment, encrypted_len);
     message
 }
 
