@@ -181,7 +181,7 @@ impl<'t> Evidence<'t> {
         let mut restarted = FxHashSet::default();
         let mut restarted_ok = FxHashSet::default();
         for s in &timeline.sessions {
-            if let Some(r) = &s.restart_of {
+            if let Some(r) = s.restart_of() {
                 restarted.insert(r.session);
                 if s.phase_reached > Phase::IkeSaInit {
                     restarted_ok.insert(r.session);
@@ -408,7 +408,7 @@ impl<'e, 't> SaContext<'e, 't> {
             let Some((event, m)) = timeline.ike(index) else {
                 continue;
             };
-            let seen_in = session.seen_in.get(n).map_or(&[][..], Vec::as_slice);
+            let seen_in = session.seen_in().get(n).map_or(&[][..], Vec::as_slice);
             msgs.push(Msg {
                 index,
                 source: event.source(),

@@ -105,7 +105,7 @@ pub fn diagnose_with_threads(timeline: &Timeline, threads: usize) -> Diagnosis {
     });
     // An attempt replaced by a restart (INVALID_KE_PAYLOAD, COOKIE) is judged by its replacement.
     for (i, s) in timeline.sessions.iter().enumerate() {
-        if let Some(r) = &s.restart_of {
+        if let Some(r) = s.restart_of() {
             if let (Some(replacement), true) =
                 (verdicts.get(i).cloned(), r.session < verdicts.len())
             {

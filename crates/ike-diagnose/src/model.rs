@@ -182,10 +182,33 @@ impl Verdict {
 pub struct PeerRow {
     pub initiator: std::net::IpAddr,
     pub responder: std::net::IpAddr,
-    pub attempts: usize,
-    pub established: usize,
-    /// Failed attempts per (phase, category); `None` for a phase or category left open.
-    pub failed: Vec<(Option<FailurePhase>, Option<Category>, usize)>,
+    pub attempts: u32,
+    pub established: u32,
+    /// Failed attempts per (phase, category); `None` for a phase or category left open. Inline
+    /// for one: most pairs fail one way, and a gateway's table has a row per client.
+    pub failed: smallvec::SmallVec<[FailedCount; 1]>,
+}
+
+/// Failed attempts of one (phase, category), either `None` when left open.
+pub type FailedCount = (Option<FailurePhase>, Option<Category>, u32);
+
+impl PeerRow {
+    /// Counts one SA's verdict.
+    pub(crate) fn count(&mut self, verdict: &Verdict) {
+        self.attempts = self.attempts.saturating_add(1);
+        match verdict.outcome {
+            Outcome::Established => self.established = self.established.saturating_add(1),
+            Outcome::Failed => {
+                // A failure whose phase is open (a lone line, an error code) is counted so.
+                let key = (verdict.phase, verdict.category);
+                match self.failed.iter_mut().find(|(p, c, _)| (*p, *c) == key) {
+                    Some(entry) => entry.2 = entry.2.saturating_add(1),
+                    None => self.failed.push((key.0, key.1, 1)),
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

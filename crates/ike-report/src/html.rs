@@ -688,8 +688,8 @@ struct SaData<'a> {
 struct PeerData {
     ini: IpAddr,
     res: IpAddr,
-    attempts: usize,
-    established: usize,
+    attempts: u32,
+    established: u32,
     failed: String,
 }
 
@@ -776,7 +776,7 @@ fn sa_data(
             let time = event.time.0 - capture_offset(event.source());
             let mut places = vec![(event.source(), event.at())];
             let seen: Vec<(u32, u64)> = s
-                .seen_in
+                .seen_in()
                 .get(k)
                 .into_iter()
                 .flatten()
@@ -979,7 +979,7 @@ fn sa_data(
             peer: peer_of
                 .get(&(s.initiator().ip(), s.responder().ip()))
                 .copied(),
-            dropped: s.messages_dropped,
+            dropped: s.messages_dropped(),
         };
         if n > 0 {
             out.push(b',');

@@ -68,8 +68,8 @@ pub struct Report<'t> {
     pub inputs: Vec<InputJson>,
     /// Per pair of peers, when there are several: attempts, established, failed by phase and
     /// category.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub peers: Vec<PeerJson>,
+    #[serde(skip_serializing_if = "Peers::is_empty")]
+    pub peers: Peers<'t>,
     /// Clock offsets between captures that saw the same datagrams, and of logs against captures.
     pub clock_offsets: Vec<ClockOffsetJson>,
     pub notes: Vec<NoteJson>,
@@ -184,6 +184,23 @@ where
 
 written_as_it_goes!(Sessions);
 
+/// The per-peer table, each row's record built only while it is written: a gateway's table has
+/// a row per client.
+#[derive(Debug, Clone, Copy)]
+pub struct Peers<'t>(pub &'t [PeerRow]);
+
+impl Peers<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Peers<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(peer_json))
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ClockOffsetJson {
     pub reference: String,
@@ -247,8 +264,8 @@ pub struct ChangeJson {
 pub struct PeerJson {
     pub initiator: IpAddr,
     pub responder: IpAddr,
-    pub attempts: usize,
-    pub established: usize,
+    pub attempts: u32,
+    pub established: u32,
     pub failed: Vec<PeerFailedJson>,
 }
 
@@ -257,7 +274,7 @@ pub struct PeerFailedJson {
     /// `null` when the phase is open (as in a verdict).
     pub phase: Option<&'static str>,
     pub category: Option<&'static str>,
-    pub count: usize,
+    pub count: u32,
 }
 
 #[derive(Debug, Serialize)]
@@ -671,7 +688,7 @@ pub fn session_json<'t>(
                         .map(|(number, total)| FragmentJson { number, total }),
                     malformed: m.malformed(),
                     seen_in: s
-                        .seen_in
+                        .seen_in()
                         .get(n)
                         .into_iter()
                         .flatten()
@@ -748,13 +765,13 @@ pub fn session_json<'t>(
             .collect(),
         chosen_proposal: s.chosen().map(proposal_string),
         ke_groups_sent: s.ke_sent.iter().map(|g| g.to_string()).collect(),
-        restart_of: s.restart_of.as_ref().map(|r| RestartJson {
+        restart_of: s.restart_of().map(|r| RestartJson {
             session: r.session + 1,
             reason: r.reason,
         }),
         nat_t_move_frame: s.moved_to_4500_at.map(frame_of_event),
         endpoint_changes: s
-            .endpoint_changes
+            .endpoint_changes()
             .iter()
             .map(|c| EndpointChangeJson {
                 frame: frame_of_event(c.event),
@@ -766,7 +783,7 @@ pub fn session_json<'t>(
         vendor_ids,
         notifies,
         messages,
-        messages_dropped: s.messages_dropped,
+        messages_dropped: s.messages_dropped(),
     }
 }
 
@@ -912,7 +929,7 @@ pub fn report<'t>(timeline: &'t Timeline, diagnosis: &'t Diagnosis) -> Report<'t
                 },
             })
             .collect(),
-        peers: diagnosis.peers.iter().map(peer_json).collect(),
+        peers: Peers(&diagnosis.peers),
         clock_offsets: timeline
             .clock_offsets
             .iter()

@@ -304,7 +304,7 @@ fn ladder(
         let _ = write!(out, " ({why})");
     }
     out.push('\n');
-    if let Some(r) = &s.restart_of {
+    if let Some(r) = s.restart_of() {
         let _ = writeln!(
             out,
             "  restarts IKE SA #{} after {}",
@@ -318,7 +318,7 @@ fn ladder(
         let list: Vec<String> = offered.iter().map(proposal_string).collect();
         let _ = writeln!(out, "  offered: {}", list.join(", "));
     }
-    for c in &s.endpoint_changes {
+    for c in s.endpoint_changes() {
         let _ = writeln!(
             out,
             "  {} moved {} -> {}",
@@ -364,7 +364,7 @@ fn ladder(
                 if retransmit {
                     tail.push_str("  (retransmit)");
                 }
-                if let Some(seen) = s.seen_in.get(n).filter(|seen| !seen.is_empty()) {
+                if let Some(seen) = s.seen_in().get(n).filter(|seen| !seen.is_empty()) {
                     let also: Vec<String> = seen
                         .iter()
                         .filter_map(|&o| timeline.events.get(o))

@@ -175,10 +175,10 @@ fn link_log_restarts(
             continue;
         };
         if let Some(s) = sessions.get_mut(n) {
-            s.restart_of = Some(Box::new(crate::session::Restart {
+            s.rare_mut().restart_of = Some(crate::session::Restart {
                 session: o,
                 reason: "INVALID_KE_PAYLOAD",
-            }));
+            });
         }
     }
 }
@@ -322,7 +322,7 @@ fn session_span(timeline: &Timeline, s: &Session) -> (i64, i64, Vec<IpAddr>) {
             addresses.push(a.ip());
         }
     }
-    for seen in s.seen_in.iter().flatten() {
+    for seen in s.seen_in().iter().flatten() {
         if let Some((_, m)) = timeline.ike(*seen) {
             for a in [m.src().ip(), m.dst().ip()] {
                 if !addresses.contains(&a) && addresses.len() < 8 {
@@ -431,27 +431,12 @@ fn log_only_session(timeline: &Timeline, group: &LogGroup) -> Session {
     };
     let phase = phase_reached(timeline, group);
     let (spi_i, spi_r) = group.ike_spis.unwrap_or((0, 0));
-    Session {
-        source: group.source,
-        sources: vec![group.source],
-        ike_major_version: 2,
-        spi_i,
-        spi_r,
-        endpoints_now: Endpoints::new(initiator, responder),
-        endpoints: Endpoints::new(initiator, responder),
-        messages: Vec::new(),
-        seen_in: Vec::new(),
-        retransmits: Vec::new(),
-        phase_reached: phase,
-        established_by: None,
-        auth_response_at: None,
-        last_auth_message_id: 0,
-        offered: None,
-        chosen_from: None,
-        ke_sent: Vec::new(),
-        restart_of: None,
-        moved_to_4500_at: None,
-        endpoint_changes: Vec::new(),
-        messages_dropped: 0,
-    }
+    let mut session = Session::new(
+        group.source,
+        2,
+        (spi_i, spi_r),
+        Endpoints::new(initiator, responder),
+    );
+    session.phase_reached = phase;
+    session
 }

@@ -8,6 +8,8 @@ use std::net::{IpAddr, SocketAddr};
 use ike_capture::Timestamp;
 use ike_wire::{DhGroup, ExchangeType, NotifyType, ProposalRepr};
 
+use smallvec::{smallvec, SmallVec};
+
 use crate::builder::Timeline;
 use crate::event::{Endpoints, EventKind, IkeMessage, SourceId};
 
@@ -65,8 +67,9 @@ pub struct Restart {
 pub struct Session {
     /// The capture the SA is described from (its first sighting of the SA).
     pub source: SourceId,
-    /// Every capture that saw the SA, `source` first.
-    pub sources: Vec<SourceId>,
+    /// Every capture that saw the SA, `source` first (inline for two: most SAs are seen by one
+    /// capture or one at each end).
+    pub sources: SmallVec<[SourceId; 2]>,
     /// 2 for IKEv2, 1 for IKEv1 (recognised, not parsed further).
     pub ike_major_version: u8,
     pub spi_i: u64,
@@ -80,10 +83,6 @@ pub struct Session {
     pub endpoints_now: Endpoints,
     /// Indices into [`Timeline::events`], in time order: one per datagram (its first sighting).
     pub messages: Vec<usize>,
-    /// For each of `messages`, the same datagram as the other captures saw it (event indices).
-    /// Empty while only one capture saw the SA, the common case that then costs nothing per
-    /// message: read it with `get(n)`.
-    pub seen_in: Vec<Vec<usize>>,
     /// Which of `messages` are retransmissions (same direction, ID and bytes as an earlier one).
     pub retransmits: Vec<bool>,
     pub phase_reached: Phase,
@@ -98,18 +97,83 @@ pub struct Session {
     /// The responder's IKE_SA_INIT SA payload, whose first proposal is the one it chose (see
     /// [`Session::chosen`]): shared with the message, not copied per SA.
     pub chosen_from: Option<crate::event::ProposalList>,
-    /// KE groups the initiator sent, in order (one per IKE_SA_INIT attempt).
-    pub ke_sent: Vec<DhGroup>,
-    /// Boxed: few SAs are restarts, and inline it cost every SA 16 bytes more.
-    pub restart_of: Option<Box<Restart>>,
+    /// KE groups the initiator sent, in order (one per IKE_SA_INIT attempt; inline for four).
+    pub ke_sent: SmallVec<[DhGroup; 4]>,
     /// Event index of the first message on UDP 4500 (the NAT-T move), if any.
     pub moved_to_4500_at: Option<usize>,
+    /// What few SAs have, out of line: inline it cost every SA 64 bytes (read it with the
+    /// methods of the same names).
+    rare: Option<Box<RareSessionParts>>,
+}
+
+/// The parts of a [`Session`] that most SAs do not have.
+#[derive(Debug, Clone, Default)]
+pub struct RareSessionParts {
+    /// For each of the session's messages, the same datagram as the other captures saw it
+    /// (event indices). Empty while only one capture saw the SA.
+    pub seen_in: Vec<Vec<usize>>,
+    pub restart_of: Option<Restart>,
     pub endpoint_changes: Vec<EndpointChange>,
     /// Messages not kept because the per-session cap was reached.
     pub messages_dropped: u64,
 }
 
 impl Session {
+    /// An SA first seen in `source`, with no messages yet, in IKE_SA_INIT.
+    pub fn new(
+        source: SourceId,
+        ike_major_version: u8,
+        (spi_i, spi_r): (u64, u64),
+        endpoints: Endpoints,
+    ) -> Session {
+        Session {
+            source,
+            sources: smallvec![source],
+            ike_major_version,
+            spi_i,
+            spi_r,
+            endpoints_now: endpoints.clone(),
+            endpoints,
+            messages: Vec::new(),
+            retransmits: Vec::new(),
+            phase_reached: Phase::IkeSaInit,
+            established_by: None,
+            auth_response_at: None,
+            last_auth_message_id: 0,
+            offered: None,
+            chosen_from: None,
+            ke_sent: SmallVec::new(),
+            moved_to_4500_at: None,
+            rare: None,
+        }
+    }
+
+    /// For each of `messages`, the same datagram as the other captures saw it (event indices):
+    /// empty while only one capture saw the SA, so read it with `get(n)`.
+    pub fn seen_in(&self) -> &[Vec<usize>] {
+        self.rare.as_deref().map_or(&[], |r| &r.seen_in)
+    }
+
+    /// The attempt this one restarts (after INVALID_KE_PAYLOAD or COOKIE).
+    pub fn restart_of(&self) -> Option<&Restart> {
+        self.rare.as_deref()?.restart_of.as_ref()
+    }
+
+    /// Changes of a peer's address or port other than the NAT-T move.
+    pub fn endpoint_changes(&self) -> &[EndpointChange] {
+        self.rare.as_deref().map_or(&[], |r| &r.endpoint_changes)
+    }
+
+    /// Messages not kept because the per-session cap was reached.
+    pub fn messages_dropped(&self) -> u64 {
+        self.rare.as_deref().map_or(0, |r| r.messages_dropped)
+    }
+
+    /// The rare parts, made when first written.
+    pub fn rare_mut(&mut self) -> &mut RareSessionParts {
+        self.rare.get_or_insert_with(Default::default)
+    }
+
     pub fn initiator(&self) -> SocketAddr {
         self.endpoints.src()
     }
@@ -180,29 +244,7 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
                     EventKind::IkeV1(v1) => Endpoints::new(v1.src, v1.dst),
                     _ => continue,
                 };
-                let mut session = Session {
-                    source: event.source(),
-                    sources: vec![event.source()],
-                    ike_major_version: key.1,
-                    spi_i: key.2,
-                    spi_r: 0,
-                    endpoints_now: endpoints.clone(),
-                    endpoints,
-                    messages: Vec::new(),
-                    seen_in: Vec::new(),
-                    retransmits: Vec::new(),
-                    phase_reached: Phase::IkeSaInit,
-                    established_by: None,
-                    auth_response_at: None,
-                    last_auth_message_id: 0,
-                    offered: None,
-                    chosen_from: None,
-                    ke_sent: Vec::new(),
-                    restart_of: None,
-                    moved_to_4500_at: None,
-                    endpoint_changes: Vec::new(),
-                    messages_dropped: 0,
-                };
+                let mut session = Session::new(event.source(), key.1, (key.2, 0), endpoints);
                 if let EventKind::Ike(m) = &event.kind {
                     let restart_key = (
                         event.source(),
@@ -212,10 +254,10 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
                     if m.exchange == ExchangeType::IKE_SA_INIT && !m.response {
                         if let Some(&(previous, at)) = restart_candidates.get(&restart_key) {
                             if event.time.0 - at.0 <= RESTART_WINDOW_NS {
-                                session.restart_of = Some(Box::new(Restart {
+                                session.rare_mut().restart_of = Some(Restart {
                                     session: previous,
                                     reason: restart_reason(timeline, &sessions, previous),
-                                }));
+                                });
                                 restart_candidates.remove(&restart_key);
                             }
                         }
@@ -231,7 +273,7 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
             continue;
         };
         if session.messages.len() >= MAX_MESSAGES_PER_SESSION {
-            session.messages_dropped += 1;
+            session.rare_mut().messages_dropped += 1;
             continue;
         }
         if session.spi_r == 0 && spi_r != 0 {
@@ -390,7 +432,7 @@ fn track_endpoints(session: &mut Session, index: usize, m: &IkeMessage) {
         }
     }
     if initiator != initiator_now {
-        session.endpoint_changes.push(EndpointChange {
+        session.rare_mut().endpoint_changes.push(EndpointChange {
             event: index,
             initiator_side: true,
             from: initiator_now,
@@ -398,7 +440,7 @@ fn track_endpoints(session: &mut Session, index: usize, m: &IkeMessage) {
         });
     }
     if responder != responder_now {
-        session.endpoint_changes.push(EndpointChange {
+        session.rare_mut().endpoint_changes.push(EndpointChange {
             event: index,
             initiator_side: false,
             from: responder_now,
@@ -505,7 +547,7 @@ pub fn merge(
         if base.sources.len() > 1 {
             order_by_time(&mut base, &time);
         }
-        if let Some(r) = base.restart_of.as_mut() {
+        if let Some(r) = base.rare.as_mut().and_then(|rare| rare.restart_of.as_mut()) {
             r.session = merged_index.get(r.session).copied().unwrap_or(r.session);
         }
         out.push(base);
@@ -527,7 +569,8 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
         ))
     };
     // Sightings are listed per message from the first join on.
-    base.seen_in.resize(base.messages.len(), Vec::new());
+    let seen_in = &mut base.rare.get_or_insert_with(Default::default).seen_in;
+    seen_in.resize(base.messages.len(), Vec::new());
     let mut positions: HashMap<Key, Vec<usize>> = HashMap::default();
     for (n, &index) in base.messages.iter().enumerate() {
         if let Some(k) = key(index) {
@@ -544,13 +587,13 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
         });
         match matched {
             Some(position) => {
-                if let Some(seen) = base.seen_in.get_mut(position) {
+                if let Some(seen) = seen_in.get_mut(position) {
                     seen.push(index);
                 }
             }
             None => {
                 base.messages.push(index);
-                base.seen_in.push(Vec::new());
+                seen_in.push(Vec::new());
                 base.retransmits
                     .push(other.retransmits.get(n).copied().unwrap_or(false));
             }
@@ -573,29 +616,32 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
     if base.ke_sent.is_empty() {
         base.ke_sent = other.ke_sent;
     }
-    if base.restart_of.is_none() {
-        base.restart_of = other.restart_of;
+    let other_rare = other.rare.map(|r| *r).unwrap_or_default();
+    let rare = base.rare_mut();
+    if rare.restart_of.is_none() {
+        rare.restart_of = other_rare.restart_of;
     }
+    rare.messages_dropped += other_rare.messages_dropped;
     if base.auth_response_at.is_none() {
         base.auth_response_at = other.auth_response_at;
     }
     base.last_auth_message_id = base.last_auth_message_id.max(other.last_auth_message_id);
-    base.messages_dropped += other.messages_dropped;
 }
 
 /// Puts the messages (with their sightings and marks) in the order of the reference clock.
 fn order_by_time(session: &mut Session, time: &dyn Fn(usize) -> i64) {
-    session.seen_in.resize(session.messages.len(), Vec::new());
+    let seen_in = &mut session.rare.get_or_insert_with(Default::default).seen_in;
+    seen_in.resize(session.messages.len(), Vec::new());
     let mut rows: Vec<(usize, Vec<usize>, bool)> = std::mem::take(&mut session.messages)
         .into_iter()
-        .zip(std::mem::take(&mut session.seen_in))
+        .zip(std::mem::take(seen_in))
         .zip(std::mem::take(&mut session.retransmits))
         .map(|((m, seen), r)| (m, seen, r))
         .collect();
     rows.sort_by_key(|(m, _, _)| (time(*m), *m));
     for (m, seen, r) in rows {
         session.messages.push(m);
-        session.seen_in.push(seen);
+        seen_in.push(seen);
         session.retransmits.push(r);
     }
 }
@@ -765,7 +811,7 @@ mod tests {
         assert_eq!(t.sessions.len(), 2);
         assert_eq!(t.sessions[0].retransmits, vec![false, true, false]);
         assert_eq!(t.sessions[0].phase_reached, Phase::IkeSaInit);
-        let restart = t.sessions[1].restart_of.as_ref().expect("linked");
+        let restart = t.sessions[1].restart_of().expect("linked");
         assert_eq!((restart.session, restart.reason), (0, "INVALID_KE_PAYLOAD"));
         assert_eq!(t.sessions[1].phase_reached, Phase::IkeAuth);
         assert_eq!(t.sessions[1].spi_r, 9);
