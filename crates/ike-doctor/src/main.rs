@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ike_capture::DissectorConfig;
-use ike_timeline::{Limits, TimelineBuilder};
+use ike_timeline::{EventKind, Limits, TimelineBuilder};
 
 /// A gateway's capture makes a few small allocations per IKE message and per finding, which
 /// glibc's malloc made a sixth of the run; mimalloc's per-size free lists make them cheap (see
@@ -170,6 +170,16 @@ enum Command {
         /// default: 2 when the machine has two cores.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=2))]
         threads: Option<u16>,
+        /// Most IKE SAs kept in detail; the messages of later ones are counted, not kept (the
+        /// report's `limits` says how many). Bounds memory on a flood of SAs.
+        #[arg(long, value_name = "N", default_value_t = Limits::default().max_sessions)]
+        max_sas: usize,
+        /// Most IKE messages kept in detail (about 130 bytes each); later ones are counted.
+        #[arg(long, value_name = "N", default_value_t = Limits::default().max_ike_events)]
+        max_messages: usize,
+        /// Most ESP and NAT-T keepalive flows tracked (about 150 bytes each).
+        #[arg(long, value_name = "N", default_value_t = Limits::default().max_flows)]
+        max_flows: usize,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
     Completions {
@@ -240,6 +250,9 @@ fn main() -> ExitCode {
             since,
             until,
             threads,
+            max_sas,
+            max_messages,
+            max_flows,
         } => diagnose(
             &Reading {
                 paths,
@@ -254,6 +267,12 @@ fn main() -> ExitCode {
                     until,
                 },
                 threads: threads.map_or_else(default_threads, usize::from),
+                limits: Limits {
+                    max_sessions: max_sas,
+                    max_ike_events: max_messages,
+                    max_flows,
+                    ..Limits::default()
+                },
             },
             format,
             &Output {
@@ -460,6 +479,8 @@ struct Reading {
     /// The part of the evidence kept (a peer, an SA, a window).
     selection: ike_timeline::Selection,
     threads: usize,
+    /// Caps on what is kept in detail.
+    limits: Limits,
 }
 
 fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
@@ -471,6 +492,7 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
         ca_files,
         selection,
         threads,
+        limits,
     } = reading;
     let (no_progress, threads) = (*no_progress, *threads);
     let files = match inputs::expand(paths) {
@@ -490,7 +512,7 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     let bar = (!no_progress && std::io::stderr().is_terminal() && total >= 64 << 20)
         .then(|| inputs::progress_bar(total));
 
-    let mut builder = TimelineBuilder::new(Limits::default());
+    let mut builder = TimelineBuilder::new(limits.clone());
     builder.select(selection.clone());
     builder.set_threads(threads);
     // Keys are read before the captures, which are decrypted as they are read.
@@ -607,7 +629,8 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     }
     let config_ends = config_cmd::read_ends(&mut builder, &configs);
     let host_findings = host_cmd::read_reports(&mut builder, &host_reports);
-    let timeline = builder.finish();
+    let mut timeline = builder.finish();
+    note_caps_reached(&mut timeline, limits);
     let mut diagnosis = ike_diagnose::diagnose_with_threads(&timeline, threads);
     if let Some((ends, first_sources)) = config_ends {
         let prediction = ike_diagnose::config::predict_cited(&ends, &first_sources);
@@ -618,6 +641,57 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
     }
     ike_diagnose::wording::apply(&mut diagnosis, &worded);
     write_report(&timeline, &diagnosis, format, output)
+}
+
+/// Says in the report's notes which cap was reached and the option that raises it: past a cap
+/// the evidence is counted, not kept, and the verdict rests on the part kept.
+fn note_caps_reached(timeline: &mut ike_timeline::Timeline, limits: &Limits) {
+    // The messages of SAs past their cap are counted among those not kept too: the message
+    // cap itself was reached only when that many were kept.
+    let kept = timeline
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Ike(_) | EventKind::IkeV1(_)))
+        .count();
+    let messages_past_cap = if kept >= limits.max_ike_events {
+        timeline.ike_events_dropped
+    } else {
+        0
+    };
+    let reached = [
+        (
+            timeline.sessions_untracked,
+            "further IKE SAs were counted, not kept",
+            limits.max_sessions,
+            "SAs",
+            "--max-sas",
+        ),
+        (
+            messages_past_cap,
+            "IKE messages were counted, not kept",
+            limits.max_ike_events,
+            "messages",
+            "--max-messages",
+        ),
+        (
+            timeline.flows_dropped,
+            "ESP or keepalive packets of further flows were not counted",
+            limits.max_flows,
+            "flows",
+            "--max-flows",
+        ),
+    ];
+    for (count, what, cap, unit, option) in reached {
+        if count > 0 {
+            timeline.notes.push(ike_timeline::IngestNote {
+                source: None,
+                at: None,
+                message: format!(
+                    "{count} {what}: the cap of {cap} {unit} was reached ({option} N raises it)"
+                ),
+            });
+        }
+    }
 }
 
 /// Reads a text that speaks of IKE in lines no known log holds: its first

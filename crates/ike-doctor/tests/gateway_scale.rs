@@ -56,6 +56,53 @@ fn a_gateway_capture_is_read_whole_with_a_row_per_peer() {
 }
 
 #[test]
+fn lower_caps_keep_less_and_the_notes_name_the_option_that_raises_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let capture = common::gateway_capture(dir.path(), 4 << 20, 60, 7);
+    let capture = capture.to_str().unwrap();
+    let (whole, _) = diagnose_json(&[capture]);
+    let esp = whole["esp"].as_array().expect("esp").len();
+    assert!(sessions(&whole).len() > 20 && esp > 10);
+    let (capped, code) = diagnose_json(&[
+        capture,
+        "--max-sas",
+        "20",
+        "--max-messages",
+        "100",
+        "--max-flows",
+        "10",
+    ]);
+    assert!(code == 0 || code == 1, "exit {code}");
+    assert_eq!(sessions(&capped).len(), 20);
+    assert_eq!(capped["esp"].as_array().expect("esp").len(), 10);
+    let kept_messages: usize = sessions(&capped)
+        .iter()
+        .map(|s| s["messages"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(kept_messages <= 100, "{kept_messages} messages kept");
+    let limits = &capped["limits"];
+    for name in [
+        "sessions_not_tracked",
+        "ike_messages_not_kept",
+        "flows_not_kept",
+    ] {
+        assert!(limits[name].as_u64().unwrap_or(0) > 0, "{name}: {limits}");
+    }
+    let notes: Vec<&str> = capped["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n["message"].as_str())
+        .collect();
+    for option in ["--max-sas", "--max-messages", "--max-flows"] {
+        assert!(
+            notes.iter().any(|n| n.contains(option)),
+            "no note names {option}: {notes:?}"
+        );
+    }
+}
+
+#[test]
 fn filters_keep_one_peer_one_sa_or_one_window() {
     let dir = tempfile::tempdir().expect("tempdir");
     let capture = common::gateway_capture(dir.path(), 4 << 20, 60, 7);
