@@ -172,14 +172,17 @@ enum Command {
         threads: Option<u16>,
         /// Most IKE SAs kept in detail; the messages of later ones are counted, not kept (the
         /// report's `limits` says how many). Bounds memory on a flood of SAs.
-        #[arg(long, value_name = "N", default_value_t = Limits::default().max_sessions)]
-        max_sas: usize,
+        #[arg(long, value_name = "N", default_value_t = Limits::default().max_sessions as u64,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        max_sas: u64,
         /// Most IKE messages kept in detail (about 130 bytes each); later ones are counted.
-        #[arg(long, value_name = "N", default_value_t = Limits::default().max_ike_events)]
-        max_messages: usize,
+        #[arg(long, value_name = "N", default_value_t = Limits::default().max_ike_events as u64,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        max_messages: u64,
         /// Most ESP and NAT-T keepalive flows tracked (about 150 bytes each).
-        #[arg(long, value_name = "N", default_value_t = Limits::default().max_flows)]
-        max_flows: usize,
+        #[arg(long, value_name = "N", default_value_t = Limits::default().max_flows as u64,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        max_flows: u64,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
     Completions {
@@ -267,10 +270,11 @@ fn main() -> ExitCode {
                     until,
                 },
                 threads: threads.map_or_else(default_threads, usize::from),
+                // Beyond the address space any cap is no cap.
                 limits: Limits {
-                    max_sessions: max_sas,
-                    max_ike_events: max_messages,
-                    max_flows,
+                    max_sessions: usize::try_from(max_sas).unwrap_or(usize::MAX),
+                    max_ike_events: usize::try_from(max_messages).unwrap_or(usize::MAX),
+                    max_flows: usize::try_from(max_flows).unwrap_or(usize::MAX),
                     ..Limits::default()
                 },
             },
