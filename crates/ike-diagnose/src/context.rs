@@ -113,7 +113,7 @@ impl Attempts {
         let mut entries: Vec<(u64, Timestamp, u32)> = (timeline.sessions.iter().enumerate())
             .filter(|(_, s)| s.ike_major_version == 2)
             .filter_map(|(i, s)| {
-                let first = *s.messages.first()?;
+                let first = s.messages.first()?.event();
                 let start = timeline.events.get(first)?.time;
                 let key = pair_key((s.initiator().ip(), s.responder().ip()));
                 Some((key, start, u32::try_from(i).ok()?))
@@ -404,7 +404,8 @@ impl<'e, 't> SaContext<'e, 't> {
         ] {
             add(a.ip(), &mut addresses);
         }
-        for (n, &index) in session.messages.iter().enumerate() {
+        for (n, r) in session.messages.iter().enumerate() {
+            let index = r.event();
             let Some((event, m)) = timeline.ike(index) else {
                 continue;
             };
@@ -415,7 +416,7 @@ impl<'e, 't> SaContext<'e, 't> {
                 at: event.at(),
                 time: event.time,
                 m,
-                retransmit: session.retransmits.get(n).copied().unwrap_or(false),
+                retransmit: r.retransmit(),
                 seen_in,
             });
             for &other in seen_in {
@@ -674,7 +675,7 @@ impl<'e, 't> SaContext<'e, 't> {
         let start = session
             .messages
             .first()
-            .and_then(|&m| self.ev.timeline.events.get(m))?
+            .and_then(|r| self.ev.timeline.events.get(r.event()))?
             .time;
         (start >= last && start.0 - last.0 <= within_ns).then_some(session)
     }

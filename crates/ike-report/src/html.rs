@@ -757,7 +757,7 @@ fn sa_data(
         let start = s
             .messages
             .first()
-            .and_then(|&m| timeline.events.get(m))
+            .and_then(|r| timeline.events.get(r.event()))
             .map(|e| e.time.0 - capture_offset(e.source()))
             .or_else(|| {
                 logs.get(&n)
@@ -769,8 +769,8 @@ fn sa_data(
         let micros = |t: i64| (t - start) / 1000;
         // (time, order within the time, row), sorted by time.
         let mut rows: Vec<(i64, usize, Row<'_>, Vec<Cited>)> = Vec::new();
-        for (k, &index) in s.messages.iter().enumerate() {
-            let Some(event) = timeline.events.get(index) else {
+        for (k, r) in s.messages.iter().enumerate() {
+            let Some(event) = timeline.events.get(r.event()) else {
                 continue;
             };
             let time = event.time.0 - capture_offset(event.source());
@@ -789,7 +789,7 @@ fn sa_data(
             let row = match &event.kind {
                 EventKind::Ike(m) => {
                     let mut flags = 0;
-                    if s.retransmits.get(k).copied().unwrap_or(false) {
+                    if r.retransmit() {
                         flags |= RETRANSMIT;
                     }
                     if m.non_esp_marker || m.src().port() == 4500 || m.dst().port() == 4500 {
@@ -1031,7 +1031,7 @@ fn summary_rows(timeline: &Timeline) -> FxHashMap<usize, Vec<SummaryRow>> {
         let Some(start) = s
             .messages
             .first()
-            .and_then(|&m| timeline.events.get(m))
+            .and_then(|r| timeline.events.get(r.event()))
             .map(|e| e.time.0)
         else {
             continue;

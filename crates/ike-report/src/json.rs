@@ -635,8 +635,8 @@ pub fn session_json<'t>(
     let mut messages = Vec::with_capacity(s.messages.len());
     let mut notifies = Vec::new();
     let mut vendor_ids = Vec::new();
-    for (n, &index) in s.messages.iter().enumerate() {
-        let Some(event) = timeline.events.get(index) else {
+    for (n, r) in s.messages.iter().enumerate() {
+        let Some(event) = timeline.events.get(r.event()) else {
             continue;
         };
         let frame = frame_of(event.at());
@@ -677,7 +677,7 @@ pub fn session_json<'t>(
                     message_id: m.message_id,
                     response: m.response,
                     initiator_flag: m.from_initiator,
-                    retransmit: s.retransmits.get(n).copied().unwrap_or(false),
+                    retransmit: r.retransmit(),
                     length: m.length,
                     payloads: &m.payloads,
                     non_esp_marker: m.non_esp_marker,

@@ -334,7 +334,7 @@ fn ladder(
     let start = s
         .messages
         .first()
-        .and_then(|&m| timeline.events.get(m))
+        .and_then(|r| timeline.events.get(r.event()))
         .map(|e| e.time);
     if let Some(t) = start {
         let _ = writeln!(out, "  first message at {}", rfc3339_micros(t));
@@ -345,18 +345,18 @@ fn ladder(
         "frame", "+seconds", "", "exchange", "id", "", "bytes"
     );
     let total = s.messages.len();
-    for (n, &index) in s.messages.iter().enumerate() {
+    for (n, r) in s.messages.iter().enumerate() {
         if total > RUNGS_SHOWN && n == RUNGS_SHOWN / 2 {
             let _ = writeln!(out, "  ... {} more ...", total - RUNGS_SHOWN);
         }
         if total > RUNGS_SHOWN && n >= RUNGS_SHOWN / 2 && n < total - RUNGS_SHOWN / 2 {
             continue;
         }
-        let Some(e) = timeline.events.get(index) else {
+        let Some(e) = timeline.events.get(r.event()) else {
             continue;
         };
         let rel = start.map(|t| seconds_between(t, e.time)).unwrap_or(0.0);
-        let retransmit = s.retransmits.get(n).copied().unwrap_or(false);
+        let retransmit = r.retransmit();
         match &e.kind {
             EventKind::Ike(m) => {
                 let arrow = if m.from_initiator { "->" } else { "<-" };

@@ -114,8 +114,8 @@ pub(crate) fn finish(timeline: &mut crate::Timeline, capture_offsets: &[crate::C
     for session in &timeline.sessions {
         let mut first_seen = vec![false; sources];
         let mut request_at: Vec<Option<Timestamp>> = vec![None; sources];
-        for (n, &index) in session.messages.iter().enumerate() {
-            let sightings = std::iter::once(index)
+        for (n, r) in session.messages.iter().enumerate() {
+            let sightings = std::iter::once(r.event())
                 .chain(session.seen_in().get(n).into_iter().flatten().copied());
             for i in sightings {
                 let Some(event) = timeline.events.get(i) else {

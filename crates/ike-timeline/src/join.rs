@@ -305,7 +305,7 @@ fn session_span(timeline: &Timeline, s: &Session) -> (i64, i64, Vec<IpAddr>) {
     let times = s
         .messages
         .iter()
-        .filter_map(|&m| timeline.events.get(m).map(|e| e.time.0));
+        .filter_map(|r| timeline.events.get(r.event()).map(|e| e.time.0));
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     for t in times {
         first = first.min(t);

@@ -36,4 +36,4 @@ pub use ike_contract::End;
 pub use join::{JoinedBy, LogGroup};
 pub use log::LogEvent;
 pub use selection::Selection;
-pub use session::{Direction, EndpointChange, Phase, Restart, Session};
+pub use session::{Direction, EndpointChange, MessageRef, Phase, Restart, Session};

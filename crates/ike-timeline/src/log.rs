@@ -107,7 +107,7 @@ pub fn joined_sessions(timeline: &Timeline, index: usize) -> Vec<usize> {
             let times = s
                 .messages
                 .iter()
-                .filter_map(|&m| timeline.events.get(m).map(|e| e.time.0));
+                .filter_map(|r| timeline.events.get(r.event()).map(|e| e.time.0));
             let (mut first, mut last) = (i64::MAX, i64::MIN);
             for t in times {
                 first = first.min(t);

@@ -43,6 +43,37 @@ pub enum Direction {
     ResponderToInitiator,
 }
 
+/// One message of an SA: its index in [`Timeline::events`] and whether it is a
+/// retransmission, in 4 bytes (a gateway's capture lists hundreds of thousands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageRef(u32);
+
+impl MessageRef {
+    const RETRANSMIT: u32 = 1 << 31;
+
+    /// `None` for an index of 2^31 or more (two billion events, beyond any cap).
+    pub fn new(event: usize, retransmit: bool) -> Option<MessageRef> {
+        let event = u32::try_from(event)
+            .ok()
+            .filter(|&e| e < Self::RETRANSMIT)?;
+        Some(MessageRef(if retransmit {
+            event | Self::RETRANSMIT
+        } else {
+            event
+        }))
+    }
+
+    /// Its index in [`Timeline::events`].
+    pub fn event(self) -> usize {
+        (self.0 & !Self::RETRANSMIT) as usize
+    }
+
+    /// Same direction, exchange, message ID and bytes as an earlier message of the SA.
+    pub fn retransmit(self) -> bool {
+        self.0 & Self::RETRANSMIT != 0
+    }
+}
+
 /// A peer's address or port changed during the SA (other than the NAT-T move to 4500).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointChange {
@@ -81,10 +112,9 @@ pub struct Session {
     /// Initiator and responder as last seen, after the NAT-T move and any later change (read
     /// them with [`Session::initiator_now`] and [`Session::responder_now`]).
     pub endpoints_now: Endpoints,
-    /// Indices into [`Timeline::events`], in time order: one per datagram (its first sighting).
-    pub messages: Vec<usize>,
-    /// Which of `messages` are retransmissions (same direction, ID and bytes as an earlier one).
-    pub retransmits: Vec<bool>,
+    /// Its datagrams in time order, each once (its first sighting): the event index and
+    /// whether it is a retransmission (same direction, ID and bytes as an earlier one).
+    pub messages: Vec<MessageRef>,
     pub phase_reached: Phase,
     /// Why `phase_reached` is `Established`, for the report.
     pub established_by: Option<Box<str>>,
@@ -135,7 +165,6 @@ impl Session {
             endpoints_now: endpoints.clone(),
             endpoints,
             messages: Vec::new(),
-            retransmits: Vec::new(),
             phase_reached: Phase::IkeSaInit,
             established_by: None,
             auth_response_at: None,
@@ -280,13 +309,14 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
             session.spi_r = spi_r;
         }
         let EventKind::Ike(m) = &event.kind else {
-            session.messages.push(index);
-            session.retransmits.push(false);
+            session.messages.extend(MessageRef::new(index, false));
             continue;
         };
         let retransmit = is_retransmit(timeline, session, m);
-        session.messages.push(index);
-        session.retransmits.push(retransmit);
+        let Some(message) = MessageRef::new(index, retransmit) else {
+            continue;
+        };
+        session.messages.push(message);
         track_endpoints(session, index, m);
         if m.exchange == ExchangeType::IKE_SA_INIT {
             if !m.response {
@@ -376,9 +406,9 @@ fn restart_reason(timeline: &Timeline, sessions: &[Session], previous: usize) ->
     let told_cookie = sessions
         .get(previous)
         .map(|s| {
-            s.messages.iter().any(|&i| {
+            s.messages.iter().any(|r| {
                 timeline
-                    .ike(i)
+                    .ike(r.event())
                     .is_some_and(|(_, m)| m.response && m.has_notify(NotifyType::COOKIE))
             })
         })
@@ -394,8 +424,8 @@ fn restart_reason(timeline: &Timeline, sessions: &[Session], previous: usize) ->
 fn is_retransmit(timeline: &Timeline, session: &Session, m: &IkeMessage) -> bool {
     // Retransmits follow their original closely; a bounded look-back keeps this linear.
     const LOOK_BACK: usize = 64;
-    session.messages.iter().rev().take(LOOK_BACK).any(|&i| {
-        timeline.ike(i).is_some_and(|(_, earlier)| {
+    session.messages.iter().rev().take(LOOK_BACK).any(|r| {
+        timeline.ike(r.event()).is_some_and(|(_, earlier)| {
             earlier.from_initiator == m.from_initiator
                 && earlier.response == m.response
                 && earlier.message_id == m.message_id
@@ -536,7 +566,10 @@ pub fn merge(
         let mut parts: Vec<Session> = members.iter().filter_map(|&i| slots[i].take()).collect();
         // The capture whose first message comes first in time describes the SA (normally the
         // initiator's side); the others add their sightings.
-        parts.sort_by_key(|s| (s.messages.first().map_or(i64::MAX, |&m| time(m)), s.source));
+        parts.sort_by_key(|s| {
+            let first = s.messages.first().map_or(i64::MAX, |r| time(r.event()));
+            (first, s.source)
+        });
         let mut parts = parts.into_iter();
         let Some(mut base) = parts.next() else {
             continue;
@@ -572,13 +605,14 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
     let seen_in = &mut base.rare.get_or_insert_with(Default::default).seen_in;
     seen_in.resize(base.messages.len(), Vec::new());
     let mut positions: HashMap<Key, Vec<usize>> = HashMap::default();
-    for (n, &index) in base.messages.iter().enumerate() {
-        if let Some(k) = key(index) {
+    for (n, r) in base.messages.iter().enumerate() {
+        if let Some(k) = key(r.event()) {
             positions.entry(k).or_default().push(n);
         }
     }
     let mut used: HashMap<Key, usize> = HashMap::default();
-    for (n, &index) in other.messages.iter().enumerate() {
+    for &r in &other.messages {
+        let index = r.event();
         let matched = key(index).and_then(|k| {
             let k_th = used.entry(k).or_insert(0);
             let position = positions.get(&k).and_then(|p| p.get(*k_th)).copied();
@@ -592,10 +626,8 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
                 }
             }
             None => {
-                base.messages.push(index);
+                base.messages.push(r);
                 seen_in.push(Vec::new());
-                base.retransmits
-                    .push(other.retransmits.get(n).copied().unwrap_or(false));
             }
         }
     }
@@ -632,23 +664,30 @@ fn absorb(timeline: &Timeline, base: &mut Session, other: Session) {
 fn order_by_time(session: &mut Session, time: &dyn Fn(usize) -> i64) {
     let seen_in = &mut session.rare.get_or_insert_with(Default::default).seen_in;
     seen_in.resize(session.messages.len(), Vec::new());
-    let mut rows: Vec<(usize, Vec<usize>, bool)> = std::mem::take(&mut session.messages)
+    let mut rows: Vec<(MessageRef, Vec<usize>)> = std::mem::take(&mut session.messages)
         .into_iter()
         .zip(std::mem::take(seen_in))
-        .zip(std::mem::take(&mut session.retransmits))
-        .map(|((m, seen), r)| (m, seen, r))
         .collect();
-    rows.sort_by_key(|(m, _, _)| (time(*m), *m));
-    for (m, seen, r) in rows {
-        session.messages.push(m);
+    rows.sort_by_key(|(r, _)| (time(r.event()), r.event()));
+    for (r, seen) in rows {
+        session.messages.push(r);
         seen_in.push(seen);
-        session.retransmits.push(r);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_ref_keeps_its_index_and_mark_in_four_bytes() {
+        assert_eq!(std::mem::size_of::<MessageRef>(), 4);
+        let plain = MessageRef::new(7, false).expect("fits");
+        let again = MessageRef::new((1 << 31) - 1, true).expect("fits");
+        assert_eq!((plain.event(), plain.retransmit()), (7, false));
+        assert_eq!((again.event(), again.retransmit()), ((1 << 31) - 1, true));
+        assert_eq!(MessageRef::new(1 << 31, false), None);
+    }
     use crate::builder::{Limits, SourceKind, TimelineBuilder};
     use ike_capture::{IkeDatagram, NetEvent};
     use ike_wire::{
@@ -809,7 +848,12 @@ mod tests {
         w.send(1003, 2, 9, init, 0, R, vec![sa(), nonce()]);
         let t = w.builder.finish();
         assert_eq!(t.sessions.len(), 2);
-        assert_eq!(t.sessions[0].retransmits, vec![false, true, false]);
+        let retransmits: Vec<bool> = t.sessions[0]
+            .messages
+            .iter()
+            .map(|r| r.retransmit())
+            .collect();
+        assert_eq!(retransmits, [false, true, false]);
         assert_eq!(t.sessions[0].phase_reached, Phase::IkeSaInit);
         let restart = t.sessions[1].restart_of().expect("linked");
         assert_eq!((restart.session, restart.reason), (0, "INVALID_KE_PAYLOAD"));

@@ -700,7 +700,7 @@ impl Rule for InitiatorStartsOver {
         let repeats = next
             .messages
             .iter()
-            .filter_map(|&i| timeline.ike(i))
+            .filter_map(|r| timeline.ike(r.event()))
             .any(|(_, m)| {
                 m.exchange == ExchangeType::IKE_AUTH && m.response && m.length == answer.m.length
             });
@@ -711,7 +711,7 @@ impl Rule for InitiatorStartsOver {
         if let Some(first) = next
             .messages
             .first()
-            .and_then(|&i| sa.timeline().events.get(i))
+            .and_then(|r| sa.timeline().events.get(r.event()))
         {
             evidence.push(EvidenceRef {
                 source: first.source(),

@@ -67,7 +67,7 @@ impl Rule for IkeVersionMismatch {
         let Some(event) = v1
             .messages
             .first()
-            .and_then(|&i| sa.timeline().events.get(i))
+            .and_then(|r| sa.timeline().events.get(r.event()))
         else {
             return Vec::new();
         };
