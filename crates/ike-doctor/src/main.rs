@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ike_capture::DissectorConfig;
-use ike_timeline::{EventKind, Limits, TimelineBuilder};
+use ike_timeline::{Limits, TimelineBuilder};
 
 /// A gateway's capture makes a few small allocations per IKE message and per finding, which
 /// glibc's malloc made a sixth of the run; mimalloc's per-size free lists make them cheap (see
@@ -650,18 +650,6 @@ fn diagnose(reading: &Reading, format: Format, output: &Output) -> ExitCode {
 /// Says in the report's notes which cap was reached and the option that raises it: past a cap
 /// the evidence is counted, not kept, and the verdict rests on the part kept.
 fn note_caps_reached(timeline: &mut ike_timeline::Timeline, limits: &Limits) {
-    // The messages of SAs past their cap are counted among those not kept too: the message
-    // cap itself was reached only when that many were kept.
-    let kept = timeline
-        .events
-        .iter()
-        .filter(|e| matches!(e.kind, EventKind::Ike(_) | EventKind::IkeV1(_)))
-        .count();
-    let messages_past_cap = if kept >= limits.max_ike_events {
-        timeline.ike_events_dropped
-    } else {
-        0
-    };
     let reached = [
         (
             timeline.sessions_untracked,
@@ -671,7 +659,7 @@ fn note_caps_reached(timeline: &mut ike_timeline::Timeline, limits: &Limits) {
             "--max-sas",
         ),
         (
-            messages_past_cap,
+            timeline.ike_events_past_message_cap,
             "IKE messages were counted, not kept",
             limits.max_ike_events,
             "messages",

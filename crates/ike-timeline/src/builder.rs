@@ -89,8 +89,11 @@ pub struct Timeline {
     pub log_groups: Vec<crate::join::LogGroup>,
     /// Clock offsets between captures that saw the same datagrams, and of logs against captures.
     pub clock_offsets: Vec<crate::clock::ClockOffset>,
-    /// IKE messages not kept because a cap was reached.
+    /// IKE messages not kept because a cap was reached (the message cap, or the session cap
+    /// for the messages of SAs past it).
     pub ike_events_dropped: u64,
+    /// Of those, the ones past the message cap itself.
+    pub ike_events_past_message_cap: u64,
     pub other_events_dropped: u64,
     pub flows_dropped: u64,
     pub sessions_untracked: u64,
@@ -240,6 +243,7 @@ impl TimelineBuilder {
         if is_ike {
             if self.ike_events >= self.limits.max_ike_events {
                 self.timeline.ike_events_dropped += 1;
+                self.timeline.ike_events_past_message_cap += 1;
                 return;
             }
             self.ike_events += 1;
@@ -285,6 +289,7 @@ impl TimelineBuilder {
         // Past the cap nothing more is kept: do not even parse.
         if self.ike_events >= self.limits.max_ike_events {
             self.timeline.ike_events_dropped += 1;
+            self.timeline.ike_events_past_message_cap += 1;
             return;
         }
         let at = Locator::Frame(d.frame);
