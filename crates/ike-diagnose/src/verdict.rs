@@ -311,16 +311,19 @@ pub fn peers(timeline: &Timeline, verdicts: &[Verdict], states: &[SaState]) -> V
         .collect();
     // The SA's index last in the key: each pair's group starts with its first SA.
     counted.sort_unstable_by_key(|&i| (pair(i), i));
-    // Each group as (its first SA, where it starts in `counted`), put in first-seen order.
-    let mut groups: Vec<(u32, u32)> = Vec::new();
+    // Each group as (its first SA, where it starts in `counted`, its length), put in
+    // first-seen order (12 bytes a group: a flood makes a group per SA).
+    let mut groups: Vec<(u32, u32, u32)> = Vec::new();
     let mut start = 0;
     for group in counted.chunk_by(|&a, &b| pair(a) == pair(b)) {
-        groups.push((group[0], start));
-        start += group.len() as u32;
+        // Both fit: `counted` holds at most u32::MAX indexes.
+        let len = group.len() as u32;
+        groups.push((group[0], start, len));
+        start += len;
     }
     groups.sort_unstable();
     let mut rows = Vec::with_capacity(groups.len());
-    for (first, start) in groups {
+    for (first, start, len) in groups {
         let (initiator, responder) = pair(first);
         let mut row = PeerRow {
             initiator,
@@ -329,8 +332,7 @@ pub fn peers(timeline: &Timeline, verdicts: &[Verdict], states: &[SaState]) -> V
             established: 0,
             failed: Default::default(),
         };
-        let sas = counted[start as usize..].iter();
-        for &i in sas.take_while(|&&i| pair(i) == (initiator, responder)) {
+        for &i in &counted[start as usize..][..len as usize] {
             row.count(&verdicts[i as usize]);
         }
         rows.push(row);
