@@ -48,7 +48,10 @@ struct Judged {
 fn judge(evidence: &context::Evidence<'_>, i: usize) -> Option<Judged> {
     let sa = evidence.sa(i)?;
     let mut findings = Vec::new();
-    let ikev1 = sa.session.ike_major_version != 2;
+    // IKEv1 on the wire is recognised, not read (the rules know IKEv2's exchanges), but a log
+    // joined to it is the daemon's own account: that SA is judged from its logs, as it would
+    // be without the capture. The context holds no IKEv2 messages for it (`SaContext::msgs`).
+    let ikev1 = sa.session.ike_major_version != 2 && sa.logs.is_empty();
     if !ikev1 {
         for rule in rules::all() {
             for mut f in rule.check(&sa) {
@@ -56,10 +59,15 @@ fn judge(evidence: &context::Evidence<'_>, i: usize) -> Option<Judged> {
                 findings.push(f);
             }
         }
-        if findings.is_empty() {
+        // The strongest known line speaks when no rule did, or when the rules only left the
+        // cause open from a reading less informed than the line (the client's reading of a
+        // refusal, where the gateway's log states what it did).
+        if findings.iter().all(|f| f.category.is_none()) {
             if let Some(mut f) = rules::lines::from_knowledge(&sa) {
-                f.session = Some(i);
-                findings.push(f);
+                if findings.iter().all(|k| k.knowledge < f.knowledge) {
+                    f.session = Some(i);
+                    findings.push(f);
+                }
             }
         }
     }

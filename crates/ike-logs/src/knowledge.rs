@@ -1106,7 +1106,11 @@ pub const ENTRIES: &[Entry] = &[
     entry!("charon.v1-no-peer-config", F::IdentityRejected, StrongSwan, "no peer config found", "", AUTH, None, Symptom,
         "after decrypting the peer's identity, no IKEv1 connection matches its addresses, identity and authentication method; the responder answers AUTHENTICATION_FAILED",
         ["compare the 'looking for ... peer configs matching' line with the configured remote id",
-         "older releases print this too when only the authentication method or Main/Aggressive Mode differs"]),
+         "releases without the ', but none allows' line print this too when only the authentication method or Main/Aggressive Mode differs"],
+        // phase1.c select_config(): the connections are looked up by addresses and identity,
+        // then kept only when their authentication method and Aggressive Mode match.
+        open [(IkeAuth, AuthId, "the identity the peer sent (on the 'looking for ... peer configs matching' line) is in no IKEv1 connection"),
+              (IkeAuth, ConfigOther, "a connection holds the identity, but with another authentication method, or Aggressive Mode where the peer used Main Mode")]),
     entry!("charon.v1-auth-mode-mismatch", F::RefusedPeerAuth, StrongSwan, ", but none allows ", "authentication using", AUTH, Some(C::ConfigOther), Cause,
         "connections for this peer exist, but none allows the authentication method (PSK, RSA, XAuth, hybrid) with the mode used (Main or Aggressive)",
         ["align authby / the auth rounds and aggressive = on both ends"]),

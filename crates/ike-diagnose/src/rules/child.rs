@@ -8,7 +8,7 @@ use ike_timeline::inner::InnerPayloads;
 use ike_wire::{ExchangeType, NotifyType};
 
 use super::{candidate, Rule, LONE_NOTIFY_MAX, WITH_CERTIFICATE_MIN};
-use crate::context::{Msg, SaContext};
+use crate::context::{Line, LogView, Msg, SaContext};
 use crate::fix;
 use crate::model::{Candidate, Confidence, Finding, Severity};
 
@@ -246,7 +246,8 @@ impl Rule for ChildRefusalReadInLog {
                         | Fact::TsRefused
                 ) || (l.fact() == Fact::PeerRefusedProposals
                     && l.log.entry.phase != Some(FailurePhase::IkeSaInit)
-                    && !l.log.text.contains("IKE_SA_INIT"))
+                    && !l.log.text.contains("IKE_SA_INIT")
+                    && (names_a_child_exchange(l) || ike_sa_up_before(log, l)))
             });
             let Some(line) = line else {
                 continue;
@@ -285,6 +286,25 @@ impl Rule for ChildRefusalReadInLog {
         }
         Vec::new()
     }
+}
+
+/// Whether the line names an exchange that builds a CHILD_SA on an IKE SA that is up (pluto's
+/// "dropping unexpected ISAKMP_v2_IKE_AUTH message containing v2N_NO_PROPOSAL_CHOSEN").
+fn names_a_child_exchange(line: &Line<'_>) -> bool {
+    ["IKE_AUTH", "CREATE_CHILD_SA", "QUICK_MODE", "Quick Mode"]
+        .iter()
+        .any(|exchange| line.log.text.contains(exchange))
+}
+
+/// Whether the log shows the IKE SA established before `line`. A refusal whose line does not
+/// name its exchange (IKEv1's "received NO_PROPOSAL_CHOSEN error notify", a bare notify name)
+/// refuses a CHILD_SA only on an IKE SA that is up: before that it refuses Main Mode's or
+/// IKE_SA_INIT's proposals.
+fn ike_sa_up_before(log: &LogView<'_>, line: &Line<'_>) -> bool {
+    log.lines
+        .iter()
+        .take_while(|l| !std::ptr::eq(l.event, line.event))
+        .any(|l| l.fact() == Fact::IkeEstablished)
 }
 
 /// The peer deleted the CHILD_SA as soon as it was established (the responder's log): it could
@@ -759,6 +779,42 @@ Nov 26 23:21:16.700 12[IKE] <home|1> received NO_PROPOSAL_CHOSEN notify, no CHIL
         );
         let v = diagnose(&lab.finish()).verdict;
         assert_eq!((v.phase, v.category), (Some(CHILD), None));
+        assert_eq!(v.candidates[0].category, Category::ProposalEsp);
+    }
+
+    /// Lines of the lab's ikev1-proposal-mismatch and ikev1-esp-proposal-mismatch (client.log):
+    /// charon's IKEv1 notify line names no exchange, so only an IKE SA up before it makes the
+    /// refusal a CHILD_SA's.
+    #[test]
+    fn an_ikev1_refusal_is_quick_modes_only_after_main_mode_completed() {
+        let main_mode = "\
+Dec  7 15:44:41.693 09[IKE] <home|1> initiating Main Mode IKE_SA home[1] to 10.99.2.2
+Dec  7 15:44:41.695 02[IKE] <home|1> received NO_PROPOSAL_CHOSEN error notify
+";
+        let quick_mode = "\
+Dec  7 15:44:46.120 09[IKE] <home|1> initiating Main Mode IKE_SA home[1] to 10.99.2.2
+Dec  7 15:44:46.129 14[IKE] <home|1> IKE_SA home[1] established between 10.99.2.3[client.ikelab.test]...10.99.2.2[gateway.ikelab.test]
+Dec  7 15:44:46.131 14[IKE] <home|1> received NO_PROPOSAL_CHOSEN error notify
+";
+        let verdict = |text: &str| {
+            let mut lab = Lab::new();
+            lab.log("client.log", text);
+            diagnose(&lab.finish()).verdict
+        };
+        let v = verdict(main_mode);
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(FailurePhase::IkeSaInit), None),
+            "{v:?}"
+        );
+        assert!(
+            v.candidates
+                .iter()
+                .any(|c| c.category == Category::ProposalIke),
+            "{v:?}"
+        );
+        let v = verdict(quick_mode);
+        assert_eq!((v.phase, v.category), (Some(CHILD), None), "{v:?}");
         assert_eq!(v.candidates[0].category, Category::ProposalEsp);
     }
 

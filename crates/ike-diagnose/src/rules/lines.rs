@@ -200,9 +200,10 @@ fn strength(line: &Line<'_>) -> Option<u8> {
     }
 }
 
-/// The finding of the strongest line of an SA with no packets, or none.
+/// The finding of the strongest line of an SA with no packets the rules read (none captured,
+/// or IKEv1 ones), or none.
 pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
-    if !sa.session.messages.is_empty() {
+    if !sa.msgs.is_empty() {
         return None;
     }
     let established = sa
@@ -216,8 +217,15 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
         .filter(|l| strength(l).is_some())
         // An SA the log shows established is not failed by a symptom on the way.
         .filter(|l| !established || strength(l) >= Some(3))
-        // Of lines speaking as strongly, one that places itself in a phase.
-        .max_by_key(|l| (strength(l), l.log.entry.phase.is_some()))?;
+        // Of lines speaking as strongly, a daemon's statement about itself before another's
+        // reading of it, then one that places itself in a phase.
+        .max_by_key(|l| {
+            (
+                strength(l),
+                l.log.entry.fact.knowledge(),
+                l.log.entry.phase.is_some(),
+            )
+        })?;
     let entry = line.log.entry;
     let stated_phase = entry.phase.or(entry.open.first().map(|o| o.phase));
     // A peer deleting our CHILD_SA shows one existed; an SA removed by its own daemon does not
@@ -253,6 +261,37 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lab's ikev1-identity-mismatch, both logs: the client only reads AUTHENTICATION_FAILED,
+    /// the gateway states what it did not find. Its line speaks, with the causes it names.
+    #[test]
+    fn the_gateways_own_open_statement_outranks_the_clients_reading() {
+        use crate::fixture::{diagnose, Lab};
+        let mut lab = Lab::new();
+        lab.log(
+            "client.log",
+            "\
+Dec  7 15:44:39.482 13[IKE] <home|1> initiating Main Mode IKE_SA home[1] to 10.99.2.2
+Dec  7 15:44:39.490 13[IKE] <home|1> received AUTHENTICATION_FAILED error notify
+",
+        );
+        lab.log("gateway.log", "\
+Dec  7 15:44:39.483 12[IKE] <1> 10.99.2.3 is initiating a Main Mode IKE_SA
+Dec  7 15:44:39.489 10[CFG] <1> looking for pre-shared key peer configs matching 10.99.2.2...10.99.2.3[laptop.ikelab.test]
+Dec  7 15:44:39.489 10[IKE] <1> no peer config found
+");
+        let v = diagnose(&lab.finish()).verdict;
+        let candidates: Vec<Category> = v.candidates.iter().map(|c| c.category).collect();
+        assert_eq!(
+            (v.phase, v.category, candidates),
+            (
+                Some(FailurePhase::IkeAuth),
+                None,
+                vec![Category::AuthId, Category::ConfigOther]
+            ),
+            "{v:?}"
+        );
+    }
 
     #[test]
     fn every_symptom_leaves_causes_open_in_its_phase_or_later() {
