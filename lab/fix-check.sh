@@ -17,6 +17,8 @@ CONFIG_CAUSED=(
     ike-proposal-mismatch dh-group-mismatch esp-proposal-mismatch pfs-rekey-mismatch
     ts-unacceptable psk-mismatch identity-mismatch cert-identity-unknown eap-wrong-password
     ikev1-only-gateway no-virtual-ip
+    ikev1-proposal-mismatch ikev1-dh-group-mismatch ikev1-esp-proposal-mismatch
+    ikev1-ts-unacceptable ikev1-psk-mismatch ikev1-identity-mismatch
 )
 [ $# -gt 0 ] && CONFIG_CAUSED=("$@")
 cargo build -q --manifest-path "$REPO_DIR/Cargo.toml" -p ike-doctor || exit 2
