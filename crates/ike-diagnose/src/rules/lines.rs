@@ -163,6 +163,35 @@ fn open_candidates(fact: Fact, phase: FailurePhase) -> Vec<Candidate> {
     }
 }
 
+/// The phase an IKEv1 line places itself in, where its entry cannot: pluto names the state
+/// (`STATE_MAIN_I3: retransmission`: Main Mode's message 5, the identity and authentication,
+/// went unanswered), charon the sequence number of the request (`sending retransmit 1 of request
+/// message ID 0, seq 3`: Phase 1 uses message ID 0, and its third request is message 5).
+fn ikev1_phase(text: &str) -> Option<FailurePhase> {
+    const STATES: &[(&str, FailurePhase)] = &[
+        ("STATE_MAIN_I1", FailurePhase::IkeSaInit),
+        ("STATE_MAIN_I2", FailurePhase::IkeSaInit),
+        ("STATE_MAIN_R1", FailurePhase::IkeSaInit),
+        ("STATE_MAIN_I3", FailurePhase::IkeAuth),
+        ("STATE_MAIN_R2", FailurePhase::IkeAuth),
+        ("STATE_QUICK_", FailurePhase::ChildSa),
+    ];
+    if let Some(&(_, phase)) = STATES.iter().find(|(state, _)| text.contains(state)) {
+        return Some(phase);
+    }
+    let (_, after) = text.split_once("of request message ID 0, seq ")?;
+    let seq: u32 = after
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    Some(if seq >= 3 {
+        FailurePhase::IkeAuth
+    } else {
+        FailurePhase::IkeSaInit
+    })
+}
+
 /// What a lone "SA removed" line leaves open: the failure that made the daemon remove the SA
 /// may be in any phase, so the candidates span them and the verdict's phase stays open.
 fn removal_candidates() -> Vec<Candidate> {
@@ -227,7 +256,9 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
             )
         })?;
     let entry = line.log.entry;
-    let stated_phase = entry.phase.or(entry.open.first().map(|o| o.phase));
+    let stated_phase = ikev1_phase(&line.log.text)
+        .or(entry.phase)
+        .or(entry.open.first().map(|o| o.phase));
     // A peer deleting our CHILD_SA shows one existed; an SA removed by its own daemon does not
     // (daemons remove an SA after a failure in any phase), unless the log showed it established.
     let phase_open = stated_phase.is_none() && entry.fact == Fact::Deleting && !established;
@@ -291,6 +322,23 @@ Dec  7 15:44:39.489 10[IKE] <1> no peer config found
             ),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn an_ikev1_line_places_itself_by_state_or_sequence_number() {
+        use FailurePhase::*;
+        let cases = [
+            ("16:10:23.661 09[IKE] <home|1> sending retransmit 3 of request message ID 0, seq 3", Some(IkeAuth)),
+            ("16:10:23.661 09[IKE] <home|1> sending retransmit 1 of request message ID 0, seq 1", Some(IkeSaInit)),
+            ("\"rw\"[1] 10.99.2.3 #1: STATE_MAIN_R2: retransmission; will wait 1 seconds for response", Some(IkeAuth)),
+            ("\"home\" #1: STATE_MAIN_I1: retransmission; will wait 0.5 seconds for response", Some(IkeSaInit)),
+            ("\"home\" #2: STATE_QUICK_I1: retransmission; will wait 0.5 seconds for response", Some(ChildSa)),
+            ("sending retransmit 1 of request message ID 3452345, seq 4", None),
+            ("retransmit 2 of request with message ID 1", None),
+        ];
+        for (text, phase) in cases {
+            assert_eq!(ikev1_phase(text), phase, "{text}");
+        }
     }
 
     #[test]
