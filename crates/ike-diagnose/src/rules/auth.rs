@@ -1239,7 +1239,7 @@ impl Rule for AuthCauseInLog {
             let mut values = sa.fix_values();
             values.change_on = Some(log.end).filter(|e| *e != End::Unknown);
             if line.fact() == Fact::IdentityRejected {
-                identity_values(sa, &mut values);
+                identity_values(sa, &line, &mut values);
             }
             // "No trusted public key" hides which of chain, dates or identity failed: only the
             // lines before it tell, and a log that holds none of them (a pasted line) cannot.
@@ -1326,7 +1326,13 @@ impl Rule for AuthCauseInLog {
 /// initiator asked for (IDr) is not one the gateway's certificate holds (then the initiator
 /// must expect another), or the initiator's own identity is not expected (then the responder
 /// must expect it).
-fn identity_values(sa: &SaContext<'_, '_>, values: &mut fix::Values) {
+fn identity_values(sa: &SaContext<'_, '_>, line: &Line<'_>, values: &mut fix::Values) {
+    // The initiator's own line names both: expect what the responder presents.
+    if let Some(presented) = responder_identity_refused(&line.log.text) {
+        values.id_presented = Some(presented);
+        values.change_on = Some(End::Initiator);
+        return;
+    }
     let Some((asked, presented)) = sa.looked_up_identities() else {
         return;
     };
@@ -1346,6 +1352,14 @@ fn identity_values(sa: &SaContext<'_, '_>, values: &mut fix::Values) {
         values.id_presented = Some(presented);
         values.change_on = Some(End::Responder);
     }
+}
+
+/// The identity a responder presented, from charon's "IDir 'PRESENTED' does not match to
+/// 'EXPECTED'" (IKEv2's IDr and IKEv1's Main Mode message 6 alike).
+fn responder_identity_refused(text: &str) -> Option<String> {
+    let (_, rest) = text.split_once("IDir '")?;
+    let (presented, _) = rest.split_once("' does not match to '")?;
+    Some(presented.to_owned()).filter(|p| !p.is_empty())
 }
 
 /// "no trusted public key found": which of chain, dates (expired, or a clock) or identity, from
@@ -1652,6 +1666,23 @@ impl Rule for AuthNeverAnsweredInLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_refused_responder_identity_is_read_from_charons_line() {
+        let line = "16:15:58.169 16[IKE] <home|1> IDir 'gateway.ikelab.test' does not match to 'vpn.ikelab.test'";
+        assert_eq!(
+            responder_identity_refused(line).as_deref(),
+            Some("gateway.ikelab.test")
+        );
+        assert_eq!(
+            responder_identity_refused("IDir '' does not match to 'x'"),
+            None
+        );
+        assert_eq!(
+            responder_identity_refused("no matching peer config found"),
+            None
+        );
+    }
     use crate::fixture::*;
     use ike_contract::Outcome;
 

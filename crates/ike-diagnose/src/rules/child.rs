@@ -23,6 +23,7 @@ pub const RULES: &[&dyn Rule] = &[
 ];
 
 const CHILD: FailurePhase = FailurePhase::ChildSa;
+const AUTH: FailurePhase = FailurePhase::IkeAuth;
 
 fn child_candidates(decided_by: &'static str) -> Vec<Candidate> {
     vec![
@@ -720,6 +721,9 @@ impl Rule for ChildMissingInLog {
             if i + 1 >= log.lines.len() {
                 continue;
             }
+            if let Some(finding) = main_mode_refused_by_initiator(self.id(), log, i) {
+                return vec![finding];
+            }
             let decided_by = "the other peer's log, or the SA keys (--keys)";
             return vec![Finding::open(
                 self.id(),
@@ -733,6 +737,53 @@ impl Rule for ChildMissingInLog {
         }
         Vec::new()
     }
+}
+
+/// An IKEv1 responder's log: Main Mode is up on its side once it sent message 6, and the
+/// initiator deletes the IKE SA at once, before any Quick Mode. The initiator checks message 6
+/// (the responder's identity and authentication) after the responder counts the SA up, so this
+/// is the initiator refusing the responder, not a CHILD_SA refused (lab:
+/// ikev1-gateway-identity-mismatch).
+fn main_mode_refused_by_initiator(
+    rule: &'static str,
+    log: &LogView<'_>,
+    established_at: usize,
+) -> Option<Finding> {
+    // How soon the deletion must follow: an initiator that refuses message 6 deletes at once.
+    const AT_ONCE_NS: i64 = 10_000_000_000;
+    let (before, after) = log.lines.split_at(established_at);
+    let ike = after.first()?;
+    let main_mode_responder = before.iter().any(|l| {
+        l.fact() == Fact::PeerInitiating
+            && (l.log.text.contains("Main Mode") || l.log.text.contains("Aggressive Mode"))
+    });
+    if !main_mode_responder {
+        return None;
+    }
+    // The first Quick Mode line or deletion after the SA came up must be the deletion.
+    let deleted = after.iter().skip(1).find(|l| {
+        l.fact() == Fact::Deleting
+            || l.log.text.contains("QUICK_MODE")
+            || l.log.text.contains("Quick Mode")
+    })?;
+    if deleted.fact() != Fact::Deleting || deleted.event.time.0 - ike.event.time.0 > AT_ONCE_NS {
+        return None;
+    }
+    let decided_by = "the initiator's log (it names the identity or certificate it refused)";
+    Some(
+        Finding::open(
+            rule,
+            AUTH,
+            Knowledge::PeerReading,
+            "the IKEv1 initiator deleted the IKE SA as soon as Main Mode completed, before any Quick Mode: it refused Main Mode's last message (this side's identity or authentication)",
+            vec![
+                candidate(AUTH, Category::AuthId, "this side's identity is not the one the initiator's connection expects", decided_by),
+                candidate(AUTH, Category::AuthCert, "the initiator does not trust this side's certificate", decided_by),
+            ],
+        )
+        .evidence([ike.cite_meaning(), deleted.cite_meaning()])
+        .fix(fix::to_decide(&[decided_by])),
+    )
 }
 
 #[cfg(test)]
@@ -780,6 +831,34 @@ Nov 26 23:21:16.700 12[IKE] <home|1> received NO_PROPOSAL_CHOSEN notify, no CHIL
         let v = diagnose(&lab.finish()).verdict;
         assert_eq!((v.phase, v.category), (Some(CHILD), None));
         assert_eq!(v.candidates[0].category, Category::ProposalEsp);
+    }
+
+    /// The lab's ikev1-gateway-identity-mismatch, the gateway's log alone: Main Mode is up on
+    /// its side, and the client deletes it before any Quick Mode. With a Quick Mode first, the
+    /// CHILD_SA's causes stay the candidates.
+    #[test]
+    fn an_ikev1_initiator_deleting_at_once_refused_main_mode() {
+        let up = "\
+Dec  7 16:15:58.167 09[IKE] <1> 10.99.2.3 is initiating a Main Mode IKE_SA
+Dec  7 16:15:58.169 12[IKE] <rw|1> IKE_SA rw[1] established between 10.99.2.2[gateway.ikelab.test]...10.99.2.3[client.ikelab.test]
+";
+        let verdict = |rest: &str| {
+            let mut lab = Lab::new();
+            lab.log("gateway.log", &format!("{up}{rest}"));
+            diagnose(&lab.finish()).verdict
+        };
+        let v = verdict("Dec  7 16:15:58.169 03[IKE] <rw|1> deleting IKE_SA rw[1] between 10.99.2.2[gateway.ikelab.test]...10.99.2.3[client.ikelab.test]\n");
+        let candidates: Vec<Category> = v.candidates.iter().map(|c| c.category).collect();
+        assert_eq!(
+            (v.phase, v.category, candidates),
+            (Some(AUTH), None, vec![Category::AuthId, Category::AuthCert]),
+            "{v:?}"
+        );
+        let v = verdict("\
+Dec  7 16:15:58.170 03[ENC] <rw|1> parsed QUICK_MODE request 2562762801 [ HASH SA No ID ID ]
+Dec  7 16:15:58.171 03[IKE] <rw|1> deleting IKE_SA rw[1] between 10.99.2.2[gateway.ikelab.test]...10.99.2.3[client.ikelab.test]
+");
+        assert_eq!((v.phase, v.category), (Some(CHILD), None), "{v:?}");
     }
 
     /// Lines of the lab's ikev1-proposal-mismatch and ikev1-esp-proposal-mismatch (client.log):
