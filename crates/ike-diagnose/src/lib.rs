@@ -48,11 +48,18 @@ struct Judged {
 fn judge(evidence: &context::Evidence<'_>, i: usize) -> Option<Judged> {
     let sa = evidence.sa(i)?;
     let mut findings = Vec::new();
-    // IKEv1 on the wire is recognised, not read (the rules know IKEv2's exchanges), but a log
-    // joined to it is the daemon's own account: that SA is judged from its logs, as it would
-    // be without the capture. The context holds no IKEv2 messages for it (`SaContext::msgs`).
-    let ikev1 = sa.session.ike_major_version != 2 && sa.logs.is_empty();
-    if !ikev1 {
+    // The rules know IKEv2's exchanges. A log joined to an IKEv1 SA is the daemon's own
+    // account: that SA is judged from its logs, as it would be without the capture (the
+    // context holds no IKEv2 messages for it, `SaContext::msgs`). Without a log, its headers
+    // and clear notifies may still show where it stopped (`rules::ikev1`).
+    let mut ikev1 = sa.session.ike_major_version != 2 && sa.logs.is_empty();
+    if ikev1 {
+        if let Some(mut f) = rules::ikev1::from_wire(&sa) {
+            f.session = Some(i);
+            findings.push(f);
+            ikev1 = false;
+        }
+    } else {
         for rule in rules::all() {
             for mut f in rule.check(&sa) {
                 f.session = Some(i);

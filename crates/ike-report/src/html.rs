@@ -835,7 +835,7 @@ fn sa_data(
                 }
                 EventKind::IkeV1(v1) => Row::Message(Box::new((
                     "m",
-                    u8::from(v1.src != s.initiator()),
+                    u8::from(!s.sent_by_initiator(v1.src)),
                     micros(time),
                     exchanges.get(json::ikev1_exchange_name(v1.exchange)),
                     v1.message_id,

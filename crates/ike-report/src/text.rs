@@ -410,7 +410,11 @@ fn ladder(
                     "  {:>7} {:>11.6}  {}  {:<15} {:>4} {:<4} {:>5}  (IKEv{}.{}: not parsed)",
                     frame(e.at()),
                     rel,
-                    if v1.src == s.initiator() { "->" } else { "<-" },
+                    if s.sent_by_initiator(v1.src) {
+                        "->"
+                    } else {
+                        "<-"
+                    },
                     ikev1_exchange_name(v1.exchange),
                     v1.message_id,
                     "",

@@ -674,13 +674,69 @@ fn ikev1_message(d: &IkeDatagram, major: u8, minor: u8) -> IkeV1Message {
         exchange: b.get(18).copied().unwrap_or(0),
         message_id: be32(20),
         length: be32(24),
+        flags: b.get(19).copied().unwrap_or(0),
+        notify: ikev1_clear_notify(b),
     }
+}
+
+/// The first Notification payload's type of an IKEv1 message in clear: the payload chain is
+/// walked from the header's next-payload field, within the bytes captured, at most 32 payloads.
+fn ikev1_clear_notify(b: &[u8]) -> Option<u16> {
+    const HEADER: usize = 28;
+    const NOTIFICATION: u8 = 11;
+    let flags = *b.get(19)?;
+    if flags & 1 != 0 {
+        return None;
+    }
+    let mut next = *b.get(16)?;
+    let mut at = HEADER;
+    for _ in 0..32 {
+        if next == 0 {
+            return None;
+        }
+        let header = b.get(at..at + 4)?;
+        let len = usize::from(u16::from_be_bytes([header[2], header[3]]));
+        if len < 4 {
+            return None;
+        }
+        if next == NOTIFICATION {
+            // DOI (4), protocol (1), SPI size (1), then the type.
+            let t = b.get(at + 10..at + 12)?;
+            return Some(u16::from_be_bytes([t[0], t[1]]));
+        }
+        next = header[0];
+        at += len;
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use ike_capture::Timestamp;
+
+    /// An ISAKMP header (next payload 11, flags as given) and a Notification payload of `notify`.
+    fn ikev1_notify(flags: u8, notify: u16) -> Vec<u8> {
+        let mut b = vec![0u8; 28];
+        b[16] = 11;
+        b[17] = 0x10;
+        b[18] = 5;
+        b[19] = flags;
+        b.extend_from_slice(&[0, 0, 0, 12, 0, 0, 0, 1, 1, 0]);
+        b.extend_from_slice(&notify.to_be_bytes());
+        b
+    }
+
+    #[test]
+    fn an_ikev1_clear_notify_is_read_and_an_encrypted_one_is_not() {
+        assert_eq!(ikev1_clear_notify(&ikev1_notify(0, 14)), Some(14));
+        assert_eq!(ikev1_clear_notify(&ikev1_notify(1, 14)), None);
+        let cut = ikev1_notify(0, 14);
+        assert_eq!(ikev1_clear_notify(&cut[..cut.len() - 1]), None);
+        let mut zero_length = ikev1_notify(0, 14);
+        zero_length[31] = 0;
+        assert_eq!(ikev1_clear_notify(&zero_length), None);
+    }
 
     fn esp(frame: u64, src: &str, dst: &str, spi: u32) -> NetEvent {
         NetEvent::Esp(EspPacket {

@@ -574,6 +574,24 @@ pub struct IkeV1Message {
     pub exchange: u8,
     pub message_id: u32,
     pub length: u32,
+    /// The header's flags (bit 0: the payloads after the header are encrypted).
+    pub flags: u8,
+    /// The first Notification payload's type, when the message is in clear (a refusal before
+    /// any key exists: NO_PROPOSAL_CHOSEN to Main Mode's first message).
+    pub notify: Option<u16>,
+}
+
+impl IkeV1Message {
+    /// ISAKMP exchange types (RFC 2408 and 2409).
+    pub const MAIN_MODE: u8 = 2;
+    pub const AGGRESSIVE: u8 = 4;
+    pub const INFORMATIONAL: u8 = 5;
+    pub const QUICK_MODE: u8 = 32;
+
+    /// The payloads after the header are encrypted (the E flag).
+    pub fn encrypted(&self) -> bool {
+        self.flags & 1 != 0
+    }
 }
 
 #[cfg(test)]

@@ -207,6 +207,13 @@ impl Session {
         self.endpoints.src()
     }
 
+    /// Whether a datagram from `src` was sent by the initiator: from its address, or from its
+    /// host on another port (the NAT-T move to 4500) when the two peers' hosts differ.
+    pub fn sent_by_initiator(&self, src: SocketAddr) -> bool {
+        let initiator = self.initiator();
+        src == initiator || (src.ip() == initiator.ip() && src.ip() != self.responder().ip())
+    }
+
     pub fn responder(&self) -> SocketAddr {
         self.endpoints.dst()
     }

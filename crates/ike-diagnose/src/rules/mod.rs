@@ -16,6 +16,7 @@ pub mod auth;
 pub mod child;
 pub mod client;
 pub mod established;
+pub mod ikev1;
 pub mod init;
 pub mod lines;
 
