@@ -18,7 +18,7 @@ pub struct SaState {
     pub established_in_log: bool,
     /// Replaced by a later attempt.
     pub superseded: bool,
-    /// IKEv1 without a log of it (recognised, not diagnosed).
+    /// IKEv1 that neither a log nor its own datagrams could judge (recognised, not diagnosed).
     pub ikev1: bool,
 }
 

@@ -292,9 +292,16 @@ impl Rule for ChildRefusalReadInLog {
 /// Whether the line names an exchange that builds a CHILD_SA on an IKE SA that is up (pluto's
 /// "dropping unexpected ISAKMP_v2_IKE_AUTH message containing v2N_NO_PROPOSAL_CHOSEN").
 fn names_a_child_exchange(line: &Line<'_>) -> bool {
-    ["IKE_AUTH", "CREATE_CHILD_SA", "QUICK_MODE", "Quick Mode"]
+    ["IKE_AUTH", "CREATE_CHILD_SA"]
         .iter()
         .any(|exchange| line.log.text.contains(exchange))
+        || names_quick_mode(line)
+}
+
+/// Whether the line speaks of IKEv1's Quick Mode (charon's `QUICK_MODE` messages, the words in
+/// other lines).
+fn names_quick_mode(line: &Line<'_>) -> bool {
+    line.log.text.contains("QUICK_MODE") || line.log.text.contains("Quick Mode")
 }
 
 /// Whether the log shows the IKE SA established before `line`. A refusal whose line does not
@@ -761,11 +768,10 @@ fn main_mode_refused_by_initiator(
         return None;
     }
     // The first Quick Mode line or deletion after the SA came up must be the deletion.
-    let deleted = after.iter().skip(1).find(|l| {
-        l.fact() == Fact::Deleting
-            || l.log.text.contains("QUICK_MODE")
-            || l.log.text.contains("Quick Mode")
-    })?;
+    let deleted = after
+        .iter()
+        .skip(1)
+        .find(|l| l.fact() == Fact::Deleting || names_quick_mode(l))?;
     if deleted.fact() != Fact::Deleting || deleted.event.time.0 - ike.event.time.0 > AT_ONCE_NS {
         return None;
     }

@@ -44,8 +44,13 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
         )
     };
 
-    // Refused in clear: no key exists yet, so this is Main Mode's first answer.
-    if let Some(refusal) = from(false).find(|x| x.m.notify == Some(NO_PROPOSAL_CHOSEN)) {
+    let identity_sent = from(true).find(|x| main(x) && x.m.encrypted());
+    let identity_answered = from(false).find(|x| main(x) && x.m.encrypted());
+    let quick_mode = from(true).find(|x| x.m.exchange == IkeV1Message::QUICK_MODE);
+
+    // Refused in clear before any key was in use: Main Mode's first answer.
+    let in_clear = from(false).find(|x| x.m.notify == Some(NO_PROPOSAL_CHOSEN));
+    if let (Some(refusal), None) = (in_clear, identity_answered) {
         let decided_by = "the responder's log or configuration (its IKEv1 proposals)";
         return Some(
             Finding::open(
@@ -77,10 +82,6 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
             .evidence([refusal.cite.clone()]),
         );
     }
-
-    let identity_sent = from(true).find(|x| main(x) && x.m.encrypted());
-    let identity_answered = from(false).find(|x| main(x) && x.m.encrypted());
-    let quick_mode = from(true).find(|x| x.m.exchange == IkeV1Message::QUICK_MODE);
 
     // Message 5 sent, message 6 never came: the responder could not use it, or never got it.
     if let (Some(sent), None) = (identity_sent, identity_answered) {
