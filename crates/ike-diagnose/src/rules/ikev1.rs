@@ -37,12 +37,9 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
             .iter()
             .filter(move |x| x.from_initiator == initiator_side)
     };
-    let main = |x: &&V1<'_>| {
-        matches!(
-            x.m.exchange,
-            IkeV1Message::MAIN_MODE | IkeV1Message::AGGRESSIVE
-        )
-    };
+    // Main Mode only: Aggressive Mode's third message expects no answer, and encrypted
+    // notifies (INITIAL-CONTACT, DPD) may follow it on an SA that is up.
+    let main = |x: &&V1<'_>| x.m.exchange == IkeV1Message::MAIN_MODE;
 
     let identity_sent = from(true).find(|x| main(x) && x.m.encrypted());
     let identity_answered = from(false).find(|x| main(x) && x.m.encrypted());
