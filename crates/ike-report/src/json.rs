@@ -797,13 +797,7 @@ fn vendor_string(info: &ike_wire::vendor::VendorInfo) -> String {
 
 /// IKEv1 exchange names (RFC 2408/2409), for recognising IKEv1 in reports.
 pub fn ikev1_exchange_name(exchange: u8) -> String {
-    match exchange {
-        2 => "IKEv1 Main Mode".into(),
-        4 => "IKEv1 Aggressive Mode".into(),
-        5 => "IKEv1 Informational".into(),
-        32 => "IKEv1 Quick Mode".into(),
-        n => format!("IKEv1 exchange {n}"),
-    }
+    ike_timeline::IkeV1Message::exchange_name(exchange).into_owned()
 }
 
 pub fn icmp_kind(kind: IcmpKind) -> (&'static str, Option<u32>) {

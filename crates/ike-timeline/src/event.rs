@@ -592,6 +592,17 @@ impl IkeV1Message {
     pub fn encrypted(&self) -> bool {
         self.flags & 1 != 0
     }
+
+    /// An exchange type by name, as the reports and findings write it.
+    pub fn exchange_name(exchange: u8) -> std::borrow::Cow<'static, str> {
+        match exchange {
+            Self::MAIN_MODE => "IKEv1 Main Mode".into(),
+            Self::AGGRESSIVE => "IKEv1 Aggressive Mode".into(),
+            Self::INFORMATIONAL => "IKEv1 Informational".into(),
+            Self::QUICK_MODE => "IKEv1 Quick Mode".into(),
+            n => format!("IKEv1 exchange {n}").into(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -225,15 +225,9 @@ fn one_capture<'t>(sa: &SaContext<'_, 't>) -> Vec<V1<'t>> {
 }
 
 fn describe(m: &IkeV1Message, from_initiator: bool) -> String {
-    let exchange = match m.exchange {
-        IkeV1Message::MAIN_MODE => "Main Mode",
-        IkeV1Message::AGGRESSIVE => "Aggressive Mode",
-        IkeV1Message::INFORMATIONAL => "Informational",
-        IkeV1Message::QUICK_MODE => "Quick Mode",
-        _ => "IKEv1",
-    };
     let mut text = format!(
-        "IKEv1 {exchange} from the {} ({} bytes{})",
+        "{} from the {} ({} bytes{})",
+        IkeV1Message::exchange_name(m.exchange),
         if from_initiator {
             "initiator"
         } else {
