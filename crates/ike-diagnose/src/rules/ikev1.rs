@@ -9,7 +9,7 @@
 //! 6 IKE_AUTH, Quick Mode CHILD_SA.
 
 use ike_contract::{Category, FailurePhase, Knowledge};
-use ike_timeline::{EventKind, IkeV1Message, SourceId};
+use ike_timeline::{Event, EventKind, IkeV1Message, SourceId};
 
 use super::candidate;
 use crate::context::SaContext;
@@ -24,9 +24,20 @@ const RULE: &str = "ikev1-wire";
 struct V1<'t> {
     /// Its place among the SA's datagrams in this capture, in time order.
     at: usize,
+    event: &'t Event,
     m: &'t IkeV1Message,
     from_initiator: bool,
-    cite: EvidenceRef,
+}
+
+impl V1<'_> {
+    /// Cites the datagram (made only for the few a finding cites).
+    fn cite(&self) -> EvidenceRef {
+        EvidenceRef {
+            source: self.event.source(),
+            at: Some(self.event.at()),
+            note: describe(self.m, self.from_initiator),
+        }
+    }
 }
 
 /// The finding the IKEv1 datagrams of `sa` support, if they show where it stopped.
@@ -40,6 +51,13 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
     // Main Mode only: Aggressive Mode's third message expects no answer, and encrypted
     // notifies (INITIAL-CONTACT, DPD) may follow it on an SA that is up.
     let main = |x: &&V1<'_>| x.m.exchange == IkeV1Message::MAIN_MODE;
+    // An encrypted notify or delete from one side after the datagram at `after`: what a peer
+    // sends instead of the exchange's next message when it refuses it.
+    let encrypted_notify_after = |initiator_side: bool, after: usize| {
+        from(initiator_side).find(move |x| {
+            x.at > after && x.m.exchange == IkeV1Message::INFORMATIONAL && x.m.encrypted()
+        })
+    };
 
     let identity_sent = from(true).find(|x| main(x) && x.m.encrypted());
     let identity_answered = from(false).find(|x| main(x) && x.m.encrypted());
@@ -76,15 +94,13 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
                     ),
                 ],
             )
-            .evidence([refusal.cite.clone()]),
+            .evidence([refusal.cite()]),
         );
     }
 
     // Message 5 sent, message 6 never came: the responder could not use it, or never got it.
     if let (Some(sent), None) = (identity_sent, identity_answered) {
-        let refused = from(false).find(|x| {
-            x.at > sent.at && x.m.exchange == IkeV1Message::INFORMATIONAL && x.m.encrypted()
-        });
+        let refused = encrypted_notify_after(false, sent.at);
         // Silence is evidence only where the capture shows the initiator waiting: it resent
         // message 5 (a capture cut right after it cannot tell).
         let resent = from(true)
@@ -113,8 +129,8 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
                 ],
             ),
         };
-        let mut evidence = vec![sent.cite.clone()];
-        evidence.extend(refused.map(|x| x.cite.clone()));
+        let mut evidence = vec![sent.cite()];
+        evidence.extend(refused.map(|x| x.cite()));
         return Some(
             Finding::open(
                 RULE,
@@ -130,9 +146,7 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
     // Main Mode done on the responder's side, and the initiator sends an encrypted notify or
     // delete instead of Quick Mode: it refused message 6.
     if let (Some(answered), None) = (identity_answered, quick_mode) {
-        if let Some(deleted) = from(true).find(|x| {
-            x.at > answered.at && x.m.exchange == IkeV1Message::INFORMATIONAL && x.m.encrypted()
-        }) {
+        if let Some(deleted) = encrypted_notify_after(true, answered.at) {
             let decided_by = "the initiator's log (it names what it refused)";
             return Some(
                 Finding::open(
@@ -145,7 +159,7 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
                         candidate(FailurePhase::IkeAuth, Category::AuthCert, "the initiator does not trust the responder's certificate", decided_by),
                     ],
                 )
-                .evidence([answered.cite.clone(), deleted.cite.clone()]),
+                .evidence([answered.cite(), deleted.cite()]),
             );
         }
     }
@@ -153,9 +167,7 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
     // Quick Mode asked, never answered in kind, an encrypted notify instead.
     if let Some(asked) = quick_mode {
         let answered = from(false).any(|x| x.m.exchange == IkeV1Message::QUICK_MODE);
-        let refused = from(false).find(|x| {
-            x.at > asked.at && x.m.exchange == IkeV1Message::INFORMATIONAL && x.m.encrypted()
-        });
+        let refused = encrypted_notify_after(false, asked.at);
         if let (false, Some(refused)) = (answered, refused) {
             let decided_by = "the responder's log";
             return Some(
@@ -170,7 +182,7 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
                         candidate(FailurePhase::ChildSa, Category::ProposalDh, "PFS on one side only, or another PFS group", decided_by),
                     ],
                 )
-                .evidence([asked.cite.clone(), refused.cite.clone()]),
+                .evidence([asked.cite(), refused.cite()]),
             );
         }
     }
@@ -181,46 +193,34 @@ pub fn from_wire(sa: &SaContext<'_, '_>) -> Option<Finding> {
 /// one exchange would list each datagram twice, and a datagram seen twice is not a retransmit.
 fn one_capture<'t>(sa: &SaContext<'_, 't>) -> Vec<V1<'t>> {
     let timeline = sa.timeline();
-    let all: Vec<(SourceId, V1<'t>)> = sa
-        .session
-        .messages
-        .iter()
-        .filter_map(|r| {
+    let datagrams = || {
+        sa.session.messages.iter().filter_map(|r| {
             let event = timeline.events.get(r.event())?;
-            let EventKind::IkeV1(m) = &event.kind else {
-                return None;
-            };
-            let from_initiator = sa.session.sent_by_initiator(m.src);
-            let cite = EvidenceRef {
-                source: event.source(),
-                at: Some(event.at()),
-                note: describe(m, from_initiator),
-            };
-            Some((
-                event.source(),
-                V1 {
-                    at: 0,
-                    m,
-                    from_initiator,
-                    cite,
-                },
-            ))
+            match &event.kind {
+                EventKind::IkeV1(m) => Some((event, &**m)),
+                _ => None,
+            }
         })
-        .collect();
+    };
     let mut sources: Vec<(SourceId, usize)> = Vec::new();
-    for (source, _) in &all {
-        match sources.iter_mut().find(|(s, _)| s == source) {
+    for (event, _) in datagrams() {
+        match sources.iter_mut().find(|(s, _)| *s == event.source()) {
             Some((_, n)) => *n += 1,
-            None => sources.push((*source, 1)),
+            None => sources.push((event.source(), 1)),
         }
     }
     let Some(&(busiest, _)) = sources.iter().max_by_key(|(_, n)| *n) else {
         return Vec::new();
     };
-    all.into_iter()
-        .filter(|(s, _)| *s == busiest)
+    datagrams()
+        .filter(|(event, _)| event.source() == busiest)
         .enumerate()
-        .map(|(at, (_, m))| V1 { at, ..m })
+        .map(|(at, (event, m))| V1 {
+            at,
+            event,
+            m,
+            from_initiator: sa.session.sent_by_initiator(m.src),
+        })
         .collect()
 }
 
