@@ -651,63 +651,38 @@ fn message_from_repr(
 
 /// IKEv1 and the header layout every ISAKMP version shares (RFC 2408 3.1).
 fn ikev1_message(d: &IkeDatagram, major: u8, minor: u8) -> IkeV1Message {
-    let b = &d.payload;
-    let be64 = |at: usize| {
-        b.get(at..at + 8)
-            .and_then(|s| s.try_into().ok())
-            .map(u64::from_be_bytes)
-            .unwrap_or(0)
-    };
-    let be32 = |at: usize| {
-        b.get(at..at + 4)
-            .and_then(|s| s.try_into().ok())
-            .map(u32::from_be_bytes)
-            .unwrap_or(0)
-    };
+    // ISAKMP's fixed header and generic payload header are IKEv2's: the same view reads both
+    // (missing bytes read as 0).
+    let header = ike_wire::Header::new_unchecked(&d.payload[..]);
     IkeV1Message {
         src: d.src,
         dst: d.dst,
-        spi_i: be64(0),
-        spi_r: be64(8),
+        spi_i: header.spi_i(),
+        spi_r: header.spi_r(),
         major_version: major,
         minor_version: minor,
-        exchange: b.get(18).copied().unwrap_or(0),
-        message_id: be32(20),
-        length: be32(24),
-        flags: b.get(19).copied().unwrap_or(0),
-        notify: ikev1_clear_notify(b),
+        exchange: header.exchange_type().0,
+        message_id: header.message_id(),
+        length: header.length(),
+        flags: header.flags(),
+        notify: ikev1_clear_notify(&header),
     }
 }
 
-/// The first Notification payload's type of an IKEv1 message in clear: the payload chain is
-/// walked from the header's next-payload field, within the bytes captured, at most 32 payloads.
-fn ikev1_clear_notify(b: &[u8]) -> Option<u16> {
-    const HEADER: usize = 28;
-    const NOTIFICATION: u8 = 11;
-    let flags = *b.get(19)?;
-    if flags & 1 != 0 {
+/// The first Notification payload's type of an IKEv1 message in clear, walking the payload
+/// chain within the length field and the bytes captured.
+fn ikev1_clear_notify(header: &ike_wire::Header<&[u8]>) -> Option<u16> {
+    const NOTIFICATION: ike_wire::PayloadType = ike_wire::PayloadType(11);
+    if header.flags() & 1 != 0 {
         return None;
     }
-    let mut next = *b.get(16)?;
-    let mut at = HEADER;
-    for _ in 0..32 {
-        if next == 0 {
-            return None;
-        }
-        let header = b.get(at..at + 4)?;
-        let len = usize::from(u16::from_be_bytes([header[2], header[3]]));
-        if len < 4 {
-            return None;
-        }
-        if next == NOTIFICATION {
-            // DOI (4), protocol (1), SPI size (1), then the type.
-            let t = b.get(at + 10..at + 12)?;
-            return Some(u16::from_be_bytes([t[0], t[1]]));
-        }
-        next = header[0];
-        at += len;
-    }
-    None
+    let notify = header
+        .payloads()
+        .map_while(Result::ok)
+        .find(|p| p.payload_type == NOTIFICATION)?;
+    // DOI (4), protocol (1), SPI size (1), then the type.
+    let t = notify.body.get(6..8)?;
+    Some(u16::from_be_bytes([t[0], t[1]]))
 }
 
 #[cfg(test)]
@@ -724,18 +699,20 @@ mod tests {
         b[19] = flags;
         b.extend_from_slice(&[0, 0, 0, 12, 0, 0, 0, 1, 1, 0]);
         b.extend_from_slice(&notify.to_be_bytes());
+        b[27] = b.len() as u8;
         b
     }
 
     #[test]
     fn an_ikev1_clear_notify_is_read_and_an_encrypted_one_is_not() {
-        assert_eq!(ikev1_clear_notify(&ikev1_notify(0, 14)), Some(14));
-        assert_eq!(ikev1_clear_notify(&ikev1_notify(1, 14)), None);
+        let read = |b: &[u8]| ikev1_clear_notify(&ike_wire::Header::new_unchecked(b));
+        assert_eq!(read(&ikev1_notify(0, 14)), Some(14));
+        assert_eq!(read(&ikev1_notify(1, 14)), None);
         let cut = ikev1_notify(0, 14);
-        assert_eq!(ikev1_clear_notify(&cut[..cut.len() - 1]), None);
+        assert_eq!(read(&cut[..cut.len() - 1]), None);
         let mut zero_length = ikev1_notify(0, 14);
         zero_length[31] = 0;
-        assert_eq!(ikev1_clear_notify(&zero_length), None);
+        assert_eq!(read(&zero_length), None);
     }
 
     fn esp(frame: u64, src: &str, dst: &str, spi: u32) -> NetEvent {
