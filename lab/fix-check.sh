@@ -19,7 +19,7 @@ CONFIG_CAUSED=(
     ikev1-only-gateway no-virtual-ip
     ikev1-proposal-mismatch ikev1-dh-group-mismatch ikev1-esp-proposal-mismatch
     ikev1-ts-unacceptable ikev1-psk-mismatch ikev1-identity-mismatch
-    ikev1-gateway-identity-mismatch
+    ikev1-gateway-identity-mismatch gateway-identity-mismatch
 )
 [ $# -gt 0 ] && CONFIG_CAUSED=("$@")
 cargo build -q --manifest-path "$REPO_DIR/Cargo.toml" -p ike-doctor || exit 2

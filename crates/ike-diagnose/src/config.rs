@@ -263,7 +263,7 @@ pub fn predict_cited(ends: &[ConfigEnd], first_source: &[usize]) -> Diagnosis {
 /// Lets the configurations decide what the other evidence leaves open: a failure whose
 /// category is open between candidates takes the configurations' reason when it is one of
 /// them (same phase), and cites its lines; a decided failure the configurations explain the
-/// same way cites them too. The configurations never overrule a decided category: the peer's
+/// same way cites them too, and gives their fixes first. The configurations never overrule a decided category: the peer's
 /// own statement and the wire outrank a prediction.
 pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis, by: &str) {
     let reasons: Vec<&Finding> = prediction
@@ -298,6 +298,14 @@ pub fn refine(diagnosis: &mut Diagnosis, prediction: &Diagnosis, by: &str) {
                     .find(|r| r.phase == f.phase && r.category == Some(category))
                 {
                     f.evidence.extend(r.evidence.iter().cloned());
+                    // Both files name the lines to change; a log names one end's view of them
+                    // (charon's lookup line reads the same whichever identity is wrong).
+                    let from_logs = std::mem::replace(&mut f.fix, r.fix.clone());
+                    for fix in from_logs {
+                        if !f.fix.contains(&fix) {
+                            f.fix.push(fix);
+                        }
+                    }
                 }
             }
         }
@@ -1000,8 +1008,10 @@ fn identity_mismatch(
         End::Responder => ("responder", "initiator"),
         _ => ("initiator", "responder's connection"),
     };
+    // Who refuses depends on the responder: charon refuses an IDr it holds no connection for,
+    // pluto answers and the initiator refuses its identity.
     let rejects = if presenter == End::Responder {
-        ": the initiator rejects the gateway"
+        ": the initiator's connection names the gateway by another identity"
     } else {
         ""
     };
@@ -1303,6 +1313,33 @@ fn lint(end: &ConfigEnd) -> Vec<Lint> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A decided failure the configurations explain the same way gives their lines first: they
+    /// read both files, where a log reads one end's view.
+    #[test]
+    fn configurations_explaining_a_decided_failure_give_their_fixes_first() {
+        let finding = |rule, fixes: &[&str]| {
+            Finding::decided(
+                rule,
+                FailurePhase::IkeAuth,
+                Category::AuthId,
+                Knowledge::OwnStatement,
+                "t",
+            )
+            .fix(fixes.iter().map(|f| fix::Fix::text(*f)))
+        };
+        let diagnosis = |findings| Diagnosis {
+            verdict: Verdict::new(Outcome::Failed, "s"),
+            findings,
+            sessions: Vec::new(),
+            peers: Vec::new(),
+        };
+        let mut d = diagnosis(vec![finding("log", &["responder line", "general"])]);
+        let prediction = diagnosis(vec![finding(RULE, &["initiator line", "general"])]);
+        refine(&mut d, &prediction, "the configurations decide");
+        let texts: Vec<&str> = d.findings[0].fix.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(texts, ["initiator line", "general", "responder line"]);
+    }
 
     #[test]
     fn identities() {

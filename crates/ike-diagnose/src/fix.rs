@@ -106,6 +106,9 @@ pub struct Values {
     /// The identity the rejecting peer expected, the one presented, and the certificate's SANs.
     pub id_expected: Option<String>,
     pub id_presented: Option<String>,
+    /// The identity the initiator asked the responder to be (its IDr), when a responder's
+    /// refused lookup names one and nothing shows whether the responder holds it.
+    pub id_asked: Option<String>,
     pub san: Vec<String>,
     /// The end whose configuration a line changes, when the evidence says (the one that refused,
     /// or the one whose expectation is wrong).
@@ -456,13 +459,26 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                 }
             } else if let Some(presented) = &values.id_presented {
                 let peer = values.change_on.unwrap_or(End::Responder);
+                // The lookup names two identities and either may be the wrong one: the
+                // initiator's own, or the one it asked the responder to be.
+                let what = match &values.id_asked {
+                    Some(asked) => format!(
+                        "if `{asked}` is its identity, expect the identity the peer presents"
+                    ),
+                    None => "expect the identity the peer presents".to_owned(),
+                };
                 out.extend(lines(
                     values,
                     peer,
                     Part::Remote,
-                    "expect the identity the peer presents",
+                    &what,
                     id_line(presented, peer),
                 ));
+                if let Some(asked) = &values.id_asked {
+                    out.push(Fix::text(format!(
+                        "the initiator asked for the responder as `{asked}` (its remote id, sent as IDr): if the responder's own identity is another, set the initiator's remote id to it"
+                    )));
+                }
             }
             out.push(Fix::text("the identity each end presents (local id) must be the one the other expects (remote id), of the same type (FQDN, address, email, DN), and held by its certificate's subjectAltName"));
         }

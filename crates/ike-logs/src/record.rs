@@ -503,13 +503,17 @@ fn pluto_fields(r: &mut LogRecord, t: &str) {
         }
     }
     match r.entry.tag {
-        "pluto.retransmit" | "pluto.timeout" => {
-            let state = t.split(": ").find(|w| {
-                w.starts_with("STATE_")
-                    || w.ends_with("_I")
-                    || w.ends_with("_R")
-                    || w.contains("_I(")
-                    || w.contains("_R(")
+        "pluto.retransmit" | "pluto.timeout" | "pluto.fatal" => {
+            // `"home" #1: STATE_V2_PARENT_I1: retransmission`; `encountered fatal error in
+            // state STATE_V2_PARENT_I2`.
+            let state = after(t, "in state ").map(str::trim).or_else(|| {
+                t.split(": ").find(|w| {
+                    w.starts_with("STATE_")
+                        || w.ends_with("_I")
+                        || w.ends_with("_R")
+                        || w.contains("_I(")
+                        || w.contains("_R(")
+                })
             });
             r.exchange = state.and_then(pluto_state_exchange);
             r.number = after(t, " after ")
@@ -547,6 +551,34 @@ mod tests {
         let mut r = LogRecord::new(1, None, by_tag(tag).expect(tag), text.to_owned(), false);
         extract(&mut r);
         r
+    }
+
+    #[test]
+    fn pluto_names_the_exchange_by_its_state() {
+        for (tag, text, exchange) in [
+            (
+                "pluto.fatal",
+                "\"home\" #1: encountered fatal error in state STATE_V2_PARENT_I2",
+                Some("IKE_AUTH"),
+            ),
+            (
+                "pluto.fatal",
+                "\"home\" #1: encountered fatal error in state STATE_V2_PARENT_I1",
+                Some("IKE_SA_INIT"),
+            ),
+            (
+                "pluto.fatal",
+                "\"home\" #1: encountered fatal error in state IKE_AUTH_I",
+                Some("IKE_AUTH"),
+            ),
+            (
+                "pluto.retransmit",
+                "\"home\" #1: STATE_V2_PARENT_I2: retransmission; will wait 1 seconds for response",
+                Some("IKE_AUTH"),
+            ),
+        ] {
+            assert_eq!(rec(tag, text).exchange, exchange, "{text}");
+        }
     }
 
     #[test]

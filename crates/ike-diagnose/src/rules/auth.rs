@@ -1351,6 +1351,11 @@ fn identity_values(sa: &SaContext<'_, '_>, line: &Line<'_>, values: &mut fix::Va
     } else {
         values.id_presented = Some(presented);
         values.change_on = Some(End::Responder);
+        // An initiator that names the responder (IDr) may name it wrongly: charon's lookup
+        // line reads the same either way, and no certificate here says which.
+        if gateway_san.is_empty() && asked != "%any" {
+            values.id_asked = Some(asked);
+        }
     }
 }
 
@@ -1683,6 +1688,49 @@ mod tests {
             None
         );
     }
+
+    /// The lab's gateway-identity-mismatch, the gateway's log: the lookup names the identity
+    /// the client asked for and its own, and either may be wrong. The fix names both.
+    #[test]
+    fn a_refused_lookup_naming_the_gateway_leaves_both_identities_to_check() {
+        let fixes = |log: &str| -> Vec<String> {
+            let mut lab = Lab::new();
+            lab.log("gateway.log", log);
+            let d = diagnose(&lab.finish());
+            d.findings
+                .iter()
+                .find(|f| f.category == Some(Category::AuthId))
+                .map(|f| f.fix.iter().map(|x| x.text.clone()).collect())
+                .unwrap_or_default()
+        };
+        let asked = fixes("\
+Dec  7 18:15:25.205 12[CFG] <1> looking for peer configs matching 10.99.2.2[vpn.ikelab.test]...10.99.2.3[client.ikelab.test]
+Dec  7 18:15:25.205 12[CFG] <1> no matching peer config found
+");
+        assert!(
+            asked
+                .iter()
+                .any(|f| f.contains("if `vpn.ikelab.test` is its identity")),
+            "{asked:?}"
+        );
+        assert!(
+            asked
+                .iter()
+                .any(|f| f.contains("set the initiator's remote id")),
+            "{asked:?}"
+        );
+        let any = fixes("\
+Dec  7 18:15:25.205 12[CFG] <1> looking for peer configs matching 10.99.2.2[%any]...10.99.2.3[client.ikelab.test]
+Dec  7 18:15:25.205 12[CFG] <1> no matching peer config found
+");
+        assert!(!any.iter().any(|f| f.contains("IDr")), "{any:?}");
+        assert!(
+            any.iter()
+                .any(|f| f.contains("expect the identity the peer presents")),
+            "{any:?}"
+        );
+    }
+
     use crate::fixture::*;
     use ike_contract::Outcome;
 

@@ -3,7 +3,7 @@
 //! the strongest line known decides, as the knowledge table states it. It runs only where every
 //! other rule found nothing and no packet was captured, so it never outranks a rule that reads
 //! more; it is not in the registry for that reason.
-use ike_contract::{Category, FailurePhase};
+use ike_contract::{Category, FailurePhase, Knowledge};
 use ike_logs::{Fact, Role};
 
 use super::{candidate, open_cause_candidates};
@@ -192,6 +192,18 @@ fn ikev1_phase(text: &str) -> Option<FailurePhase> {
     })
 }
 
+/// The phase of the exchange a line names by its state (pluto's `STATE_V2_PARENT_I2`: waiting on
+/// the IKE_AUTH answer; see `ike_logs` record extraction).
+fn exchange_phase(exchange: &str) -> Option<FailurePhase> {
+    match exchange {
+        "IKE_SA_INIT" => Some(FailurePhase::IkeSaInit),
+        "IKE_AUTH" => Some(FailurePhase::IkeAuth),
+        "CREATE_CHILD_SA" => Some(FailurePhase::ChildSa),
+        "INFORMATIONAL" => Some(FailurePhase::Established),
+        _ => None,
+    }
+}
+
 /// What a lone "SA removed" line leaves open: the failure that made the daemon remove the SA
 /// may be in any phase, so the candidates span them and the verdict's phase stays open.
 fn removal_candidates() -> Vec<Candidate> {
@@ -258,6 +270,7 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
     let entry = line.log.entry;
     let stated_phase = ikev1_phase(&line.log.text)
         .or(entry.phase)
+        .or_else(|| exchange_phase(line.log.exchange?))
         .or(entry.open.first().map(|o| o.phase));
     // A peer deleting our CHILD_SA shows one existed; an SA removed by its own daemon does not
     // (daemons remove an SA after a failure in any phase), unless the log showed it established.
@@ -267,7 +280,14 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
         _ => FailurePhase::IkeSaInit,
     });
     let title = format!("{} log: {}", entry.implementation.as_str(), entry.meaning);
-    let knowledge = entry.fact.knowledge();
+    // A line that says only that something failed (pluto's `encountered fatal error in state
+    // ...`) is the daemon's own, but it knows no more of the cause than a reading of the peer's
+    // answer: it must not outrank a finding that reads that answer.
+    let knowledge = if entry.category.is_none() && entry.open.is_empty() {
+        entry.fact.knowledge().min(Knowledge::PeerReading)
+    } else {
+        entry.fact.knowledge()
+    };
     let checks = entry.checks.iter().map(|c| fix::Fix::text(*c));
     Some(match entry.category {
         Some(category) => Finding::decided(RULE_ID, phase, category, knowledge, title)
@@ -320,6 +340,32 @@ Dec  7 15:44:39.489 10[IKE] <1> no peer config found
                 None,
                 vec![Category::AuthId, Category::ConfigOther]
             ),
+            "{v:?}"
+        );
+    }
+
+    /// The lab's libreswan-client-psk-mismatch, the client's log: pluto's fatal error names its
+    /// state, not a cause. It places the failure in IKE_AUTH and does not outrank the line that
+    /// reads the peer's refusal.
+    #[test]
+    fn plutos_fatal_error_places_itself_by_state_and_names_no_cause() {
+        use crate::fixture::{diagnose, Lab};
+        let mut lab = Lab::new();
+        lab.log(
+            "client.log",
+            "\
+Dec  7 18:15:28.978962: \"home\" #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED
+Dec  7 18:15:28.979006: \"home\" #1: encountered fatal error in state STATE_V2_PARENT_I2
+",
+        );
+        let v = diagnose(&lab.finish()).verdict;
+        let mut candidates: Vec<Category> = v.candidates.iter().map(|c| c.category).collect();
+        candidates.sort();
+        let mut auth = vec![Category::AuthPsk, Category::AuthCert, Category::AuthId];
+        auth.sort();
+        assert_eq!(
+            (v.phase, v.category, candidates),
+            (Some(FailurePhase::IkeAuth), None, auth),
             "{v:?}"
         );
     }
