@@ -85,8 +85,11 @@ pub fn explain(term: &str) -> Vec<Explanation> {
             continue;
         }
         let pattern = e.pattern.trim().to_ascii_lowercase();
+        // A short pattern speaks only with the second literal its entry requires.
+        let distinctive = pattern.len() >= 8
+            || (!e.require.is_empty() && lower.contains(&e.require.to_ascii_lowercase()));
         let hit = (lower.len() >= 6 && pattern.contains(&lower))
-            || (pattern.len() >= 8 && lower.contains(&pattern));
+            || (distinctive && lower.contains(&pattern));
         if hit && seen.insert((e.tag, e.meaning)) {
             out.push(Explanation {
                 title: format!(

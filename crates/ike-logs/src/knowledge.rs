@@ -644,6 +644,15 @@ pub const ENTRIES: &[Entry] = &[
         ["ipsec status: is the connection loaded (ipsec auto --add)?", "do left=/right= and the IKE version and authby match the peer?"]),
     entry!("pluto.no-proposal-child", F::ChildProposalsRejected, Libreswan, "with encrypted notification NO_PROPOSAL_CHOSEN", "", CHILD, Some(C::ProposalEsp), Cause,
         "pluto refused the Child SA proposal", []),
+    // At load: `"rw": IKE SA proposals (connection add):` then one line per proposal,
+    // `"rw":   1:IKE=AES_CBC_256-HMAC_SHA2_256-HMAC_SHA2_256_128-MODP2048` (ENCR-PRF-INTEG-DH,
+    // no INTEG for AEAD, alternatives joined by '+').
+    entry!("pluto.proposals-configured", F::ProposalsConfigured, Libreswan, ":IKE=", "\":   ", NONE, None, Context,
+        "an IKE proposal of a connection pluto loaded", []),
+    // 4.x: the Child SA offered with IKE_AUTH, which carries no key exchange: only the ESP
+    // algorithms can differ (a CREATE_CHILD_SA's refusal may be PFS: not this line).
+    entry!("pluto.no-proposal-child", F::ChildProposalsRejected, Libreswan, "IKE_AUTH responder matching remote ESP/AH proposals failed", "", CHILD, Some(C::ProposalEsp), Cause,
+        "pluto accepts none of the Child SA proposals sent with IKE_AUTH: no ESP proposal in common", []),
     entry!("pluto.no-local-proposal", F::NoLocalProposal, Libreswan, "no local proposal matches remote proposals", "", NONE, None, Context,
         "no proposal in common; ESP in the remote proposals means the Child SA", []),
     entry!("pluto.ts-unacceptable", F::TsRejected, Libreswan, "with encrypted notification TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,

@@ -538,6 +538,37 @@ impl Rule for ResponderRefusesIkeProposals {
                 );
                 break;
             }
+            // pluto names the offer it refused but not why: its connections' proposals, when the
+            // log shows them loaded, tell a DH group from an algorithm mismatch.
+            let pluto_dh = (line.log.entry.implementation == ike_logs::Implementation::Libreswan
+                && context.is_empty()
+                && !no_connection)
+                .then(|| pluto_refusal(log, i, &line));
+            if let Some(None) = pluto_dh {
+                let decided_by =
+                    "pluto's `IKE SA proposals (connection add)` lines, or both configurations";
+                let mut evidence = vec![line.cite_meaning()];
+                evidence.extend(
+                    log.before(i, 6)
+                        .filter(|l| l.fact() == Fact::NoLocalProposal)
+                        .map(|l| l.cite_meaning()),
+                );
+                out.push(
+                    Finding::open(
+                        self.id(),
+                        INIT,
+                        Knowledge::OwnStatement,
+                        "the responder (pluto) accepts none of the IKE proposals (NO_PROPOSAL_CHOSEN); its own proposals are not in this log",
+                        vec![
+                            super::candidate(INIT, Category::ProposalIke, "encryption, integrity or PRF differ", decided_by),
+                            super::candidate(INIT, Category::ProposalDh, "only the DH group differs", decided_by),
+                        ],
+                    )
+                    .evidence(evidence)
+                    .fix([fix::Fix::text("compare the IKE proposals of both ends, DH group included (pluto: `ike=aes256-sha2_256;modp2048`; strongSwan: `proposals = aes256-sha256-modp2048`)")]),
+                );
+                break;
+            }
             let (category, title) = if no_connection && ikev1_only {
                 (
                     Category::ConfigOther,
@@ -548,8 +579,8 @@ impl Rule for ResponderRefusesIkeProposals {
                     Category::ConfigOther,
                     "no connection on the responder matches this peer (its addresses, IKE version or authentication): it answers NO_PROPOSAL_CHOSEN, which is not a proposal mismatch".to_string(),
                 )
-            } else if !context.is_empty()
-                && context.iter().all(|l| l.fact() == Fact::KeUnacceptable)
+            } else if pluto_dh == Some(Some(Category::ProposalDh))
+                || (!context.is_empty() && context.iter().all(|l| l.fact() == Fact::KeUnacceptable))
             {
                 (
                     Category::ProposalDh,
@@ -577,6 +608,125 @@ impl Rule for ResponderRefusesIkeProposals {
             break;
         }
         out
+    }
+}
+
+/// What pluto's refusal of IKE_SA_INIT at line `i` was: `Some(ProposalDh)` when one of its
+/// connection's proposals matches one the peer offered in all but the DH group,
+/// `Some(ProposalIke)` when both are shown and differ otherwise, `None` when the log does not
+/// show both (the offer on `no local proposal matches remote proposals ...`, the connection's
+/// own on the `(connection add)` lines).
+fn pluto_refusal(
+    log: &crate::context::LogView<'_>,
+    i: usize,
+    refusal: &Line<'_>,
+) -> Option<Category> {
+    let offered = log
+        .before(i, 6)
+        .filter(|l| l.fact() == Fact::NoLocalProposal)
+        .find_map(|l| {
+            l.log
+                .text
+                .split_once("remote proposals ")
+                .map(|(_, r)| r.to_owned())
+        })?;
+    let offered: Vec<PlutoProposal> = offered
+        .split_whitespace()
+        .filter_map(PlutoProposal::offered)
+        .collect();
+    let conn = refusal.log.conn.as_deref();
+    let local: Vec<PlutoProposal> = log
+        .daemon
+        .iter()
+        .chain(&log.lines)
+        .filter(|l| l.fact() == Fact::ProposalsConfigured && l.log.conn.as_deref() == conn)
+        .filter_map(|l| {
+            l.log
+                .text
+                .split_once(":IKE=")
+                .and_then(|(_, p)| PlutoProposal::loaded(p))
+        })
+        .collect();
+    if offered.is_empty() || local.is_empty() {
+        return None;
+    }
+    let meets = |a: &[String], b: &[String]| a.iter().any(|x| b.contains(x));
+    let algorithms_meet = offered.iter().any(|o| {
+        local.iter().any(|l| {
+            o.algorithms.len() == l.algorithms.len()
+                && o.algorithms
+                    .iter()
+                    .zip(&l.algorithms)
+                    .all(|(a, b)| meets(a, b))
+        })
+    });
+    let groups_meet = offered
+        .iter()
+        .any(|o| local.iter().any(|l| meets(&o.groups, &l.groups)));
+    Some(if algorithms_meet && !groups_meet {
+        Category::ProposalDh
+    } else {
+        Category::ProposalIke
+    })
+}
+
+/// One IKE proposal as pluto prints it: the algorithms in ENCR, PRF, INTEG order (INTEG absent
+/// for AEAD), each a list of alternatives, and the DH groups.
+struct PlutoProposal {
+    algorithms: Vec<Vec<String>>,
+    groups: Vec<String>,
+}
+
+impl PlutoProposal {
+    /// An offer: `1:IKE:ENCR=AES_CBC_256;INTEG=HMAC_SHA2_256_128;PRF=HMAC_SHA2_256;DH=MODP2048`.
+    fn offered(text: &str) -> Option<PlutoProposal> {
+        let (_, transforms) = text.split_once(":IKE:")?;
+        let transforms = transforms.split('[').next().unwrap_or(transforms);
+        let of = |kind: &str| -> Vec<String> {
+            transforms
+                .split(';')
+                .filter_map(|t| t.strip_prefix(kind))
+                .flat_map(|v| v.split(','))
+                .map(normalise_group)
+                .collect()
+        };
+        let mut algorithms = vec![of("ENCR="), of("PRF=")];
+        let integ = of("INTEG=");
+        if !integ.is_empty() {
+            algorithms.push(integ);
+        }
+        Some(PlutoProposal {
+            algorithms,
+            groups: of("DH="),
+        })
+    }
+
+    /// A loaded proposal: `AES_CBC_256-HMAC_SHA2_256-HMAC_SHA2_256_128-MODP2048`.
+    fn loaded(text: &str) -> Option<PlutoProposal> {
+        let mut parts: Vec<Vec<String>> = text
+            .trim()
+            .split('-')
+            .map(|p| p.split('+').map(normalise_group).collect())
+            .collect();
+        if parts.len() < 3 {
+            return None;
+        }
+        let groups = parts.pop()?;
+        Some(PlutoProposal {
+            algorithms: parts,
+            groups,
+        })
+    }
+}
+
+/// pluto prints some groups two ways (`ECP_384` loaded, `DH20` in older releases).
+fn normalise_group(name: &str) -> String {
+    match name.trim() {
+        "DH19" => "ECP_256".to_owned(),
+        "DH20" => "ECP_384".to_owned(),
+        "DH21" => "ECP_521".to_owned(),
+        "DH31" => "CURVE25519".to_owned(),
+        other => other.to_owned(),
     }
 }
 
@@ -849,6 +999,61 @@ mod tests {
     use super::*;
     use crate::fixture::*;
     use ike_contract::Outcome;
+
+    /// The lab's libreswan-dh-group-mismatch and libreswan-proposal-mismatch, the gateway's
+    /// log: pluto's refusal is a DH group's only when its loaded proposals say so, and open
+    /// when they are not in the log.
+    #[test]
+    fn plutos_refusal_is_told_apart_by_its_loaded_proposals() {
+        let refusal = |loaded: &str, offered: &str| {
+            let mut lab = Lab::new();
+            let mut log = String::new();
+            if !loaded.is_empty() {
+                log.push_str(
+                    "Dec  7 18:45:10.635002: \"rw\": IKE SA proposals (connection add):\n",
+                );
+                log.push_str(&format!(
+                    "Dec  7 18:45:10.635002: \"rw\":   1:IKE={loaded}\n"
+                ));
+            }
+            log.push_str(&format!("Dec  7 18:45:11.070910: \"rw\"[1] 10.99.2.3 #1: no local proposal matches remote proposals {offered}\n"));
+            log.push_str("Dec  7 18:45:11.070932: \"rw\"[1] 10.99.2.3 #1: responding to IKE_SA_INIT message (ID 0) from 10.99.2.3:500 with unencrypted notification NO_PROPOSAL_CHOSEN\n");
+            lab.log("gateway.log", &log);
+            let v = verdict(lab);
+            let mut candidates: Vec<Category> = v.candidates.iter().map(|c| c.category).collect();
+            candidates.sort();
+            (v.phase, v.category, candidates)
+        };
+        let offer = "1:IKE:ENCR=AES_CBC_256;INTEG=HMAC_SHA2_256_128;PRF=HMAC_SHA2_256;DH=MODP2048";
+        assert_eq!(
+            refusal("AES_CBC_256-HMAC_SHA2_256-HMAC_SHA2_256_128-ECP_384", offer),
+            (Some(INIT), Some(Category::ProposalDh), vec![])
+        );
+        assert_eq!(
+            refusal("AES_CBC_256-HMAC_SHA2_256-HMAC_SHA2_256_128-DH20", offer),
+            (Some(INIT), Some(Category::ProposalDh), vec![])
+        );
+        assert_eq!(
+            refusal("AES_CBC_128-HMAC_SHA1-HMAC_SHA1_96-MODP2048", offer),
+            (Some(INIT), Some(Category::ProposalIke), vec![])
+        );
+        // AEAD: no INTEG on either side.
+        assert_eq!(
+            refusal(
+                "AES_GCM_C_256-HMAC_SHA2_256-ECP_256",
+                "1:IKE:ENCR=AES_GCM_C_256;PRF=HMAC_SHA2_256;DH=MODP2048"
+            ),
+            (Some(INIT), Some(Category::ProposalDh), vec![])
+        );
+        assert_eq!(
+            refusal("", offer),
+            (
+                Some(INIT),
+                None,
+                vec![Category::ProposalIke, Category::ProposalDh]
+            )
+        );
+    }
 
     fn verdict(lab: Lab) -> crate::model::Verdict {
         diagnose(&lab.finish()).verdict
