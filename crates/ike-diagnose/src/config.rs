@@ -855,8 +855,10 @@ impl Pair<'_> {
             },
         );
         let tsr = resolve(&mine.remote_ts.value, Resolved::from(responder_addr));
-        // A strongSwan responder whose connection hands out virtual IPs takes as the peer's side
-        // only the address it assigns: an initiator that asks for none is refused.
+        // A strongSwan responder whose connection hands out virtual IPs and an initiator that
+        // asks for none: it sends FAILED_CP_REQUIRED, resolves `dynamic` to the peer's address,
+        // picks the CHILD_SA's configuration by its selectors, then refuses it
+        // ("configuration payload negotiation failed", child_create.c).
         let no_lease = !r.pools.value.is_empty()
             && !vip
             && r.implementation == Implementation::StrongSwan
@@ -864,7 +866,7 @@ impl Pair<'_> {
         let allowed_remote = resolve(
             &theirs.remote_ts.value,
             if no_lease {
-                Resolved::Nothing
+                Resolved::from(initiator_addr)
             } else if !r.pools.value.is_empty() || vip {
                 Resolved::Any
             } else {
@@ -897,9 +899,7 @@ impl Pair<'_> {
                         describe(&mine.remote_ts.value),
                         describe(&theirs.remote_ts.value),
                         describe(&theirs.local_ts.value),
-                        if no_lease {
-                            " (the responder's connection hands out virtual IPs and the initiator asks for none)"
-                        } else if narrowing {
+                        if narrowing {
                             ""
                         } else if r.implementation == Implementation::Libreswan {
                             " without narrowing (`narrowing=no`)"
@@ -933,6 +933,20 @@ impl Pair<'_> {
             );
             p.values.ts_asked = mine.remote_ts.value.iter().map(|t| t.describe()).collect();
             p.values.ts_allowed = theirs.local_ts.value.iter().map(|t| t.describe()).collect();
+            return vec![p];
+        }
+        if no_lease {
+            let mut p = with_values(
+                Problem::new(
+                    7,
+                    FailurePhase::ChildSa,
+                    Category::ConfigOther,
+                    "the responder's connection hands out virtual IPs and the initiator asks for none: the responder answers FAILED_CP_REQUIRED and builds no CHILD_SA".into(),
+                )
+                .cite(End::Initiator, i.vips.at.or(Some(i.at)), "asks for no virtual IP".into())
+                .cite(End::Responder, r.pools.at.or(Some(r.at)), "hands out virtual IPs".into()),
+            );
+            p.values.vip_wanted = true;
             return vec![p];
         }
         // The daemons pick the CHILD_SA configuration by its traffic selectors first, then
@@ -1095,8 +1109,6 @@ enum Resolved {
     Everything,
     /// Whatever the peer proposes fits (a pool lease, an unknown address).
     Any,
-    /// Nothing the peer proposes fits (a lease it did not ask for).
-    Nothing,
 }
 
 impl From<Option<IpAddr>> for Resolved {
@@ -1119,7 +1131,6 @@ fn resolve(list: &[TrafficSelector], dynamic: Resolved) -> Option<Vec<(IpAddr, I
                     IpAddr::from([255, 255, 255, 255]),
                 )),
                 Resolved::Any => return None,
-                Resolved::Nothing => {}
             },
         }
     }

@@ -118,6 +118,8 @@ pub struct Values {
     pub version_wanted: Option<u8>,
     /// An exhausted address pool: its name and a larger range to give it.
     pub pool: Option<(String, String)>,
+    /// The responder's connection hands out virtual IPs and the initiator asks for none.
+    pub vip_wanted: bool,
     /// Seconds of idle before a NAT mapping was lost.
     pub idle_seconds: Option<f64>,
     pub path_mtu: Option<u32>,
@@ -562,6 +564,19 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
                         } else {
                             "ikev2=no".into()
                         }),
+                        _ => None,
+                    },
+                ));
+            }
+            if values.vip_wanted {
+                out.extend(lines(
+                    values,
+                    End::Initiator,
+                    Part::Connection,
+                    "request a virtual IP, as the responder's connection requires",
+                    |syntax| match syntax {
+                        Syntax::Swanctl => Some("vips = 0.0.0.0".into()),
+                        Syntax::Libreswan => Some("leftmodecfgclient=yes".into()),
                         _ => None,
                     },
                 ));

@@ -31,6 +31,14 @@ const EXPECTED_OTHERWISE: &[(&str, &str, &str)] = &[
         "CHILD_SA/proposal-dh",
     ),
     ("libreswan-kernel-no-esp", "failed", "CHILD_SA/proposal-dh"),
+    // This Libreswan client asks for no virtual IP and the gateway's connection hands them out:
+    // the CHILD_SA would be refused (FAILED_CP_REQUIRED) once IKE got through, which the
+    // firewall of the run never lets it.
+    (
+        "libreswan-client-udp-blocked",
+        "failed",
+        "CHILD_SA/config-other",
+    ),
 ];
 
 /// The verdict's `PHASE/category`, or `-` when either is not set.

@@ -653,6 +653,11 @@ pub const ENTRIES: &[Entry] = &[
     // algorithms can differ (a CREATE_CHILD_SA's refusal may be PFS: not this line).
     entry!("pluto.no-proposal-child", F::ChildProposalsRejected, Libreswan, "IKE_AUTH responder matching remote ESP/AH proposals failed", "", CHILD, Some(C::ProposalEsp), Cause,
         "pluto accepts none of the Child SA proposals sent with IKE_AUTH: no ESP proposal in common", []),
+    // 4.x initiator: `"home" #2: IKE_AUTH response rejected Child SA with TS_UNACCEPTABLE`
+    // (read as charon's "received TS_UNACCEPTABLE notify" is).
+    entry!("pluto.ts-unacceptable-received", F::PeerRefusedTs, Libreswan, "rejected Child SA with TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,
+        "the responder refused the proposed traffic selectors",
+        ["compare leftsubnet/rightsubnet (local_ts/remote_ts) on both sides"]),
     entry!("pluto.no-local-proposal", F::NoLocalProposal, Libreswan, "no local proposal matches remote proposals", "", NONE, None, Context,
         "no proposal in common; ESP in the remote proposals means the Child SA", []),
     entry!("pluto.ts-unacceptable", F::TsRejected, Libreswan, "with encrypted notification TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,
@@ -1023,7 +1028,10 @@ pub const ENTRIES: &[Entry] = &[
         "two connections negotiate the same traffic selectors: the second policy cannot be installed", ["give each connection its own traffic selectors, or merge them"]),
     entry!("charon.vip-install-failed", F::VirtualIpFailed, StrongSwan, "installing virtual IP ", "failed", AUTH, Some(C::Implementation), Cause,
         "charon could not install the virtual IP it was assigned on this host", ["check the host's network manager and the kernel-netlink / kernel-libipsec plugin"]),
-    entry!("charon.vip-required", F::VirtualIpFailed, StrongSwan, "expected a virtual IP request, sending ", "", AUTH, Some(C::ConfigOther), Cause,
+    // ike_config.c sends FAILED_CP_REQUIRED and goes on: the IKE SA comes up, and
+    // child_create.c refuses the CHILD_SA after its selectors were found acceptable
+    // ("configuration payload negotiation failed"), as for a pool with no address left.
+    entry!("charon.vip-required", F::VirtualIpFailed, StrongSwan, "expected a virtual IP request, sending ", "", CHILD, Some(C::ConfigOther), Cause,
         "the connection assigns virtual IPs and the client asked for none", ["have the client request a virtual IP (vips = 0.0.0.0 / leftsourceip=%config)"]),
     entry!("charon.retrying-unanswered", F::Retransmit, StrongSwan, "peer not responding, trying again", "", NONE, None, Symptom,
         "every retransmit went unanswered; charon starts the IKE SA again", []),

@@ -60,14 +60,25 @@ impl Rule for ChildCauseInLog {
 
     fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
         for log in &sa.logs {
-            let Some(line) = log.lines.iter().copied().find(|l| {
-                l.log.entry.role == ike_logs::Role::Cause
-                    && l.log.entry.phase == Some(CHILD)
-                    && l.log.entry.fact.knowledge() == Knowledge::OwnStatement
-                    && l.log.entry.category.is_some()
-            }) else {
+            let causes = || {
+                log.lines.iter().copied().filter(|l| {
+                    l.log.entry.role == ike_logs::Role::Cause
+                        && l.log.entry.phase == Some(CHILD)
+                        && l.log.entry.fact.knowledge() == Knowledge::OwnStatement
+                        && l.log.entry.category.is_some()
+                })
+            };
+            // charon announces FAILED_CP_REQUIRED while authenticating, then chooses the
+            // CHILD_SA's selectors and refuses it for the missing request only if they fit
+            // (child_create.c): a refusal after the announcement is the one the CHILD_SA met.
+            let cp_announced = causes().find(|l| l.log.entry.tag == CP_REQUIRED_ANNOUNCED);
+            let Some(line) = causes()
+                .find(|l| l.log.entry.tag != CP_REQUIRED_ANNOUNCED)
+                .or(cp_announced)
+            else {
                 continue;
             };
+            let cp_next = cp_announced.filter(|c| !std::ptr::eq(c.event, line.event));
             let i = log.position(&line).unwrap_or(0);
             let mut values = sa.fix_values();
             values.change_on = Some(log.end).filter(|e| *e != End::Unknown);
@@ -181,19 +192,23 @@ impl Rule for ChildCauseInLog {
             if line.fact() == Fact::VirtualIpFailed {
                 values.pool = exhausted_pool(log, &line);
             }
-            return vec![Finding::decided(
-                self.id(),
-                CHILD,
-                category,
-                Knowledge::OwnStatement,
-                title,
-            )
-            .evidence(evidence)
-            .fix(fix::for_category(category, &values))];
+            let mut finding =
+                Finding::decided(self.id(), CHILD, category, Knowledge::OwnStatement, title)
+                    .evidence(evidence)
+                    .fix(fix::for_category(category, &values));
+            if let Some(cp) = cp_next {
+                finding = finding
+                    .evidence([cp.cite("the CHILD_SA would be refused next: the connection assigns virtual IPs and the client asked for none")])
+                    .fix([fix::Fix::text("then have the client request a virtual IP (swanctl.conf: vips = 0.0.0.0; strongSwan's ipsec.conf: leftsourceip=%config; Libreswan: leftmodecfgclient=yes), or give the gateway's connection no pool")]);
+            }
+            return vec![finding];
         }
         Vec::new()
     }
 }
+
+/// charon's "expected a virtual IP request, sending FAILED_CP_REQUIRED".
+const CP_REQUIRED_ANNOUNCED: &str = "charon.vip-required";
 
 /// The pool a "pool 'NAME' is full" line names, with a larger range around its first address
 /// (at least 16 addresses, four times its size), from the line that loaded it.
@@ -797,6 +812,42 @@ mod tests {
     use super::*;
     use crate::fixture::*;
     use ike_contract::Outcome;
+
+    /// The lab's libreswan-client-ts-unacceptable, the gateway's log: charon announces
+    /// FAILED_CP_REQUIRED while authenticating, then refuses the selectors. The selectors are
+    /// what the CHILD_SA met; the missing virtual IP request is cited as what comes next.
+    #[test]
+    fn a_refusal_after_the_cp_required_announcement_is_the_one_met() {
+        let run = |log: &str| {
+            let mut lab = Lab::new();
+            lab.log("gateway.log", log);
+            let d = diagnose(&lab.finish());
+            let fixes: Vec<String> = d
+                .findings
+                .iter()
+                .flat_map(|f| f.fix.iter().map(|x| x.text.clone()))
+                .collect();
+            (d.verdict.phase, d.verdict.category, fixes)
+        };
+        let announced = "Dec  7 19:11:15.936 12[IKE] <rw|1> expected a virtual IP request, sending FAILED_CP_REQUIRED\n\
+Dec  7 19:11:15.936 12[IKE] <rw|1> IKE_SA rw[1] established between 10.99.2.2[gateway.ikelab.test]...10.99.2.3[client.ikelab.test]\n";
+        let (phase, category, fixes) = run(&format!(
+            "{announced}Dec  7 19:11:15.936 12[IKE] <rw|1> traffic selectors 10.99.50.0/24 === 10.99.2.3/32 unacceptable\n"
+        ));
+        assert_eq!(
+            (phase, category),
+            (Some(CHILD), Some(Category::TrafficSelectors))
+        );
+        assert!(
+            fixes.iter().any(|f| f.contains("request a virtual IP")),
+            "{fixes:?}"
+        );
+        let (phase, category, _) = run(announced);
+        assert_eq!(
+            (phase, category),
+            (Some(CHILD), Some(Category::ConfigOther))
+        );
+    }
 
     #[test]
     fn the_responders_kernel_outranks_the_initiators_reading() {
