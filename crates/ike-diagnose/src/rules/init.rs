@@ -505,37 +505,17 @@ impl Rule for ResponderRefusesIkeProposals {
             }
             // IKEv1 carries the DH group inside each transform: without the lines that name the
             // refused attribute, a group and an algorithm mismatch read the same.
+            // IKEv1 carries the DH group inside each transform: without the lines that name the
+            // refused attribute, a group and an algorithm mismatch read the same.
             if line.fact() == Fact::V1ProposalsRejected && context.is_empty() && !no_connection {
-                let decided_by = "the responder's 'received proposals' and 'configured proposals' lines, or both configurations";
-                let mut evidence = vec![line.cite_meaning()];
-                evidence.extend(
-                    log.before(i, 12)
-                        .filter(|l| l.fact() == Fact::V1ProposalsRejected)
-                        .map(|l| l.cite_meaning()),
-                );
-                out.push(
-                    Finding::open(
-                        self.id(),
-                        INIT,
-                        Knowledge::OwnStatement,
-                        "the IKEv1 responder accepts none of the Phase 1 proposals (NO_PROPOSAL_CHOSEN)",
-                        vec![
-                            super::candidate(
-                                INIT,
-                                Category::ProposalIke,
-                                "encryption, hash or PRF differ",
-                                decided_by,
-                            ),
-                            super::candidate(
-                                INIT,
-                                Category::ProposalDh,
-                                "only the DH group differs (it is an attribute of each IKEv1 transform)",
-                                decided_by,
-                            ),
-                        ],
-                    )
-                    .evidence(evidence),
-                );
+                out.push(algorithms_or_group(
+                    self.id(),
+                    (log, i, &line),
+                    (Fact::V1ProposalsRejected, 12),
+                    "the IKEv1 responder accepts none of the Phase 1 proposals (NO_PROPOSAL_CHOSEN)",
+                    ["encryption, hash or PRF differ", "only the DH group differs (it is an attribute of each IKEv1 transform)"],
+                    "the responder's 'received proposals' and 'configured proposals' lines, or both configurations",
+                ));
                 break;
             }
             // pluto names the offer it refused but not why: its connections' proposals, when the
@@ -545,28 +525,14 @@ impl Rule for ResponderRefusesIkeProposals {
                 && !no_connection)
                 .then(|| pluto_refusal(log, i, &line));
             if let Some(None) = pluto_dh {
-                let decided_by =
-                    "pluto's `IKE SA proposals (connection add)` lines, or both configurations";
-                let mut evidence = vec![line.cite_meaning()];
-                evidence.extend(
-                    log.before(i, 6)
-                        .filter(|l| l.fact() == Fact::NoLocalProposal)
-                        .map(|l| l.cite_meaning()),
-                );
-                out.push(
-                    Finding::open(
-                        self.id(),
-                        INIT,
-                        Knowledge::OwnStatement,
-                        "the responder (pluto) accepts none of the IKE proposals (NO_PROPOSAL_CHOSEN); its own proposals are not in this log",
-                        vec![
-                            super::candidate(INIT, Category::ProposalIke, "encryption, integrity or PRF differ", decided_by),
-                            super::candidate(INIT, Category::ProposalDh, "only the DH group differs", decided_by),
-                        ],
-                    )
-                    .evidence(evidence)
-                    .fix([fix::Fix::text("compare the IKE proposals of both ends, DH group included (pluto: `ike=aes256-sha2_256;modp2048`; strongSwan: `proposals = aes256-sha256-modp2048`)")]),
-                );
+                out.push(algorithms_or_group(
+                    self.id(),
+                    (log, i, &line),
+                    (Fact::NoLocalProposal, 6),
+                    "the responder (pluto) accepts none of the IKE proposals (NO_PROPOSAL_CHOSEN); its own proposals are not in this log",
+                    ["encryption, integrity or PRF differ", "only the DH group differs"],
+                    "pluto's `IKE SA proposals (connection add)` lines, or both configurations",
+                ));
                 break;
             }
             let (category, title) = if no_connection && ikev1_only {
@@ -609,6 +575,37 @@ impl Rule for ResponderRefusesIkeProposals {
         }
         out
     }
+}
+
+/// A responder's refusal of every IKE proposal that does not say whether the algorithms or
+/// only the DH group differ: open between the two, citing the refusal at `i` and the lines of
+/// `cited` within `lookback` before it.
+fn algorithms_or_group(
+    rule: &'static str,
+    (log, i, line): (&crate::context::LogView<'_>, usize, &Line<'_>),
+    (cited, lookback): (Fact, usize),
+    title: &str,
+    [algorithms, group]: [&'static str; 2],
+    decided_by: &'static str,
+) -> Finding {
+    let mut evidence = vec![line.cite_meaning()];
+    evidence.extend(
+        log.before(i, lookback)
+            .filter(|l| l.fact() == cited)
+            .map(|l| l.cite_meaning()),
+    );
+    Finding::open(
+        rule,
+        INIT,
+        Knowledge::OwnStatement,
+        title,
+        vec![
+            super::candidate(INIT, Category::ProposalIke, algorithms, decided_by),
+            super::candidate(INIT, Category::ProposalDh, group, decided_by),
+        ],
+    )
+    .evidence(evidence)
+    .fix([fix::Fix::text("compare the IKE proposals of both ends, DH group included (pluto: `ike=aes256-sha2_256;modp2048`; strongSwan: `proposals = aes256-sha256-modp2048`)")])
 }
 
 /// What pluto's refusal of IKE_SA_INIT at line `i` was: `Some(ProposalDh)` when one of its
