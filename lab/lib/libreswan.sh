@@ -120,6 +120,39 @@ pluto_gateway_secrets_default() {
     printf '@gateway.ikelab.test @client.ikelab.test : PSK "%s"\n' "$PSK_G"
 }
 
+# A Libreswan road-warrior client (connection "home") with a pre-shared key, toward the
+# strongSwan gateway; it asks for no virtual IP. Knobs: LS_LEFTID_C (its identity), LS_IKE_C,
+# LS_ESP_C, LS_RIGHTSUBNET_C, LS_PFS_C (left out when unset: Libreswan's default, yes),
+# LS_RETRANSMIT_TIMEOUT_C.
+pluto_client_psk_conf_default() {
+    cat <<CONF
+# ipsec.conf of the lab's Libreswan client
+config setup
+    logtime=yes
+    logappend=no
+
+conn home
+    ikev2=yes
+    left=$CLIENT_ADDR
+    leftid=@${LS_LEFTID_C:-client.ikelab.test}
+    right=$GW_ADDR
+    rightid=@gateway.ikelab.test
+    rightsubnet=${LS_RIGHTSUBNET_C:-$GW_LAN_NET}
+    authby=secret
+    ike=${LS_IKE_C:-aes256-sha2_256;modp2048}
+    esp=${LS_ESP_C:-aes256-sha2_256}
+    $(if [ -n "${LS_PFS_C:-}" ]; then echo "pfs=$LS_PFS_C"; fi)
+    retransmit-interval=1000
+    retransmit-timeout=${LS_RETRANSMIT_TIMEOUT_C:-8s}
+    keyingtries=1
+    auto=add
+CONF
+}
+
+pluto_client_psk_secrets_default() {
+    printf '@%s @gateway.ikelab.test : PSK "%s"\n' "${LS_LEFTID_C:-client.ikelab.test}" "$PSK_C"
+}
+
 # A Libreswan road-warrior client (connection "home") with a certificate from the NSS db,
 # toward the strongSwan gateway; site-to-site selectors (a client-side network 10.99.150.0/24,
 # not its own address, which kernel-libipsec on the gateway could not route into the tunnel).

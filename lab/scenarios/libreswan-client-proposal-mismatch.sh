@@ -3,33 +3,10 @@ HOW="pluto ike=aes128-sha1;modp2048, gateway proposals aes256-sha256-modp2048; P
 TOPO=direct
 AUTH=psk
 IMPL_C=libreswan
+LS_IKE_C="aes128-sha1;modp2048"
 LS_RETRANSMIT_TIMEOUT_C=6s
-pluto_conf_client() {
-    cat <<CONF
-# ipsec.conf of the lab's Libreswan client
-config setup
-    logtime=yes
-    logappend=no
-
-conn home
-    ikev2=yes
-    left=$CLIENT_ADDR
-    leftid=@client.ikelab.test
-    right=$GW_ADDR
-    rightid=@gateway.ikelab.test
-    rightsubnet=$GW_LAN_NET
-    authby=secret
-    ike=aes128-sha1;modp2048
-    esp=aes256-sha2_256
-    retransmit-interval=1000
-    retransmit-timeout=$LS_RETRANSMIT_TIMEOUT_C
-    keyingtries=1
-    auto=add
-CONF
-}
-pluto_secrets_client() {
-    printf '@client.ikelab.test @gateway.ikelab.test : PSK "%s"\n' "$PSK_C"
-}
+pluto_conf_client() { pluto_client_psk_conf_default; }
+pluto_secrets_client() { pluto_client_psk_secrets_default; }
 TRUTH_OUTCOME=failed
 TRUTH_PHASE=IKE_SA_INIT
 TRUTH_CATEGORY=proposal-ike

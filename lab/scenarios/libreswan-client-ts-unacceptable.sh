@@ -3,35 +3,11 @@ HOW="pluto rightsubnet=10.99.50.0/24, gateway local_ts 10.99.100.0/24"
 TOPO=direct
 AUTH=psk
 IMPL_C=libreswan
+LS_PFS_C=no
 LS_RETRANSMIT_TIMEOUT_C=6s
 LS_RIGHTSUBNET_C=10.99.50.0/24
-pluto_conf_client() {
-    cat <<CONF
-# ipsec.conf of the lab's Libreswan client
-config setup
-    logtime=yes
-    logappend=no
-
-conn home
-    ikev2=yes
-    left=$CLIENT_ADDR
-    leftid=@client.ikelab.test
-    right=$GW_ADDR
-    rightid=@gateway.ikelab.test
-    rightsubnet=${LS_RIGHTSUBNET_C:-$GW_LAN_NET}
-    authby=secret
-    ike=aes256-sha2_256;modp2048
-    esp=aes256-sha2_256
-    pfs=no
-    retransmit-interval=1000
-    retransmit-timeout=$LS_RETRANSMIT_TIMEOUT_C
-    keyingtries=1
-    auto=add
-CONF
-}
-pluto_secrets_client() {
-    printf '@client.ikelab.test @gateway.ikelab.test : PSK "%s"\n' "$PSK_C"
-}
+pluto_conf_client() { pluto_client_psk_conf_default; }
+pluto_secrets_client() { pluto_client_psk_secrets_default; }
 TRUTH_OUTCOME=failed
 TRUTH_PHASE=CHILD_SA
 TRUTH_CATEGORY=traffic-selectors
