@@ -160,6 +160,18 @@ nft_apply() {   # nft_apply NS  (rules on stdin)
     nsx "$1" nft -f - || die "nft rules failed in $1"
 }
 
+# A host whose firewall drops IKE (UDP 500 and 4500) addressed to it: firewall_drops_ike NS.
+firewall_drops_ike() {
+    nft_apply "$1" <<'NFT'
+table inet filter {
+    chain input {
+        type filter hook input priority filter; policy accept;
+        udp dport { 500, 4500 } drop
+    }
+}
+NFT
+}
+
 # A router (or firewall) that drops every IP fragment, before conntrack reassembles them.
 router_drop_fragments() {
     nft_apply "$NS_R" <<'NFT'

@@ -14,14 +14,7 @@ TRUTH_PHASE=IKE_SA_INIT
 TRUTH_CATEGORY=udp-blocked
 TRUTH_ROOT_CAUSE="the gateway's firewall drops UDP 500/4500, so the Libreswan client's IKE_SA_INIT is never answered"
 scenario_setup() {
-    nft_apply "$NS_G" <<'NFT'
-table inet filter {
-    chain input {
-        type filter hook input priority filter; policy accept;
-        udp dport { 500, 4500 } drop
-    }
-}
-NFT
+    firewall_drops_ike "$NS_G"
 }
 scenario_proofs() {
     proof client.log 'STATE_V2_PARENT_I1: retransmission'

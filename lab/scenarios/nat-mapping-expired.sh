@@ -12,14 +12,7 @@ TRUTH_CATEGORY=nat
 TRUTH_ROOT_CAUSE="the NAT mapping of the idle tunnel expired (no keepalives, no DPD): the gateway's CREATE_CHILD_SA rekey is dropped at the NAT and the gateway gives up and deletes the SAs"
 scenario_setup() {
     nsx "$NS_R" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3 net.netfilter.nf_conntrack_udp_timeout_stream=3
-    nft_apply "$NS_R" <<'NFT'
-table inet filter {
-    chain input {
-        type filter hook input priority filter; policy accept;
-        udp dport { 500, 4500 } drop
-    }
-}
-NFT
+    firewall_drops_ike "$NS_R"
 }
 scenario_run() {
     client_initiate

@@ -9,14 +9,7 @@ TRUTH_PHASE=IKE_SA_INIT
 TRUTH_CATEGORY=udp-blocked
 TRUTH_ROOT_CAUSE="the gateway's firewall drops UDP 500/4500, so IKE_SA_INIT is never answered"
 scenario_setup() {
-    nft_apply "$NS_G" <<'NFT'
-table inet filter {
-    chain input {
-        type filter hook input priority filter; policy accept;
-        udp dport { 500, 4500 } drop
-    }
-}
-NFT
+    firewall_drops_ike "$NS_G"
 }
 scenario_proofs() {
     proof client.log 'retransmit 3 of request with message ID 0'
