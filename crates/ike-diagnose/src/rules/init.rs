@@ -505,8 +505,6 @@ impl Rule for ResponderRefusesIkeProposals {
             }
             // IKEv1 carries the DH group inside each transform: without the lines that name the
             // refused attribute, a group and an algorithm mismatch read the same.
-            // IKEv1 carries the DH group inside each transform: without the lines that name the
-            // refused attribute, a group and an algorithm mismatch read the same.
             if line.fact() == Fact::V1ProposalsRejected && context.is_empty() && !no_connection {
                 out.push(algorithms_or_group(
                     self.id(),
