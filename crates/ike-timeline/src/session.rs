@@ -262,6 +262,9 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
     // Last session between an initiator and a responder address that was told to restart.
     let mut restart_candidates: HashMap<(SourceId, IpAddr, IpAddr), (usize, Timestamp)> =
         HashMap::default();
+    // Each session's message digests beside its message list, while it is built: a retransmit
+    // is looked for among them, and only a message with the same digest is read again.
+    let mut digests: Vec<Vec<u32>> = Vec::with_capacity(expected);
 
     for (index, event) in timeline.events.iter().enumerate() {
         let (key, spi_r) = match &event.kind {
@@ -300,12 +303,16 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
                     }
                 }
                 sessions.push(session);
+                digests.push(Vec::new());
                 let i = sessions.len() - 1;
                 by_spi.insert(key, i);
                 i
             }
         };
-        let Some(session) = sessions.get_mut(session_index) else {
+        let (Some(session), Some(digests)) = (
+            sessions.get_mut(session_index),
+            digests.get_mut(session_index),
+        ) else {
             continue;
         };
         if session.messages.len() >= MAX_MESSAGES_PER_SESSION {
@@ -316,14 +323,19 @@ pub fn reconstruct(timeline: &Timeline, expected: usize) -> Vec<Session> {
             session.spi_r = spi_r;
         }
         let EventKind::Ike(m) = &event.kind else {
-            session.messages.extend(MessageRef::new(index, false));
+            if let Some(message) = MessageRef::new(index, false) {
+                session.messages.push(message);
+                // No IKEv2 message matches it: `is_retransmit` reads the event again.
+                digests.push(0);
+            }
             continue;
         };
-        let retransmit = is_retransmit(timeline, session, m);
+        let retransmit = is_retransmit(timeline, session, digests, m);
         let Some(message) = MessageRef::new(index, retransmit) else {
             continue;
         };
         session.messages.push(message);
+        digests.push(m.digest);
         track_endpoints(session, index, m);
         if m.exchange == ExchangeType::IKE_SA_INIT {
             if !m.response {
@@ -428,19 +440,23 @@ fn restart_reason(timeline: &Timeline, sessions: &[Session], previous: usize) ->
 }
 
 /// Same direction, exchange, message ID and bytes as a message already in the session.
-fn is_retransmit(timeline: &Timeline, session: &Session, m: &IkeMessage) -> bool {
+/// `digests` holds the digest of each of the session's messages, in order.
+fn is_retransmit(timeline: &Timeline, session: &Session, digests: &[u32], m: &IkeMessage) -> bool {
     // Retransmits follow their original closely; a bounded look-back keeps this linear.
     const LOOK_BACK: usize = 64;
-    session.messages.iter().rev().take(LOOK_BACK).any(|r| {
-        timeline.ike(r.event()).is_some_and(|(_, earlier)| {
-            earlier.from_initiator == m.from_initiator
-                && earlier.response == m.response
-                && earlier.message_id == m.message_id
-                && earlier.exchange == m.exchange
-                && earlier.digest == m.digest
-                && earlier.captured_len == m.captured_len
+    let earlier = session.messages.iter().zip(digests).rev().take(LOOK_BACK);
+    earlier
+        .filter(|(_, &digest)| digest == m.digest)
+        .any(|(r, _)| {
+            timeline.ike(r.event()).is_some_and(|(_, earlier)| {
+                earlier.from_initiator == m.from_initiator
+                    && earlier.response == m.response
+                    && earlier.message_id == m.message_id
+                    && earlier.exchange == m.exchange
+                    && earlier.digest == m.digest
+                    && earlier.captured_len == m.captured_len
+            })
         })
-    })
 }
 
 /// The message's endpoints as initiator -> responder.
