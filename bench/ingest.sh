@@ -12,6 +12,8 @@
 #   RUNS=5          timed runs for the fast tools (the median is reported)
 #   TSHARK_RUNS=3   timed runs of tshark (median; its time varies by 2x between runs); 0 skips it
 #   CORE=0          core that ike-doctor is pinned to (taskset)
+#   SYNTH_ARGS=...  more ike-synth options (e.g. "--peers 4000 --esp-flows 20000")
+#   DOCTOR_ARGS=... more ike-doctor options (e.g. "--max-sas 1000000" to reach no cap)
 #   IKE_SYNTH=...   use this ike-synth binary instead of building one
 #   IKE_DOCTOR=...  use this ike-doctor binary instead of building one
 #   CLEAN=1         delete the capture when done
@@ -27,8 +29,12 @@ seed=${SEED:-1}
 runs=${RUNS:-5}
 tshark_runs=${TSHARK_RUNS:-3}
 core=${CORE:-0}
+read -r -a synth_args <<< "${SYNTH_ARGS:-}"
+read -r -a doctor_args <<< "${DOCTOR_ARGS:-}"
 invocation="$0${*:+ $*}"
 env_used="KIND=$kind SIZE=$size FORMAT=$format SEED=$seed RUNS=$runs TSHARK_RUNS=$tshark_runs CORE=$core"
+[ -n "${SYNTH_ARGS:-}" ] && env_used+=" SYNTH_ARGS=\"$SYNTH_ARGS\""
+[ -n "${DOCTOR_ARGS:-}" ] && env_used+=" DOCTOR_ARGS=\"$DOCTOR_ARGS\""
 
 die() { echo "ingest.sh: $*" >&2; exit 2; }
 
@@ -68,7 +74,7 @@ doctor=${IKE_DOCTOR:-$repo/target/release/ike-doctor}
 # ---- generate + warm ---------------------------------------------------------------
 echo "== generating $capture ($size, $format, seed $seed)" >&2
 gen_start=$(date +%s%N)
-"$synth" "$kind" --size "$size" --format "$format" --seed "$seed" --out "$capture" --stats \
+"$synth" "$kind" --size "$size" --format "$format" --seed "$seed" --out "$capture" --stats "${synth_args[@]}" \
     2> "$work/synth-stats.json" || { cat "$work/synth-stats.json" >&2; die "ike-synth failed"; }
 gen_end=$(date +%s%N)
 bytes=$(stat -c %s "$capture")
@@ -139,7 +145,17 @@ measure "raw read (cat)" "0" "$runs" cat "$capture"
 measure "raw read (dd bs=1M)" "0" "$runs" dd if="$capture" of=/dev/null bs=1M status=none
 if [ "$doctor_build_failed" = 0 ] && [ -x "$doctor" ]; then
     # Exit status 1 means "a failure was diagnosed": a normal result for this capture.
-    measure "ike-doctor (1 core)" "0 1" "$runs" taskset -c "$core" "$doctor" diagnose "$capture" --format json
+    measure "ike-doctor (1 core)" "0 1" "$runs" taskset -c "$core" "$doctor" diagnose "$capture" --format json --threads 1 "${doctor_args[@]}"
+    # Both cores, as a user runs it (reading beside building, then judging and writing).
+    if [ "$(nproc)" -ge 2 ]; then
+        measure "ike-doctor (2 threads)" "0 1" "$runs" "$doctor" diagnose "$capture" --format json --threads 2 "${doctor_args[@]}"
+    fi
+    # What the report says was capped (`limits`): empty when every SA and message was kept.
+    # (exit 1, a failure diagnosed, is a normal result here)
+    "$doctor" diagnose "$capture" --format json --threads 1 "${doctor_args[@]}" > "$work/report.json" 2> /dev/null
+    python3 -c 'import json, sys; l = json.load(open(sys.argv[1])).get("limits", {}); print(json.dumps({k: v for k, v in l.items() if v}))' \
+        "$work/report.json" > "$work/limits.json" 2> /dev/null || echo '"not read"' > "$work/limits.json"
+    rm -f "$work/report.json"
 else
     printf '%s\t-\t-\t-\tnot built\t%s\n' "ike-doctor (1 core)" \
         "$(quote_command taskset -c "$core" "$doctor" diagnose "$capture" --format json)" >> "$rows"
@@ -166,7 +182,8 @@ timing=$([ -n "$hyperfine" ] && echo "hyperfine ($("$hyperfine" --version | awk 
     echo "- command: \`$env_used $invocation\`"
     echo "- capture: \`$capture\`, $bytes bytes ($format, seed $seed), written by ike-synth in ${gen_seconds} s, page cache warm"
     echo "- generator counts: \`$(tr -d '\n' < "$work/synth-stats.json")\`"
-    echo "- timing: $timing; peak RSS from \`/usr/bin/time -v\`; ike-doctor pinned with \`taskset -c $core\`"
+    echo "- timing: $timing; peak RSS from \`/usr/bin/time -v\`; ike-doctor (1 core) pinned with \`taskset -c $core\`"
+    echo "- ike-doctor's \`limits\` (what was capped; \`{}\`: nothing): \`$(cat "$work/limits.json" 2> /dev/null || echo "not run")\`"
     echo
     echo "| tool | seconds (median) | GB/s | peak RSS MB | vs tshark |"
     echo "| --- | ---: | ---: | ---: | ---: |"
