@@ -1,4 +1,12 @@
+use std::net::SocketAddr;
+
+use super::ip::*;
+use super::link::MAX_VLAN_TAGS;
 use super::*;
+use crate::event::{
+    EspPacket, IcmpError, IcmpKind, IkeDatagram, IncompleteDatagram, NatKeepalive, QuotedFlow,
+    Timestamp,
+};
 use crate::test_support::*;
 use proptest::prelude::*;
 
