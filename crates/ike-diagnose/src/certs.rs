@@ -588,7 +588,11 @@ pub fn file_at_attempt(sa: &crate::context::SaContext<'_, '_>) -> Option<Finding
                     .has_ca()
                     .then(|| files.verify(&info.der, &[], &[], at, now))
                     .flatten()?;
-                if outcome.at_capture != Err(ChainError::UnknownIssuer) {
+                // Chained by an intermediate also given, the files cannot say whether the
+                // verifying peer holds it (or the other sends it): nothing faults it here.
+                if outcome.at_capture != Err(ChainError::UnknownIssuer)
+                    || !outcome.missing_intermediates.is_empty()
+                {
                     continue;
                 }
                 (

@@ -516,6 +516,25 @@ impl<'e, 't> SaContext<'e, 't> {
             .copied()
     }
 
+    /// Whether `answer` (any copy of it) never reached the initiator: it sent the same request
+    /// again after the first answer, and never went on (no later request, no ESP after it).
+    pub fn answer_lost(&self, answer: &Msg<'_>) -> bool {
+        let (exchange, id) = (answer.m.exchange, answer.m.message_id);
+        let first = self
+            .exchange(exchange, true)
+            .find(|x| x.m.message_id == id)
+            .map_or(answer.time, |x| x.time.min(answer.time));
+        let resent = self
+            .exchange(exchange, false)
+            .any(|x| x.m.message_id == id && x.time > first);
+        let goes_on = self
+            .msgs
+            .iter()
+            .any(|x| x.m.from_initiator && !x.m.response && x.m.message_id > id)
+            || self.esp.iter().any(|f| f.packets > 0 && f.last_ts > first);
+        resent && !goes_on
+    }
+
     pub fn first(&self, exchange: ExchangeType, response: bool) -> Option<Msg<'t>> {
         self.exchange(exchange, response).next()
     }

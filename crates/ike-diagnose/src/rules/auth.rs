@@ -19,6 +19,7 @@ use crate::model::{Candidate, Confidence, EvidenceRef, Finding, Severity};
 
 pub const RULES: &[&dyn Rule] = &[
     &AuthUnanswered,
+    &AuthAnswerLost,
     &AuthNeverArrives,
     &ResponderRefusesAuth,
     &InitiatorRefusesResponder,
@@ -333,7 +334,35 @@ impl Rule for AuthUnanswered {
             .exchange(ExchangeType::IKE_SA_INIT, false)
             .any(|x| x.m.dst().port() == 500);
         let nat = crate::nat::describe(&crate::nat::sightings(sa), sa.timeline());
+        // A responder that asks for certificates in IKE_SA_INIT (CERTREQ) usually answers
+        // IKE_AUTH with its own: an answer over the MTU whose fragments are lost on the way back
+        // looks here just like UDP 4500 blocked (an EAP client's request is small).
+        let certificate_answer = sa
+            .exchange(ExchangeType::IKE_SA_INIT, true)
+            .find(|x| x.m.payloads.contains("CERTREQ"));
         if on_4500 && init_on_500 && largest_ip <= MAX_UNFRAGMENTED_IKE + 28 {
+            if let Some(answer) = certificate_answer {
+                evidence.push(answer.cite(
+                    "the responder asks for certificates (CERTREQ): its IKE_AUTH answer likely carries its own, which can exceed the MTU",
+                ));
+                let decided_by = "a capture at the responder (is IKE_AUTH answered, in IP fragments?) or the responder's log";
+                let mut fixes =
+                    fix::to_decide(&["a capture at the responder", "the responder's log"]);
+                fixes.extend(fix::for_category(Category::Nat, &values));
+                fixes.extend(fix::for_category(Category::MtuFragmentation, &values));
+                return vec![Finding::open(
+                    self.id(),
+                    AUTH,
+                    Knowledge::WireShape,
+                    format!("IKE_SA_INIT works on UDP 500 but IKE_AUTH ({largest_ip} bytes, not fragmented) is never answered after the move to UDP 4500: UDP 4500 blocked, or the answer with the responder's certificates lost in IP fragments on the way back"),
+                    vec![
+                        candidate(AUTH, Category::Nat, "UDP 4500 blocked after the NAT-T move", decided_by),
+                        candidate(AUTH, Category::MtuFragmentation, "the answer, with the responder's certificates, over the MTU and its IP fragments dropped on the way back", decided_by),
+                    ],
+                )
+                .evidence(evidence)
+                .fix(fixes)];
+            }
             if let Some(note) = &nat {
                 evidence.push(EvidenceRef {
                     source: first.source,
@@ -393,6 +422,101 @@ impl Rule for AuthUnanswered {
         )
         .evidence(evidence)
         .fix(fixes)]
+    }
+}
+
+/// The initiator sends its IKE_AUTH request again after the responder answered it, and never
+/// goes on: the answer does not reach it. An answer in IP fragments (a certificate chain without
+/// IKEv2 fragmentation) lost on the way back is the usual cause; a small one is blocked.
+pub struct AuthAnswerLost;
+
+impl Rule for AuthAnswerLost {
+    fn id(&self) -> &'static str {
+        "auth-answer-lost"
+    }
+
+    fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
+        // The first answer the initiator never got (EAP runs several rounds).
+        let Some(first_answer) = sa
+            .exchange(ExchangeType::IKE_AUTH, true)
+            .find(|x| sa.answer_lost(x))
+        else {
+            return Vec::new();
+        };
+        let id = first_answer.m.message_id;
+        let resent: Vec<Msg<'_>> = sa
+            .exchange(ExchangeType::IKE_AUTH, false)
+            .filter(|x| x.m.message_id == id && x.time > first_answer.time)
+            .collect();
+        let Some(last_resent) = resent.last().copied() else {
+            return Vec::new();
+        };
+        let answers: Vec<Msg<'_>> = sa
+            .exchange(ExchangeType::IKE_AUTH, true)
+            .filter(|x| x.m.message_id == id)
+            .collect();
+        let largest = answers.iter().map(|x| x.m.ip_len()).max().unwrap_or(0);
+        let mut evidence = vec![
+            first_answer.cite(first_answer.describe()),
+            last_resent.cite(format!(
+                "the initiator sends IKE_AUTH request {id} again after the answer ({} time{}): the answer did not reach it",
+                resent.len(),
+                if resent.len() == 1 { "" } else { "s" }
+            )),
+        ];
+        let values = sa.fix_values();
+        let fragmented = answers
+            .iter()
+            .copied()
+            .find(|x| !x.m.ip_fragments().is_empty());
+        // Over the MTU it was fragmented, even where this capture saw it whole.
+        if fragmented.is_some() || largest > MAX_UNFRAGMENTED_IKE + 28 {
+            if let Some(f) = fragmented {
+                evidence.push(f.cite(format!(
+                    "the answer is a {} byte IP datagram sent in {} IP fragments",
+                    f.m.ip_len(),
+                    f.m.ip_fragments().len()
+                )));
+            }
+            return vec![Finding::decided(
+                self.id(),
+                AUTH,
+                Category::MtuFragmentation,
+                Knowledge::WireShape,
+                format!("the IKE_AUTH answer ({largest} bytes) leaves as IP fragments and never reaches the initiator, which keeps sending its request"),
+            )
+            .confidence(Confidence::Medium)
+            .evidence(evidence)
+            .fix(fix::for_category(Category::MtuFragmentation, &values))];
+        }
+        let decided_by = "a capture at the initiator";
+        let mut candidates = Vec::new();
+        let on_4500 = answers
+            .iter()
+            .any(|x| x.m.src().port() == 4500 || x.m.non_esp_marker);
+        if on_4500 {
+            candidates.push(candidate(
+                AUTH,
+                Category::Nat,
+                "UDP 4500 blocked on the way back after the NAT-T move",
+                decided_by,
+            ));
+        }
+        candidates.push(candidate(
+            AUTH,
+            Category::UdpBlocked,
+            "the return path drops the answers",
+            decided_by,
+        ));
+        vec![Finding::open(
+            self.id(),
+            AUTH,
+            Knowledge::WireShape,
+            format!("the IKE_AUTH answer ({largest} bytes, not fragmented) never reaches the initiator, which keeps sending its request"),
+            candidates,
+        )
+        .evidence(evidence)
+        .fix(fix::for_category(Category::UdpBlocked, &values))]
     }
 }
 
@@ -884,7 +1008,8 @@ impl Rule for DecryptedAuthExchange {
                 }
                 return vec![initiator_refused(sa, req, resp, &response, ev)];
             }
-            if !sa.established() && !has_child_refusal(resp) {
+            // An answer the initiator never got cannot be what it refused.
+            if !sa.established() && !has_child_refusal(resp) && !sa.answer_lost(&response) {
                 if let Some(f) = unexplained_gateway_chain(sa, request, &response) {
                     return vec![f];
                 }
@@ -1611,6 +1736,37 @@ impl Rule for AuthNeverAnsweredInLog {
                     .evidence(evidence)
                     .fix(fix::for_category(Category::MtuFragmentation, &values))];
                 }
+                // The responder asked for certificates (CERTREQ in its IKE_SA_INIT answer), or
+                // this initiator asks for the responder's: the answer likely carries a
+                // certificate and can be over the MTU, its fragments lost on the way back.
+                let certificate_answer = log.lines.iter().copied().find(|l| {
+                    matches!(l.fact(), Fact::MessageParsed | Fact::MessageBuilt)
+                        && matches!(
+                            (l.log.exchange, l.log.response),
+                            (Some("IKE_SA_INIT"), Some(true)) | (Some("IKE_AUTH"), Some(false))
+                        )
+                        && l.log.text.contains(" CERTREQ ")
+                });
+                if let (Some(_), true, Some(line)) = (largest, on_4500, certificate_answer) {
+                    evidence.push(line.cite(
+                        "certificates are asked for (CERTREQ): the IKE_AUTH answer likely carries the responder's, which can exceed the MTU",
+                    ));
+                    let decided_by = "the responder's log (does it answer, and how large?) or a capture at the initiator";
+                    let mut fixes = fix::for_category(Category::Nat, &values);
+                    fixes.extend(fix::for_category(Category::MtuFragmentation, &values));
+                    return vec![Finding::open(
+                        self.id(),
+                        AUTH,
+                        Knowledge::PeerReading,
+                        "IKE_AUTH is never answered after the move to UDP 4500, and it is small enough not to be fragmented: UDP 4500 blocked, or the answer with the responder's certificates lost in IP fragments on the way back",
+                        vec![
+                            candidate(AUTH, Category::Nat, "UDP 4500 blocked after the NAT-T move", decided_by),
+                            candidate(AUTH, Category::MtuFragmentation, "the answer, with the responder's certificates, over the MTU and its IP fragments dropped on the way back", decided_by),
+                        ],
+                    )
+                    .evidence(evidence)
+                    .fix(fixes)];
+                }
                 if largest.is_some() && on_4500 {
                     return vec![Finding::decided(
                         self.id(),
@@ -1875,6 +2031,157 @@ Dec  7 18:15:25.205 12[CFG] <1> no matching peer config found
         assert_eq!(
             (v.phase, v.category),
             (Some(AUTH), Some(Category::Nat)),
+            "{v:?}"
+        );
+    }
+
+    /// The lab's eap-response-fragments-dropped from the client's capture: a responder that
+    /// asks for certificates may answer with its own over the MTU, which is lost on the way
+    /// back just as an answer on a blocked UDP 4500 would be.
+    #[test]
+    fn a_small_ikeauth_unanswered_where_certificates_are_asked_for_stays_open() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        let natd = |t| notify(t, &[0xab; 20]);
+        let certreq = ike_wire::PayloadRepr::CertificateRequest {
+            encoding: CertEncoding(4),
+            data: vec![0x5a; 20],
+        };
+        lab.send(
+            c,
+            0,
+            Ike::new(1, 0, ExchangeType::IKE_SA_INIT, 0, I)
+                .with(sa(14))
+                .with(nonce())
+                .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
+                .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP)),
+        );
+        lab.send(
+            c,
+            2,
+            Ike::new(1, 2, ExchangeType::IKE_SA_INIT, 0, R)
+                .with(sa(14))
+                .with(nonce())
+                .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
+                .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP))
+                .with(certreq),
+        );
+        for t in [10, 1010, 2410] {
+            lab.send(
+                c,
+                t,
+                Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I)
+                    .sk(260)
+                    .between("192.0.2.10:4500", "198.51.100.1:4500"),
+            );
+        }
+        let v = diagnose(&lab.finish()).verdict;
+        let candidates: Vec<_> = v.candidates.iter().map(|c| c.category).collect();
+        assert_eq!((v.phase, v.category), (Some(AUTH), None), "{v:?}");
+        assert_eq!(
+            candidates,
+            [Category::Nat, Category::MtuFragmentation],
+            "{v:?}"
+        );
+    }
+
+    /// The responder's capture: its IKE_AUTH answer leaves in IP fragments, and the initiator
+    /// sends its request again and again: the answer is lost on the way back.
+    #[test]
+    fn an_answer_in_fragments_with_the_request_resent_is_the_mtu() {
+        let lost = |fragments: usize, answer: usize| {
+            let mut lab = Lab::new();
+            let g = lab.capture("gateway.pcap");
+            init_exchange(&mut lab, g, 0, 1);
+            for t in [10, 1010, 2410] {
+                lab.send(g, t, Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I).sk(300));
+                let mut answer = Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, R).sk(answer);
+                if fragments > 1 {
+                    answer = answer.fragments(fragments);
+                }
+                lab.send(g, t + 5, answer);
+            }
+            lab.until(g, 6000);
+            diagnose(&lab.finish()).verdict
+        };
+        let v = lost(2, 2000);
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(AUTH), Some(Category::MtuFragmentation)),
+            "{v:?}"
+        );
+        // A small answer lost the same way: the return path, not the MTU.
+        let v = lost(1, 400);
+        assert_eq!((v.phase, v.category), (Some(AUTH), None), "{v:?}");
+        assert!(
+            v.candidates
+                .iter()
+                .any(|c| c.category == Category::UdpBlocked),
+            "{v:?}"
+        );
+        assert!(
+            !v.candidates
+                .iter()
+                .any(|c| c.category == Category::MtuFragmentation),
+            "{v:?}"
+        );
+    }
+
+    /// The client's log of the EAP case: its request is small, but it asks for the gateway's
+    /// certificate: UDP 4500 and a lost large answer both fit.
+    #[test]
+    fn a_client_log_asking_for_certificates_leaves_udp_4500_and_the_answer_open() {
+        let verdict = |request: &str| {
+            let mut lab = Lab::new();
+            lab.log(
+                "client.log",
+                &format!("\
+Dec  7 21:36:39.327 10[ENC] <home|1> parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(HASH_ALG) ]
+Dec  7 21:36:39.330 10[ENC] <home|1> generating IKE_AUTH request 1 [ {request} ]
+Dec  7 21:36:39.330 10[NET] <home|1> sending packet: from 10.99.1.2[4500] to 10.99.2.2[4500] (304 bytes)
+Dec  7 21:36:43.690 15[IKE] <home|1> retransmit 3 of request with message ID 1
+Dec  7 21:36:46.433 11[IKE] <home|1> giving up after 3 retransmits
+"),
+            );
+            diagnose(&lab.finish()).verdict
+        };
+        let v = verdict("IDi N(INIT_CONTACT) CERTREQ IDr CPRQ(ADDR) SA TSi TSr");
+        assert_eq!((v.phase, v.category), (Some(AUTH), None), "{v:?}");
+        assert!(
+            v.candidates
+                .iter()
+                .any(|c| c.category == Category::MtuFragmentation),
+            "{v:?}"
+        );
+        let v = verdict("IDi N(INIT_CONTACT) IDr AUTH CPRQ(ADDR) SA TSi TSr");
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(AUTH), Some(Category::Nat)),
+            "{v:?}"
+        );
+    }
+
+    /// The lab's ike-auth-response-fragments-dropped, the gateway's log: it took the IKE SA as
+    /// established, then received IKE_AUTH again and again and resent its 2176-byte answer.
+    #[test]
+    fn a_responder_resending_a_large_ikeauth_answer_is_the_mtu_even_when_established() {
+        let mut lab = Lab::new();
+        lab.log(
+            "gateway.log",
+            "\
+Dec  7 21:35:08.711 10[IKE] <rw|1> authentication of 'client.ikelab.test' with RSA_EMSA_PKCS1_SHA2_384 successful
+Dec  7 21:35:08.716 10[IKE] <rw|1> IKE_SA rw[1] established between 10.99.2.2[gateway.ikelab.test]...10.99.1.2[client.ikelab.test]
+Dec  7 21:35:08.717 10[NET] <rw|1> sending packet: from 10.99.2.2[4500] to 10.99.1.2[4500] (2176 bytes)
+Dec  7 21:35:09.708 13[IKE] <rw|1> received retransmit of request with ID 1, retransmitting response
+Dec  7 21:35:09.708 13[NET] <rw|1> sending packet: from 10.99.2.2[4500] to 10.99.1.2[4500] (2176 bytes)
+Dec  7 21:35:11.108 13[IKE] <rw|1> received retransmit of request with ID 1, retransmitting response
+Dec  7 21:35:11.108 13[NET] <rw|1> sending packet: from 10.99.2.2[4500] to 10.99.1.2[4500] (2176 bytes)
+",
+        );
+        let v = diagnose(&lab.finish()).verdict;
+        assert_eq!(
+            (v.phase, v.category),
+            (Some(AUTH), Some(Category::MtuFragmentation)),
             "{v:?}"
         );
     }

@@ -647,6 +647,11 @@ impl Rule for AuthAnsweredChildMissing {
         if answer.m.length <= LONE_NOTIFY_MAX || inner(answer.m).is_some() {
             return Vec::new();
         }
+        // The initiator sending the request again after the answer never got it: that is
+        // `auth-answer-lost`'s case, not a CHILD_SA's.
+        if sa.answer_lost(&answer) {
+            return Vec::new();
+        }
         // The initiator closing at once is the authentication rules' case.
         let closes = sa.msgs.iter().any(|x| {
             x.m.exchange == ExchangeType::INFORMATIONAL

@@ -901,54 +901,119 @@ impl Rule for ResponderAnswersRetransmits {
     }
 
     fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
-        if sa.phase_reached() > ike_timeline::Phase::IkeAuth || sa.superseded() {
+        if sa.superseded() {
             return Vec::new();
         }
-        let Some(line) = sa.lines(Fact::AnsweredRetransmit).next() else {
-            return Vec::new();
-        };
-        let init = line.log.message_id.unwrap_or(0) == 0;
-        let phase = if init { INIT } else { FailurePhase::IkeAuth };
-        let values = sa.fix_values();
-        let finding = Finding::decided(
-            self.id(),
-            phase,
+        for log in &sa.logs {
+            let Some(line) = log.first(Fact::AnsweredRetransmit) else {
+                continue;
+            };
+            let id = line.log.message_id.unwrap_or(0);
+            // The initiator going on with a later request got the answer in the end.
+            let went_on = log.lines.iter().any(|l| {
+                l.fact() == Fact::MessageParsed
+                    && l.log.response == Some(false)
+                    && l.log.message_id.is_some_and(|m| m > id)
+            });
+            // An SA that went on came up despite IKE_SA_INIT's retransmits. An IKE_AUTH the
+            // responder took as established but received again and again (one lost answer is
+            // resent once) never reached the initiator.
+            let resent = log
+                .all(Fact::AnsweredRetransmit)
+                .filter(|l| l.log.message_id == Some(id))
+                .count();
+            let past = if id == 0 {
+                sa.phase_reached() > ike_timeline::Phase::IkeAuth
+            } else {
+                sa.phase_reached() > ike_timeline::Phase::IkeAuth && resent < 2
+            };
+            if went_on || past {
+                continue;
+            }
+            let at = log.position(&line).unwrap_or(0);
+            let answer = log.lines[at..]
+                .iter()
+                .copied()
+                .find(|l| l.fact() == Fact::PacketSent && l.log.bytes.is_some());
+            return vec![lost_answers(self.id(), sa, line, id, answer)];
+        }
+        Vec::new()
+    }
+}
+
+/// The finding of a responder whose answers to the request `id` never reach the initiator,
+/// from `line` (it received the request again) and the `answer` it sent again.
+fn lost_answers(
+    rule: &'static str,
+    sa: &SaContext<'_, '_>,
+    line: Line<'_>,
+    id: u32,
+    answer: Option<Line<'_>>,
+) -> Finding {
+    let values = sa.fix_values();
+    let mut evidence = vec![line.cite_meaning()];
+    if id == 0 {
+        return Finding::decided(
+            rule,
+            INIT,
             Category::UdpBlocked,
             Knowledge::OwnStatement,
             "the responder answers every retransmitted request, but the initiator never gets the answers: the return path drops them",
         )
-        .evidence([line.cite_meaning()])
+        .evidence(evidence)
         .fix(fix::for_category(Category::UdpBlocked, &values));
-        if init {
-            vec![finding]
-        } else {
-            // A lost IKE_AUTH answer: large answers are fragmented, small ones blocked.
-            vec![Finding {
-                category: None,
-                candidates: vec![
-                    candidate(
-                        phase,
-                        Category::MtuFragmentation,
-                        "a large IKE_AUTH answer (certificates) in IP fragments that are dropped",
-                        "a capture at the initiator",
-                    ),
-                    candidate(
-                        phase,
-                        Category::UdpBlocked,
-                        "the return path drops the answers",
-                        "a capture at the initiator",
-                    ),
-                    candidate(
-                        phase,
-                        Category::Nat,
-                        "UDP 4500 blocked on the way back after the NAT-T move",
-                        "a capture at the initiator",
-                    ),
-                ],
-                ..finding
-            }]
-        }
     }
+    let phase = FailurePhase::IkeAuth;
+    // An answer over the MTU leaves in IP fragments: lost, they are the cause.
+    if let Some((a, size)) = answer.and_then(|a| Some((a, a.log.bytes?))) {
+        if size > super::MAX_UNFRAGMENTED_IKE {
+            evidence.push(a.cite(format!(
+                "the answer is {size} bytes: IP-fragmented on a 1500-byte path"
+            )));
+            return Finding::decided(
+                rule,
+                phase,
+                Category::MtuFragmentation,
+                Knowledge::OwnStatement,
+                format!("the responder answers IKE_AUTH again and again ({size} bytes, over the MTU), but the initiator never gets the answer: its IP fragments are dropped on the way back"),
+            )
+            .confidence(Confidence::Medium)
+            .evidence(evidence)
+            .fix(fix::for_category(Category::MtuFragmentation, &values));
+        }
+        evidence.push(a.cite(format!("the answer is {size} bytes: not fragmented")));
+    }
+    let decided_by = "a capture at the initiator";
+    let mut candidates = Vec::new();
+    if answer.and_then(|a| a.log.bytes).is_none() {
+        candidates.push(candidate(
+            phase,
+            Category::MtuFragmentation,
+            "a large IKE_AUTH answer (certificates) in IP fragments that are dropped",
+            decided_by,
+        ));
+    }
+    candidates.push(candidate(
+        phase,
+        Category::UdpBlocked,
+        "the return path drops the answers",
+        decided_by,
+    ));
+    candidates.push(candidate(
+        phase,
+        Category::Nat,
+        "UDP 4500 blocked on the way back after the NAT-T move",
+        decided_by,
+    ));
+    Finding::open(
+        rule,
+        phase,
+        Knowledge::OwnStatement,
+        "the responder answers every retransmitted IKE_AUTH request, but the initiator never gets the answers",
+        candidates,
+    )
+    .evidence(evidence)
+    .fix(fix::for_category(Category::UdpBlocked, &values))
 }
 
 /// The initiator's reading that the responder refused its IKE proposals (NO_PROPOSAL_CHOSEN
