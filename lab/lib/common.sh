@@ -172,13 +172,17 @@ table inet filter {
 NFT
 }
 
-# A router (or firewall) that drops every IP fragment, before conntrack reassembles them.
+# router_drop_fragments [DADDR]: a router (or firewall) that drops every IP fragment, or only
+# those toward DADDR (one direction of the path), before conntrack reassembles them (priority
+# -450 is before its defragmentation).
 router_drop_fragments() {
-    nft_apply "$NS_R" <<'NFT'
+    local toward=""
+    [ -n "${1:-}" ] && toward="ip daddr $1 "
+    nft_apply "$NS_R" <<NFT
 table ip fragfilter {
     chain prerouting {
         type filter hook prerouting priority -450; policy accept;
-        ip frag-off & 0x3fff != 0 counter drop
+        ${toward}ip frag-off & 0x3fff != 0 counter drop
     }
 }
 NFT
