@@ -1994,8 +1994,9 @@ Dec  7 18:15:25.205 12[CFG] <1> no matching peer config found
         );
     }
 
-    #[test]
-    fn a_small_ikeauth_unanswered_after_the_nat_t_move_is_udp_4500() {
+    /// A client behind NAT whose small IKE_AUTH, after the move to UDP 4500, is sent three times
+    /// and never answered; the responder's IKE_SA_INIT answer asks for certificates or not.
+    fn small_ikeauth_unanswered_after_the_nat_t_move(certreq: bool) -> crate::model::Verdict {
         let mut lab = Lab::new();
         let c = lab.capture("client.pcap");
         // NAT detection hashes that match no address seen here: the client is behind NAT.
@@ -2009,15 +2010,18 @@ Dec  7 18:15:25.205 12[CFG] <1> no matching peer config found
                 .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
                 .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP)),
         );
-        lab.send(
-            c,
-            2,
-            Ike::new(1, 2, ExchangeType::IKE_SA_INIT, 0, R)
-                .with(sa(14))
-                .with(nonce())
-                .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
-                .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP)),
-        );
+        let mut answer = Ike::new(1, 2, ExchangeType::IKE_SA_INIT, 0, R)
+            .with(sa(14))
+            .with(nonce())
+            .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
+            .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP));
+        if certreq {
+            answer = answer.with(ike_wire::PayloadRepr::CertificateRequest {
+                encoding: CertEncoding(4),
+                data: vec![0x5a; 20],
+            });
+        }
+        lab.send(c, 2, answer);
         for t in [10, 1010, 2410] {
             lab.send(
                 c,
@@ -2027,7 +2031,12 @@ Dec  7 18:15:25.205 12[CFG] <1> no matching peer config found
                     .between("192.0.2.10:4500", "198.51.100.1:4500"),
             );
         }
-        let v = diagnose(&lab.finish()).verdict;
+        diagnose(&lab.finish()).verdict
+    }
+
+    #[test]
+    fn a_small_ikeauth_unanswered_after_the_nat_t_move_is_udp_4500() {
+        let v = small_ikeauth_unanswered_after_the_nat_t_move(false);
         assert_eq!(
             (v.phase, v.category),
             (Some(AUTH), Some(Category::Nat)),
@@ -2040,42 +2049,7 @@ Dec  7 18:15:25.205 12[CFG] <1> no matching peer config found
     /// back just as an answer on a blocked UDP 4500 would be.
     #[test]
     fn a_small_ikeauth_unanswered_where_certificates_are_asked_for_stays_open() {
-        let mut lab = Lab::new();
-        let c = lab.capture("client.pcap");
-        let natd = |t| notify(t, &[0xab; 20]);
-        let certreq = ike_wire::PayloadRepr::CertificateRequest {
-            encoding: CertEncoding(4),
-            data: vec![0x5a; 20],
-        };
-        lab.send(
-            c,
-            0,
-            Ike::new(1, 0, ExchangeType::IKE_SA_INIT, 0, I)
-                .with(sa(14))
-                .with(nonce())
-                .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
-                .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP)),
-        );
-        lab.send(
-            c,
-            2,
-            Ike::new(1, 2, ExchangeType::IKE_SA_INIT, 0, R)
-                .with(sa(14))
-                .with(nonce())
-                .with(natd(NotifyType::NAT_DETECTION_SOURCE_IP))
-                .with(natd(NotifyType::NAT_DETECTION_DESTINATION_IP))
-                .with(certreq),
-        );
-        for t in [10, 1010, 2410] {
-            lab.send(
-                c,
-                t,
-                Ike::new(1, 2, ExchangeType::IKE_AUTH, 1, I)
-                    .sk(260)
-                    .between("192.0.2.10:4500", "198.51.100.1:4500"),
-            );
-        }
-        let v = diagnose(&lab.finish()).verdict;
+        let v = small_ikeauth_unanswered_after_the_nat_t_move(true);
         let candidates: Vec<_> = v.candidates.iter().map(|c| c.category).collect();
         assert_eq!((v.phase, v.category), (Some(AUTH), None), "{v:?}");
         assert_eq!(
