@@ -355,10 +355,7 @@ impl Rule for AuthUnanswered {
                     AUTH,
                     Knowledge::WireShape,
                     format!("IKE_SA_INIT works on UDP 500 but IKE_AUTH ({largest_ip} bytes, not fragmented) is never answered after the move to UDP 4500: UDP 4500 blocked, or the answer with the responder's certificates lost in IP fragments on the way back"),
-                    vec![
-                        candidate(AUTH, Category::Nat, "UDP 4500 blocked after the NAT-T move", decided_by),
-                        candidate(AUTH, Category::MtuFragmentation, "the answer, with the responder's certificates, over the MTU and its IP fragments dropped on the way back", decided_by),
-                    ],
+                    udp_4500_or_certificate_answer(decided_by),
                 )
                 .evidence(evidence)
                 .fix(fixes)];
@@ -518,6 +515,21 @@ impl Rule for AuthAnswerLost {
         .evidence(evidence)
         .fix(fix::for_category(Category::UdpBlocked, &values))]
     }
+}
+
+/// What a small IKE_AUTH request unanswered after the move to UDP 4500 leaves open where
+/// certificates are asked for: UDP 4500 blocked, or the answer with the responder's certificates
+/// over the MTU and lost in fragments on the way back.
+fn udp_4500_or_certificate_answer(decided_by: &'static str) -> Vec<Candidate> {
+    vec![
+        candidate(AUTH, Category::Nat, "UDP 4500 blocked after the NAT-T move", decided_by),
+        candidate(
+            AUTH,
+            Category::MtuFragmentation,
+            "the answer, with the responder's certificates, over the MTU and its IP fragments dropped on the way back",
+            decided_by,
+        ),
+    ]
 }
 
 /// IKE_SA_INIT completes but no capture ever sees an IKE_AUTH request: it was lost before this
@@ -1759,10 +1771,7 @@ impl Rule for AuthNeverAnsweredInLog {
                         AUTH,
                         Knowledge::PeerReading,
                         "IKE_AUTH is never answered after the move to UDP 4500, and it is small enough not to be fragmented: UDP 4500 blocked, or the answer with the responder's certificates lost in IP fragments on the way back",
-                        vec![
-                            candidate(AUTH, Category::Nat, "UDP 4500 blocked after the NAT-T move", decided_by),
-                            candidate(AUTH, Category::MtuFragmentation, "the answer, with the responder's certificates, over the MTU and its IP fragments dropped on the way back", decided_by),
-                        ],
+                        udp_4500_or_certificate_answer(decided_by),
                     )
                     .evidence(evidence)
                     .fix(fixes)];
