@@ -51,17 +51,11 @@ impl Serialize for ExchangeName {
 }
 
 fn exchange_name(e: ike_wire::ExchangeType) -> ExchangeName {
-    ExchangeName(match e.name() {
-        Some(name) => std::borrow::Cow::Borrowed(name),
-        None => std::borrow::Cow::Owned(e.0.to_string()),
-    })
+    ExchangeName(e.name_or_number())
 }
 
 fn notify_name(t: ike_wire::NotifyType) -> ExchangeName {
-    ExchangeName(match t.name() {
-        Some(name) => std::borrow::Cow::Borrowed(name),
-        None => std::borrow::Cow::Owned(t.0.to_string()),
-    })
+    ExchangeName(t.name_or_number())
 }
 
 /// Bytes as lowercase hex, written from the stack when short (notify data is cut to 64 bytes):

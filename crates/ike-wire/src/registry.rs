@@ -28,6 +28,14 @@ macro_rules! named {
                     _ => None,
                 }
             }
+
+            /// What `Display` writes (the name, or the number), borrowed for a known value.
+            pub fn name_or_number(self) -> std::borrow::Cow<'static, str> {
+                match self.name() {
+                    Some(name) => std::borrow::Cow::Borrowed(name),
+                    None => std::borrow::Cow::Owned(self.0.to_string()),
+                }
+            }
         }
 
         impl fmt::Display for $ty {
@@ -724,6 +732,11 @@ mod tests {
         assert_eq!(NotifyType::REDIRECT_SUPPORTED.0, 16406);
         assert_eq!(NotifyType::IKEV2_MESSAGE_ID_SYNC_SUPPORTED.0, 16420);
         assert_eq!(NotifyType(60000).to_string(), "60000");
+        assert_eq!(NotifyType(60000).name_or_number(), "60000");
+        assert_eq!(
+            NotifyType::NO_PROPOSAL_CHOSEN.name_or_number(),
+            NotifyType::NO_PROPOSAL_CHOSEN.to_string()
+        );
         assert_eq!(
             NotifyType::AUTHENTICATION_FAILED.to_string(),
             "AUTHENTICATION_FAILED"
