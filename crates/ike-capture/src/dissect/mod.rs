@@ -312,19 +312,7 @@ impl Dissector {
         if let Some(fragment) = packet.fragment {
             return self.fragment(frame, &packet, fragment, sink);
         }
-        self.transport(
-            frame,
-            &Datagram {
-                v6: packet.v6,
-                src: packet.src,
-                dst: packet.dst,
-                protocol: packet.protocol,
-                payload: packet.payload,
-                ip_len: packet.ip_len,
-                fragments: None,
-            },
-            sink,
-        )
+        self.transport(frame, &Datagram::unfragmented(&packet), sink)
     }
 }
 
@@ -338,6 +326,21 @@ struct Datagram<'a> {
     ip_len: u32,
     /// Frames of the fragments, when reassembled.
     fragments: Option<&'a Vec<u64>>,
+}
+
+impl<'a> Datagram<'a> {
+    /// The datagram of one IP packet as it arrived (not reassembled).
+    fn unfragmented(packet: &ip::IpPacket<'a>) -> Datagram<'a> {
+        Datagram {
+            v6: packet.v6,
+            src: packet.src,
+            dst: packet.dst,
+            protocol: packet.protocol,
+            payload: packet.payload,
+            ip_len: packet.ip_len,
+            fragments: None,
+        }
+    }
 }
 
 #[cfg(test)]

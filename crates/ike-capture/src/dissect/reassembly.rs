@@ -184,16 +184,7 @@ impl Dissector {
         if !collectable {
             if fragment.offset == 0 && matches!(packet.protocol, PROTO_ICMP | PROTO_ICMPV6) {
                 // The first fragment of an ICMP error holds the quote.
-                let datagram = Datagram {
-                    v6: packet.v6,
-                    src: packet.src,
-                    dst: packet.dst,
-                    protocol: packet.protocol,
-                    payload: packet.payload,
-                    ip_len: packet.ip_len,
-                    fragments: None,
-                };
-                return self.transport(frame, &datagram, sink);
+                return self.transport(frame, &Datagram::unfragmented(packet), sink);
             }
             return Err(Skip::Unrelated);
         }
