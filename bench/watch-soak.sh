@@ -46,11 +46,11 @@ run() {
     local watch_pid=$PID_watch
     start_bg replay "$WORK/$name.tcpreplay.txt" ip netns exec "$NS_C" \
         tcpreplay --intf1=eth0 --loop=0 "$@" "$capture"
-    local table=$OUT_DIR/$name.tsv t=0 rx0 rx cpu0 cpu hz
+    local table=$OUT_DIR/$name.tsv t=0 rx0 rx cpu0 cpu hz tracked
     hz=$(getconf CLK_TCK)
     rx0=$(nsx "$NS_G" cat /sys/class/net/eth0/statistics/rx_packets)
     cpu0=$(awk '{print $14 + $15}' "/proc/$watch_pid/stat")
-    printf 'seconds\trss_mb\tcpu_percent\tpackets_per_s\n' >"$table"
+    printf 'seconds\trss_mb\tcpu_percent\tpackets_per_s\tsas_tracked\n' >"$table"
     local flapped=no seen_at_flap=0
     while [ $t -lt "$SECONDS_PER_RUN" ]; do
         sleep 5; t=$((t + 5))
@@ -64,9 +64,11 @@ run() {
         kill -0 "$watch_pid" 2>/dev/null || die "$name: watch died: $(tail -3 "$WORK/$name.watch.stderr")"
         rx=$(nsx "$NS_G" cat /sys/class/net/eth0/statistics/rx_packets)
         cpu=$(awk '{print $14 + $15}' "/proc/$watch_pid/stat")
-        printf '%s\t%s\t%s\t%s\n' "$t" \
+        # The SAs held beside the memory: a step in one follows a step in the other.
+        tracked=$(nsx "$NS_G" curl -sf http://127.0.0.1:9814/metrics | awk '/^ike_doctor_sas_tracked/ {print $2}')
+        printf '%s\t%s\t%s\t%s\t%s\n' "$t" \
             "$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$watch_pid/status")" \
-            "$(( (cpu - cpu0) * 100 / hz / 5 ))" "$(( (rx - rx0) / 5 ))" >>"$table"
+            "$(( (cpu - cpu0) * 100 / hz / 5 ))" "$(( (rx - rx0) / 5 ))" "${tracked:--}" >>"$table"
         rx0=$rx; cpu0=$cpu
     done
     local metrics

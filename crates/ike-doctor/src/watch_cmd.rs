@@ -178,10 +178,15 @@ pub(crate) fn run(args: &WatchArgs) -> ExitCode {
             Ok(Input::Problem(message)) => eprintln!("ike-doctor watch: {message}"),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
-                // Every source ended (a followed journal exited): diagnose what is left.
-                watch.handle_timeout(i64::MAX);
-                drain(&mut watch, &metrics, evidence.as_mut(), &mut hosts, &stdout);
-                return ExitCode::SUCCESS;
+                // Every source ended (a followed journal exited): diagnose what is left, a
+                // batch at a time.
+                loop {
+                    watch.handle_timeout(i64::MAX);
+                    drain(&mut watch, &metrics, evidence.as_mut(), &mut hosts, &stdout);
+                    if !watch.is_due(i64::MAX) {
+                        return ExitCode::SUCCESS;
+                    }
+                }
             }
         }
         watch.handle_timeout(now_ns());

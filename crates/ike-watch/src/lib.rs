@@ -26,7 +26,7 @@
 
 pub mod pcap;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 
 use ike_capture::{Dissector, DissectorConfig, Frame, NetEvent, Timestamp};
@@ -201,7 +201,11 @@ struct Sa {
     lines: Vec<String>,
     /// The last unanswered request: (message ID, from initiator, first sent, last sent, sends).
     pending: Option<Pending>,
+    /// When to diagnose, and why; set only through [`set_due`], which files it in
+    /// [`Watch::dues`].
     due: Option<(i64, Due)>,
+    /// The daemon's numbers for this SA in [`Watch::by_ref`], removed with it.
+    refs: Vec<u32>,
     retransmits: u64,
     /// Request digests seen, to tell retransmits (same bytes) from new requests.
     seen_requests: Vec<(u32, bool, u64)>,
@@ -225,6 +229,7 @@ impl Sa {
             lines: Vec::new(),
             pending: None,
             due: None,
+            refs: Vec::new(),
             retransmits: 0,
             seen_requests: Vec::new(),
         }
@@ -279,11 +284,15 @@ const MAX_WAITING: usize = 1024;
 const FIRST_RESEND_WAIT_NS: i64 = 5_000_000_000;
 /// Frames remembered for IP reassembly (the fragments of a datagram precede its event).
 const RECENT_FRAMES: usize = 64;
+/// SAs diagnosed per [`Watch::handle_timeout`] call at most.
+pub const DUE_PER_CALL: usize = 64;
 
 pub struct Watch {
     config: Config,
     dissector: Dissector,
-    sas: FxHashMap<u64, Sa>,
+    /// Boxed: the map's slots stay small, so its doubling at a power of two SAs (a flood
+    /// crossing 7,168 half-open SAs) moves a few hundred KB, not megabytes of records.
+    sas: FxHashMap<u64, Box<Sa>>,
     /// SAs by the addresses of their peers, most recent last.
     by_ip: FxHashMap<IpAddr, Vec<u64>>,
     /// A daemon's SA number (charon's unique id, pluto's serial) to the SA.
@@ -310,9 +319,9 @@ pub struct Watch {
     window_start: i64,
     window: FxHashMap<AggregateKey, (u32, u64)>,
     next_sweep: i64,
-    /// No SA is due before this (a lower bound, made exact at each due time): the frames in
-    /// between never walk the SAs.
-    next_due: i64,
+    /// Every SA with a due time, by that time: the next one due is the first, found without
+    /// walking the SAs (a flood of half-open SAs has one due every few hundred microseconds).
+    dues: BTreeSet<(i64, u64)>,
     /// SAs in [`State::Established`].
     established: usize,
 }
@@ -341,7 +350,7 @@ impl Watch {
             window_start: 0,
             window: FxHashMap::default(),
             next_sweep: 0,
-            next_due: i64::MAX,
+            dues: BTreeSet::new(),
             established: 0,
         }
     }
@@ -349,13 +358,6 @@ impl Watch {
     /// SAs tracked now, and how many of them are established.
     pub fn tracked(&self) -> (usize, usize) {
         (self.sas.len(), self.established)
-    }
-
-    /// Lowers [`Watch::next_due`] to the SA's due time.
-    fn note_due(&mut self, key: u64) {
-        if let Some((t, _)) = self.sas.get(&key).and_then(|s| s.due) {
-            self.next_due = self.next_due.min(t);
-        }
     }
 
     /// One captured frame (of [`Config::link_type`]) read at `now_ns`.
@@ -430,14 +432,12 @@ impl Watch {
         })
     }
 
+    /// Files the datagram with its SA.
     fn ike(&mut self, now: i64, d: ike_capture::IkeDatagram) {
-        if let Some(key) = self.ike_datagram(now, d) {
-            self.note_due(key);
-        }
+        let _ = self.ike_datagram(now, d);
     }
 
-    /// Files the datagram with its SA; returns the SA's key.
-    fn ike_datagram(&mut self, now: i64, d: ike_capture::IkeDatagram) -> Option<u64> {
+    fn ike_datagram(&mut self, now: i64, d: ike_capture::IkeDatagram) -> Option<()> {
         let Ok(header) = ike_wire::Header::new_checked(&d.payload[..]) else {
             return None;
         };
@@ -462,10 +462,8 @@ impl Watch {
             }
             let (initiator, responder) = (d.src, d.dst);
             let mut sa = Sa::new(spi_i, initiator, responder, now);
-            sa.due = Some((
-                now.saturating_add(self.config.attempt_timeout_ns),
-                Due::GaveUp,
-            ));
+            let limit = now.saturating_add(self.config.attempt_timeout_ns);
+            set_due(&mut self.dues, spi_i, &mut sa, Some((limit, Due::GaveUp)));
             // Lines the daemon wrote before the first packet, about this peer.
             let claimed: Vec<u32> = self
                 .waiting
@@ -480,6 +478,7 @@ impl Watch {
                 if let Some(w) = self.waiting.remove(&r) {
                     sa.lines.extend(w.lines);
                     self.by_ref.insert(r, spi_i);
+                    sa.refs.push(r);
                 }
             }
             for ip in [initiator.ip(), responder.ip()] {
@@ -489,7 +488,7 @@ impl Watch {
                     list.remove(0);
                 }
             }
-            self.sas.insert(spi_i, sa);
+            self.sas.insert(spi_i, Box::new(sa));
         }
         let config = self.config.clone();
         let sa = self.sas.get_mut(&spi_i)?;
@@ -522,7 +521,8 @@ impl Watch {
             }
             // An answered exchange: if nothing follows, the attempt (or this exchange) is over.
             if sa.due.is_none_or(|(_, why)| why != Due::Stated) {
-                sa.due = Some((now.saturating_add(config.quiet_ns), Due::Quiet));
+                let quiet = Some((now.saturating_add(config.quiet_ns), Due::Quiet));
+                set_due(&mut self.dues, spi_i, sa, quiet);
             }
         } else {
             let digest = digest(&d.payload);
@@ -560,11 +560,12 @@ impl Watch {
                     } else {
                         i64::MAX
                     };
-                    sa.due = Some((gave_up_at.min(limit), Due::GaveUp));
+                    let gave_up = Some((gave_up_at.min(limit), Due::GaveUp));
+                    set_due(&mut self.dues, spi_i, sa, gave_up);
                 }
             }
         }
-        Some(spi_i)
+        Some(())
     }
 
     /// Text appended to a log (whole lines; `format` as detected from the log's start).
@@ -618,14 +619,16 @@ impl Watch {
             }
             return;
         };
-        if let Some(sa_ref) = r.sa_ref {
-            self.by_ref.insert(sa_ref, key);
-        }
         let grace = self.config.grace_ns;
         let max_lines = self.config.max_lines_per_sa;
         let Some(sa) = self.sas.get_mut(&key) else {
             return;
         };
+        if let Some(sa_ref) = r.sa_ref {
+            if self.by_ref.insert(sa_ref, key) != Some(key) {
+                sa.refs.push(sa_ref);
+            }
+        }
         if sa.lines.len() < max_lines && self.evidence_bytes < self.config.max_evidence_bytes {
             sa.bytes += r.text.len();
             self.evidence_bytes += r.text.len();
@@ -638,10 +641,9 @@ impl Watch {
         if fails || ends {
             let at = now.saturating_add(grace);
             if sa.due.is_none_or(|(t, why)| why != Due::Stated || t > at) {
-                sa.due = Some((at, Due::Stated));
+                set_due(&mut self.dues, key, sa, Some((at, Due::Stated)));
             }
         }
-        self.note_due(key);
     }
 
     /// Makes the waiting lines of `sa_ref` an SA of their own, diagnosed after the grace.
@@ -663,13 +665,14 @@ impl Watch {
         sa.bytes = w.lines.iter().map(String::len).sum();
         self.evidence_bytes += sa.bytes;
         sa.lines = w.lines;
-        sa.due = Some((now.saturating_add(self.config.grace_ns), Due::Stated));
+        let grace = Some((now.saturating_add(self.config.grace_ns), Due::Stated));
+        set_due(&mut self.dues, key, &mut sa, grace);
         if let Some(ip) = w.peer {
             self.by_ip.entry(ip).or_default().push(key);
         }
         self.by_ref.insert(sa_ref, key);
-        self.sas.insert(key, sa);
-        self.note_due(key);
+        sa.refs.push(sa_ref);
+        self.sas.insert(key, Box::new(sa));
     }
 
     fn sa_of_line(&self, r: &ike_logs::LogRecord) -> Option<u64> {
@@ -699,7 +702,7 @@ impl Watch {
 
     /// When [`Watch::handle_timeout`] should next be called, if at all.
     pub fn poll_timeout(&self) -> Option<i64> {
-        let due = (self.next_due != i64::MAX).then_some(self.next_due);
+        let due = self.dues.first().map(|&(t, _)| t);
         let window = self
             .window
             .values()
@@ -709,23 +712,19 @@ impl Watch {
         [due, window, sweep].into_iter().flatten().min()
     }
 
-    /// Diagnoses every SA whose time has come.
+    /// Diagnoses the SAs whose time has come, the earliest first, at most
+    /// [`DUE_PER_CALL`] of them: the diagnoses wait in [`Watch::poll_event`] until taken, so a
+    /// watch that fell behind holds a bounded batch, not every SA that came due meanwhile.
+    /// [`Watch::is_due`] says whether more are left.
     pub fn handle_timeout(&mut self, now_ns: i64) {
-        if now_ns >= self.next_due {
-            let due: Vec<(u64, Due)> = self
-                .sas
-                .iter()
-                .filter_map(|(&k, s)| s.due.filter(|(t, _)| *t <= now_ns).map(|(_, why)| (k, why)))
-                .collect();
-            for (key, why) in due {
+        for _ in 0..DUE_PER_CALL {
+            let Some(&(t, key)) = self.dues.first().filter(|&&(t, _)| t <= now_ns) else {
+                break;
+            };
+            self.dues.remove(&(t, key));
+            if let Some(why) = self.sas.get(&key).and_then(|s| s.due).map(|(_, why)| why) {
                 self.diagnose_sa(now_ns, key, why);
             }
-            self.next_due = self
-                .sas
-                .values()
-                .filter_map(|s| s.due.map(|(t, _)| t))
-                .min()
-                .unwrap_or(i64::MAX);
         }
         if now_ns >= self.next_sweep {
             self.next_sweep = now_ns.saturating_add(self.config.window_ns);
@@ -773,11 +772,16 @@ impl Watch {
         self.window_start = now;
     }
 
+    /// Whether an SA is due at `now_ns` ([`Watch::handle_timeout`] diagnoses a batch a call).
+    pub fn is_due(&self, now_ns: i64) -> bool {
+        self.dues.first().is_some_and(|&(t, _)| t <= now_ns)
+    }
+
     fn diagnose_sa(&mut self, now: i64, key: u64, why: Due) {
         let Some(sa) = self.sas.get_mut(&key) else {
             return;
         };
-        sa.due = None;
+        set_due(&mut self.dues, key, sa, None);
         let name = format!(
             "{}-{:016x}",
             ike_timeline::time::rfc3339_micros(Timestamp(sa.started)).replace(':', ""),
@@ -807,10 +811,8 @@ impl Watch {
         // An exchange answered and quiet, undecided: wait for more (or the attempt's limit).
         if why == Due::Quiet && !decided {
             if kind == Kind::Attempt {
-                sa.due = Some((
-                    sa.started.saturating_add(self.config.attempt_timeout_ns),
-                    Due::GaveUp,
-                ));
+                let limit = sa.started.saturating_add(self.config.attempt_timeout_ns);
+                set_due(&mut self.dues, key, sa, Some((limit, Due::GaveUp)));
             }
             return;
         }
@@ -865,7 +867,8 @@ impl Watch {
     }
 
     fn forget(&mut self, key: u64) {
-        if let Some(sa) = self.sas.remove(&key) {
+        if let Some(mut sa) = self.sas.remove(&key) {
+            set_due(&mut self.dues, key, &mut sa, None);
             self.evidence_bytes = self.evidence_bytes.saturating_sub(sa.bytes);
             if sa.state == State::Established {
                 self.established -= 1;
@@ -878,13 +881,28 @@ impl Watch {
                     }
                 }
             }
-            self.by_ref.retain(|_, k| *k != key);
+            for r in &sa.refs {
+                if self.by_ref.get(r) == Some(&key) {
+                    self.by_ref.remove(r);
+                }
+            }
         }
     }
 
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
+}
+
+/// Sets an SA's due time and files it in `dues` (the SA's key and [`Watch::dues`]).
+fn set_due(dues: &mut BTreeSet<(i64, u64)>, key: u64, sa: &mut Sa, due: Option<(i64, Due)>) {
+    if let Some((t, _)) = sa.due {
+        dues.remove(&(t, key));
+    }
+    if let Some((t, _)) = due {
+        dues.insert((t, key));
+    }
+    sa.due = due;
 }
 
 fn take_recent(recent: &mut VecDeque<(u64, Captured)>, number: u64) -> Option<Captured> {

@@ -310,3 +310,60 @@ fn a_log_alone_is_enough_for_an_sa_known_from_it() {
     assert!(f.pcap.is_empty(), "no capture");
     assert_eq!(f.initiator.ip().to_string(), "10.99.2.3");
 }
+
+#[test]
+fn a_forgotten_sa_leaves_no_due_time_nor_daemon_number_behind() {
+    let (inputs, format) = recorded("psk-mismatch", "gateway");
+    let (watch, events) = run(ethernet(), inputs, format, 10_000_000_000);
+    assert_eq!(events.len(), 1);
+    assert!(watch.sas.is_empty());
+    assert!(watch.dues.is_empty(), "{:?}", watch.dues);
+    assert!(watch.by_ref.is_empty(), "{:?}", watch.by_ref);
+}
+
+/// `count` half-open SAs, all begun at `t`: the gateway capture's first IKE_SA_INIT request
+/// with its initiator's SPI changed.
+fn half_open_flood(count: u64) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(lab("psk-mismatch", "gateway.pcap")).expect("capture");
+    let mut reader = ike_capture::CaptureReader::new(&bytes[..]).expect("pcap");
+    let first = reader.next_frame().expect("frame").expect("a frame");
+    // Ethernet, IPv4 without options, UDP 500: the IKE header at 42.
+    const IKE: usize = 14 + 20 + 8;
+    let request = first.data.to_vec();
+    assert_eq!(request[IKE + 18], 34, "IKE_SA_INIT");
+    assert_eq!(request[IKE + 19] & 0x20, 0, "a request");
+    (1..=count)
+        .map(|n| {
+            let mut frame = request.clone();
+            frame[IKE..IKE + 8].copy_from_slice(&n.to_be_bytes());
+            frame
+        })
+        .collect()
+}
+
+#[test]
+fn sas_due_at_once_are_diagnosed_a_bounded_batch_a_call() {
+    let count = 3 * DUE_PER_CALL as u64 + 5;
+    let mut watch = Watch::new(ethernet());
+    for frame in half_open_flood(count) {
+        watch.handle_frame(1_000_000_000, &frame);
+    }
+    assert_eq!(watch.tracked(), (count as usize, 0));
+    let due = watch.poll_timeout().expect("a due time");
+    let mut batches = Vec::new();
+    while watch.is_due(due) {
+        watch.handle_timeout(due);
+        let mut finished = 0;
+        while let Some(event) = watch.poll_event() {
+            finished += usize::from(matches!(event, Event::Finished(_)));
+        }
+        batches.push(finished);
+    }
+    assert_eq!(
+        batches,
+        vec![DUE_PER_CALL, DUE_PER_CALL, DUE_PER_CALL, 5],
+        "at most a batch waits to be taken"
+    );
+    assert_eq!(watch.tracked(), (0, 0));
+    assert!(watch.dues.is_empty());
+}
