@@ -207,6 +207,8 @@ struct Sa {
     /// The daemon's numbers for this SA in [`Watch::by_ref`], removed with it.
     refs: Vec<u32>,
     retransmits: u64,
+    /// IKE datagrams of the SA seen, kept as evidence or not.
+    datagrams: u64,
     /// Request digests seen, to tell retransmits (same bytes) from new requests.
     seen_requests: Vec<(u32, bool, u64)>,
 }
@@ -231,6 +233,7 @@ impl Sa {
             due: None,
             refs: Vec::new(),
             retransmits: 0,
+            datagrams: 0,
             seen_requests: Vec::new(),
         }
     }
@@ -497,6 +500,7 @@ impl Watch {
         }
         sa.last_message = now;
         sa.last_activity = now;
+        sa.datagrams += 1;
         // The datagram's frames: its IP fragments, or itself.
         let frames: Vec<u64> = if d.ip_fragments.is_empty() {
             vec![d.frame]
@@ -801,7 +805,13 @@ impl Watch {
         if !log.is_empty() {
             log.push('\n');
         }
-        let (verdict, verdict_json, findings_json) = evaluate(&name, &pcap, &log, None, now);
+        let (verdict, verdict_json, findings_json) = if pcap.is_empty() && log.is_empty() {
+            // Seen on the wire, but the evidence budget was spent before any of its frames
+            // could be kept: saying "no IKE traffic" of it would be wrong.
+            unkept(sa.datagrams, sa.retransmits)
+        } else {
+            evaluate(&name, &pcap, &log, None, now)
+        };
         let kind = match sa.state {
             State::Negotiating => Kind::Attempt,
             State::Established => Kind::Lost,
@@ -892,6 +902,23 @@ impl Watch {
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
+}
+
+/// The verdict of an SA none of whose frames or lines could be kept as evidence.
+fn unkept(datagrams: u64, retransmits: u64) -> (Verdict, serde_json::Value, serde_json::Value) {
+    let summary = format!(
+        "{datagrams} IKE datagram(s) of this SA seen ({retransmits} of them resent requests), none kept: the evidence budget (Config::max_evidence_bytes) was spent on other SAs, so there is nothing to diagnose from"
+    );
+    let verdict = Verdict::new(Outcome::Inconclusive, summary);
+    let verdict_json = serde_json::json!({
+        "outcome": verdict.outcome.as_str(),
+        "phase": null,
+        "category": null,
+        "summary": verdict.summary,
+        "candidates": [],
+        "warnings": [],
+    });
+    (verdict, verdict_json, serde_json::json!([]))
 }
 
 /// Sets an SA's due time and files it in `dues` (the SA's key and [`Watch::dues`]).

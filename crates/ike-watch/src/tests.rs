@@ -272,6 +272,33 @@ fn evidence_past_the_budget_is_counted_not_kept() {
     assert_eq!(events.len(), 1);
 }
 
+/// With no evidence budget at all, a failed attempt is still one the watch saw: inconclusive
+/// for want of evidence, never "no IKE traffic".
+#[test]
+fn an_attempt_none_of_whose_frames_were_kept_is_not_called_no_traffic() {
+    let (inputs, format) = recorded("psk-mismatch", "gateway");
+    let frames: Vec<(i64, Input)> = inputs
+        .into_iter()
+        .filter(|(_, i)| matches!(i, Input::Frame(_)))
+        .collect();
+    let config = Config {
+        max_evidence_bytes: 0,
+        ..ethernet()
+    };
+    let (watch, events) = run(config, frames, format, 200_000_000_000);
+    assert!(watch.frames_not_kept > 0);
+    assert_eq!(events.len(), 1, "{events:?}");
+    let f = &events[0];
+    assert_eq!(f.verdict.outcome, Outcome::Inconclusive);
+    assert!(
+        f.verdict.summary.contains("none kept"),
+        "{}",
+        f.verdict.summary
+    );
+    assert_eq!(f.verdict_json["outcome"], "inconclusive");
+    assert!(f.pcap.is_empty());
+}
+
 #[test]
 fn an_idle_established_sa_is_forgotten() {
     let (inputs, format) = recorded("psk-ok", "gateway");
