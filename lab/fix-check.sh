@@ -16,6 +16,7 @@ REPO_DIR=$(cd "$LAB_DIR/.." && pwd)
 CONFIG_CAUSED=(
     ike-proposal-mismatch dh-group-mismatch esp-proposal-mismatch pfs-rekey-mismatch
     ts-unacceptable psk-mismatch identity-mismatch cert-identity-unknown eap-wrong-password
+    eap-method-mismatch
     ikev1-only-gateway no-virtual-ip
     ikev1-proposal-mismatch ikev1-dh-group-mismatch ikev1-esp-proposal-mismatch
     ikev1-ts-unacceptable ikev1-psk-mismatch ikev1-identity-mismatch

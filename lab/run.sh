@@ -66,6 +66,7 @@ set_defaults() {
     ID_C=client.ikelab.test; ID_G=gateway.ikelab.test
     REMOTE_ID_C=gateway.ikelab.test; REMOTE_ID_G=client.ikelab.test
     EAP_USER=alice; EAP_PASS_C=alice-password-1; EAP_PASS_G=alice-password-1
+    EAP_METHOD_C=mschapv2; EAP_METHOD_G=mschapv2   # each end's EAP method (lib default too)
     VIPS_C=0.0.0.0
     POOLS_G=rw_pool
     POOL_ADDRS=$POOL_NET

@@ -80,9 +80,9 @@ swan_auth() {
     client:remote:cert|gateway:remote:cert|client:remote:eap)
         echo "auth = pubkey" ;;
     client:local:eap)
-        echo "auth = eap-mschapv2"; echo "eap_id = $EAP_USER" ;;
+        echo "auth = eap-${EAP_METHOD_C:-mschapv2}"; echo "eap_id = $EAP_USER" ;;
     gateway:remote:eap)
-        echo "auth = eap-mschapv2"; echo "eap_id = %any" ;;
+        echo "auth = eap-${EAP_METHOD_G:-mschapv2}"; echo "eap_id = %any" ;;
     esac
 }
 

@@ -421,6 +421,8 @@ struct Problem {
     title: String,
     evidence: Vec<(End, Option<Line>, String)>,
     values: Values,
+    /// Two EAP methods, with the initiator's: its fixes are the method, not the password.
+    eap_methods: Option<Option<String>>,
 }
 
 impl Problem {
@@ -432,6 +434,7 @@ impl Problem {
             title,
             evidence: Vec::new(),
             values: Values::default(),
+            eap_methods: None,
         }
     }
 
@@ -488,7 +491,10 @@ impl Problem {
             };
             f.evidence.extend(cite(e, at, peer.file, note));
         }
-        f.fix = fix::for_category(self.category, &self.values);
+        f.fix = match &self.eap_methods {
+            Some(client) => fix::eap_method_mismatch(&self.values, client.as_deref()),
+            None => fix::for_category(self.category, &self.values),
+        };
         f
     }
 }
@@ -678,24 +684,29 @@ impl Pair<'_> {
         unchecked: &mut Vec<String>,
     ) -> Option<Problem> {
         if !methods_meet(&i_round.method.value, &r_round.method.value) {
-            return Some(
-                Problem::new(
-                    2,
-                    FailurePhase::IkeAuth,
-                    method_category(&i_round.method.value, &r_round.method.value),
-                    format!(
-                        "the initiator authenticates with {} and the responder expects {}",
-                        i_round.method.value.describe(),
-                        r_round.method.value.describe()
-                    ),
-                )
-                .cite(
-                    End::Initiator,
-                    i_round.method.at,
-                    "its authentication".into(),
-                )
-                .cite(End::Responder, r_round.method.at, "what it expects".into()),
-            );
+            let mut p = Problem::new(
+                2,
+                FailurePhase::IkeAuth,
+                method_category(&i_round.method.value, &r_round.method.value),
+                format!(
+                    "the initiator authenticates with {} and the responder expects {}",
+                    i_round.method.value.describe(),
+                    r_round.method.value.describe()
+                ),
+            )
+            .cite(
+                End::Initiator,
+                i_round.method.at,
+                "its authentication".into(),
+            )
+            .cite(End::Responder, r_round.method.at, "what it expects".into());
+            if let (true, AuthMethod::Eap(client)) = (
+                eap_methods_differ(&i_round.method.value, &r_round.method.value),
+                &i_round.method.value,
+            ) {
+                p.eap_methods = Some(client.clone());
+            }
+            return Some(p);
         }
         // The other way: how the responder proves itself against what the initiator expects.
         if let (Some(r_own), Some(i_expects)) = (
@@ -716,6 +727,9 @@ impl Pair<'_> {
                 .cite(End::Responder, r_own.method.at, "its authentication".into())
                 .cite(End::Initiator, i_expects.method.at, "what it expects".into());
                 p.values.change_on = Some(End::Initiator);
+                if eap_methods_differ(&r_own.method.value, &i_expects.method.value) {
+                    p.eap_methods = Some(None);
+                }
                 return Some(p);
             }
         }
@@ -1183,6 +1197,14 @@ fn method_category(presented: &AuthMethod, expected: &AuthMethod) -> Category {
         (AuthMethod::Eap(_), _) | (_, AuthMethod::Eap(_)) => Category::AuthEap,
         _ => Category::AuthCert,
     }
+}
+
+/// Both ends do EAP, with two different methods named.
+fn eap_methods_differ(presented: &AuthMethod, expected: &AuthMethod) -> bool {
+    matches!(
+        (presented, expected),
+        (AuthMethod::Eap(Some(_)), AuthMethod::Eap(Some(_)))
+    ) && !methods_meet(presented, expected)
 }
 
 fn methods_meet(presented: &AuthMethod, expected: &AuthMethod) -> bool {

@@ -601,6 +601,28 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
 }
 
 /// Fixes that name what would decide an open category.
+/// The fix of an EAP-Nak answered with EAP-Failure: the methods differ, the password is not
+/// in question. With the method the client does (`client_method`, strongSwan's name such as
+/// `mschapv2`), the gateway's line to expect it: clients are many, the gateway is one.
+pub fn eap_method_mismatch(values: &Values, client_method: Option<&str>) -> Vec<Fix> {
+    let mut out = vec![Fix::text(
+        "set the same EAP method on both ends: the server asks for one the client is not set up for (strongSwan: `auth = eap-<method>` in the gateway's remote round and in the client's local round; Windows: the connection's authentication method, e.g. EAP-MSCHAPv2)",
+    )];
+    if let Some(method) = client_method {
+        out.extend(lines(
+            values,
+            End::Responder,
+            Part::Remote,
+            "expect the EAP method the client does",
+            |syntax| match syntax {
+                Syntax::Swanctl => Some(format!("auth = eap-{method}")),
+                _ => None,
+            },
+        ));
+    }
+    out
+}
+
 pub fn to_decide(decided_by: &[&str]) -> Vec<Fix> {
     decided_by
         .iter()

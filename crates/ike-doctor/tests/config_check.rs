@@ -170,6 +170,30 @@ fn secrets_never_printed() {
     }
 }
 
+/// Two EAP methods: the fix is the method on both ends; the wrong password's fix stays with
+/// the wrong password.
+#[test]
+fn two_eap_methods_are_fixed_by_the_method_not_the_password() {
+    let fixes = |name: &str| -> String {
+        let (report, code, _) = check_json(
+            &common::workspace_root()
+                .join("tests/fixtures/lab")
+                .join(name),
+        );
+        assert_eq!(code, 1, "{name}");
+        assert_eq!(
+            report["verdict"]["category"], "auth-eap",
+            "{name}: {report:#}"
+        );
+        report["findings"][0]["fix"].to_string()
+    };
+    let methods = fixes("eap-method-mismatch");
+    assert!(methods.contains("same EAP method"), "{methods}");
+    assert!(!methods.contains("password"), "{methods}");
+    let password = fixes("eap-wrong-password");
+    assert!(password.contains("password"), "{password}");
+}
+
 #[test]
 fn unreadable_inputs_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -341,3 +341,33 @@ fn both_ends_of_one_sa_are_one_sa() {
     }
     assert!(checked > 20);
 }
+
+/// The lab's eap-method-mismatch: with the keys, the decrypted rounds name the method the
+/// server asked for and the client's EAP-Nak, and the fix is the method, not the password;
+/// without them, the same EAP-Failure stays a failed EAP exchange.
+#[test]
+fn an_eap_nak_answered_with_failure_is_a_method_mismatch() {
+    let dir = common::workspace_root().join("tests/fixtures/lab/eap-method-mismatch");
+    let (report, _) = common::diagnose_json(&[&dir.join("client.pcap"), &dir.join("ike-keys.csv")]);
+    let top = &report["findings"][0];
+    assert_eq!(top["rule"], "decrypted-auth", "{top:#}");
+    assert_eq!(top["category"], "auth-eap", "{top:#}");
+    let title = top["title"].as_str().unwrap_or_default();
+    assert!(
+        title.contains("EAP-MD5") && title.contains("EAP-Nak"),
+        "{title}"
+    );
+    let fixes = top["fix"].to_string();
+    assert!(!fixes.contains("password"), "{fixes}");
+    let cited: Vec<u64> = top["evidence"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["frame"].as_u64())
+        .collect();
+    assert_eq!(
+        cited,
+        vec![6, 7, 8],
+        "the MD5 request, the Nak, the failure"
+    );
+}

@@ -235,6 +235,9 @@ pub enum Fact {
     IdentityRejected,
     /// The writer refused the EAP exchange or its credentials.
     EapRejected,
+    /// One end refused the EAP method the other asked for (an EAP-Nak): the client sent it,
+    /// or the server received it and had no other method to offer.
+    EapMethodRefused,
     /// The writer accepts none of the peer's IKE proposals.
     ProposalsRejected,
     /// IKEv1: the writer accepts none of the peer's Phase 1 transforms. The DH group is one of
@@ -1007,9 +1010,15 @@ pub const ENTRIES: &[Entry] = &[
     entry!("charon.eap-msk-mismatch", F::EapRejected, StrongSwan, "EAP MSK failed", "verification of AUTH payload", AUTH, Some(C::AuthEap), Cause,
         "EAP succeeded, but the AUTH computed from its key (MSK) does not match: the RADIUS server sent no key (MS-MPPE attributes) or another one",
         ["have the RADIUS server return the MS-MPPE keys, or use a key-deriving EAP method"]),
-    entry!("charon.eap-nak", F::EapRejected, StrongSwan, "sending EAP_NAK", "", AUTH, None, Symptom,
+    entry!("charon.eap-nak", F::EapMethodRefused, StrongSwan, "sending EAP_NAK", "", AUTH, None, Symptom,
         "the client refuses the EAP method the server asks for", [],
         open [(IkeAuth, AuthEap, "the client is configured (or has plugins) for another EAP method than the server's")]),
+    // eap_authenticator.c server_process_eap(): the client's Nak of the method the server is
+    // configured for (or of the identity round); a virtual method (eap-dynamic) would offer
+    // another instead.
+    entry!("charon.eap-nak-received", F::EapMethodRefused, StrongSwan, "received EAP_NAK, sending EAP_FAILURE", "", AUTH, Some(C::AuthEap), Cause,
+        "the client refused the EAP method this server is set up for (an EAP-Nak) and the server has no other to offer: the two ends are set up for different EAP methods",
+        ["set the same EAP method on both ends (swanctl.conf: auth = eap-<method> in the gateway's remote round and in the client's local round); the client's log names the method it wants ('requesting ... authentication, sending EAP_NAK')"]),
     entry!("charon.radius-reject", F::EapRejected, StrongSwan, "received RADIUS Access-Reject", "", AUTH, Some(C::AuthEap), Cause,
         "the RADIUS server refused the user: its log says why (password, policy, certificate)", ["read the RADIUS server's log (NPS event 6273 reason code, FreeRADIUS Auth: line) for this user"]),
     entry!("charon.radius-auth-failed", F::EapRejected, StrongSwan, "RADIUS authentication of '", "failed", AUTH, Some(C::AuthEap), Cause,

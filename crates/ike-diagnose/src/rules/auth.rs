@@ -903,6 +903,58 @@ fn decrypted_answer<'t>(sa: &SaContext<'_, 't>) -> Option<Msg<'t>> {
         .last()
 }
 
+/// An EAP-Failure (`failure`) that answers the client's EAP-Nak: the client refused the method
+/// the server asked for (named by the server's EAP request before it), so the methods differ,
+/// whatever the credentials.
+fn eap_nak_refused(
+    rule: &'static str,
+    msgs: &[Msg<'_>],
+    failure: &Msg<'_>,
+    values: &fix::Values,
+) -> Option<Finding> {
+    const RESPONSE: u8 = 2;
+    const REQUEST: u8 = 1;
+    const NAK: u8 = 3;
+    let eap_auth = |m: &&Msg<'_>| m.m.exchange == ExchangeType::IKE_AUTH && m.time <= failure.time;
+    let nak = msgs
+        .iter()
+        .rev()
+        .filter(eap_auth)
+        .find(|m| !m.m.response)
+        .filter(|m| inner(m.m).is_some_and(|i| i.eap == Some((RESPONSE, Some(NAK)))))?;
+    let asked = msgs
+        .iter()
+        .rev()
+        .filter(eap_auth)
+        .filter(|m| m.m.response && m.time <= nak.time)
+        .filter_map(|m| inner(m.m).and_then(|i| i.eap).map(|eap| (m, eap)))
+        .find(|(_, (code, _))| *code == REQUEST);
+    let method = asked
+        .and_then(|(_, (_, t))| t)
+        .map(|t| {
+            ike_wire::eap_type_short_name(t)
+                .map_or_else(|| format!("EAP type {t}"), |n| format!("EAP-{n}"))
+        })
+        .unwrap_or_else(|| "its EAP method".to_string());
+    let mut ev = Vec::new();
+    for m in asked.map(|(m, _)| m).into_iter().chain([nak, failure]) {
+        if let Some(i) = inner(m.m) {
+            ev.push(m.cite(describe_inner(m, i)));
+        }
+    }
+    Some(
+        Finding::decided(
+            rule,
+            AUTH,
+            Category::AuthEap,
+            Knowledge::OwnStatement,
+            format!("the server asks for {method}, the client refuses it with an EAP-Nak, and the server ends EAP with EAP-Failure: the two ends are set up for different EAP methods"),
+        )
+        .evidence(ev)
+        .fix(fix::eap_method_mismatch(values, None)),
+    )
+}
+
 fn describe_inner(msg: &Msg<'_>, inner: &InnerPayloads) -> String {
     format!(
         "decrypted {} {} {}: [ {} ]",
@@ -967,6 +1019,9 @@ impl Rule for DecryptedAuthExchange {
         }
         let values = sa.fix_values();
         if let Some((4, _)) = resp.eap {
+            if let Some(finding) = eap_nak_refused(self.id(), &msgs, &response, &values) {
+                return vec![finding];
+            }
             return vec![Finding::decided(
                 self.id(),
                 AUTH,
@@ -1409,8 +1464,29 @@ impl Rule for AuthCauseInLog {
                 );
                 break;
             }
+            // An EAP failure after an EAP-Nak: the method, not the credentials. The Nak is the
+            // client's line; the server's own line states it.
+            let method_refused = (line.log.entry.category == Some(Category::AuthEap))
+                .then(|| {
+                    std::iter::once(line)
+                        .chain(log.before(at, 12))
+                        .find(|l| l.fact() == Fact::EapMethodRefused)
+                })
+                .flatten();
             let (category, title, evidence) = match line.fact() {
                 Fact::NoTrustedKey => no_trusted_key(sa, log, &line),
+                _ if method_refused.is_some_and(|nak| !std::ptr::eq(nak.event, line.event)) => {
+                    let nak = method_refused.unwrap_or(line);
+                    (
+                        Some(Category::AuthEap),
+                        format!(
+                            "{} log: the client refused the EAP method the server asked for (an EAP-Nak), and EAP ended in failure: the two ends are set up for different EAP methods",
+                            line.log.entry.implementation.as_str(),
+                        ),
+                        // The failure line's own meaning blames the credentials: not here.
+                        vec![nak.cite_meaning(), line.cite("the server ended EAP with EAP-Failure")],
+                    )
+                }
                 _ => {
                     let category = line.log.entry.category.unwrap_or(Category::AuthCert);
                     (
@@ -1425,9 +1501,14 @@ impl Rule for AuthCauseInLog {
                 }
             };
             let decided = if let Some(c) = category {
+                let fixes = if let Some(nak) = method_refused {
+                    fix::eap_method_mismatch(&values, eap_method_wanted(&nak.log.text).as_deref())
+                } else {
+                    fix::for_category(c, &values)
+                };
                 Finding::decided(self.id(), AUTH, c, Knowledge::OwnStatement, title)
                     .evidence(evidence)
-                    .fix(fix::for_category(c, &values))
+                    .fix(fixes)
             } else {
                 let decided_by = "the other end's clock (a capture or its log), or the certificate";
                 Finding::open(
@@ -1457,6 +1538,18 @@ impl Rule for AuthCauseInLog {
         }
         out
     }
+}
+
+/// The EAP method a client's Nak asks for instead, as strongSwan's configuration names it
+/// (charon's `requesting EAP_MSCHAPV2 authentication, sending EAP_NAK`: `mschapv2`).
+fn eap_method_wanted(line: &str) -> Option<String> {
+    let method = line
+        .split_once("requesting EAP_")?
+        .1
+        .split_once(" authentication, sending EAP_NAK")?
+        .0;
+    (!method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| method.to_ascii_lowercase())
 }
 
 /// What a responder's refused identity lookup says about the line to change: the identity the
@@ -1893,6 +1986,81 @@ Dec  7 18:15:25.205 12[CFG] <1> no matching peer config found
             any.iter()
                 .any(|f| f.contains("expect the identity the peer presents")),
             "{any:?}"
+        );
+    }
+
+    /// The lab's eap-method-mismatch: an EAP-Failure after the client's EAP-Nak is a method
+    /// mismatch, from either end's log; the same failure with no Nak is the credentials.
+    #[test]
+    fn an_eap_failure_after_a_nak_is_a_method_mismatch_not_a_password() {
+        let finding = |name: &str, log: &str| -> (String, Vec<String>) {
+            let mut lab = Lab::new();
+            lab.log(name, log);
+            let d = diagnose(&lab.finish());
+            let f = d
+                .findings
+                .iter()
+                .find(|f| f.category == Some(Category::AuthEap))
+                .unwrap_or_else(|| panic!("no auth-eap finding: {:?}", d.findings));
+            (
+                f.title.clone(),
+                f.fix.iter().map(|x| x.text.clone()).collect(),
+            )
+        };
+        let client = "\
+Dec  8 00:11:42.694 16[ENC] <home|1> parsed IKE_AUTH response 2 [ EAP/REQ/MD5 ]
+Dec  8 00:11:42.694 16[IKE] <home|1> server requested EAP_MD5 authentication (id 0x48)
+Dec  8 00:11:42.694 16[IKE] <home|1> requesting EAP_MSCHAPV2 authentication, sending EAP_NAK
+Dec  8 00:11:42.695 01[ENC] <home|1> parsed IKE_AUTH response 3 [ EAP/FAIL ]
+Dec  8 00:11:42.695 01[IKE] <home|1> received EAP_FAILURE, EAP authentication failed
+";
+        let gateway = "\
+Dec  8 00:11:42.694 13[IKE] <rw|1> initiating EAP_MD5 method (id 0x48)
+Dec  8 00:11:42.695 09[ENC] <rw|1> parsed IKE_AUTH request 3 [ EAP/RES/NAK ]
+Dec  8 00:11:42.695 09[IKE] <rw|1> received EAP_NAK, sending EAP_FAILURE
+";
+        for (name, log, line) in [
+            ("client.log", client, true),
+            ("gateway.log", gateway, false),
+        ] {
+            let (title, fixes) = finding(name, log);
+            // The client's Nak names the method it does: the gateway's line to expect it.
+            assert_eq!(
+                fixes.iter().any(|f| f.contains("`auth = eap-mschapv2`")),
+                line,
+                "{name}: {fixes:?}"
+            );
+            assert!(title.contains("EAP-Nak"), "{name}: {title}");
+            assert!(
+                fixes.iter().all(|f| !f.contains("password")),
+                "{name}: {fixes:?}"
+            );
+            assert!(
+                fixes.iter().any(|f| f.contains("same EAP method")),
+                "{name}: {fixes:?}"
+            );
+        }
+        let no_nak: String = client
+            .lines()
+            .filter(|l| !l.contains("EAP_NAK"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let (title, fixes) = finding("client.log", &no_nak);
+        assert!(!title.contains("EAP-Nak"), "{title}");
+        assert!(fixes.iter().any(|f| f.contains("password")), "{fixes:?}");
+    }
+
+    #[test]
+    fn the_method_a_nak_asks_for_is_read_as_swanctl_names_it() {
+        let line = "16[IKE] <home|1> requesting EAP_MSCHAPV2 authentication, sending EAP_NAK";
+        assert_eq!(eap_method_wanted(line).as_deref(), Some("mschapv2"));
+        assert_eq!(
+            eap_method_wanted("EAP method not supported, sending EAP_NAK"),
+            None
+        );
+        assert_eq!(
+            eap_method_wanted("requesting EAP_ authentication, sending EAP_NAK"),
+            None
         );
     }
 
