@@ -1464,15 +1464,18 @@ impl Rule for AuthCauseInLog {
                 );
                 break;
             }
-            // An EAP failure after an EAP-Nak: the method, not the credentials. The Nak is the
-            // client's line; the server's own line states it.
-            let method_refused = (line.log.entry.category == Some(Category::AuthEap))
-                .then(|| {
-                    std::iter::once(line)
-                        .chain(log.before(at, 12))
-                        .find(|l| l.fact() == Fact::EapMethodRefused)
-                })
-                .flatten();
+            // An EAP failure that answers an EAP-Nak: the method, not the credentials. The
+            // server's own line states it; the client's log shows its Nak, then the failure
+            // with no new method asked for in between (a Nak answered by another method, then
+            // a refused password, is the password).
+            let method_refused = match line.fact() {
+                Fact::EapMethodRefused => Some(line),
+                Fact::PeerRefusedAuth if line.log.entry.category == Some(Category::AuthEap) => log
+                    .before(at, 12)
+                    .take_while(|l| !l.log.text.contains("EAP/REQ/"))
+                    .find(|l| l.fact() == Fact::EapMethodRefused),
+                _ => None,
+            };
             let (category, title, evidence) = match line.fact() {
                 Fact::NoTrustedKey => no_trusted_key(sa, log, &line),
                 _ if method_refused.is_some_and(|nak| !std::ptr::eq(nak.event, line.event)) => {
@@ -2046,6 +2049,19 @@ Dec  8 00:11:42.695 09[IKE] <rw|1> received EAP_NAK, sending EAP_FAILURE
             .map(|l| format!("{l}\n"))
             .collect();
         let (title, fixes) = finding("client.log", &no_nak);
+        assert!(!title.contains("EAP-Nak"), "{title}");
+        assert!(fixes.iter().any(|f| f.contains("password")), "{fixes:?}");
+        // A Nak the server answers with another method, whose password is then refused: the
+        // failure answers that method, not the Nak.
+        let renegotiated = "\
+Dec  8 00:11:42.694 16[ENC] <home|1> parsed IKE_AUTH response 2 [ EAP/REQ/MD5 ]
+Dec  8 00:11:42.694 16[IKE] <home|1> requesting EAP_MSCHAPV2 authentication, sending EAP_NAK
+Dec  8 00:11:42.695 01[ENC] <home|1> parsed IKE_AUTH response 3 [ EAP/REQ/MSCHAPV2 ]
+Dec  8 00:11:42.695 01[IKE] <home|1> server requested EAP_MSCHAPV2 authentication (id 0x49)
+Dec  8 00:11:42.696 01[ENC] <home|1> parsed IKE_AUTH response 4 [ EAP/FAIL ]
+Dec  8 00:11:42.696 01[IKE] <home|1> received EAP_FAILURE, EAP authentication failed
+";
+        let (title, fixes) = finding("client.log", renegotiated);
         assert!(!title.contains("EAP-Nak"), "{title}");
         assert!(fixes.iter().any(|f| f.contains("password")), "{fixes:?}");
     }
