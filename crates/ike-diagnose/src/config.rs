@@ -1210,7 +1210,11 @@ fn eap_methods_differ(presented: &AuthMethod, expected: &AuthMethod) -> bool {
 fn methods_meet(presented: &AuthMethod, expected: &AuthMethod) -> bool {
     match (presented, expected) {
         (AuthMethod::Eap(a), AuthMethod::Eap(b)) => {
-            a.is_none() || b.is_none() || a == b || b.as_deref() == Some("radius")
+            // A responder's `radius` or `dynamic` method takes what the client does.
+            a.is_none()
+                || b.is_none()
+                || a == b
+                || matches!(b.as_deref(), Some("radius" | "dynamic"))
         }
         (a, b) => a == b,
     }

@@ -600,7 +600,6 @@ pub fn for_category(category: Category, values: &Values) -> Vec<Fix> {
     out
 }
 
-/// Fixes that name what would decide an open category.
 /// The fix of an EAP-Nak answered with EAP-Failure: the methods differ, the password is not
 /// in question. With the method the client does (`client_method`, strongSwan's name such as
 /// `mschapv2`), the gateway's line to expect it: clients are many, the gateway is one.
@@ -623,6 +622,7 @@ pub fn eap_method_mismatch(values: &Values, client_method: Option<&str>) -> Vec<
     out
 }
 
+/// Fixes that name what would decide an open category.
 pub fn to_decide(decided_by: &[&str]) -> Vec<Fix> {
     decided_by
         .iter()
