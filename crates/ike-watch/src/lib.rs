@@ -209,6 +209,8 @@ struct Sa {
     retransmits: u64,
     /// IKE datagrams of the SA seen, kept as evidence or not.
     datagrams: u64,
+    /// Frames of the SA refused for want of evidence budget.
+    frames_refused: u64,
     /// Request digests seen, to tell retransmits (same bytes) from new requests.
     seen_requests: Vec<(u32, bool, u64)>,
 }
@@ -234,6 +236,7 @@ impl Sa {
             refs: Vec::new(),
             retransmits: 0,
             datagrams: 0,
+            frames_refused: 0,
             seen_requests: Vec::new(),
         }
     }
@@ -629,7 +632,7 @@ impl Watch {
             return;
         };
         if let Some(sa_ref) = r.sa_ref {
-            if self.by_ref.insert(sa_ref, key) != Some(key) {
+            if self.by_ref.insert(sa_ref, key) != Some(key) && !sa.refs.contains(&sa_ref) {
                 sa.refs.push(sa_ref);
             }
         }
@@ -735,8 +738,11 @@ impl Watch {
             let idle: Vec<u64> = self
                 .sas
                 .iter()
+                // One still due is diagnosed first (a batch a call: at the end of input,
+                // every established SA is idle).
                 .filter(|(_, s)| {
                     s.state == State::Established
+                        && s.due.is_none()
                         && now_ns.saturating_sub(s.last_activity) >= self.config.idle_expire_ns
                 })
                 .map(|(&k, _)| k)
@@ -808,7 +814,7 @@ impl Watch {
         let (verdict, verdict_json, findings_json) = if pcap.is_empty() && log.is_empty() {
             // Seen on the wire, but the evidence budget was spent before any of its frames
             // could be kept: saying "no IKE traffic" of it would be wrong.
-            unkept(sa.datagrams, sa.retransmits)
+            unkept(sa, self.config.max_evidence_bytes)
         } else {
             evaluate(&name, &pcap, &log, None, now)
         };
@@ -905,19 +911,26 @@ impl Watch {
 }
 
 /// The verdict of an SA none of whose frames or lines could be kept as evidence.
-fn unkept(datagrams: u64, retransmits: u64) -> (Verdict, serde_json::Value, serde_json::Value) {
-    let summary = format!(
-        "{datagrams} IKE datagram(s) of this SA seen ({retransmits} of them resent requests), none kept: the evidence budget (Config::max_evidence_bytes) was spent on other SAs, so there is nothing to diagnose from"
+fn unkept(sa: &Sa, budget: usize) -> (Verdict, serde_json::Value, serde_json::Value) {
+    let why = if sa.frames_refused > 0 {
+        format!(
+            "the evidence held in memory had reached its budget of {} KiB, spent on other SAs",
+            budget >> 10
+        )
+    } else {
+        "its frames had left the recent frames before their datagram was complete".to_string()
+    };
+    let verdict = Verdict::new(
+        Outcome::Inconclusive,
+        format!(
+            "{} IKE datagram(s) of this SA seen ({} of them resent requests), none kept as evidence: {why}; nothing to diagnose from",
+            sa.datagrams, sa.retransmits
+        ),
     );
-    let verdict = Verdict::new(Outcome::Inconclusive, summary);
-    let verdict_json = serde_json::json!({
-        "outcome": verdict.outcome.as_str(),
-        "phase": null,
-        "category": null,
-        "summary": verdict.summary,
-        "candidates": [],
-        "warnings": [],
-    });
+    // The report's own shape, from an empty timeline: nothing to cite.
+    let empty = TimelineBuilder::new(Limits::default()).finish();
+    let verdict_json =
+        serde_json::to_value(ike_report::json::verdict_json(&empty, &verdict)).unwrap_or_default();
     (verdict, verdict_json, serde_json::json!([]))
 }
 
@@ -947,6 +960,7 @@ fn keep_frame(sa: &mut Sa, c: Captured, config: &Config, budget: Budget<'_>) {
     let n = c.data.len();
     if *budget.used + n > config.max_evidence_bytes {
         *budget.refused += 1;
+        sa.frames_refused += 1;
         return;
     }
     if sa.frames.len() < config.max_frames_per_sa && sa.frame_bytes + n <= config.max_bytes_per_sa {

@@ -291,7 +291,7 @@ fn an_attempt_none_of_whose_frames_were_kept_is_not_called_no_traffic() {
     let f = &events[0];
     assert_eq!(f.verdict.outcome, Outcome::Inconclusive);
     assert!(
-        f.verdict.summary.contains("none kept"),
+        f.verdict.summary.contains("none kept") && f.verdict.summary.contains("budget"),
         "{}",
         f.verdict.summary
     );
@@ -393,4 +393,35 @@ fn sas_due_at_once_are_diagnosed_a_bounded_batch_a_call() {
     );
     assert_eq!(watch.tracked(), (0, 0));
     assert!(watch.dues.is_empty());
+}
+
+/// At the end of input every established SA is idle: one still due is diagnosed before the
+/// sweep forgets it, though more than a batch of SAs is due before it.
+#[test]
+fn an_established_sa_still_due_is_not_swept_before_its_diagnosis() {
+    let (inputs, format) = recorded("psk-ok", "gateway");
+    let (mut watch, _) = run(ethernet(), inputs, format, 10_000_000_000);
+    assert_eq!(watch.tracked(), (1, 1));
+    let key = *watch.sas.keys().next().expect("the established SA");
+    let t = 1_000_000_000_000;
+    for frame in half_open_flood(DUE_PER_CALL as u64 + 10) {
+        watch.handle_frame(t, &frame);
+    }
+    let sa = watch.sas.get_mut(&key).expect("tracked");
+    set_due(
+        &mut watch.dues,
+        key,
+        sa,
+        Some((t + 6_000_000_000, Due::GaveUp)),
+    );
+    watch.handle_timeout(i64::MAX);
+    assert!(watch.sas.contains_key(&key), "swept while still due");
+    assert_eq!(watch.expired, 0);
+    while watch.is_due(i64::MAX) {
+        watch.handle_timeout(i64::MAX);
+    }
+    assert!(
+        watch.sas.get(&key).is_none_or(|s| s.due.is_none()),
+        "diagnosed"
+    );
 }
