@@ -359,6 +359,8 @@ fn an_eap_nak_answered_with_failure_is_a_method_mismatch() {
     );
     let fixes = top["fix"].to_string();
     assert!(!fixes.contains("password"), "{fixes}");
+    // The Nak names the method the client does: the gateway's line to expect it.
+    assert!(fixes.contains("`auth = eap-mschapv2`"), "{fixes}");
     let cited: Vec<u64> = top["evidence"]
         .as_array()
         .into_iter()

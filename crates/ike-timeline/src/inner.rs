@@ -63,6 +63,10 @@ pub struct InnerPayloads {
     pub ts_r: Vec<TrafficSelectorRepr>,
     /// EAP code (1 request, 2 response, 3 success, 4 failure) and type.
     pub eap: Option<(u8, Option<u8>)>,
+    /// The method an EAP-Nak asks for instead (the first type of its data; RFC 3748 5.3.1),
+    /// `None` when it names none (0), no method (below 4, or expanded types), or the EAP
+    /// payload is no Nak.
+    pub eap_nak_wants: Option<u8>,
     pub deletes: usize,
 }
 
@@ -91,6 +95,7 @@ impl InnerPayloads {
             ts_i: Vec::new(),
             ts_r: Vec::new(),
             eap: None,
+            eap_nak_wants: None,
             deletes: 0,
         }
     }
@@ -204,7 +209,14 @@ impl InnerPayloads {
                 PayloadRepr::TrafficSelectorsR(ts) => {
                     self.ts_r = ts.iter().take(64).cloned().collect();
                 }
-                PayloadRepr::Eap(e) => self.eap = Some((e.code, e.eap_type)),
+                PayloadRepr::Eap(e) => {
+                    self.eap = Some((e.code, e.eap_type));
+                    const NAK: u8 = 3;
+                    self.eap_nak_wants = (e.eap_type == Some(NAK))
+                        .then(|| e.data.first().copied())
+                        .flatten()
+                        .filter(|t| (4..254).contains(t));
+                }
                 PayloadRepr::Delete(_) => self.deletes += 1,
                 _ => {}
             }
@@ -615,5 +627,45 @@ pub fn ts_display(ts: &TrafficSelectorRepr) -> String {
             "{range}[{}/{}-{}]",
             ts.ip_protocol, ts.start_port, ts.end_port
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An EAP payload (RFC 7296 3.16) holding one EAP message: code, identifier, type, data.
+    fn eap_payload(code: u8, eap_type: u8, data: &[u8]) -> Vec<u8> {
+        let eap_len = 5 + data.len();
+        let payload_len = 4 + eap_len;
+        let mut out = vec![
+            0,
+            0,
+            0,
+            payload_len as u8,
+            code,
+            0x7d,
+            0,
+            eap_len as u8,
+            eap_type,
+        ];
+        out.extend_from_slice(data);
+        out
+    }
+
+    #[test]
+    fn an_eap_nak_says_the_method_it_asks_for() {
+        let eap = PayloadType(48);
+        let nak = InnerPayloads::parse(eap, &eap_payload(2, 3, &[26]));
+        assert_eq!((nak.eap, nak.eap_nak_wants), (Some((2, Some(3))), Some(26)));
+        // No acceptable method (0), and a response of another type, name none.
+        assert_eq!(
+            InnerPayloads::parse(eap, &eap_payload(2, 3, &[0])).eap_nak_wants,
+            None
+        );
+        assert_eq!(
+            InnerPayloads::parse(eap, &eap_payload(2, 26, &[26])).eap_nak_wants,
+            None
+        );
     }
 }

@@ -936,6 +936,11 @@ fn eap_nak_refused(
                 .map_or_else(|| format!("EAP type {t}"), |n| format!("EAP-{n}"))
         })
         .unwrap_or_else(|| "its EAP method".to_string());
+    // The method the Nak asks for, as strongSwan's configuration names it (`mschapv2`).
+    let wanted = inner(nak.m)
+        .and_then(|i| i.eap_nak_wants)
+        .and_then(ike_wire::eap_type_short_name)
+        .map(str::to_ascii_lowercase);
     let mut ev = Vec::new();
     for m in asked.map(|(m, _)| m).into_iter().chain([nak, failure]) {
         if let Some(i) = inner(m.m) {
@@ -951,7 +956,7 @@ fn eap_nak_refused(
             format!("the server asks for {method}, the client refuses it with an EAP-Nak, and the server ends EAP with EAP-Failure: the two ends are set up for different EAP methods"),
         )
         .evidence(ev)
-        .fix(fix::eap_method_mismatch(values, None)),
+        .fix(fix::eap_method_mismatch(values, wanted.as_deref())),
     )
 }
 
