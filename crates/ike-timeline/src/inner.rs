@@ -211,8 +211,7 @@ impl InnerPayloads {
                 }
                 PayloadRepr::Eap(e) => {
                     self.eap = Some((e.code, e.eap_type));
-                    const NAK: u8 = 3;
-                    self.eap_nak_wants = (e.eap_type == Some(NAK))
+                    self.eap_nak_wants = (e.eap_type == Some(ike_wire::eap::TYPE_NAK))
                         .then(|| e.data.first().copied())
                         .flatten()
                         .filter(|t| (4..254).contains(t));

@@ -405,7 +405,7 @@ fn parse_eap(r: &mut Reader<'_>) -> Result<EapRepr, WireError> {
     if length != r.remaining() + 4 {
         return Err(WireError::bad_length(start + 2, "EAP length", length));
     }
-    let eap_type = if matches!(code, 1 | 2) && !r.is_empty() {
+    let eap_type = if matches!(code, eap::REQUEST | eap::RESPONSE) && !r.is_empty() {
         Some(r.u8()?)
     } else {
         None

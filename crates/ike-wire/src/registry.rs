@@ -683,12 +683,23 @@ pub fn config_attribute_short_name(attribute_type: u16) -> Option<&'static str> 
 /// EAP codes as strongSwan abbreviates them ("REQ", "RES", "SUCC", "FAIL").
 pub fn eap_code_short_name(code: u8) -> Option<&'static str> {
     Some(match code {
-        1 => "REQ",
-        2 => "RES",
-        3 => "SUCC",
-        4 => "FAIL",
+        eap::REQUEST => "REQ",
+        eap::RESPONSE => "RES",
+        eap::SUCCESS => "SUCC",
+        eap::FAILURE => "FAIL",
         _ => return None,
     })
+}
+
+/// EAP codes and the types that are no method (RFC 3748 4 and 5), as the EAP payload
+/// carries them.
+pub mod eap {
+    pub const REQUEST: u8 = 1;
+    pub const RESPONSE: u8 = 2;
+    pub const SUCCESS: u8 = 3;
+    pub const FAILURE: u8 = 4;
+    /// A response refusing the requested method, naming the ones the sender would do.
+    pub const TYPE_NAK: u8 = 3;
 }
 
 /// EAP method types as strongSwan abbreviates them ("ID", "MSCHAPV2", "TLS"...).

@@ -912,16 +912,14 @@ fn eap_nak_refused(
     failure: &Msg<'_>,
     values: &fix::Values,
 ) -> Option<Finding> {
-    const RESPONSE: u8 = 2;
-    const REQUEST: u8 = 1;
-    const NAK: u8 = 3;
+    use ike_wire::eap::{REQUEST, RESPONSE, TYPE_NAK};
     let eap_auth = |m: &&Msg<'_>| m.m.exchange == ExchangeType::IKE_AUTH && m.time <= failure.time;
     let nak = msgs
         .iter()
         .rev()
         .filter(eap_auth)
         .find(|m| !m.m.response)
-        .filter(|m| inner(m.m).is_some_and(|i| i.eap == Some((RESPONSE, Some(NAK)))))?;
+        .filter(|m| inner(m.m).is_some_and(|i| i.eap == Some((RESPONSE, Some(TYPE_NAK)))))?;
     let asked = msgs
         .iter()
         .rev()
@@ -1023,7 +1021,7 @@ impl Rule for DecryptedAuthExchange {
             ev.insert(0, r.cite(describe_inner(&r, ri)));
         }
         let values = sa.fix_values();
-        if let Some((4, _)) = resp.eap {
+        if let Some((ike_wire::eap::FAILURE, _)) = resp.eap {
             if let Some(finding) = eap_nak_refused(self.id(), &msgs, &response, &values) {
                 return vec![finding];
             }
