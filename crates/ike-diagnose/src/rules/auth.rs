@@ -1479,11 +1479,10 @@ impl Rule for AuthCauseInLog {
                     .find(|l| l.fact() == Fact::EapMethodRefused),
                 _ => None,
             };
-            let (category, title, evidence) = match line.fact() {
-                Fact::NoTrustedKey => no_trusted_key(sa, log, &line),
-                _ if method_refused.is_some_and(|nak| !std::ptr::eq(nak.event, line.event)) => {
-                    let nak = method_refused.unwrap_or(line);
-                    (
+            let nak_before = method_refused.filter(|nak| !std::ptr::eq(nak.event, line.event));
+            let (category, title, evidence) = match (line.fact(), nak_before) {
+                (Fact::NoTrustedKey, _) => no_trusted_key(sa, log, &line),
+                (_, Some(nak)) => (
                         Some(Category::AuthEap),
                         format!(
                             "{} log: the client refused the EAP method the server asked for (an EAP-Nak), and EAP ended in failure: the two ends are set up for different EAP methods",
@@ -1491,9 +1490,8 @@ impl Rule for AuthCauseInLog {
                         ),
                         // The failure line's own meaning blames the credentials: not here.
                         vec![nak.cite_meaning(), line.cite("the server ended EAP with EAP-Failure")],
-                    )
-                }
-                _ => {
+                    ),
+                (_, None) => {
                     let category = line.log.entry.category.unwrap_or(Category::AuthCert);
                     (
                         Some(category),
