@@ -397,7 +397,9 @@ impl Watch {
 
     fn net_event(&mut self, now: i64, event: NetEvent) {
         match event {
-            NetEvent::Ike(d) => self.ike(now, d),
+            NetEvent::Ike(d) => {
+                let _ = self.ike(now, d);
+            }
             NetEvent::Esp(e) => {
                 let key = self.sa_between(e.src, e.dst);
                 if let Some(sa) = key.and_then(|k| self.sas.get_mut(&k)) {
@@ -438,12 +440,8 @@ impl Watch {
         })
     }
 
-    /// Files the datagram with its SA.
-    fn ike(&mut self, now: i64, d: ike_capture::IkeDatagram) {
-        let _ = self.ike_datagram(now, d);
-    }
-
-    fn ike_datagram(&mut self, now: i64, d: ike_capture::IkeDatagram) -> Option<()> {
+    /// Files the datagram with its SA (`None`: not one to track).
+    fn ike(&mut self, now: i64, d: ike_capture::IkeDatagram) -> Option<()> {
         let Ok(header) = ike_wire::Header::new_checked(&d.payload[..]) else {
             return None;
         };
