@@ -9,8 +9,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::Stdio;
 
 /// FNV-1a: a fixed hash, so the held-out third never moves.
 fn fnv1a(text: &str) -> u64 {
@@ -40,26 +38,6 @@ struct Judged {
     outcome: Outcome,
     got: String,
     want: String,
-}
-
-fn diagnose_stdin(text: &[u8]) -> (serde_json::Value, i32) {
-    let mut child = common::ike_doctor()
-        .args(["diagnose", "--format", "json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run ike-doctor");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text)
-        .expect("write stdin");
-    let output = child.wait_with_output().expect("wait");
-    let code = output.status.code().unwrap_or(-1);
-    let report = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
-    (report, code)
 }
 
 fn judge(label: &serde_json::Value, report: &serde_json::Value, code: i32) -> (Outcome, String) {
@@ -120,7 +98,7 @@ fn corpus_accuracy_per_part_and_vendor() {
         let source = label["source"].as_str().expect("source");
         assert!(source.starts_with("http"), "{id}: source is an address");
         let text = std::fs::read(dir.join(format!("{id}.txt"))).expect("excerpt file");
-        let (report, code) = diagnose_stdin(&text);
+        let (report, code) = common::diagnose_stdin(&text);
         let (outcome, got) = judge(label, &report, code);
         let want = match label["category"].as_str() {
             Some(c) => format!("{} {c}", label["phase"].as_str().unwrap_or("-")),

@@ -113,8 +113,20 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// True when `line` carries a Cisco IKEv2 debug prefix: `IKEv2-PROTO-1:`, `IKEv2-PLAT-3:`,
-/// `IKEv2-ERROR:` (ASA and IOS XE) or `IKEv2:(SESSION ID =`, `IKEv2:(SA ID =`, `IKEv2:%` (IOS).
+/// `IKEv2-ERROR:` (ASA and IOS XE) or `IKEv2:(SESSION ID =`, `IKEv2:(SA ID =`, `IKEv2:%` (IOS), or
+/// an IOS syslog message of the crypto and PKI facilities (`%CRYPTO-4-IKMP_NO_SA:`,
+/// `%PKI-2-NON_AUTHORITATIVE_CLOCK:`).
 pub fn has_cisco_marker(line: &[u8]) -> bool {
+    for facility in [&b"%CRYPTO-"[..], b"%PKI-"] {
+        if let Some(at) = memchr::memmem::find(line, facility) {
+            if line
+                .get(at + facility.len())
+                .is_some_and(u8::is_ascii_digit)
+            {
+                return true;
+            }
+        }
+    }
     let Some(at) = memchr::memmem::find(line, b"IKEv2") else {
         return false;
     };
@@ -312,6 +324,10 @@ mod tests {
             ("2024-03-12 18:07:06.761429 ike 0:Fortigate:370445: sent IKE msg (AUTH): 10.17.4.132:4500->103.9.225.1:4500, len=240\n", Format::FortiGate),
             ("IKEv2-PROTO-1: (16): Failed to find a matching policy\n", Format::Cisco),
             ("IKEv2-PLAT-1: Peer ID check failed\n", Format::Cisco),
+            (
+                "%PKI-2-NON_AUTHORITATIVE_CLOCK: PKI functions can not be initialized\n",
+                Format::Cisco,
+            ),
             ("Nov 30 22:49:14.464: IKEv2:% IKEv2 profile not found\n", Format::Cisco),
             ("*May  2 16:05:33.248: IKEv2:(SESSION ID = 31,SA ID = 1):Deleting SA\n", Format::Cisco),
             ("IKEv2-ERROR:(SESSION ID = 71,SA ID = 1):: Auth exchange failed\n", Format::Cisco),

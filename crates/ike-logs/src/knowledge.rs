@@ -426,7 +426,10 @@ pub const ENTRIES: &[Entry] = &[
         ["capture on the initiator: do the responses arrive?", "check firewalls and NAT between the peers for the return direction"]),
     entry!("charon.half-open-timeout", F::HalfOpenTimeout, StrongSwan, "deleting half open IKE_SA with ", "", AUTH, None, Symptom,
         "the responder answered IKE_SA_INIT but IKE_AUTH never arrived",
-        ["is UDP 4500 open towards the responder?", "is the IKE_AUTH request IP-fragmented and the fragments dropped? enable IKEv2 fragmentation"]),
+        ["is UDP 4500 open towards the responder?", "is the IKE_AUTH request IP-fragmented and the fragments dropped? enable IKEv2 fragmentation", "did the IKE_SA_INIT response reach the initiator? (capture there)"],
+        open [(IkeAuth, MtuFragmentation, "the large IKE_AUTH (certificates) is fragmented and its fragments dropped"),
+              (IkeAuth, Nat, "UDP 4500 is blocked after the switch to NAT-T"),
+              (IkeSaInit, UdpBlocked, "the IKE_SA_INIT response never reached the initiator (return path)")]),
     entry!("charon.nat-local", F::NatDetected, StrongSwan, "local host is behind NAT", "", NONE, None, Context,
         "NAT detected on this side: IKE and ESP move to UDP 4500", []),
     entry!("charon.nat-remote", F::NatDetected, StrongSwan, "remote host is behind NAT", "", NONE, None, Context,
@@ -469,12 +472,15 @@ pub const ENTRIES: &[Entry] = &[
     entry!("charon.proposals-configured", F::ProposalsConfigured, StrongSwan, "configured proposals: ", "", NONE, None, Context,
         "the proposals charon has configured for this connection", []),
     entry!("charon.dh-retry", F::DhRetry, StrongSwan, " unacceptable, requesting ", "", NONE, None, Progress,
-        "the responder asks for another key exchange method (INVALID_KE_PAYLOAD); normal once", []),
+        "the responder asks for another key exchange method (INVALID_KE_PAYLOAD); normal once", [],
+        open [(IkeSaInit, ProposalDh, "the log ends at the request for another DH group: normal once, a failure if the initiator cannot complete with the group asked for")]),
     // Older charon spelled it "inacceptable".
     entry!("charon.dh-retry", F::DhRetry, StrongSwan, " inacceptable, requesting ", "", NONE, None, Progress,
-        "the responder asks for another key exchange method (INVALID_KE_PAYLOAD); normal once", []),
+        "the responder asks for another key exchange method (INVALID_KE_PAYLOAD); normal once", [],
+        open [(IkeSaInit, ProposalDh, "the log ends at the request for another DH group: normal once, a failure if the initiator cannot complete with the group asked for")]),
     entry!("charon.dh-retry", F::DhRetry, StrongSwan, "peer didn't accept ", "", NONE, None, Progress,
-        "the initiator retries with the key exchange method the responder asked for; normal once", []),
+        "the initiator retries with the key exchange method the responder asked for; normal once", [],
+        open [(IkeSaInit, ProposalDh, "the log ends at the request for another DH group: normal once, a failure if the initiator cannot complete with the group asked for")]),
     entry!("charon.transform-unacceptable", F::TransformUnacceptable, StrongSwan, "no acceptable ENCRYPTION_ALGORITHM found", "", NONE, None, Context,
         "no common encryption algorithm in a proposal", []),
     entry!("charon.transform-unacceptable", F::TransformUnacceptable, StrongSwan, "no acceptable INTEGRITY_ALGORITHM found", "", NONE, None, Context,
@@ -602,6 +608,15 @@ pub const ENTRIES: &[Entry] = &[
         "the kernel has no (or no permitted) XFRM netlink interface", []),
     entry!("charon.kernel-ipsec-missing", F::KernelIpsecMissing, StrongSwan, "unmet dependency: CUSTOM:kernel-ipsec", "", INIT, Some(C::Implementation), Cause,
         "no kernel IPsec backend could be loaded", []),
+    entry!("charon.no-spi", F::KernelRefusedSa, StrongSwan, "unable to get SPI", "", CHILD, None, Symptom,
+        "charon got no SPI for the Child SA from the kernel; the kernel's line before says why",
+        ["the line before (allocating SPI failed: errno)", "the kernel's XFRM support (modprobe xfrm_user), and a userland of the kernel's word size"],
+        open [(ChildSa, Implementation, "the kernel cannot allocate SPIs: XFRM missing, or a 32-bit userland on a 64-bit kernel")]),
+    entry!("charon.init-failed", F::Fatal, StrongSwan, "initialization failed - aborting charon", "", INIT, None, Symptom,
+        "charon did not start, so nothing is answered; the lines before name what failed",
+        ["the lines before: a plugin with an unmet dependency, a kernel interface missing, a file it could not load"],
+        open [(IkeSaInit, Implementation, "a plugin or kernel interface charon needs is missing"),
+              (IkeSaInit, ConfigOther, "a configuration charon could not load")]),
     // ---- Libreswan pluto ----
     entry!("pluto.sent-init", F::InitSent, Libreswan, "sent IKE_SA_INIT request", "", NONE, None, Progress,
         "pluto sent IKE_SA_INIT", []),
@@ -661,6 +676,18 @@ pub const ENTRIES: &[Entry] = &[
     entry!("pluto.ts-unacceptable-received", F::PeerRefusedTs, Libreswan, "rejected Child SA with TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,
         "the responder refused the proposed traffic selectors",
         ["compare leftsubnet/rightsubnet (local_ts/remote_ts) on both sides"]),
+    // The remote proposals on the line say which SA; not which transform: a rekey's PFS group
+    // is one of the ESP proposal's transforms.
+    entry!("pluto.no-local-proposal", F::NoLocalProposal, Libreswan, "no local proposal matches remote proposals", ":ESP:", CHILD, None, Symptom,
+        "no ESP proposal in common: pluto refused the peer's Child SA proposals",
+        ["compare esp= (phase2alg) on both ends, and the PFS group on a rekey"],
+        open [(ChildSa, ProposalEsp, "the ESP proposals (encryption, integrity) differ"),
+              (ChildSa, ProposalDh, "PFS: on a rekey, one end asks for a DH group the other does not offer")]),
+    entry!("pluto.no-local-proposal", F::NoLocalProposal, Libreswan, "no local proposal matches remote proposals", ":IKE:", INIT, None, Symptom,
+        "no IKE proposal in common: pluto refused the peer's IKE SA proposals",
+        ["compare ike= on both ends: encryption, integrity, PRF and DH group"],
+        open [(IkeSaInit, ProposalIke, "the IKE proposals (encryption, integrity, PRF) differ"),
+              (IkeSaInit, ProposalDh, "no DH group in common")]),
     entry!("pluto.no-local-proposal", F::NoLocalProposal, Libreswan, "no local proposal matches remote proposals", "", NONE, None, Context,
         "no proposal in common; ESP in the remote proposals means the Child SA", []),
     entry!("pluto.ts-unacceptable", F::TsRejected, Libreswan, "with encrypted notification TS_UNACCEPTABLE", "", CHILD, Some(C::TrafficSelectors), Cause,
@@ -694,6 +721,16 @@ pub const ENTRIES: &[Entry] = &[
         "the peer's identity is not in its certificate's subjectAltName", []),
     entry!("pluto.san-mismatch", F::IdentityRejected, Libreswan, "unmatched IKE ID in certificate SAN", "", AUTH, Some(C::AuthId), Cause,
         "the peer's identity is not in its certificate's subjectAltName", []),
+    // Libreswan 3 and 4 wordings of the same check.
+    entry!("pluto.san-mismatch", F::IdentityRejected, Libreswan, "No matching subjectAltName found", "", AUTH, Some(C::AuthId), Cause,
+        "the peer's identity is not in its certificate's subjectAltName", []),
+    entry!("pluto.san-mismatch", F::IdentityRejected, Libreswan, "subjectAltName=", "certificate does not contain ID_", AUTH, Some(C::AuthId), Cause,
+        "the peer's identity is not in its certificate's subjectAltName", []),
+    entry!("pluto.san-mismatch", F::IdentityRejected, Libreswan, "SubjectAltName does not match peer ID", "", AUTH, Some(C::AuthId), Cause,
+        "the peer's identity is not in its certificate's subjectAltName", []),
+    entry!("pluto.dn-mismatch", F::IdentityRejected, Libreswan, "does not match expected", "ID_DER_ASN1_DN", AUTH, Some(C::AuthId), Cause,
+        "the peer's certificate subject (its DN identity) is not the one the connection expects (rightid)",
+        ["compare the peer certificate's subject with rightid, field for field and in order"]),
     entry!("pluto.cert-expired", F::CertOutsideValidity, Libreswan, "SEC_ERROR_EXPIRED_CERTIFICATE", "", AUTH, Some(C::AuthCert), Cause,
         "NSS rejects a certificate as expired (also printed for not-yet-valid ones: check the clock)", []),
     // Libreswan 5 refuses, at load time, a connection whose own certificate is outside its
@@ -709,8 +746,31 @@ pub const ENTRIES: &[Entry] = &[
         "the client uses EAP but the connection expects certificate or PSK authentication", []),
     entry!("pluto.ikev1-psk-mismatch", F::PskMismatch, Libreswan, "mismatch of preshared secrets", "", AUTH, Some(C::AuthPsk), Cause,
         "IKEv1: the peer's encrypted payload does not decrypt: the pre-shared keys differ", []),
+    entry!("pluto.fatal", F::Fatal, Libreswan, "encountered fatal error in state STATE_V2_REKEY_CHILD", "", CHILD, None, Symptom,
+        "pluto abandoned the rekey of a Child SA; the line before says why",
+        ["do both ends use PFS with the same DH group (pfs=, esp=...-modp2048)?"],
+        open [(ChildSa, ProposalDh, "PFS: the rekey's DH group differs, or one end uses no PFS"),
+              (ChildSa, ProposalEsp, "no ESP proposal in common for the rekey"),
+              (ChildSa, TrafficSelectors, "the traffic selectors differ")]),
     entry!("pluto.fatal", F::Fatal, Libreswan, "encountered fatal error in state", "", NONE, None, Symptom,
         "pluto abandoned the exchange; the line before says why", []),
+    entry!("pluto.dh-unsupported", F::NoLocalProposal, Libreswan, "DH algorithm '", "is not supported", NONE, Some(C::ProposalDh), Cause,
+        "pluto refused to load the connection: its build does not support this DH group (modp1024 in NSS builds), so a peer that requires it has no group in common",
+        ["have the peer use MODP2048 or stronger", "remove the group from the connection's ike= / esp= lines"]),
+    entry!("pluto.ke-size", F::KeUnacceptable, Libreswan, "byte DH public value; ", "required", CHILD, Some(C::ProposalDh), Cause,
+        "the peer's KE payload is the size of another DH group than the one negotiated: on a rekey, the two ends' PFS groups differ",
+        ["compare the PFS group (esp=...-modpNNNN / pfs) on both ends"]),
+    entry!("pluto.dh-retry", F::DhRetry, Libreswan, "INVALID_KE_PAYLOAD response to DH", "resending with suggested", INIT, None, Progress,
+        "the responder asked for another DH group and pluto retries with it; normal once", [],
+        open [(IkeSaInit, ProposalDh, "the log ends at the request for another DH group: normal once, a failure if the initiator cannot complete with the group asked for")]),
+    entry!("pluto.dh-retry", F::DhRetry, Libreswan, "initiator guessed wrong keying material group", "", INIT, None, Progress,
+        "pluto asks the initiator for another DH group (INVALID_KE_PAYLOAD); normal once", [],
+        open [(IkeSaInit, ProposalDh, "the log ends at the request for another DH group: normal once, a failure if the initiator cannot complete with the group asked for")]),
+    entry!("pluto.child-no-proposal", F::PeerRefusedChildProposals, Libreswan, "CHILD SA failed: NO_PROPOSAL_CHOSEN", "", CHILD, Some(C::ProposalEsp), Cause,
+        "the Child SA was refused with NO_PROPOSAL_CHOSEN: no ESP proposal in common, or the modes differ (tunnel and transport)", []),
+    entry!("pluto.mode-mismatch", F::ChildProposalsRejected, Libreswan, "policy dictates Transport Mode, but peer requested Tunnel Mode", "", CHILD, Some(C::ProposalEsp), Cause,
+        "the connection is type=transport and the peer asked for tunnel mode: the Child SA is refused as a proposal mismatch",
+        ["use the same type= (tunnel or transport) on both ends"]),
     // ---- Windows RasClient ----
     entry!("windows.error-code", F::ErrorCode, Windows, "error code returned on failure is ", "", NONE, None, Symptom,
         "a Windows VPN connection failed with this error code (see `ike-doctor explain CODE`)", []),
@@ -741,8 +801,12 @@ pub const ENTRIES: &[Entry] = &[
         "FortiOS found no matching phase-1 proposal", ["compare encryption, integrity and DH group of phase 1 on both peers"]),
     entry!("fortigate.no-proposal", F::ProposalsRejected, FortiGate, "no suitable proposal found", "", INIT, Some(C::ProposalIke), Cause,
         "FortiOS found no matching phase-1 proposal", ["compare encryption, integrity and DH group of phase 1 on both peers"]),
-    entry!("fortigate.no-proposal", F::ProposalsRejected, FortiGate, "peer SA proposal not match local policy", "", NONE, None, Context,
-        "FortiOS found no matching proposal", []),
+    entry!("fortigate.no-proposal", F::ProposalsRejected, FortiGate, "peer SA proposal not match local policy", "", NONE, None, Symptom,
+        "FortiOS found no matching proposal; the lines before say for which phase",
+        ["compare the phase-2 proposals and PFS group on both peers", "compare the phase-1 proposals"],
+        open [(ChildSa, ProposalEsp, "the phase-2 proposals (encryption, integrity) differ"),
+              (ChildSa, ProposalDh, "PFS: the phase-2 DH groups differ"),
+              (IkeSaInit, ProposalIke, "the phase-1 proposals differ")]),
     entry!("fortigate.negotiation-failure", F::NegotiationFailed, FortiGate, "negotiation failure", "", NONE, None, Symptom,
         "FortiOS gave up the negotiation; the lines before say why", []),
     entry!("fortigate.psk-mismatch", F::PskMismatch, FortiGate, "probable pre-shared secret mismatch", "", AUTH, None, Cause,
@@ -1290,6 +1354,9 @@ pub const ENTRIES: &[Entry] = &[
         "the IPsec policy check rejected the Phase 2 proposal (transform set or crypto ACL)", []),
     entry!("cisco.phase2-not-acceptable", F::ChildProposalsRejected, Cisco, "phase 2 SA policy not acceptable", "", CHILD, None, Symptom,
         "Quick Mode was rejected: transform set, crypto ACL or PFS", []),
+    entry!("cisco.pki-clock", F::CertOutsideValidity, Cisco, "%PKI-2-NON_AUTHORITATIVE_CLOCK", "", AUTH, Some(C::Clock), Cause,
+        "IOS does not trust its own clock (no NTP, no calendar), so its PKI, and with it certificate authentication, does not start",
+        ["show clock detail: the time source", "configure NTP reachable outside the tunnel, or set the calendar (clock calendar-valid)"]),
     entry!("cisco.sa-already-negotiating", F::Incompatible, Cisco, "SA is already in negotiation, hence not negotiating again", "", INIT, Some(C::Implementation), Cause,
         "IOS refuses to start an IKEv2 SA it believes is already being negotiated (Cisco defect CSCvd69373): the tunnel stays down until the stale negotiation is cleared",
         ["clear crypto ikev2 sa / clear crypto session for the peer", "a release with the fix"]),
@@ -2501,16 +2568,17 @@ pub fn errno_meaning(errno: i64) -> &'static str {
 mod tests {
     use super::*;
 
-    /// The scanner's automaton reports, at a position, only the first entry whose pattern matches
-    /// there: a second entry of the same implementation with the same pattern (another `require`
-    /// or fact) would never be reached. Give it a pattern of its own (e.g. the notify name).
+    /// The scanner takes, of the entries sharing a pattern, the first whose `require` the line
+    /// holds: an entry after one with the same pattern and the same (or no) `require` would
+    /// never be reached. Give it a `require` of its own, or a pattern of its own.
     #[test]
     fn no_entry_is_shadowed_by_another_with_the_same_pattern() {
         for (i, a) in ENTRIES.iter().enumerate() {
             for b in &ENTRIES[i + 1..] {
                 if a.pattern == b.pattern && a.implementation == b.implementation {
+                    let shadowed = a.require.is_empty() || a.require == b.require;
                     assert!(
-                        a.require == b.require && a.fact == b.fact,
+                        !shadowed || (a.require == b.require && a.fact == b.fact),
                         "{} and {} share the pattern {:?}: the second is never reached",
                         a.tag,
                         b.tag,

@@ -51,8 +51,11 @@ struct Automaton {
     packed: Option<packed::Searcher>,
     /// `None` only if the automaton could not be built (then nothing matches).
     ac: Option<AhoCorasick>,
-    /// Pattern index -> entry.
-    entries: Vec<&'static Entry>,
+    /// Pattern index -> the entries of that pattern, in table order. Entries may share a
+    /// pattern and differ by their `require` (pluto's `no local proposal matches remote
+    /// proposals` names an IKE or an ESP offer): the automaton reports a pattern once, so each
+    /// is given once with all its entries.
+    entries: Vec<Vec<&'static Entry>>,
 }
 
 fn automaton(format: Format) -> &'static Automaton {
@@ -80,7 +83,17 @@ fn build(implementations: &[Implementation]) -> Automaton {
         // The markers of Windows' multi-line exports mean something only in those exports.
         .filter(|e| implementations.len() == 1 || e.role != Role::TimeContext)
         .collect();
-    let patterns: Vec<&str> = entries.iter().map(|e| e.pattern).collect();
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut by_pattern: Vec<Vec<&'static Entry>> = Vec::new();
+    for entry in entries {
+        match patterns.iter().position(|p| *p == entry.pattern) {
+            Some(i) => by_pattern[i].push(entry),
+            None => {
+                patterns.push(entry.pattern);
+                by_pattern.push(vec![entry]);
+            }
+        }
+    }
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostFirst)
         .kind(Some(AhoCorasickKind::DFA))
@@ -100,11 +113,20 @@ fn build(implementations: &[Implementation]) -> Automaton {
     Automaton {
         packed,
         ac,
-        entries,
+        entries: by_pattern,
     }
 }
 
 impl Automaton {
+    /// The first entry of pattern `pattern` whose second literal `line` holds.
+    fn entry_for(&self, pattern: aho_corasick::PatternID, line: &[u8]) -> Option<&'static Entry> {
+        self.entries
+            .get(pattern.as_usize())?
+            .iter()
+            .copied()
+            .find(|e| holds_require(e, line))
+    }
+
     /// Leftmost-first, non-overlapping matches in `hay`.
     fn matches<'h>(&'h self, hay: &'h [u8]) -> Box<dyn Iterator<Item = aho_corasick::Match> + 'h> {
         match (&self.packed, &self.ac) {
@@ -122,7 +144,7 @@ pub fn knows_any(text: &[u8]) -> bool {
         automaton
             .entries
             .get(m.pattern().as_usize())
-            .is_some_and(|e| e.role != Role::TimeContext)
+            .is_some_and(|es| es.iter().any(|e| e.role != Role::TimeContext))
     })
 }
 
@@ -256,13 +278,12 @@ fn scan_region(
         );
     };
     for m in automaton.matches(region) {
-        let Some(found) = automaton.entries.get(m.pattern().as_usize()).copied() else {
-            continue;
-        };
         if let Some((line_start, line_end, chosen)) = pending {
             if m.start() <= line_end {
                 let line = &region[line_start..line_end];
-                pending = Some((line_start, line_end, better_of(chosen, found, line)));
+                if let Some(found) = automaton.entry_for(m.pattern(), line) {
+                    pending = Some((line_start, line_end, better_of(chosen, found, line)));
+                }
                 continue;
             }
             give(line_start, line_end, chosen);
@@ -271,7 +292,7 @@ fn scan_region(
         let line_start = memchr::memrchr(b'\n', &region[..m.start()]).map_or(0, |i| i + 1);
         let line_end =
             memchr::memchr(b'\n', &region[m.start()..]).map_or(region.len(), |i| m.start() + i);
-        if holds_require(found, &region[line_start..line_end]) {
+        if let Some(found) = automaton.entry_for(m.pattern(), &region[line_start..line_end]) {
             pending = Some((line_start, line_end, found));
         }
     }
@@ -326,13 +347,13 @@ fn scan_line_whole(
 ) {
     let mut chosen: Option<&'static Entry> = None;
     for m in automaton.matches(line) {
-        let Some(found) = automaton.entries.get(m.pattern().as_usize()).copied() else {
+        let Some(found) = automaton.entry_for(m.pattern(), line) else {
             continue;
         };
-        chosen = match chosen {
-            Some(c) => Some(better_of(c, found, line)),
-            None => holds_require(found, line).then_some(found),
-        };
+        chosen = Some(match chosen {
+            Some(c) => better_of(c, found, line),
+            None => found,
+        });
     }
     if let Some(entry) = chosen {
         emit(
@@ -739,6 +760,43 @@ mod tests {
         assert_eq!(recs.len(), 1);
         assert_eq!(recs[0].number, Some(13801));
         assert_eq!(recs[0].time_ns, Some(1_795_734_221_719_000_000));
+    }
+
+    /// Entries sharing a pattern are told apart by their second literal, whichever comes first
+    /// in the table.
+    #[test]
+    fn entries_of_one_pattern_are_told_apart_by_what_they_require() {
+        use ike_contract::Category;
+        let log = "\"rw\"[1] 10.99.2.3 #1: no local proposal matches remote proposals 1:IKE:ENCR=AES_CBC_128;DH=MODP2048\n\
+                   \"rw\"[1] 10.99.2.3 #3: no local proposal matches remote proposals 1:ESP:ENCR=AES_CBC_128\n\
+                   \"rw\"[1] 10.99.2.3 #4: no local proposal matches remote proposals\n";
+        let first_open = |r: &LogRecord| r.entry.open.first().map(|o| o.category);
+        let (recs, _) = records(Format::Pluto, log);
+        let read: Vec<_> = recs.iter().map(first_open).collect();
+        assert_eq!(
+            read,
+            vec![
+                Some(Category::ProposalIke),
+                Some(Category::ProposalEsp),
+                None
+            ]
+        );
+        // The same, one line at a time (a line longer than a chunk is read whole).
+        for (line, want) in log.lines().zip(read) {
+            let mut got = Vec::new();
+            scan_line_whole(
+                automaton(Format::Pluto),
+                Format::Pluto,
+                &ScanConfig::default(),
+                line.as_bytes(),
+                1,
+                false,
+                &mut Carry::default(),
+                &mut ScanStats::default(),
+                &mut |r| got.push(first_open(&r)),
+            );
+            assert_eq!(got, vec![want], "{line}");
+        }
     }
 
     #[test]

@@ -133,11 +133,13 @@ pub fn join_logs(timeline: &Timeline, sessions: &mut Vec<Session>) -> Vec<LogGro
             .filter(|g| g.joined_by == JoinedBy::DaemonLevel)
         {
             // A paste of a few lines holds no SA either: any line that says something went
-            // wrong (or names a category) is diagnosed.
+            // wrong (or names a category) is diagnosed, and so is a step that leaves causes
+            // open when nothing after it shows (a request for another DH group).
             let states_cause = group.events.iter().any(|&i| {
                 matches!(&timeline.events[i].kind, EventKind::Log(l)
                     if matches!(l.entry.role, Role::Cause | Role::Symptom)
-                        || (l.entry.role == Role::Context && l.entry.category.is_some()))
+                        || (l.entry.role == Role::Context && l.entry.category.is_some())
+                        || !l.entry.open.is_empty())
             });
             if states_cause {
                 sessions.push(log_only_session(timeline, group));

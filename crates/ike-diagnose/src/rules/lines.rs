@@ -9,7 +9,7 @@ use ike_logs::{Fact, Role};
 use super::{candidate, open_cause_candidates};
 use crate::context::{Line, SaContext};
 use crate::fix;
-use crate::model::{Candidate, Finding};
+use crate::model::{Candidate, Finding, Severity};
 
 pub const RULE_ID: &str = "log-line-knowledge";
 
@@ -237,6 +237,9 @@ fn strength(line: &Line<'_>) -> Option<u8> {
         (Role::Context | Role::Symptom, Some(_)) => Some(3),
         (Role::Cause, None) => Some(2),
         (Role::Symptom, None) => Some(1),
+        // A step that leaves causes open where the log ends on it (a request for another DH
+        // group): it speaks only when nothing stronger does.
+        (Role::Progress | Role::Context, None) if !entry.open.is_empty() => Some(0),
         _ => None,
     }
 }
@@ -254,7 +257,14 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
     let line = sa
         .logs
         .iter()
-        .flat_map(|l| l.lines.iter().chain(&l.daemon).copied())
+        .flat_map(|l| {
+            // A step counts only as its log's last word on the SA: anything after it shows
+            // what became of it.
+            let last = l.lines.last().map(|x| std::ptr::from_ref(x.event));
+            l.lines.iter().chain(&l.daemon).copied().filter(move |x| {
+                strength(x) != Some(0) || Some(std::ptr::from_ref(x.event)) == last
+            })
+        })
         .filter(|l| strength(l).is_some())
         // An SA the log shows established is not failed by a symptom on the way.
         .filter(|l| !established || strength(l) >= Some(3))
@@ -302,9 +312,18 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
             } else {
                 open_candidates(entry.fact, phase)
             };
-            Finding::open(RULE_ID, phase, knowledge, title, candidates)
+            let finding = Finding::open(RULE_ID, phase, knowledge, title, candidates)
                 .evidence([line.cite_meaning()])
-                .fix(checks)
+                .fix(checks);
+            if strength(&line) == Some(0) {
+                // The log stops at a step, not at a failure: what followed is not in it.
+                Finding {
+                    severity: Severity::Unsettled,
+                    ..finding
+                }
+            } else {
+                finding
+            }
         }
     })
 }

@@ -87,6 +87,30 @@ pub fn diagnose_json(paths: &[&Path]) -> (serde_json::Value, i32) {
     (report, code)
 }
 
+/// Runs `ike-doctor diagnose --format json -` with `text` on standard input, as a user pastes
+/// a log; returns the parsed report (`Null` when it printed none) and the exit code.
+pub fn diagnose_stdin(text: &[u8]) -> (serde_json::Value, i32) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = ike_doctor()
+        .args(["diagnose", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ike-doctor");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text)
+        .expect("write stdin");
+    let output = child.wait_with_output().expect("wait");
+    let code = output.status.code().unwrap_or(-1);
+    let report = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (report, code)
+}
+
 /// The categories of a JSON verdict's candidates, most likely first.
 pub fn candidate_categories(verdict: &serde_json::Value) -> Vec<&str> {
     verdict["candidates"]
