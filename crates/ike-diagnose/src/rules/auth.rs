@@ -1259,17 +1259,23 @@ fn responder_refused(
             // identity (IDi, or the IDr asked for) that no connection of the gateway holds. The
             // same bare AUTHENTICATION_FAILED either way.
             let wanted = req.and_then(|r| r.id_r.as_ref()).map(id_display);
-            let decided_by = "the gateway's log ('no matching peer config' for an identity, 'no trusted public key' for the chain), or the CA the gateway trusts (--ca)";
+            let decided_by = "the gateway's log ('no matching peer config' for an identity, 'no trusted public key' for the chain, a certificate's validity against its clock), or the CA the gateway trusts (--ca)";
             let mut title = format!("the gateway rejects the client's certificate authentication ({}, IDi {id}{}): AUTHENTICATION_FAILED, and the certificate itself is valid at the capture time",
                 method_name(method),
                 wanted.as_deref().map(|w| format!(", IDr asked for {w}")).unwrap_or_default());
             if cert.is_none() {
                 title = format!("the gateway rejects the client's authentication ({}, IDi {id}): AUTHENTICATION_FAILED", method_name(method));
             }
-            Finding::open(rule, AUTH, Knowledge::OwnStatement, title, vec![
+            let mut candidates = vec![
                 candidate(AUTH, Category::AuthCert, "the gateway does not trust the client certificate's CA (or checks revocation)", decided_by),
                 candidate(AUTH, Category::AuthId, "no connection of the gateway holds the client's identity or the identity it asked the gateway for", decided_by),
-            ])
+            ];
+            // Valid by the capture's clock is not valid by the gateway's (lab
+            // cert-not-yet-valid-gateway-clock).
+            if cert.is_some() {
+                candidates.push(candidate(AUTH, Category::Clock, "the gateway's clock makes the client's certificate look expired or not yet valid", decided_by));
+            }
+            Finding::open(rule, AUTH, Knowledge::OwnStatement, title, candidates)
             .confidence(Confidence::High)
             .evidence(ev)
             .fix(fix::to_decide(&[decided_by]).into_iter().chain(fix::for_category(Category::AuthId, &values)))
