@@ -1,7 +1,9 @@
 //! Every failure-lab scenario diagnosed from every evidence set a user may hold: each capture,
 //! both, each log, both logs, a capture with the SA keys, keys with the certificate files,
-//! everything, and two made from the client's capture: filtered to the IKE ports (`tcpdump
-//! 'udp port 500 or udp port 4500'`) and cut after its first 1000 bytes.
+//! everything, and three made from the client's capture: filtered to the IKE ports (`tcpdump
+//! 'udp port 500 or udp port 4500'`), cut after its first 1000 bytes, and started late, after
+//! the IKE_SA_INIT response (`editcap` deleting the frames up to it: the capture of a user who
+//! began it once the SA was under way).
 //!
 //! The verdict must give the true outcome, and the true phase, or leave the phase open with the
 //! truth among its candidates; the category must be the true one, or left open with the truth
@@ -32,10 +34,11 @@ const SETS: &[&str] = &[
     "everything",
     "filtered",
     "cut",
+    "late",
 ];
 
 /// Sets made from the client's capture, which may always stay inconclusive.
-const DERIVED: &[&str] = &["filtered", "cut"];
+const DERIVED: &[&str] = &["filtered", "cut", "late"];
 
 /// One row of decisions.tsv: scenario, sets that must decide, sets that cannot show the
 /// outcome, sets whose truth is a fourth cause beyond the candidates.
@@ -138,6 +141,45 @@ fn files(dir: &Path, set: &str, scratch: &Path) -> Option<Vec<PathBuf>> {
             let bytes = std::fs::read(has("client.pcap")?).expect("read client.pcap");
             let out = scratch.join("cut.pcap");
             std::fs::write(&out, &bytes[..bytes.len().min(1000)]).expect("write cut.pcap");
+            vec![out]
+        }
+        "late" => {
+            let client = has("client.pcap")?;
+            // The first IKE_SA_INIT response; a scenario without one (nothing answered) has no
+            // later start to make.
+            let found = Command::new(common::require_tool("tshark"))
+                .arg("-n")
+                .arg("-r")
+                .arg(&client)
+                .args(["-Y", "isakmp.exchangetype == 34 && (isakmp.flags & 0x20)"])
+                .args(["-T", "fields", "-e", "frame.number"])
+                .stderr(std::process::Stdio::null())
+                .output()
+                .expect("tshark");
+            let answers = String::from_utf8_lossy(&found.stdout).into_owned();
+            let first_answer: u64 = answers.lines().next()?.trim().parse().ok()?;
+            // Nothing of IKE after it (the answer refused the SA): no SA was under way.
+            let ike_after = Command::new(common::require_tool("tshark"))
+                .arg("-n")
+                .arg("-r")
+                .arg(&client)
+                .args(["-Y", &format!("isakmp && frame.number > {first_answer}")])
+                .args(["-T", "fields", "-e", "frame.number"])
+                .stderr(std::process::Stdio::null())
+                .output()
+                .expect("tshark");
+            if ike_after.stdout.iter().all(u8::is_ascii_whitespace) {
+                return None;
+            }
+            let out = scratch.join("late.pcap");
+            let status = Command::new(common::require_tool("editcap"))
+                .arg(&client)
+                .arg(&out)
+                .arg(format!("1-{first_answer}"))
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("editcap");
+            assert!(status.success(), "editcap could not cut {}", dir.display());
             vec![out]
         }
         _ => unreachable!("{set}"),
