@@ -269,6 +269,11 @@ pub enum Fact {
     PortInUse,
     /// The writer has no usable kernel IPsec interface.
     KernelIpsecMissing,
+    /// The writer's daemon did not start, or refused to load a connection: nothing is negotiated
+    /// for it, and the line names no SA.
+    DaemonFailed,
+    /// The writer does not trust its own clock, so its certificate checks do not run.
+    ClockUntrusted,
     /// The two implementations do not interoperate (a feature one of them does not support).
     Incompatible,
     /// The writer verified the peer's certificate or its signature (AUTH).
@@ -612,7 +617,7 @@ pub const ENTRIES: &[Entry] = &[
         "charon got no SPI for the Child SA from the kernel; the kernel's line before says why",
         ["the line before (allocating SPI failed: errno)", "the kernel's XFRM support (modprobe xfrm_user), and a userland of the kernel's word size"],
         open [(ChildSa, Implementation, "the kernel cannot allocate SPIs: XFRM missing, or a 32-bit userland on a 64-bit kernel")]),
-    entry!("charon.init-failed", F::Fatal, StrongSwan, "initialization failed - aborting charon", "", INIT, None, Symptom,
+    entry!("charon.init-failed", F::DaemonFailed, StrongSwan, "initialization failed - aborting charon", "", INIT, None, Symptom,
         "charon did not start, so nothing is answered; the lines before name what failed",
         ["the lines before: a plugin with an unmet dependency, a kernel interface missing, a file it could not load"],
         open [(IkeSaInit, Implementation, "a plugin or kernel interface charon needs is missing"),
@@ -754,7 +759,7 @@ pub const ENTRIES: &[Entry] = &[
               (ChildSa, TrafficSelectors, "the traffic selectors differ")]),
     entry!("pluto.fatal", F::Fatal, Libreswan, "encountered fatal error in state", "", NONE, None, Symptom,
         "pluto abandoned the exchange; the line before says why", []),
-    entry!("pluto.dh-unsupported", F::NoLocalProposal, Libreswan, "DH algorithm '", "is not supported", NONE, Some(C::ProposalDh), Cause,
+    entry!("pluto.dh-unsupported", F::DaemonFailed, Libreswan, "DH algorithm '", "is not supported", NONE, Some(C::ProposalDh), Cause,
         "pluto refused to load the connection: its build does not support this DH group (modp1024 in NSS builds), so a peer that requires it has no group in common",
         ["have the peer use MODP2048 or stronger", "remove the group from the connection's ike= / esp= lines"]),
     entry!("pluto.ke-size", F::KeUnacceptable, Libreswan, "byte DH public value; ", "required", CHILD, Some(C::ProposalDh), Cause,
@@ -768,9 +773,6 @@ pub const ENTRIES: &[Entry] = &[
         open [(IkeSaInit, ProposalDh, "the log ends at the request for another DH group: normal once, a failure if the initiator cannot complete with the group asked for")]),
     entry!("pluto.child-no-proposal", F::PeerRefusedChildProposals, Libreswan, "CHILD SA failed: NO_PROPOSAL_CHOSEN", "", CHILD, Some(C::ProposalEsp), Cause,
         "the Child SA was refused with NO_PROPOSAL_CHOSEN: no ESP proposal in common, or the modes differ (tunnel and transport)", []),
-    entry!("pluto.mode-mismatch", F::ChildProposalsRejected, Libreswan, "policy dictates Transport Mode, but peer requested Tunnel Mode", "", CHILD, Some(C::ProposalEsp), Cause,
-        "the connection is type=transport and the peer asked for tunnel mode: the Child SA is refused as a proposal mismatch",
-        ["use the same type= (tunnel or transport) on both ends"]),
     // ---- Windows RasClient ----
     entry!("windows.error-code", F::ErrorCode, Windows, "error code returned on failure is ", "", NONE, None, Symptom,
         "a Windows VPN connection failed with this error code (see `ike-doctor explain CODE`)", []),
@@ -1354,7 +1356,7 @@ pub const ENTRIES: &[Entry] = &[
         "the IPsec policy check rejected the Phase 2 proposal (transform set or crypto ACL)", []),
     entry!("cisco.phase2-not-acceptable", F::ChildProposalsRejected, Cisco, "phase 2 SA policy not acceptable", "", CHILD, None, Symptom,
         "Quick Mode was rejected: transform set, crypto ACL or PFS", []),
-    entry!("cisco.pki-clock", F::CertOutsideValidity, Cisco, "%PKI-2-NON_AUTHORITATIVE_CLOCK", "", AUTH, Some(C::Clock), Cause,
+    entry!("cisco.pki-clock", F::ClockUntrusted, Cisco, "%PKI-2-NON_AUTHORITATIVE_CLOCK", "", AUTH, Some(C::Clock), Cause,
         "IOS does not trust its own clock (no NTP, no calendar), so its PKI, and with it certificate authentication, does not start",
         ["show clock detail: the time source", "configure NTP reachable outside the tunnel, or set the calendar (clock calendar-valid)"]),
     entry!("cisco.sa-already-negotiating", F::Incompatible, Cisco, "SA is already in negotiation, hence not negotiating again", "", INIT, Some(C::Implementation), Cause,

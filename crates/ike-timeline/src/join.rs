@@ -295,6 +295,8 @@ fn says_about_an_sa(timeline: &Timeline, group: &LogGroup) -> bool {
                             | Fact::KernelIpsecMissing
                             | Fact::NoInterfaces
                             | Fact::SocketMissing
+                            | Fact::DaemonFailed
+                            | Fact::ClockUntrusted
                     )
             }
             _ => false,

@@ -1437,6 +1437,15 @@ impl Rule for AuthCauseInLog {
             }) else {
                 continue;
             };
+            // A refusal the same log shows the SA getting past is not why it failed: pluto
+            // checks each connection it tries in turn, and says why it leaves one for the next.
+            let at = log.position(&line).unwrap_or(0);
+            if log.lines[at..]
+                .iter()
+                .any(|l| matches!(l.fact(), Fact::IkeEstablished | Fact::ChildEstablished))
+            {
+                continue;
+            }
             let mut values = sa.fix_values();
             values.change_on = Some(log.end).filter(|e| *e != End::Unknown);
             if line.fact() == Fact::IdentityRejected {
@@ -1444,7 +1453,6 @@ impl Rule for AuthCauseInLog {
             }
             // "No trusted public key" hides which of chain, dates or identity failed: only the
             // lines before it tell, and a log that holds none of them (a pasted line) cannot.
-            let at = log.position(&line).unwrap_or(0);
             if line.fact() == Fact::NoTrustedKey
                 && log.lines.len() <= 2
                 && !log

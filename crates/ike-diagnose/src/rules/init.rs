@@ -1368,6 +1368,35 @@ Nov 26 23:21:16.101 00[NET] unable to bind socket: Address already in use
         assert_eq!(v.category, Some(Category::Implementation));
     }
 
+    /// charon's last words at a failed start name no SA: they stay the daemon's, beside the
+    /// client's unanswered requests, and the missing kernel interface is the cause.
+    #[test]
+    fn a_daemon_that_aborted_its_start_is_the_implementation() {
+        let mut lab = Lab::new();
+        let c = lab.capture("client.pcap");
+        for t in [0, 1000, 2400] {
+            lab.send(
+                c,
+                t,
+                Ike::new(1, 0, ExchangeType::IKE_SA_INIT, 0, I)
+                    .with(sa(14))
+                    .with(nonce()),
+            );
+        }
+        lab.log(
+            "gateway.log",
+            "\
+Nov 26 23:21:16.100 00[DMN] Starting IKE charon daemon (strongSwan 5.9.8, Linux, x86_64)
+Nov 26 23:21:16.101 00[LIB] feature CUSTOM:libcharon in critical plugin 'charon' has unmet dependency: CUSTOM:kernel-ipsec
+Nov 26 23:21:16.102 00[DMN] initialization failed - aborting charon
+",
+        );
+        let d = diagnose(&lab.finish());
+        // One SA, the captured one: the log's lines did not make one of their own.
+        assert_eq!(d.sessions.len(), 1);
+        assert_eq!(d.sessions[0].category, Some(Category::Implementation));
+    }
+
     #[test]
     fn an_ikev1_answer_is_a_version_mismatch() {
         let mut lab = Lab::new();

@@ -258,16 +258,38 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
         .logs
         .iter()
         .flat_map(|l| {
-            // A step counts only as its log's last word on the SA: anything after it shows
-            // what became of it.
-            let last = l.lines.last().map(|x| std::ptr::from_ref(x.event));
+            // A step counts only as its log's last word on the SA: anything after it but the
+            // packets and messages that carry the step itself shows what became of it.
+            let last = l
+                .lines
+                .iter()
+                .rev()
+                .find(|x| {
+                    !matches!(
+                        x.fact(),
+                        Fact::PacketSent
+                            | Fact::PacketReceived
+                            | Fact::MessageBuilt
+                            | Fact::MessageParsed
+                    )
+                })
+                .map(|x| std::ptr::from_ref(x.event));
             l.lines.iter().chain(&l.daemon).copied().filter(move |x| {
                 strength(x) != Some(0) || Some(std::ptr::from_ref(x.event)) == last
             })
         })
         .filter(|l| strength(l).is_some())
-        // An SA the log shows established is not failed by a symptom on the way.
-        .filter(|l| !established || strength(l) >= Some(3))
+        // An SA the log shows established is not failed by a symptom on the way, nor by a
+        // refusal in the exchanges that established it (pluto checks each connection it tries
+        // in turn and logs why it switched from one to the next).
+        .filter(|l| {
+            !established
+                || (strength(l) >= Some(3)
+                    && !matches!(
+                        l.log.entry.phase,
+                        Some(FailurePhase::IkeSaInit | FailurePhase::IkeAuth)
+                    ))
+        })
         // Of lines speaking as strongly, a daemon's statement about itself before another's
         // reading of it, then one that places itself in a phase.
         .max_by_key(|l| {
@@ -331,6 +353,33 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// pluto logs why it leaves the first connection it tries for a better one; when the SA
+    /// then establishes, that line was not a failure.
+    #[test]
+    fn a_connection_switch_on_the_way_to_an_established_sa_is_not_a_failure() {
+        use crate::fixture::{diagnose, Lab};
+        let mut lab = Lab::new();
+        lab.log(
+            "gateway.log",
+            "\
+Dec  7 10:00:01.000: \"rw\"[1] 10.99.2.3 #1: Peer public key SubjectAltName does not match peer ID for this connection
+Dec  7 10:00:01.002: \"rw\"[1] 10.99.2.3 #1: established IKE SA; authenticated peer using authby=rsasig
+Dec  7 10:00:01.003: \"rw\"[1] 10.99.2.3 #2: established Child SA using #1; IPsec tunnel [10.99.100.0/24===10.99.2.3/32]
+",
+        );
+        let d = diagnose(&lab.finish());
+        assert_ne!(d.verdict.outcome, crate::model::Outcome::Failed, "{d:?}");
+        assert_eq!(d.verdict.category, None, "{d:?}");
+        // Without the establishment, the same line decides the identity.
+        let mut lab = Lab::new();
+        lab.log(
+            "gateway.log",
+            "Dec  7 10:00:01.000: \"rw\"[1] 10.99.2.3 #1: Peer public key SubjectAltName does not match peer ID for this connection\n",
+        );
+        let d = diagnose(&lab.finish());
+        assert_eq!(d.verdict.category, Some(Category::AuthId), "{d:?}");
+    }
 
     /// The lab's ikev1-identity-mismatch, both logs: the client only reads AUTHENTICATION_FAILED,
     /// the gateway states what it did not find. Its line speaks, with the causes it names.
