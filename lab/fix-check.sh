@@ -15,6 +15,7 @@ LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(cd "$LAB_DIR/.." && pwd)
 CONFIG_CAUSED=(
     ike-proposal-mismatch dh-group-mismatch esp-proposal-mismatch pfs-rekey-mismatch
+    pfs-rekey-mismatch-gateway
     ts-unacceptable psk-mismatch identity-mismatch cert-identity-unknown eap-wrong-password
     eap-method-mismatch
     ikev1-only-gateway no-virtual-ip
