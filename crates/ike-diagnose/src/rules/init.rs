@@ -1119,8 +1119,8 @@ mod tests {
         diagnose(&lab.finish()).verdict
     }
 
-    #[test]
-    fn unanswered_requests_leave_path_and_port_open() {
+    /// A client's capture of IKE_SA_INIT sent three times and never answered.
+    fn unanswered_client() -> (Lab, ike_timeline::SourceId) {
         let mut lab = Lab::new();
         let c = lab.capture("client.pcap");
         for t in [0, 1000, 2400] {
@@ -1132,6 +1132,12 @@ mod tests {
                     .with(nonce()),
             );
         }
+        (lab, c)
+    }
+
+    #[test]
+    fn unanswered_requests_leave_path_and_port_open() {
+        let (lab, _) = unanswered_client();
         let v = verdict(lab);
         assert_eq!(
             (v.outcome, v.phase, v.category),
@@ -1346,17 +1352,7 @@ Nov 26 23:21:16.666 10[IKE] <1> received proposals unacceptable
 
     #[test]
     fn a_port_held_by_another_program_is_the_implementation() {
-        let mut lab = Lab::new();
-        let c = lab.capture("client.pcap");
-        for t in [0, 1000, 2400] {
-            lab.send(
-                c,
-                t,
-                Ike::new(1, 0, ExchangeType::IKE_SA_INIT, 0, I)
-                    .with(sa(14))
-                    .with(nonce()),
-            );
-        }
+        let (mut lab, _) = unanswered_client();
         lab.log(
             "gateway.log",
             "\
@@ -1372,17 +1368,7 @@ Nov 26 23:21:16.101 00[NET] unable to bind socket: Address already in use
     /// client's unanswered requests, and the missing kernel interface is the cause.
     #[test]
     fn a_daemon_that_aborted_its_start_is_the_implementation() {
-        let mut lab = Lab::new();
-        let c = lab.capture("client.pcap");
-        for t in [0, 1000, 2400] {
-            lab.send(
-                c,
-                t,
-                Ike::new(1, 0, ExchangeType::IKE_SA_INIT, 0, I)
-                    .with(sa(14))
-                    .with(nonce()),
-            );
-        }
+        let (mut lab, _) = unanswered_client();
         lab.log(
             "gateway.log",
             "\
@@ -1399,17 +1385,7 @@ Nov 26 23:21:16.102 00[DMN] initialization failed - aborting charon
 
     #[test]
     fn an_ikev1_answer_is_a_version_mismatch() {
-        let mut lab = Lab::new();
-        let c = lab.capture("client.pcap");
-        for t in [0, 1000, 2400] {
-            lab.send(
-                c,
-                t,
-                Ike::new(1, 0, ExchangeType::IKE_SA_INIT, 0, I)
-                    .with(sa(14))
-                    .with(nonce()),
-            );
-        }
+        let (mut lab, c) = unanswered_client();
         // An IKEv1 datagram from the gateway to the client (major version 1).
         let mut bytes = vec![0u8; 28];
         bytes[0..8].copy_from_slice(&9u64.to_be_bytes());
