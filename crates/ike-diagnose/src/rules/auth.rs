@@ -1430,22 +1430,20 @@ impl Rule for AuthCauseInLog {
     fn check(&self, sa: &SaContext<'_, '_>) -> Vec<Finding> {
         let mut out = Vec::new();
         for log in &sa.logs {
-            let Some(line) = log.lines.iter().copied().find(|l| {
+            // A refusal the same log shows the IKE SA getting past is not why it failed: pluto
+            // checks each connection it tries in turn, and says why it leaves one for the next.
+            let established_at = log
+                .lines
+                .iter()
+                .rposition(|l| l.fact() == Fact::IkeEstablished);
+            let Some((at, line)) = log.lines.iter().copied().enumerate().find(|(i, l)| {
                 l.log.entry.role == ike_logs::Role::Cause
                     && l.log.entry.phase == Some(AUTH)
                     && l.log.entry.category.is_some()
+                    && established_at.is_none_or(|e| *i > e)
             }) else {
                 continue;
             };
-            // A refusal the same log shows the SA getting past is not why it failed: pluto
-            // checks each connection it tries in turn, and says why it leaves one for the next.
-            let at = log.position(&line).unwrap_or(0);
-            if log.lines[at..]
-                .iter()
-                .any(|l| matches!(l.fact(), Fact::IkeEstablished | Fact::ChildEstablished))
-            {
-                continue;
-            }
             let mut values = sa.fix_values();
             values.change_on = Some(log.end).filter(|e| *e != End::Unknown);
             if line.fact() == Fact::IdentityRejected {

@@ -747,6 +747,50 @@ impl Rule for DaemonCannotListen {
                 .copied()
                 .find(|l| matches!(l.fact(), Fact::PortInUse | Fact::KernelIpsecMissing));
             let Some(line) = line else {
+                // A daemon that aborted its start for a reason no line decides (a plugin's
+                // other dependency, a file it could not load) answers nothing either.
+                let aborted = log
+                    .daemon
+                    .iter()
+                    .chain(&log.lines)
+                    .copied()
+                    .find(|l| l.fact() == Fact::DaemonFailed);
+                // A connection refused at load for a stated reason (pluto's DH group its build
+                // does not support): that reason.
+                if let Some((line, category)) =
+                    aborted.and_then(|l| Some((l, l.log.entry.category?)))
+                {
+                    return vec![Finding::decided(
+                        self.id(),
+                        INIT,
+                        category,
+                        Knowledge::OwnStatement,
+                        format!(
+                            "the responder refused to load its connection: {}",
+                            line.log.entry.meaning
+                        ),
+                    )
+                    .evidence([line.cite_meaning()])
+                    .fix(line.log.entry.checks.iter().map(|c| fix::Fix::text(*c)))
+                    .fix(fix::for_category(category, &sa.fix_values()))];
+                }
+                if let Some(line) = aborted {
+                    return vec![Finding::open(
+                        self.id(),
+                        INIT,
+                        Knowledge::OwnStatement,
+                        format!(
+                            "the responder's daemon did not start ({}): nothing answers IKE_SA_INIT",
+                            line.log.entry.meaning
+                        ),
+                        super::open_cause_candidates(
+                            line.log.entry.open,
+                            "the lines before it in the responder's log",
+                        ),
+                    )
+                    .evidence([line.cite_meaning()])
+                    .fix(line.log.entry.checks.iter().map(|c| fix::Fix::text(*c)))];
+                }
                 continue;
             };
             let title = match line.fact() {
@@ -862,6 +906,7 @@ impl Rule for InitUnansweredInLog {
                             | Fact::SocketMissing
                             | Fact::KernelIpsecMissing
                             | Fact::NoInterfaces
+                            | Fact::DaemonFailed
                     )
                 })
         });
@@ -1381,6 +1426,40 @@ Nov 26 23:21:16.102 00[DMN] initialization failed - aborting charon
         // One SA, the captured one: the log's lines did not make one of their own.
         assert_eq!(d.sessions.len(), 1);
         assert_eq!(d.sessions[0].category, Some(Category::Implementation));
+    }
+
+    /// An abort for a reason no line decides leaves the start's causes open; it is not a path
+    /// that drops the requests.
+    #[test]
+    fn a_daemon_that_aborted_for_another_reason_is_not_the_path() {
+        let (mut lab, _) = unanswered_client();
+        lab.log(
+            "gateway.log",
+            "\
+Nov 26 23:21:16.100 00[DMN] Starting IKE charon daemon (strongSwan 5.9.8, Linux, x86_64)
+Nov 26 23:21:16.101 00[LIB] feature CUSTOM:libcharon in critical plugin 'charon' has unmet dependency: CUSTOM:kernel-net
+Nov 26 23:21:16.102 00[DMN] initialization failed - aborting charon
+",
+        );
+        let d = diagnose(&lab.finish());
+        assert_eq!(d.sessions.len(), 1);
+        let v = &d.sessions[0];
+        assert_eq!(v.category, None, "{v:?}");
+        let cats: Vec<_> = v.candidates.iter().map(|c| c.category).collect();
+        assert_eq!(cats, vec![Category::Implementation, Category::ConfigOther]);
+    }
+
+    /// pluto refused at load the connection the client asks for, and says why.
+    #[test]
+    fn a_connection_refused_at_load_names_its_reason() {
+        let (mut lab, _) = unanswered_client();
+        lab.log(
+            "gateway.log",
+            "Nov 26 23:21:16 gw pluto[812]: \"rw\": failed to add connection: ESP DH algorithm 'modp1024' is not supported\n",
+        );
+        let d = diagnose(&lab.finish());
+        assert_eq!(d.sessions.len(), 1);
+        assert_eq!(d.sessions[0].category, Some(Category::ProposalDh));
     }
 
     #[test]

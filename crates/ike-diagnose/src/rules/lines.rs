@@ -274,22 +274,35 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
                     )
                 })
                 .map(|x| std::ptr::from_ref(x.event));
-            l.lines.iter().chain(&l.daemon).copied().filter(move |x| {
-                strength(x) != Some(0) || Some(std::ptr::from_ref(x.event)) == last
-            })
+            // A refusal in the exchanges that established the IKE SA afterwards is not why
+            // it failed (pluto checks each connection it tries in turn and logs why it leaves
+            // one for the next). Only lines before that establishment are set aside: a later
+            // attempt's refusal in the same log still speaks.
+            let established_at = l
+                .lines
+                .iter()
+                .rposition(|x| x.fact() == Fact::IkeEstablished);
+            let passed = move |i: usize, x: &Line<'_>| {
+                established_at.is_some_and(|e| i < e)
+                    && matches!(
+                        x.log.entry.phase,
+                        Some(FailurePhase::IkeSaInit | FailurePhase::IkeAuth)
+                    )
+            };
+            l.lines
+                .iter()
+                .enumerate()
+                .filter(move |(i, x)| !passed(*i, x))
+                .map(|(_, x)| x)
+                .chain(&l.daemon)
+                .copied()
+                .filter(move |x| {
+                    strength(x) != Some(0) || Some(std::ptr::from_ref(x.event)) == last
+                })
         })
         .filter(|l| strength(l).is_some())
-        // An SA the log shows established is not failed by a symptom on the way, nor by a
-        // refusal in the exchanges that established it (pluto checks each connection it tries
-        // in turn and logs why it switched from one to the next).
-        .filter(|l| {
-            !established
-                || (strength(l) >= Some(3)
-                    && !matches!(
-                        l.log.entry.phase,
-                        Some(FailurePhase::IkeSaInit | FailurePhase::IkeAuth)
-                    ))
-        })
+        // An SA the log shows established is not failed by a symptom on the way.
+        .filter(|l| !established || strength(l) >= Some(3))
         // Of lines speaking as strongly, a daemon's statement about itself before another's
         // reading of it, then one that places itself in a phase.
         .max_by_key(|l| {
@@ -379,6 +392,24 @@ Dec  7 10:00:01.003: \"rw\"[1] 10.99.2.3 #2: established Child SA using #1; IPse
         );
         let d = diagnose(&lab.finish());
         assert_eq!(d.verdict.category, Some(Category::AuthId), "{d:?}");
+    }
+
+    /// A failure after the IKE SA established (its virtual IP not installed) still speaks,
+    /// though the log shows the SA established before it.
+    #[test]
+    fn a_failure_after_the_ike_sa_established_still_speaks() {
+        use crate::fixture::{diagnose, Lab};
+        let mut lab = Lab::new();
+        lab.log(
+            "client.log",
+            "\
+Dec  7 10:00:01.000 09[IKE] <home|1> IKE_SA home[1] established between 10.99.2.3[client]...10.99.2.2[gateway]
+Dec  7 10:00:01.001 09[IKE] <home|1> installing virtual IP 10.99.200.1 failed
+Dec  7 10:00:01.002 09[IKE] <home|1> CHILD_SA net{1} established with SPIs c1a2b3c4_i c5c6c7c8_o and TS 10.99.200.1/32 === 10.99.100.0/24
+",
+        );
+        let d = diagnose(&lab.finish());
+        assert_eq!(d.verdict.category, Some(Category::Implementation), "{d:?}");
     }
 
     /// The lab's ikev1-identity-mismatch, both logs: the client only reads AUTHENTICATION_FAILED,
