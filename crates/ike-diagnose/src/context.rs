@@ -350,6 +350,11 @@ impl<'t> LogView<'t> {
         self.lines.iter().filter(move |l| l.fact() == fact).copied()
     }
 
+    /// The position of the last line stating `fact`.
+    pub fn last_position(&self, fact: Fact) -> Option<usize> {
+        self.lines.iter().rposition(|l| l.fact() == fact)
+    }
+
     /// The position of `line` in the log's lines.
     pub fn position(&self, line: &Line<'_>) -> Option<usize> {
         self.lines

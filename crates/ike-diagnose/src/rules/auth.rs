@@ -1432,10 +1432,7 @@ impl Rule for AuthCauseInLog {
         for log in &sa.logs {
             // A refusal the same log shows the IKE SA getting past is not why it failed: pluto
             // checks each connection it tries in turn, and says why it leaves one for the next.
-            let established_at = log
-                .lines
-                .iter()
-                .rposition(|l| l.fact() == Fact::IkeEstablished);
+            let established_at = log.last_position(Fact::IkeEstablished);
             let Some((at, line)) = log.lines.iter().copied().enumerate().find(|(i, l)| {
                 l.log.entry.role == ike_logs::Role::Cause
                     && l.log.entry.phase == Some(AUTH)

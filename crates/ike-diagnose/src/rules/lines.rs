@@ -278,10 +278,7 @@ pub fn from_knowledge(sa: &SaContext<'_, '_>) -> Option<Finding> {
             // it failed (pluto checks each connection it tries in turn and logs why it leaves
             // one for the next). Only lines before that establishment are set aside: a later
             // attempt's refusal in the same log still speaks.
-            let established_at = l
-                .lines
-                .iter()
-                .rposition(|x| x.fact() == Fact::IkeEstablished);
+            let established_at = l.last_position(Fact::IkeEstablished);
             let passed = move |i: usize, x: &Line<'_>| {
                 established_at.is_some_and(|e| i < e)
                     && matches!(
