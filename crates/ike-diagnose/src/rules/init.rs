@@ -747,51 +747,47 @@ impl Rule for DaemonCannotListen {
                 .copied()
                 .find(|l| matches!(l.fact(), Fact::PortInUse | Fact::KernelIpsecMissing));
             let Some(line) = line else {
-                // A daemon that aborted its start for a reason no line decides (a plugin's
-                // other dependency, a file it could not load) answers nothing either.
-                let aborted = log
+                // A daemon that aborted its start (a plugin's other dependency, a file it could
+                // not load), or refused at load the connection asked for, answers nothing either.
+                let Some(aborted) = log
                     .daemon
                     .iter()
                     .chain(&log.lines)
                     .copied()
-                    .find(|l| l.fact() == Fact::DaemonFailed);
-                // A connection refused at load for a stated reason (pluto's DH group its build
-                // does not support): that reason.
-                if let Some((line, category)) =
-                    aborted.and_then(|l| Some((l, l.log.entry.category?)))
-                {
-                    return vec![Finding::decided(
+                    .find(|l| l.fact() == Fact::DaemonFailed)
+                else {
+                    continue;
+                };
+                let entry = aborted.log.entry;
+                let checks = entry.checks.iter().map(|c| fix::Fix::text(*c));
+                let finding = match entry.category {
+                    // A connection refused at load for a stated reason (pluto's DH group its
+                    // build does not support): that reason.
+                    Some(category) => Finding::decided(
                         self.id(),
                         INIT,
                         category,
                         Knowledge::OwnStatement,
-                        format!(
-                            "the responder refused to load its connection: {}",
-                            line.log.entry.meaning
-                        ),
+                        format!("the responder refused to load its connection: {}", entry.meaning),
                     )
-                    .evidence([line.cite_meaning()])
-                    .fix(line.log.entry.checks.iter().map(|c| fix::Fix::text(*c)))
-                    .fix(fix::for_category(category, &sa.fix_values()))];
-                }
-                if let Some(line) = aborted {
-                    return vec![Finding::open(
+                    .fix(checks)
+                    .fix(fix::for_category(category, &sa.fix_values())),
+                    None => Finding::open(
                         self.id(),
                         INIT,
                         Knowledge::OwnStatement,
                         format!(
                             "the responder's daemon did not start ({}): nothing answers IKE_SA_INIT",
-                            line.log.entry.meaning
+                            entry.meaning
                         ),
                         super::open_cause_candidates(
-                            line.log.entry.open,
+                            entry.open,
                             "the lines before it in the responder's log",
                         ),
                     )
-                    .evidence([line.cite_meaning()])
-                    .fix(line.log.entry.checks.iter().map(|c| fix::Fix::text(*c)))];
-                }
-                continue;
+                    .fix(checks),
+                };
+                return vec![finding.evidence([aborted.cite_meaning()])];
             };
             let title = match line.fact() {
                 Fact::PortInUse => "the IKE daemon cannot bind its port: another program holds UDP 500 (or 4500), so nothing answers IKE_SA_INIT".to_string(),
